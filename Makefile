@@ -1,0 +1,31 @@
+# Podbrief developer commands. `make demo` and `make test` need only python3 (>= 3.11), make and git.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint bench bench-quick clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install Podbrief with its development tools
+
+demo: $(STAMP) ## Offline demo: sample insights, the real Bolt app, a local Slack stand-in
+	$(BIN)/podbrief demo
+
+test: $(STAMP) ## Import-layer contracts, then the whole suite on SQLite and PostgreSQL
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) ## Search/import benchmark at 100k and 1M insights (takes several minutes)
+	$(BIN)/python bench/search_bench.py --sizes 100000 1000000
+
+bench-quick: $(STAMP) ## The same benchmark at 20k insights, for a quick look
+	$(BIN)/python bench/search_bench.py --sizes 20000
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,145 @@
+"""Search planning and ranking: from what a person typed to ordered matches.
+
+The database proposes candidates from its full-text index; this module decides
+which words to look for (with typo-tolerant variants) and orders what comes back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from insights.model import Insight, Match
+from insights.text import clean_display_text, fold, terms
+from insights.vocabulary import Variant, Vocabulary
+
+MAX_QUERY_CHARS = 300
+MAX_QUERY_TERMS = 8
+#: A match must cover at least this share of the query's (weighted) words.
+MIN_COVERAGE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class QueryWord:
+    """One word of the query and the indexed terms that may stand for it."""
+
+    word: str
+    variants: tuple[Variant, ...]
+    weight: float
+
+    @property
+    def known(self) -> bool:
+        return bool(self.variants)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPlan:
+    """What to look for: the query's words, each with its variants."""
+
+    query: str
+    words: tuple[QueryWord, ...]
+    truncated: bool = False
+
+    @property
+    def searchable(self) -> tuple[QueryWord, ...]:
+        """The words that can match something in the index."""
+        return tuple(w for w in self.words if w.known)
+
+    @property
+    def unknown_words(self) -> tuple[str, ...]:
+        return tuple(w.word for w in self.words if not w.known)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.searchable
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An insight proposed by the index, with the terms it was indexed under."""
+
+    insight: Insight
+    indexed_terms: tuple[str, ...]
+
+
+def query_words(raw: str) -> tuple[list[str], bool]:
+    """The distinct searchable words of a raw query, and whether it was cut short."""
+    text = clean_display_text(raw)
+    truncated = len(text) > MAX_QUERY_CHARS
+    found: list[str] = []
+    for word in terms(text[:MAX_QUERY_CHARS]):
+        if word not in found:
+            found.append(word)
+    if len(found) > MAX_QUERY_TERMS:
+        found, truncated = found[:MAX_QUERY_TERMS], True
+    return found, truncated
+
+
+def plan_search(raw: str, vocabulary: Vocabulary) -> SearchPlan:
+    """Turn a typed query into the words and variants to look for."""
+    found, truncated = query_words(raw)
+    planned = []
+    for word in found:
+        variants = vocabulary.expand(word)
+        weight = max((vocabulary.idf(v.term) for v in variants), default=0.0)
+        planned.append(QueryWord(word, variants, weight))
+    return SearchPlan(clean_display_text(raw)[:MAX_QUERY_CHARS], tuple(planned), truncated)
+
+
+def rank(plan: SearchPlan, candidates: Sequence[Candidate], limit: int) -> list[Match]:
+    """Order candidates by how well they answer the plan; best first, at most `limit`."""
+    words = plan.searchable
+    if not words or limit <= 0:
+        return []
+    total_weight = sum(w.weight for w in words) or 1.0
+    folded_query = " ".join(w.word for w in words)
+    scored: list[Match] = []
+    for candidate in candidates:
+        positions = _positions(candidate.indexed_terms)
+        coverage, matched, hits = 0.0, [], []
+        for word in words:
+            best = _best_variant(word, positions)
+            if best is None:
+                hits.append(None)
+                continue
+            coverage += word.weight * best.similarity
+            matched.append(best.term)
+            hits.append(positions[best.term])
+        if not matched or coverage / total_weight < MIN_COVERAGE:
+            continue
+        resemblance = fuzz.token_set_ratio(folded_query, fold(" ".join(candidate.indexed_terms))) / 100
+        score = 80 * coverage / total_weight + 12 * _adjacency(hits) + 8 * resemblance
+        scored.append(Match(candidate.insight, round(score, 2), tuple(matched)))
+    scored.sort(key=_order_key)
+    return scored[:limit]
+
+
+def _positions(indexed: Sequence[str]) -> dict[str, list[int]]:
+    positions: dict[str, list[int]] = {}
+    for i, term in enumerate(indexed):
+        positions.setdefault(term, []).append(i)
+    return positions
+
+
+def _best_variant(word: QueryWord, positions: dict[str, list[int]]) -> Variant | None:
+    for variant in word.variants:  # variants come best first
+        if variant.term in positions:
+            return variant
+    return None
+
+
+def _adjacency(hits: list[list[int] | None]) -> float:
+    """Share of consecutive query words that stand next to each other in the text."""
+    pairs = [(a, b) for a, b in zip(hits, hits[1:])]
+    if not pairs:
+        return 1.0 if hits and hits[0] is not None else 0.0
+    close = sum(1 for a, b in pairs if a and b and any(0 < y - x <= 2 for x in a for y in b))
+    return close / len(pairs)
+
+
+def _order_key(match: Match) -> tuple[float, float, int]:
+    published = match.insight.published_at
+    recency = -published.timestamp() if published else 0.0
+    return (-match.score, recency, match.insight.id)

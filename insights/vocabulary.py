@@ -1,0 +1,100 @@
+"""Typo-tolerant expansion of query words against the indexed vocabulary."""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+MAX_PREFIX_COMPLETIONS = 4
+MAX_FUZZY_VARIANTS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """A vocabulary term that stands for a query word, with its similarity (0-1]."""
+
+    term: str
+    similarity: float
+
+
+def allowed_edits(word: str) -> int:
+    """Typos tolerated for a word of this length (short words must be exact)."""
+    n = len(word)
+    if n <= 3:
+        return 0
+    if n <= 5:
+        return 1
+    return 2
+
+
+class Vocabulary:
+    """The set of indexed terms with their document frequencies."""
+
+    def __init__(self, doc_counts: Iterable[tuple[str, int]], total_documents: int) -> None:
+        self._counts: dict[str, int] = {t: c for t, c in doc_counts if c > 0}
+        self._sorted: list[str] = sorted(self._counts)
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for term in self._sorted:
+            by_length[len(term)].append(term)
+        self._by_length = dict(by_length)
+        self.total_documents = max(total_documents, 0)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._counts
+
+    def document_frequency(self, term: str) -> int:
+        return self._counts.get(term, 0)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency: rare words weigh more."""
+        df = self._counts.get(term, 0)
+        return math.log((self.total_documents + 1) / (df + 1)) + 1.0
+
+    def expand(self, word: str) -> tuple[Variant, ...]:
+        """Terms the user may have meant by `word`: itself, completions and near spellings."""
+        found: dict[str, float] = {}
+        if word in self._counts:
+            found[word] = 1.0
+        for term in self._completions(word):
+            found.setdefault(term, 0.9)
+        for term, similarity in self._near_spellings(word):
+            if similarity > found.get(term, 0.0):
+                found[term] = similarity
+        ranked = sorted(found.items(), key=lambda kv: (-kv[1], -self._counts[kv[0]], kv[0]))
+        return tuple(Variant(t, s) for t, s in ranked)
+
+    def _completions(self, prefix: str) -> list[str]:
+        if len(prefix) < 4:
+            return []
+        start = bisect.bisect_left(self._sorted, prefix)
+        end = bisect.bisect_left(self._sorted, prefix + "\uffff")
+        candidates = [t for t in self._sorted[start:end] if t != prefix and len(t) <= len(prefix) + 6]
+        candidates.sort(key=lambda t: (-self._counts[t], t))
+        return candidates[:MAX_PREFIX_COMPLETIONS]
+
+    def _near_spellings(self, word: str) -> list[tuple[str, float]]:
+        edits = allowed_edits(word)
+        if edits == 0:
+            return []
+        pool: list[str] = []
+        for length in range(len(word) - edits, len(word) + edits + 1):
+            pool.extend(self._by_length.get(length, ()))
+        if not pool:
+            return []
+        hits = process.extract(word, pool, scorer=OSA.distance, score_cutoff=edits, limit=None)
+        hits.sort(key=lambda hit: (hit[1], -self._counts[hit[0]], hit[0]))
+        out: list[tuple[str, float]] = []
+        for term, distance, _ in hits[:MAX_FUZZY_VARIANTS]:
+            if distance == 0:
+                continue
+            out.append((term, 1.0 - 0.5 * distance / max(len(word), len(term))))
+        return out

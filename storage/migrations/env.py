@@ -1,0 +1,49 @@
+"""Alembic environment: runs against the engine the app passes in (or DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+from sqlalchemy import Engine, create_engine
+
+from storage.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _engine() -> Engine:
+    engine = config.attributes.get("engine")
+    if engine is not None:
+        return engine
+    return create_engine(os.environ.get("DATABASE_URL", "sqlite:///data/podbrief.sqlite3"))
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave the full-text index (created by hand in storage.fulltext) out of autogenerate."""
+    return not (name or "").startswith("insights_fts") and name != "search_vector"
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=str(_engine().url), target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    with _engine().connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            include_object=include_object,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
