@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from insights.model import Insight, Match
-from insights.text import clean_display_text, fold, terms
+from insights.text import clean_display_text, terms
 from insights.vocabulary import Variant, Vocabulary
 
 MAX_QUERY_CHARS = 300
@@ -94,7 +94,6 @@ def rank(plan: SearchPlan, candidates: Sequence[Candidate], limit: int) -> list[
     if not words or limit <= 0:
         return []
     total_weight = sum(w.weight for w in words) or 1.0
-    folded_query = " ".join(w.word for w in words)
     scored: list[Match] = []
     for candidate in candidates:
         positions = _positions(candidate.indexed_terms)
@@ -109,7 +108,8 @@ def rank(plan: SearchPlan, candidates: Sequence[Candidate], limit: int) -> list[
             hits.append(positions[best.term])
         if not matched or coverage / total_weight < MIN_COVERAGE:
             continue
-        resemblance = fuzz.token_set_ratio(folded_query, fold(" ".join(candidate.indexed_terms))) / 100
+        # Compare the words as matched (typos corrected), so a typo does not reorder results.
+        resemblance = fuzz.token_set_ratio(" ".join(matched), " ".join(candidate.indexed_terms)) / 100
         score = 80 * coverage / total_weight + 12 * _adjacency(hits) + 8 * resemblance
         scored.append(Match(candidate.insight, round(score, 2), tuple(matched)))
     scored.sort(key=_order_key)

@@ -1,0 +1,58 @@
+"""What `/insights <text>` answers: grammar, then search, then the right message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot import blocks
+from bot.blocks import Message, escape
+from bot.grammar import DidYouMean, Search, ShowHelp, parse_command
+from insights.search import SearchPlan
+from insights.text import fold
+from storage.search_index import SearchResult
+
+RESULTS_PER_SEARCH = 5
+
+SearchFunction = Callable[[str, int], SearchResult]
+
+
+def answer_command(text: str | None, search: SearchFunction, command: str = "/insights") -> Message:
+    """The reply to `/insights <text>`; `search(query, limit)` runs the actual search."""
+    parsed = parse_command(text)
+    if isinstance(parsed, ShowHelp):
+        return blocks.usage(command)
+    if isinstance(parsed, DidYouMean):
+        result = search(parsed.typed, RESULTS_PER_SEARCH)
+        if not result.matches:
+            return blocks.did_you_mean(parsed.typed, parsed.suggestion, command)
+        exact = any(w.word == fold(parsed.typed) and w.variants and w.variants[0].similarity == 1.0 for w in result.plan.words)
+        hint = () if exact else (f"Did you mean `{command} {parsed.suggestion}`?",)
+        return _results(parsed.typed, result, hint)
+    assert isinstance(parsed, Search)
+    return _results(parsed.query, search(parsed.query, RESULTS_PER_SEARCH))
+
+
+def _results(query: str, result: SearchResult, extra: tuple[str, ...] = ()) -> Message:
+    if not result.plan.words:
+        return blocks.nothing_to_search(query)
+    notes = (*extra, *search_notes(result.plan))
+    if not result.matches:
+        return blocks.no_results(query, notes)
+    return blocks.search_results(result.plan.query, result.matches, notes)
+
+
+def search_notes(plan: SearchPlan) -> list[str]:
+    """Short notes on how the query was read: corrections, unknown words, truncation."""
+    notes: list[str] = []
+    corrected = [
+        f"{escape(w.word)} → {escape(w.variants[0].term)}"
+        for w in plan.words
+        if w.variants and w.variants[0].term != w.word
+    ]
+    if corrected:
+        notes.append("Also matched similar words: " + ", ".join(corrected) + ".")
+    if plan.unknown_words and plan.searchable:
+        notes.append("No insight mentions " + ", ".join(f"*{escape(w)}*" for w in plan.unknown_words) + ".")
+    if plan.truncated:
+        notes.append("Your search was long, so I used only its first words.")
+    return notes

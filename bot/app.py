@@ -1,0 +1,44 @@
+"""Building the Bolt app: Web API client with retry handlers, listeners attached."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.deps import Deps
+from bot.listeners import register_all
+from bot.settings import Settings
+
+
+def build_client(settings: Settings) -> WebClient:
+    """A Web API client that honours Retry-After and retries server errors and dropped connections."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url or WebClient.BASE_URL,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> App:
+    """The Bolt app with every listener registered."""
+    app = App(
+        client=build_client(settings),
+        signing_secret=settings.slack_signing_secret or "",
+        request_verification_enabled=not settings.socket_mode,
+        token_verification_enabled=verify_token,
+        logger=logging.getLogger("podbrief.bolt"),
+    )
+    register_all(app, deps)
+    return app

@@ -1,0 +1,49 @@
+"""`podbrief import`: the import service with a progress bar and a readable report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bot.deps import Deps
+from ingest.importer import ImportProgress, ImportReport, import_file
+
+#: Files smaller than this import in a blink; no bar for them.
+PROGRESS_BAR_BYTES = 1_000_000
+ERRORS_SHOWN = 20
+
+
+def import_with_progress(path: Path, deps: Deps) -> ImportReport:
+    """Import one file, drawing a progress bar on long imports, then print what happened."""
+    size = path.stat().st_size if path.is_file() else 0
+    if size >= PROGRESS_BAR_BYTES:
+        with click.progressbar(length=size, label=f"Importing {path.name}", file=click.get_text_stream("stderr")) as bar:
+            shown = 0
+
+            def advance(progress: ImportProgress) -> None:
+                nonlocal shown
+                bar.update(progress.bytes_read - shown)
+                shown = progress.bytes_read
+
+            report = import_file(path, deps.sessions, progress=advance)
+    else:
+        report = import_file(path, deps.sessions)
+    deps.search_index.invalidate()
+    print_report(report)
+    return report
+
+
+def print_report(report: ImportReport) -> None:
+    """One summary line, then each bad row as `file:line: message`."""
+    summary = (
+        f"{report.path}: {report.read} rows read, {report.added} insights added, "
+        f"{report.duplicates} already there, {report.invalid} skipped"
+    )
+    click.secho(summary, fg="green" if report.ok else "yellow")
+    for error in report.errors[:ERRORS_SHOWN]:
+        where = f"{error.path}:{error.line}" if error.line is not None else error.path
+        click.secho(f"  {where}: {error.message}", fg="red", err=True)
+    hidden = report.invalid - min(len(report.errors), ERRORS_SHOWN)
+    if hidden > 0:
+        click.secho(f"  … and {hidden} more rows skipped", fg="red", err=True)

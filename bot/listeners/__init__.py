@@ -1,0 +1,14 @@
+"""Bolt listeners, registered per module with `register(app, deps)`."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from bot.listeners import actions, commands, events
+
+
+def register_all(app: App, deps: Deps) -> None:
+    """Attach every listener to the app."""
+    for module in (commands, actions, events):
+        module.register(app, deps)

@@ -1,0 +1,79 @@
+"""Buttons on search results: share an insight in the channel, or save it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import blocks
+from bot.blocks import SAVE_ACTION, SHARE_ACTION, escape
+from bot.deps import Deps
+from bot.listeners.replies import friendly_failures
+from storage.insights_store import get_insight
+from storage.messages_store import record_posted_message
+from storage.saved_store import save_insight
+
+GONE = "That insight is no longer available. Try searching again."
+CANNOT_POST = {
+    "not_in_channel": "I'm not a member of this channel yet. Invite me with `/invite @Podbrief`, then share again.",
+    "channel_not_found": "I can't see this channel. If it's private, invite me with `/invite @Podbrief` first.",
+    "is_archived": "This channel is archived, so I can't post in it.",
+}
+
+
+def action_insight_id(body: dict[str, Any]) -> int | None:
+    """The insight id carried by the clicked button, if it is a well-formed one."""
+    actions = body.get("actions") or [{}]
+    value = str(actions[0].get("value", ""))
+    return int(value) if value.isdigit() else None
+
+
+def _ephemeral(respond: Respond, message: blocks.Message) -> None:
+    respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(SHARE_ACTION)
+    def share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, logger: logging.Logger) -> None:
+        ack()
+        with friendly_failures(respond, logger, SHARE_ACTION):
+            insight_id = action_insight_id(body)
+            with deps.sessions() as session:
+                insight = get_insight(session, insight_id) if insight_id is not None else None
+            if insight is None:
+                _ephemeral(respond, blocks.notice(GONE))
+                return
+            team_id, channel_id, user_id = body["team"]["id"], body["channel"]["id"], body["user"]["id"]
+            message = blocks.shared_insight(insight, user_id)
+            try:
+                posted = client.chat_postMessage(
+                    channel=channel_id, unfurl_links=False, unfurl_media=False, **message.as_kwargs()
+                )
+            except SlackApiError as error:
+                code = error.response.get("error", "")
+                if code not in CANNOT_POST:
+                    raise
+                _ephemeral(respond, blocks.notice(CANNOT_POST[code]))
+                return
+            with deps.sessions.begin() as session:
+                record_posted_message(session, team_id, posted["channel"], posted["ts"], insight.id)
+            _ephemeral(respond, blocks.notice(f"Shared in <#{channel_id}>."))
+
+    @app.action(SAVE_ACTION)
+    def save(ack: Ack, body: dict[str, Any], respond: Respond, logger: logging.Logger) -> None:
+        ack()
+        with friendly_failures(respond, logger, SAVE_ACTION):
+            insight_id = action_insight_id(body)
+            with deps.sessions.begin() as session:
+                insight = get_insight(session, insight_id) if insight_id is not None else None
+                if insight is None:
+                    _ephemeral(respond, blocks.notice(GONE))
+                    return
+                new = save_insight(session, body["team"]["id"], body["user"]["id"], insight.id)
+            preview = escape(blocks.clip(insight.text, 80))
+            text = f"Saved: “{preview}”" if new else f"You had already saved “{preview}”."
+            _ephemeral(respond, blocks.notice(text))

@@ -1,0 +1,133 @@
+"""Settings from the environment (and an optional `.env` file), validated once at start-up."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+_HOW_TO_GET = {
+    "SLACK_BOT_TOKEN": "Find it at https://api.slack.com/apps → your app → OAuth & Permissions → "
+    "Bot User OAuth Token (it starts with xoxb-); install the app to your workspace first.",
+    "SLACK_SIGNING_SECRET": "Find it at https://api.slack.com/apps → your app → Basic Information → "
+    "App Credentials → Signing Secret.",
+    "SLACK_APP_TOKEN": "Create one at https://api.slack.com/apps → your app → Basic Information → "
+    "App-Level Tokens, with the connections:write scope (it starts with xapp-). "
+    "Leave it unset to serve HTTP instead of Socket Mode.",
+}
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it and says how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything Podbrief reads from its environment."""
+
+    database_url: str
+    data_dir: Path
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str | None = None
+    port: int = 3000
+    log_level: str = "INFO"
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    def require_slack(self) -> None:
+        """Raise `SettingsError` unless the settings `podbrief run` needs are present."""
+        if not self.slack_bot_token:
+            raise _missing("SLACK_BOT_TOKEN")
+        if not self.socket_mode and not self.slack_signing_secret:
+            raise _missing("SLACK_SIGNING_SECRET", "HTTP mode verifies every request Slack sends with it. ")
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    """Read and validate settings; unset optional values get sensible defaults."""
+    env = {k: v.strip() for k, v in environ.items() if v is not None and v.strip() != ""}
+    data_dir = Path(env.get("PODBRIEF_DATA_DIR", "data")).expanduser()
+    return Settings(
+        database_url=_database_url(env.get("DATABASE_URL"), data_dir),
+        data_dir=data_dir,
+        slack_bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-"),
+        slack_signing_secret=_signing_secret(env.get("SLACK_SIGNING_SECRET")),
+        slack_app_token=_token(env, "SLACK_APP_TOKEN", "xapp-"),
+        slack_api_url=_api_url(env.get("SLACK_API_URL")),
+        port=_port(env.get("PORT", "3000")),
+        log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
+    )
+
+
+def _missing(name: str, why: str = "") -> SettingsError:
+    return SettingsError(f"{name} is not set. {why}{_HOW_TO_GET[name]}")
+
+
+def _token(env: Mapping[str, str], name: str, prefix: str) -> str | None:
+    value = env.get(name)
+    if value is None:
+        return None
+    if not value.startswith(prefix) or re.search(r"\s", value):
+        raise SettingsError(f"{name} does not look right: it should start with {prefix}. {_HOW_TO_GET[name]}")
+    return value
+
+
+def _signing_secret(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not re.fullmatch(r"[0-9a-fA-F]{16,128}", value):
+        raise SettingsError(
+            "SLACK_SIGNING_SECRET does not look right: it should be the hexadecimal string Slack shows "
+            f"(not the client secret or a token). {_HOW_TO_GET['SLACK_SIGNING_SECRET']}"
+        )
+    return value
+
+
+def _database_url(value: str | None, data_dir: Path) -> str:
+    if value is None:
+        return f"sqlite:///{(data_dir / 'podbrief.sqlite3').as_posix()}"
+    for plain in ("postgres://", "postgresql://"):
+        if value.startswith(plain):  # accept the common short forms and use the psycopg 3 driver
+            value = "postgresql+psycopg://" + value[len(plain):]
+    try:
+        backend = make_url(value).get_backend_name()
+    except ArgumentError:
+        backend = None
+    if backend not in ("sqlite", "postgresql"):
+        raise SettingsError(
+            "DATABASE_URL is not a database URL Podbrief can use. Examples: "
+            "sqlite:///data/podbrief.sqlite3 or postgresql+psycopg://user:password@host:5432/podbrief"
+        )
+    return value
+
+
+def _api_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not re.match(r"https?://[^/\s]+", value):
+        raise SettingsError(
+            "SLACK_API_URL must be an http(s) URL such as https://slack.com/api/ (leave it unset for real Slack)."
+        )
+    return value if value.endswith("/") else value + "/"
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise SettingsError(f"PORT must be a number from 1 to 65535, not {value!r}.")
+    return int(value)
+
+
+def _log_level(value: str) -> str:
+    level = value.upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}.")
+    return level

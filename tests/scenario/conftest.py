@@ -1,0 +1,81 @@
+"""The real Bolt app over real HTTP, against the Slack stand-in, on both databases."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.bootstrap import open_storage
+from bot.deps import Deps
+from bot.local_server import HttpReply, LocalServer
+from bot.settings import Settings
+from bot.slack_requests import block_action_body, event_body, slash_command_body
+from bot.slack_standin import SlackStandIn
+from insights.model import NewInsight
+from storage.insights_store import InsightWriter
+
+SAMPLE = Path(__file__).resolve().parents[2] / "bot" / "data" / "sample_insights.jsonl"
+TOKEN = "xoxb-scenario"
+SIGNING_SECRET = "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e"
+
+
+def sample_insights() -> list[NewInsight]:
+    """The demo's sample data (loaded without the importer, so these tests do not depend on it)."""
+    from ingest.records import parse_record
+
+    return [parse_record(json.loads(line)) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line]
+
+
+@dataclass
+class Workspace:
+    """One running Podbrief and the Slack stand-in it talks to."""
+
+    server: LocalServer
+    slack: SlackStandIn
+    deps: Deps
+
+    def command(self, text: str, name: str = "cmd", **fields: Any) -> dict[str, Any]:
+        """Type `/insights <text>`; return the answer posted to the response_url."""
+        body, content_type = slash_command_body(text, response_url=self.slack.response_url(name), **fields)
+        reply = self.server.post(body, content_type)
+        assert reply.status == 200, reply
+        return self.slack.wait_for(f"response_url:{name}").params
+
+    def click(self, action_id: str, value: str, name: str = "click", **fields: Any) -> dict[str, Any]:
+        """Click a button on a result; return the ephemeral answer."""
+        body, content_type = block_action_body(action_id, value, response_url=self.slack.response_url(name), **fields)
+        reply = self.server.post(body, content_type)
+        assert reply.status == 200, reply
+        return self.slack.wait_for(f"response_url:{name}").params
+
+    def event(self, event: dict[str, Any], event_id: str = "Ev1", **headers: str) -> HttpReply:
+        body, content_type = event_body(event, event_id=event_id)
+        return self.server.post(body, content_type, extra_headers=headers)
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandIn]:
+    with SlackStandIn(bot_token=TOKEN) as standin:
+        yield standin
+
+
+@pytest.fixture
+def workspace(database_url: str, slack: SlackStandIn, tmp_path: Path) -> Iterator[Workspace]:
+    settings = Settings(
+        database_url=database_url,
+        data_dir=tmp_path,
+        slack_bot_token=TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack.api_url,
+    )
+    deps = open_storage(settings)
+    with deps.sessions.begin() as session:
+        InsightWriter(session).add(sample_insights())
+    with LocalServer(settings, deps) as server:
+        yield Workspace(server, slack, deps)
+    deps.engine.dispose()
