@@ -17,8 +17,9 @@ def save_insight(session: Session, team_id: str, user_id: str, insight_id: int) 
         upsert_insert(session, SavedInsight)
         .values(team_id=team_id, user_id=user_id, insight_id=insight_id, saved_at=datetime.now(timezone.utc))
         .on_conflict_do_nothing(index_elements=["team_id", "user_id", "insight_id"])
+        .returning(SavedInsight.id)
     )
-    return session.execute(statement).rowcount == 1
+    return session.execute(statement).scalar() is not None
 
 
 def unsave_insight(session: Session, team_id: str, user_id: str, insight_id: int) -> bool:

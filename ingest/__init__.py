@@ -1,0 +1,1 @@
+"""Getting insights in: import files (and, later, feeds and transcripts) into storage."""

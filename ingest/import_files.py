@@ -1,0 +1,233 @@
+"""Reading import files (JSON Lines, JSON arrays, CSV) record by record, with line numbers.
+
+`read_records(path)` yields, in file order, a `RawRecord` for each record and a `RowError`
+for each row that cannot be read. A `RowError` whose `line` is None is about the whole file
+(missing, a folder, not UTF-8, broken JSON...) and ends the reading; such problems are found
+before any record is yielded, except for a file that changes or vanishes while being read.
+JSON Lines and CSV are streamed; a JSON document is read whole (it has to be, to be checked).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Literal, TextIO
+
+from ingest.json_document import BrokenJson, array_elements
+from ingest.records import field_name
+
+Format = Literal["jsonl", "json", "csv"]
+StrPath = str | os.PathLike[str]
+
+EXTENSIONS: dict[str, Format] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
+#: A JSON Lines record longer than this is skipped with an error, not loaded into memory.
+MAX_LINE_LENGTH = 1_000_000
+_CHUNK = 1 << 20
+_PEEK = 1 << 16
+_SAVE_AS_UTF8 = "save it as UTF-8 and import it again"
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One record as found in a file.
+
+    `line` is where it starts; `fields` is the decoded JSON value (usually a dict) or, for CSV,
+    a dict of header -> cell; `bytes_read` is roughly how far into the file reading has got.
+    """
+
+    line: int
+    fields: object
+    bytes_read: int
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A row that cannot be imported, and why; `line` is None when the whole file cannot be read."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+def read_records(path: StrPath) -> Iterator[RawRecord | RowError]:
+    """Every record of the file in order, or the errors that stand in for unreadable rows."""
+    name = os.fspath(path)
+    problem = check_file(Path(name))
+    if problem is not None:
+        yield RowError(name, None, problem)
+        return
+    readers = {"jsonl": _read_jsonl, "json": _read_json, "csv": _read_csv}
+    try:
+        yield from readers[detect_format(name)](Path(name), name)
+    except (OSError, UnicodeError) as error:  # changed or vanished while being read
+        yield RowError(name, None, f"the file could not be read to the end: {error}")
+
+
+def check_file(path: Path) -> str | None:
+    """Why the file cannot be imported at all (missing, a folder, not UTF-8 text, empty), or None.
+
+    Reads the whole file once, in chunks, so a wrong encoding is found before anything is imported.
+    """
+    try:
+        with path.open("rb") as file:
+            return _check_content(file)
+    except FileNotFoundError:
+        return "no such file"
+    except IsADirectoryError:
+        return "this is a folder, not a file"
+    except PermissionError:
+        return "permission denied: the file cannot be read"
+    except OSError as error:
+        return f"the file cannot be read: {error.strerror or error}"
+
+
+def detect_format(path: StrPath) -> Format:
+    """The format by extension (.jsonl/.ndjson, .json, .csv), else by the first non-space character.
+
+    `[` means a JSON array; `{` means JSON Lines when the first line is a whole record, else a
+    JSON document (`{"insights": [...]}`); anything else is CSV. A `.json` file whose first line
+    is a whole record is read as JSON Lines too.
+    """
+    by_extension = EXTENSIONS.get(Path(path).suffix.lower())
+    if by_extension in ("jsonl", "csv"):
+        return by_extension
+    head = _first_line(Path(path))
+    if head.startswith("["):
+        return "json"
+    if head.startswith("{"):
+        return "jsonl" if _is_record_line(head) else "json"
+    return by_extension or "csv"
+
+
+def _check_content(file: BinaryIO) -> str | None:
+    chunk = file.read(_CHUNK)
+    if chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return f"the file is UTF-16 text; {_SAVE_AS_UTF8}"
+    chunk = chunk.removeprefix(codecs.BOM_UTF8)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines, blank = 0, True
+    while chunk:
+        if b"\x00" in chunk:
+            line = lines + chunk.count(b"\n", 0, chunk.index(b"\x00")) + 1
+            return f"the file contains NUL bytes (line {line}): it is not UTF-8 text"
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as error:
+            line = lines + error.object.count(b"\n", 0, error.start) + 1
+            byte = error.object[error.start]
+            return f"the file is not UTF-8 text (line {line} has the byte 0x{byte:02x}); {_SAVE_AS_UTF8}"
+        lines += chunk.count(b"\n")
+        blank = blank and not chunk.strip()
+        chunk = file.read(_CHUNK)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return f"the file is not UTF-8 text (it ends in the middle of a character); {_SAVE_AS_UTF8}"
+    return "the file is empty" if blank else None
+
+
+def _first_line(path: Path) -> str:
+    """The first non-blank line (at most the first 64 KiB of the file)."""
+    with path.open(encoding="utf-8-sig", errors="replace") as file:
+        head = file.read(_PEEK)
+    return head.lstrip().split("\n", 1)[0]
+
+
+def _is_record_line(line: str) -> bool:
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(value, dict) and "insights" not in value
+
+
+def _read_jsonl(path: Path, name: str) -> Iterator[RawRecord | RowError]:
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig") as file:
+        number = 0
+        while line := file.readline(MAX_LINE_LENGTH):
+            number += 1
+            if len(line) >= MAX_LINE_LENGTH and not line.endswith("\n"):
+                _skip_rest_of_line(file)
+                yield RowError(name, number, f"the line is longer than {MAX_LINE_LENGTH:,} characters")
+            elif line.strip():
+                yield _json_line(name, number, line, raw.tell())
+
+
+def _skip_rest_of_line(file: TextIO) -> None:
+    while (rest := file.readline(MAX_LINE_LENGTH)) and not rest.endswith("\n"):
+        pass
+
+
+def _json_line(name: str, number: int, line: str, bytes_read: int) -> RawRecord | RowError:
+    try:
+        return RawRecord(number, json.loads(line), bytes_read)
+    except json.JSONDecodeError as error:
+        return RowError(name, number, f"not valid JSON: {error.msg} (column {error.colno})")
+    except RecursionError:
+        return RowError(name, number, "not valid JSON: nested too deeply")
+    except ValueError as error:  # e.g. an integer with more digits than Python converts
+        return RowError(name, number, f"not valid JSON: {error}")
+
+
+def _read_json(path: Path, name: str) -> Iterator[RawRecord | RowError]:
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        elements = array_elements(text)
+    except BrokenJson as error:
+        yield RowError(name, None, f"{error}; nothing was imported from this file")
+        return
+    bytes_per_char = path.stat().st_size / max(len(text), 1)
+    for line, offset, value in elements:
+        yield RawRecord(line, value, int(offset * bytes_per_char))
+
+
+def _read_csv(path: Path, name: str) -> Iterator[RawRecord | RowError]:
+    """Rows keyed by the header; `line` is the physical line where the row starts."""
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as file:
+        rows = csv.reader(file, delimiter=_delimiter(_first_line(path)))
+        header: list[str] | None = None
+        end = 0  # the last physical line consumed so far
+        while True:
+            try:
+                row = next(rows, None)
+            except csv.Error as error:
+                yield RowError(name, end + 1, f"this CSV row cannot be read: {error}")
+                if rows.line_num == end:
+                    return
+                end = rows.line_num
+                continue
+            if row is None:
+                return
+            start, end = end + 1, rows.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if header is None:
+                header = row
+                if "text" not in {field_name(cell) for cell in header}:
+                    yield RowError(name, None, _no_text_column(header))
+                    return
+                continue
+            yield RawRecord(start, dict(zip(header, row, strict=False)), raw.tell())
+
+
+def _delimiter(header: str) -> str:
+    """`,` unless the header row is clearly split by `;` or tabs (spreadsheets in some locales)."""
+    counts = {candidate: header.count(candidate) for candidate in (",", ";", "\t")}
+    best = max(counts, key=lambda candidate: counts[candidate])
+    return best if counts[best] else ","
+
+
+def _no_text_column(header: list[str]) -> str:
+    found = ", ".join(json.dumps(cell[:30], ensure_ascii=False) for cell in header[:8])
+    more = ", ..." if len(header) > 8 else ""
+    return f'the first row must be a header naming the columns, with a "text" column (found: {found}{more})'

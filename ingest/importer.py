@@ -1,0 +1,135 @@
+"""The import service behind `podbrief import FILE`: read a file, store its good rows, report the rest."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ingest.import_files import RawRecord, RowError, StrPath, read_records
+from ingest.records import InvalidRecord, parse_record
+from insights.model import NewInsight
+from storage.insights_store import BATCH_SIZE, InsightWriter
+
+#: Rows written and committed per transaction (one writer round-trip each).
+DEFAULT_BATCH_SIZE = BATCH_SIZE
+#: `progress` is called after this many records, and once at the end.
+PROGRESS_EVERY = 100
+#: Errors kept in the report; `ImportReport.invalid` still counts all of them.
+MAX_ERRORS_KEPT = 1_000
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProgress:
+    """How far an import has got: records processed (good or bad) and bytes of the file read.
+
+    `bytes_read` is an estimate (reading is buffered) that reaches `total_bytes` at the end;
+    use it with `total_bytes` for a progress bar.
+    """
+
+    records: int
+    bytes_read: int
+    total_bytes: int
+
+    @property
+    def fraction(self) -> float:
+        """0.0 to 1.0, by bytes."""
+        return min(1.0, self.bytes_read / self.total_bytes) if self.total_bytes else 1.0
+
+
+@dataclass
+class ImportReport:
+    """What an import did.
+
+    `read` counts rows found in the file (good and bad); `invalid` the rows rejected, whose
+    errors (with file and line) are in `errors`, at most `MAX_ERRORS_KEPT` of them. An error
+    with `line` None means the file could not be read at all.
+    """
+
+    path: str
+    read: int = 0
+    added: int = 0
+    duplicates: int = 0
+    invalid: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every row of the file was imported or already there."""
+        return not self.errors
+
+
+ProgressCallback = Callable[[ImportProgress], None]
+
+
+def import_file(
+    path: StrPath,
+    sessions: sessionmaker[Session],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: ProgressCallback | None = None,
+) -> ImportReport:
+    """Import every valid row of `path`, committing each batch; importing again adds nothing.
+
+    Good rows are kept even when other rows are bad. Database errors propagate; batches
+    committed before them stay.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    report = ImportReport(os.fspath(path))
+    total = _file_size(report.path)
+    pending: list[NewInsight] = []
+    bytes_read = 0
+    for item in read_records(path):
+        if isinstance(item, RawRecord):
+            bytes_read = item.bytes_read
+            insight = _parse(report, item)
+            if insight is not None:
+                pending.append(insight)
+        else:
+            _reject(report, item)
+            if item.line is None:
+                continue
+        report.read += 1
+        if len(pending) >= batch_size:
+            _write(sessions, pending, report)
+            pending = []
+        if progress is not None and report.read % PROGRESS_EVERY == 0:
+            progress(ImportProgress(report.read, min(bytes_read, total), total))
+    if pending:
+        _write(sessions, pending, report)
+    if progress is not None:
+        progress(ImportProgress(report.read, total, total))
+    return report
+
+
+def _parse(report: ImportReport, record: RawRecord) -> NewInsight | None:
+    try:
+        return parse_record(record.fields)
+    except InvalidRecord as error:
+        _reject(report, RowError(report.path, record.line, str(error)))
+        return None
+
+
+def _reject(report: ImportReport, error: RowError) -> None:
+    if error.line is not None:
+        report.invalid += 1
+    if len(report.errors) < MAX_ERRORS_KEPT:
+        report.errors.append(error)
+
+
+def _write(sessions: sessionmaker[Session], batch: list[NewInsight], report: ImportReport) -> None:
+    """One transaction, one writer, per batch."""
+    with sessions.begin() as session:
+        result = InsightWriter(session).add(batch)
+    report.added += result.added
+    report.duplicates += result.duplicates
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
