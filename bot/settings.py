@@ -39,6 +39,7 @@ class Settings:
     slack_api_url: str | None = None
     port: int = 3000
     log_level: str = "INFO"
+    run_scheduler: bool = True
 
     @property
     def socket_mode(self) -> bool:
@@ -65,6 +66,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         slack_api_url=_api_url(env.get("SLACK_API_URL")),
         port=_port(env.get("PORT", "3000")),
         log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
+        run_scheduler=_flag(env, "RUN_SCHEDULER", default=True),
     )
 
 
@@ -118,6 +120,17 @@ def _api_url(value: str | None) -> str | None:
             "SLACK_API_URL must be an http(s) URL such as https://slack.com/api/ (leave it unset for real Slack)."
         )
     return value if value.endswith("/") else value + "/"
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    value = env.get(name)
+    if value is None:
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, not {value!r}.")
 
 
 def _port(value: str) -> int:

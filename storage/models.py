@@ -117,11 +117,47 @@ class Channel(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
+class Workspace(Base):
+    """Workspace-wide settings (one row per Slack team, created on first use)."""
+
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    restrict_settings: Mapped[bool] = mapped_column(Boolean, default=False)
+    quiet_day_note: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    inactive_reason: Mapped[str | None] = mapped_column(String(500))
+    updated_by: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class SettingsChange(Base):
+    """Who changed what, and when (the audit trail shown to admins)."""
+
+    __tablename__ = "settings_changes"
+    __table_args__ = (Index("ix_settings_changes_team_channel", "team_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    user_id: Mapped[str | None] = mapped_column(String(32))
+    change: Mapped[str] = mapped_column(String(500))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Delivery(Base):
-    """A claimed digest: at most one per (team, channel, local date)."""
+    """A claimed digest: at most one per (team, channel, local date).
+
+    status: "claimed" (picks chosen, posting may be under way) -> "delivered", or
+    "skipped" (nothing worth sending) / "failed" (Slack refused; reason in `error`).
+    A claim whose lease ran out is taken over by another worker, which resumes it.
+    """
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("team_id", "channel_id", "local_date"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "local_date"),
+        Index("ix_deliveries_status_lease", "status", "lease_until"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
@@ -130,6 +166,10 @@ class Delivery(Base):
     status: Mapped[str] = mapped_column(String(16), default="claimed")
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    post_channel: Mapped[str | None] = mapped_column(String(32))  # the DM channel of a personal brief
+    header_ts: Mapped[str | None] = mapped_column(String(32))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(String(500))
 
@@ -146,6 +186,10 @@ class DeliveredInsight(Base):
     insight_id: Mapped[int] = mapped_column(ForeignKey("insights.id", ondelete="CASCADE"))
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id", ondelete="SET NULL"))
     delivered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    also_on: Mapped[list[str]] = mapped_column(JSON, default=list)
+    posted_ts: Mapped[str | None] = mapped_column(String(32))  # None until its message is posted
 
 
 class PostedMessage(Base):

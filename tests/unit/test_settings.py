@@ -36,6 +36,7 @@ def test_the_api_url_always_ends_with_a_slash() -> None:
         ({"DATABASE_URL": "mysql://localhost/x"}, "DATABASE_URL"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"),
+        ({"RUN_SCHEDULER": "sometimes"}, "RUN_SCHEDULER"),
     ],
 )
 def test_a_malformed_setting_is_named_in_the_error(environ: dict[str, str], named: str) -> None:
@@ -61,3 +62,8 @@ def test_socket_mode_needs_no_signing_secret() -> None:
 
 def test_blank_values_count_as_unset() -> None:
     assert load_settings({"SLACK_APP_TOKEN": "  ", "PORT": ""}).port == 3000
+
+
+def test_web_replicas_can_leave_scheduling_to_a_worker() -> None:
+    assert load_settings({"RUN_SCHEDULER": "false"}).run_scheduler is False
+    assert load_settings({}).run_scheduler is True

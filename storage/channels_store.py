@@ -1,0 +1,137 @@
+"""Digest targets (channels and personal briefs), workspace settings and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timezone
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from insights.schedule import DigestSchedule
+from insights.targets import CHANNEL, DigestTarget, WorkspaceSettings
+from storage.insights_store import as_utc, upsert_insert
+from storage.models import Channel, SettingsChange, Workspace
+
+
+def to_target(row: Channel) -> DigestTarget:
+    schedule = None
+    if row.digest_time and row.timezone:
+        hour, minute = (int(part) for part in row.digest_time.split(":"))
+        schedule = DigestSchedule(time(hour, minute), row.timezone, row.weekdays_only)
+    return DigestTarget(
+        team_id=row.team_id,
+        channel_id=row.channel_id,
+        kind=row.kind,
+        topics=tuple(row.topics or ()),
+        schedule=schedule,
+        paused=row.paused,
+        paused_reason=row.paused_reason,
+        thread_mode=row.thread_mode,
+        created_by=row.created_by,
+        updated_by=row.updated_by,
+        updated_at=as_utc(row.updated_at),
+    )
+
+
+def get_target(session: Session, team_id: str, channel_id: str) -> DigestTarget | None:
+    row = _row(session, team_id, channel_id)
+    return to_target(row) if row else None
+
+
+def get_target_for_update(session: Session, team_id: str, channel_id: str) -> DigestTarget | None:
+    """`get_target`, locking the row until the transaction ends (PostgreSQL), for read-modify-write."""
+    row = _row(session, team_id, channel_id, for_update=True)
+    return to_target(row) if row else None
+
+
+def update_target(
+    session: Session,
+    team_id: str,
+    channel_id: str,
+    *,
+    by_user: str | None,
+    change: str,
+    kind: str = CHANNEL,
+    **fields: Any,
+) -> DigestTarget:
+    """Change a target's columns (creating it on first use) and record who did what."""
+    row = _row(session, team_id, channel_id, for_update=True)
+    if row is None:
+        session.execute(
+            upsert_insert(session, Channel)
+            .values(team_id=team_id, channel_id=channel_id, kind=kind, topics=[], created_by=by_user,
+                    created_at=_now(), updated_at=_now())
+            .on_conflict_do_nothing(index_elements=["team_id", "channel_id"])
+        )
+        row = _row(session, team_id, channel_id, for_update=True)
+        assert row is not None
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.updated_by = by_user or row.updated_by
+    row.updated_at = _now()
+    session.add(SettingsChange(team_id=team_id, channel_id=channel_id, user_id=by_user, change=change[:500],
+                               changed_at=_now()))
+    session.flush()
+    return to_target(row)
+
+
+def pause_target(session: Session, team_id: str, channel_id: str, reason: str) -> None:
+    """Pause a target's digest on the system's behalf (e.g. the bot was removed from it)."""
+    session.execute(
+        update(Channel)
+        .where(Channel.team_id == team_id, Channel.channel_id == channel_id)
+        .values(paused=True, paused_reason=reason[:500], updated_at=_now())
+    )
+    session.add(SettingsChange(team_id=team_id, channel_id=channel_id, user_id=None,
+                               change=f"paused by Podbrief: {reason}"[:500], changed_at=_now()))
+
+
+def scheduled_targets(session: Session) -> list[DigestTarget]:
+    """Every target with a digest set up and not paused, in workspaces still active."""
+    inactive = select(Workspace.team_id).where(Workspace.active.is_(False))
+    rows = session.scalars(
+        select(Channel)
+        .where(Channel.digest_time.is_not(None), Channel.paused.is_(False), Channel.team_id.not_in(inactive))
+        .order_by(Channel.id)
+    )
+    return [to_target(row) for row in rows]
+
+
+def recent_changes(session: Session, team_id: str, channel_id: str, limit: int = 5) -> list[tuple[str | None, str, datetime]]:
+    """The latest (user, change, when) entries of a target's audit trail, newest first."""
+    rows = session.execute(
+        select(SettingsChange.user_id, SettingsChange.change, SettingsChange.changed_at)
+        .where(SettingsChange.team_id == team_id, SettingsChange.channel_id == channel_id)
+        .order_by(SettingsChange.id.desc())
+        .limit(limit)
+    )
+    return [(r.user_id, r.change, as_utc(r.changed_at) or _now()) for r in rows]
+
+
+def get_workspace(session: Session, team_id: str) -> WorkspaceSettings:
+    row = session.get(Workspace, team_id)
+    if row is None:
+        return WorkspaceSettings(team_id)
+    return WorkspaceSettings(team_id, row.restrict_settings, row.quiet_day_note, row.active, row.inactive_reason)
+
+
+def update_workspace(session: Session, team_id: str, *, by_user: str | None, change: str, **fields: Any) -> WorkspaceSettings:
+    """Change workspace settings (creating the row on first use), recorded in the audit trail."""
+    session.execute(
+        upsert_insert(session, Workspace).values(team_id=team_id, updated_at=_now()).on_conflict_do_nothing()
+    )
+    session.execute(update(Workspace).where(Workspace.team_id == team_id).values(updated_by=by_user, updated_at=_now(), **fields))
+    session.add(SettingsChange(team_id=team_id, channel_id=None, user_id=by_user, change=change[:500], changed_at=_now()))
+    return get_workspace(session, team_id)
+
+
+def _row(session: Session, team_id: str, channel_id: str, for_update: bool = False) -> Channel | None:
+    statement = select(Channel).where(Channel.team_id == team_id, Channel.channel_id == channel_id)
+    if for_update and session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update()
+    return session.scalar(statement)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

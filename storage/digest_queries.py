@@ -1,0 +1,21 @@
+"""Reads the digest needs: the recent window of insights."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.orm import Session
+
+from insights.model import Insight
+from storage.insights_store import insight_query, to_insight
+from storage.models import InsightRow
+
+
+def recent_insights(session: Session, since: datetime, until: datetime | None = None) -> list[Insight]:
+    """Insights published (or, without a date, added) in [since, until)."""
+    when = func.coalesce(InsightRow.published_at, InsightRow.created_at)
+    query = insight_query().where(when >= since)
+    if until is not None:
+        query = query.where(when < until)
+    return [to_insight(row) for row in session.execute(query.order_by(InsightRow.id))]
