@@ -7,6 +7,7 @@ which words to look for (with typo-tolerant variants) and orders what comes back
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import combinations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -88,15 +89,37 @@ def plan_search(raw: str, vocabulary: Vocabulary) -> SearchPlan:
     return SearchPlan(clean_display_text(raw)[:MAX_QUERY_CHARS], tuple(planned), truncated)
 
 
+def partial_matches(words: Sequence[QueryWord]) -> list[tuple[QueryWord, ...]]:
+    """The smallest groups of query words an insight must contain to pass `MIN_COVERAGE`.
+
+    An insight holding fewer of the words cannot be ranked (see `rank`), so looking for
+    "any of these groups" instead of "any word" finds every rankable insight without
+    the flood of ones that hold only a common word. Heaviest (rarest) groups first;
+    the whole query is not a group (that is the all-words search).
+    """
+    total = sum(w.weight for w in words)
+    groups: list[tuple[QueryWord, ...]] = []
+    for size in range(1, len(words)):
+        for group in combinations(words, size):
+            if sum(w.weight for w in group) < MIN_COVERAGE * total:
+                continue
+            if any(set(smaller) <= set(group) for smaller in groups):
+                continue
+            groups.append(group)
+    groups.sort(key=lambda g: -sum(w.weight for w in g))
+    return groups
+
+
 def rank(plan: SearchPlan, candidates: Sequence[Candidate], limit: int) -> list[Match]:
     """Order candidates by how well they answer the plan; best first, at most `limit`."""
     words = plan.searchable
     if not words or limit <= 0:
         return []
     total_weight = sum(w.weight for w in words) or 1.0
+    wanted = frozenset(v.term for w in words for v in w.variants)
     scored: list[Match] = []
     for candidate in candidates:
-        positions = _positions(candidate.indexed_terms)
+        positions = _positions(candidate.indexed_terms, wanted)
         coverage, matched, hits = 0.0, [], []
         for word in words:
             best = _best_variant(word, positions)
@@ -116,10 +139,12 @@ def rank(plan: SearchPlan, candidates: Sequence[Candidate], limit: int) -> list[
     return scored[:limit]
 
 
-def _positions(indexed: Sequence[str]) -> dict[str, list[int]]:
+def _positions(indexed: Sequence[str], wanted: frozenset[str]) -> dict[str, list[int]]:
+    """Where each wanted term stands in the indexed terms (other terms are not needed)."""
     positions: dict[str, list[int]] = {}
     for i, term in enumerate(indexed):
-        positions.setdefault(term, []).append(i)
+        if term in wanted:
+            positions.setdefault(term, []).append(i)
     return positions
 
 

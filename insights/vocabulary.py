@@ -40,9 +40,13 @@ class Vocabulary:
         self._counts: dict[str, int] = {t: c for t, c in doc_counts if c > 0}
         self._sorted: list[str] = sorted(self._counts)
         by_length: dict[int, list[str]] = defaultdict(list)
+        numbers_by_length: dict[int, list[str]] = defaultdict(list)
         for term in self._sorted:
-            by_length[len(term)].append(term)
+            (numbers_by_length if term.isdigit() else by_length)[len(term)].append(term)
         self._by_length = dict(by_length)
+        # Numbers (episode numbers, years...) are kept apart: a word with more letters
+        # than allowed edits can never be within reach of one, so they are skipped.
+        self._numbers_by_length = dict(numbers_by_length)
         self.total_documents = max(total_documents, 0)
 
     def __len__(self) -> int:
@@ -85,9 +89,13 @@ class Vocabulary:
         edits = allowed_edits(word)
         if edits == 0:
             return []
+        pools = [self._by_length]
+        if sum(1 for ch in word if not ch.isdigit()) <= edits:  # each non-digit costs an edit
+            pools.append(self._numbers_by_length)
         pool: list[str] = []
         for length in range(len(word) - edits, len(word) + edits + 1):
-            pool.extend(self._by_length.get(length, ()))
+            for by_length in pools:
+                pool.extend(by_length.get(length, ()))
         if not pool:
             return []
         hits = process.extract(word, pool, scorer=OSA.distance, score_cutoff=edits, limit=None)

@@ -5,18 +5,22 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import DateTime, Engine, Integer, Row, Text, func, select, text
 from sqlalchemy.orm import Session
 
-from insights.model import Match
-from insights.search import Candidate, QueryWord, SearchPlan, plan_search, rank
+from insights.model import Insight, Match
+from insights.search import Candidate, QueryWord, SearchPlan, partial_matches, plan_search, rank
 from insights.vocabulary import Vocabulary
-from storage.insights_store import insight_query, to_insight
+from storage.insights_store import as_utc, insight_query, to_insight
 from storage.models import InsightRow, SearchTerm
 
-#: Candidates taken from the full-text index before the final rerank.
+#: Candidates taken from the full-text index before the final rerank: the newest
+#: insights holding the query's words. The database does not score them: FTS5's bm25
+#: counts every document holding each term (~40 ms for a common word at 1M rows), and
+#: leaving the order to the shared rerank gives the same answers on both databases.
 CANDIDATE_POOL = 200
 #: How long a loaded vocabulary is trusted before checking whether insights were added.
 VOCABULARY_RECHECK_SECONDS = 2.0
@@ -46,8 +50,8 @@ class SearchIndex:
         plan = plan_search(query, self.vocabulary(session))
         if plan.is_empty:
             return SearchResult(plan, ())
-        candidates = self.candidates(session, plan)
-        return SearchResult(plan, tuple(rank(plan, candidates, limit)))
+        ranked = rank(plan, self.candidates(session, plan), limit)
+        return SearchResult(plan, tuple(_with_full_insights(session, ranked)))
 
     def vocabulary(self, session: Session) -> Vocabulary:
         """The indexed terms, reloaded when insights were added since the last load."""
@@ -68,25 +72,57 @@ class SearchIndex:
             self._vocabulary = None
 
     def candidates(self, session: Session, plan: SearchPlan) -> list[Candidate]:
-        """Insights the full-text index proposes: all words first, then any word."""
-        words = plan.searchable
-        ids = self._matching_ids(session, words, require_all=True)
-        if len(words) > 1 and len(ids) < CANDIDATE_POOL:
-            seen = set(ids)
-            ids += [i for i in self._matching_ids(session, words, require_all=False) if i not in seen]
-        return _load_candidates(session, ids[:CANDIDATE_POOL])
+        """Insights the full-text index proposes: all words first, then enough of them.
 
-    def _matching_ids(self, session: Session, words: Sequence[QueryWord], require_all: bool) -> list[int]:
+        Candidates carry only what ranking reads (id, indexed terms, date); the
+        few that make the final list are loaded in full afterwards.
+        """
+        words = plan.searchable
+        rows = self._newest_matching(session, [tuple(words)])
+        if len(words) > 1 and len(rows) < CANDIDATE_POOL:
+            seen = {row.id for row in rows}
+            more = self._newest_matching(session, partial_matches(words))
+            rows += [row for row in more if row.id not in seen]
+        return [
+            Candidate(Insight(id=row.id, text="", published_at=as_utc(row.published_at)), tuple(row.search_text.split()))
+            for row in rows[:CANDIDATE_POOL]
+        ]
+
+    def _newest_matching(self, session: Session, groups: Sequence[Sequence[QueryWord]]) -> list[Row[Any]]:
+        """The newest insights holding every word of at least one group (each word: any variant)."""
+        if not groups:
+            return []
         if self._dialect == "sqlite":
-            expression = _fts5_expression(words, require_all)
-            sql = "SELECT rowid FROM insights_fts WHERE insights_fts MATCH :q ORDER BY rank LIMIT :n"
+            expression = " OR ".join("(" + _fts5_expression(g, require_all=True) + ")" for g in groups)
+            sql = _SQLITE_CANDIDATES
         else:
-            expression = _tsquery_expression(words, require_all)
-            sql = (
-                "SELECT id FROM insights WHERE search_vector @@ to_tsquery('simple', :q) "
-                "ORDER BY ts_rank(search_vector, to_tsquery('simple', :q)) DESC, id LIMIT :n"
-            )
-        return list(session.scalars(text(sql), {"q": expression, "n": CANDIDATE_POOL}))
+            expression = " | ".join("(" + _tsquery_expression(g, require_all=True) + ")" for g in groups)
+            sql = _POSTGRES_CANDIDATES
+        return list(session.execute(sql, {"q": expression, "n": CANDIDATE_POOL}))
+
+
+_COLUMNS = {"id": Integer(), "search_text": Text(), "published_at": DateTime(timezone=True)}
+# Both walk the index newest-first and stop after :n matches (FTS5 iterates doclists in
+# rowid order; PostgreSQL walks the primary key backwards or sorts a bitmap scan).
+_SQLITE_CANDIDATES = text(
+    """SELECT i.id, i.search_text, i.published_at FROM (
+        SELECT rowid FROM insights_fts WHERE insights_fts MATCH :q ORDER BY rowid DESC LIMIT :n
+    ) AS hit JOIN insights AS i ON i.id = hit.rowid
+    ORDER BY i.id DESC"""
+).columns(**_COLUMNS)
+_POSTGRES_CANDIDATES = text(
+    """SELECT id, search_text, published_at FROM insights
+    WHERE search_vector @@ to_tsquery('simple', :q) ORDER BY id DESC LIMIT :n"""
+).columns(**_COLUMNS)
+
+
+def _with_full_insights(session: Session, matches: list[Match]) -> list[Match]:
+    """The matches with their insights loaded in full (podcast, episode, links, topics)."""
+    if not matches:
+        return []
+    query = insight_query().where(InsightRow.id.in_([m.insight.id for m in matches]))
+    full = {row.id: to_insight(row) for row in session.execute(query)}
+    return [replace(m, insight=full[m.insight.id]) for m in matches if m.insight.id in full]
 
 
 def _fts5_expression(words: Sequence[QueryWord], require_all: bool) -> str:
@@ -103,10 +139,3 @@ def _load_vocabulary(session: Session) -> Vocabulary:
     total = session.scalar(select(func.count()).select_from(InsightRow)) or 0
     rows = session.execute(select(SearchTerm.term, SearchTerm.doc_count))
     return Vocabulary(((r.term, r.doc_count) for r in rows), total)
-
-
-def _load_candidates(session: Session, ids: list[int]) -> list[Candidate]:
-    if not ids:
-        return []
-    query = insight_query().add_columns(InsightRow.search_text).where(InsightRow.id.in_(ids))
-    return [Candidate(to_insight(row), tuple(row.search_text.split())) for row in session.execute(query)]

@@ -1,0 +1,183 @@
+"""Search & import benchmark: synthetic corpus -> InsightWriter -> SearchIndex, against targets.
+
+    .venv/bin/python bench/search_bench.py --sizes 100000 1000000
+    .venv/bin/python bench/search_bench.py --sizes 20000 --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+See bench/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+#: The targets, checked in the table.
+TARGET_P95_MS = 50.0
+TARGET_SPEEDUP = 100.0
+TARGET_IMPORT_PER_S = 20_000
+TARGET_RSS_MB = 500.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.phase:
+        return _run_phase(args)
+    summaries = []
+    for size in args.sizes:
+        with _fresh_database(args.database_url, size, args.keep) as url:
+            print(f"\n== {size:,} insights on {_backend(url)} ==", file=sys.stderr, flush=True)
+            summary = _run_size(url, size, args)
+        print(_table(summary), flush=True)
+        summaries.append(summary)
+    if not args.no_json:
+        out = BENCH / "results" / f"search_bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(json.dumps(summaries, indent=2, default=str))
+        print(f"\nJSON summary: {out.relative_to(BENCH.parent)}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="corpus sizes")
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL server URL (a fresh database is created beside it and dropped); "
+        "default: a fresh SQLite file in a temporary directory",
+    )
+    parser.add_argument("--queries", type=int, default=300, help="timed search queries (default 300)")
+    parser.add_argument("--baseline-queries", type=int, default=20, help="queries for the raw scan (default 20)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite file (its path is printed)")
+    parser.add_argument("--no-json", action="store_true", help="do not write bench/results/*.json")
+    parser.add_argument("--phase", choices=["import", "search", "baseline"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--io", help=argparse.SUPPRESS)
+    return parser
+
+
+def _run_phase(args: argparse.Namespace) -> int:
+    import measure
+
+    io = Path(args.io)
+    if args.phase == "import":
+        result = measure.run_import(args.url, args.size, args.seed)
+    elif args.phase == "search":
+        result = measure.run_search(args.url, args.queries, args.seed)
+    else:
+        result = measure.run_baseline(args.url, json.loads(io.read_text()))
+    io.write_text(json.dumps(result, default=str))
+    return 0
+
+
+def _phase(name: str, url: str, args: argparse.Namespace, size: int, payload: Any = None) -> dict[str, Any]:
+    """Run one phase in a child process (its own peak RSS) and read back its JSON."""
+    with tempfile.NamedTemporaryFile("w+", suffix=".json", delete=False) as handle:
+        io = Path(handle.name)
+    try:
+        if payload is not None:
+            io.write_text(json.dumps(payload))
+        command = [sys.executable, str(Path(__file__).resolve()), "--phase", name, "--url", url]
+        command += ["--size", str(size), "--seed", str(args.seed), "--queries", str(args.queries), "--io", str(io)]
+        subprocess.run(command, check=True)
+        return json.loads(io.read_text())
+    finally:
+        io.unlink(missing_ok=True)
+
+
+def _run_size(url: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
+    imported = _phase("import", url, args, size)
+    searched = _phase("search", url, args, size)
+    subset = [q["query"] for q in searched.pop("queries")[: args.baseline_queries]]
+    baseline = _phase("baseline", url, args, size, payload=subset)
+    return {
+        "size": size,
+        "backend": _backend(url),
+        "import": imported,
+        "search": searched,
+        "baseline": baseline,
+        "speedup_p50": baseline["p50_ms"] / searched["p50_ms"],
+        "speedup_p95": baseline["p95_ms"] / searched["p95_ms"],
+    }
+
+
+def _backend(url: str) -> str:
+    return "SQLite" if url.startswith("sqlite") else "PostgreSQL"
+
+
+@contextmanager
+def _fresh_database(server_url: str | None, size: int, keep: bool) -> Iterator[str]:
+    if server_url is None:
+        directory = tempfile.mkdtemp(prefix="podbrief-bench-")
+        path = Path(directory) / f"bench-{size}.sqlite3"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            if keep:
+                print(f"kept {path}", file=sys.stderr)
+            else:
+                for leftover in Path(directory).iterdir():
+                    leftover.unlink()
+                Path(directory).rmdir()
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    name = f"podbrief_bench_{size}_{uuid.uuid4().hex[:6]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        if not keep:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _table(s: dict[str, Any]) -> str:
+    imp, srch, base = s["import"], s["search"], s["baseline"]
+    rss = max(imp["peak_rss_mb"], srch["peak_rss_mb"])
+    rows = [
+        ("import throughput", f"{imp['insights_per_second']:,.0f} insights/s", f">= {TARGET_IMPORT_PER_S:,}/s",
+         imp["insights_per_second"] >= TARGET_IMPORT_PER_S),
+        ("  import time (writes only)", f"{imp['write_seconds']:,.1f} s", "", None),
+        ("database size", f"{imp['total_bytes'] / 2**20:,.1f} MB (WAL {imp['wal_bytes'] / 2**20:,.1f} MB)", "", None),
+        ("vocabulary", f"{imp['vocabulary_terms']:,} terms", "", None),
+        ("peak RSS import / search", f"{imp['peak_rss_mb']:,.0f} / {srch['peak_rss_mb']:,.0f} MB",
+         f"<= {TARGET_RSS_MB:,.0f} MB", rss <= TARGET_RSS_MB),
+        (f"search p50 / p95 / p99 (n={srch['count']})",
+         f"{srch['p50_ms']:,.1f} / {srch['p95_ms']:,.1f} / {srch['p99_ms']:,.1f} ms",
+         f"p95 <= {TARGET_P95_MS:.0f} ms", srch["p95_ms"] <= TARGET_P95_MS),
+        ("  vocabulary first load", f"{srch['vocabulary_load_ms']:,.0f} ms", "", None),
+        ("  with results / typo agrees", f"{srch['with_results']:.0%} / {srch['typo_top1_in_clean_top5']:.0%}", "", None),
+        (f"raw scan p50 / p95 (n={base['count']})", f"{base['p50_ms']:,.0f} / {base['p95_ms']:,.0f} ms", "", None),
+        ("speed-up p50 / p95", f"{s['speedup_p50']:,.0f}x / {s['speedup_p95']:,.0f}x", f">= {TARGET_SPEEDUP:.0f}x",
+         min(s["speedup_p50"], s["speedup_p95"]) >= TARGET_SPEEDUP),
+    ]
+    width = max(len(r[0]) for r in rows)
+    value_width = max(len(r[1]) for r in rows)
+    lines = [f"\n{s['size']:,} insights · {s['backend']}", "-" * (width + value_width + 24)]
+    for label, value, target, ok in rows:
+        mark = "" if ok is None else ("ok" if ok else "MISSED")
+        lines.append(f"{label:<{width}}  {value:>{value_width}}  {target:<14}{mark}")
+    lines.append("slowest: " + "; ".join(f"{q['query']!r} {q['ms']:.0f} ms" for q in srch["slowest"][:3]))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

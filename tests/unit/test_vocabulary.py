@@ -1,0 +1,33 @@
+"""Typo-tolerant expansion: numbers are reached only by words made (almost) of digits."""
+
+from __future__ import annotations
+
+from insights.vocabulary import Vocabulary
+
+
+def _terms(vocabulary: Vocabulary, word: str) -> list[str]:
+    return [v.term for v in vocabulary.expand(word)]
+
+
+def test_a_number_with_a_typo_finds_the_number() -> None:
+    vocabulary = Vocabulary([("12345", 3), ("export", 5)], 10)
+    assert "12345" in _terms(vocabulary, "12354")
+
+
+def test_a_word_with_a_digit_typo_can_still_reach_a_number() -> None:
+    vocabulary = Vocabulary([("2024", 3), ("20245", 1)], 10)
+    assert "20245" in _terms(vocabulary, "2o245")
+
+
+def test_words_of_letters_never_expand_to_numbers() -> None:
+    vocabulary = Vocabulary([("12345", 3), ("export", 5), ("exports", 2)], 10)
+    assert _terms(vocabulary, "exprot") == ["export", "exports"]
+
+
+def test_near_spellings_of_words_are_unchanged_by_numbers_in_the_vocabulary() -> None:
+    words = [("controls", 4), ("control", 6), ("contrl", 1), ("patrols", 2)]
+    numbers = [(str(n), 1) for n in range(1000, 1200)]
+    with_numbers = Vocabulary(words + numbers, 20)
+    without = Vocabulary(words, 20)
+    for query in ["contrls", "controsl", "patrol", "cntrols"]:
+        assert _terms(with_numbers, query) == _terms(without, query)
