@@ -7,6 +7,7 @@ from collections.abc import Callable
 from bot import blocks
 from bot.blocks import Message, escape
 from bot.grammar import DidYouMean, Search, ShowHelp, parse_command
+from bot.settings_grammar import is_settings_command
 from insights.search import SearchPlan
 from insights.text import fold
 from storage.search_index import SearchResult
@@ -28,6 +29,8 @@ def answer_command(text: str | None, search: SearchFunction, command: str = "/in
         exact = any(w.word == fold(parsed.typed) and w.variants and w.variants[0].similarity == 1.0 for w in result.plan.words)
         hint = () if exact else (f"Did you mean `{command} {parsed.suggestion}`?",)
         return _results(parsed.typed, result, hint)
+    if is_settings_command(parsed):  # answered by bot.listeners.settings, which knows who asked where
+        return blocks.notice(f"`{command} {escape((text or '').strip()[:100])}` changes digest settings in Slack.")
     assert isinstance(parsed, Search)
     return _results(parsed.query, search(parsed.query, RESULTS_PER_SEARCH))
 

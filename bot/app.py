@@ -34,7 +34,7 @@ def build_client(settings: Settings) -> WebClient:
 def build_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> App:
     """The Bolt app with every listener registered."""
     app = App(
-        client=build_client(settings),
+        client=deps.slack,
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=not settings.socket_mode,
         token_verification_enabled=verify_token,

@@ -11,7 +11,10 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.app import build_client
 from bot.deps import Deps
+from bot.digest_compose import DigestComposer
+from bot.digest_delivery import DigestDeliverer
 from bot.settings import Settings, load_settings
 from storage.db import create_db_engine, migrate, session_factory
 from storage.search_index import SearchIndex
@@ -45,4 +48,7 @@ def open_storage(settings: Settings) -> Deps:
         engine.dispose()
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise StartupError(f"Cannot open the database at {safe_url}: {reason}") from error
-    return Deps(engine=engine, sessions=session_factory(engine), search_index=SearchIndex(engine))
+    sessions = session_factory(engine)
+    slack = build_client(settings)
+    digests = DigestDeliverer(sessions, lambda _team_id: slack, DigestComposer(sessions))
+    return Deps(engine=engine, sessions=sessions, search_index=SearchIndex(engine), slack=slack, digests=digests)

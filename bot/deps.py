@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
+from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.digest_delivery import DigestDeliverer
 from storage.search_index import SearchIndex, SearchResult
 
 
@@ -17,6 +21,9 @@ class Deps:
     engine: Engine
     sessions: sessionmaker[Session]
     search_index: SearchIndex
+    slack: WebClient
+    digests: DigestDeliverer
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # tests pin "now"
 
     def search(self, query: str, limit: int) -> SearchResult:
         """Run a search in its own read-only session."""

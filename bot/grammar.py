@@ -7,10 +7,17 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.settings_grammar import SettingsCommand, parse_settings
+
 #: Subcommands and one-line descriptions; later features add theirs here.
 SUBCOMMANDS: dict[str, str] = {
     "help": "show how to use Podbrief",
     "search": "search insights, even for words that look like a subcommand",
+    "topics": "list this channel's digest topics; `topics add ai policy, chips`, `topics remove …`, `topics clear`",
+    "digest": "show this channel's daily digest; `digest at 8:30 berlin`, `weekdays`/`daily`, `pause`/`resume`, "
+    "`thread on`/`off`, `preview`, `now`",
+    "me": "your personal brief by DM: `me topics add …`, `me digest at 7:30`, `me digest pause`",
+    "settings": "workspace settings: `settings restrict on` lets only admins and digest creators change digests",
 }
 HELP_WORDS = frozenset({"help", "?", "-h", "--help", "usage"})
 
@@ -35,7 +42,7 @@ class DidYouMean:
     suggestion: str
 
 
-Command = ShowHelp | Search | DidYouMean
+Command = ShowHelp | Search | DidYouMean | SettingsCommand
 
 
 def parse_command(text: str | None) -> Command:
@@ -49,6 +56,8 @@ def parse_command(text: str | None) -> Command:
         return ShowHelp()
     if keyword == "search":
         return Search(rest.strip()) if rest.strip() else ShowHelp()
+    if (settings := parse_settings(stripped)) is not None:
+        return settings
     if not rest and (suggestion := closest_subcommand(keyword)):
         return DidYouMean(first, suggestion)
     return Search(stripped)

@@ -1,0 +1,46 @@
+"""Choosing a target's picks: the recent window as a pool (cached per run), then selection."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from insights.digest import DigestPick, DigestPool, DigestRules, build_pool, select_digest
+from insights.targets import DigestTarget
+from storage.deliveries_store import delivered_insight_ids
+from storage.digest_queries import recent_insights
+from storage.models import InsightRow
+
+#: A pool is rebuilt when insights were added or it is older than this.
+POOL_MAX_AGE = timedelta(minutes=10)
+
+
+class DigestComposer:
+    """Builds the pool of recent insights once and selects each target's digest from it."""
+
+    def __init__(self, sessions: sessionmaker[Session], rules: DigestRules | None = None) -> None:
+        self._sessions = sessions
+        self.rules = rules or DigestRules()
+        self._lock = threading.Lock()
+        self._pool: DigestPool | None = None
+        self._built_at: datetime | None = None
+        self._stamp: int | None = None
+
+    def pool(self, now: datetime) -> DigestPool:
+        """The pool for `now`, rebuilt when stale."""
+        with self._lock, self._sessions() as session:
+            stamp = session.scalar(select(func.max(InsightRow.id))) or 0
+            fresh = self._built_at is not None and timedelta(0) <= now - self._built_at < POOL_MAX_AGE
+            if self._pool is None or not fresh or stamp != self._stamp:
+                window = recent_insights(session, now - timedelta(days=self.rules.freshness_days), now + timedelta(days=1))
+                self._pool = build_pool(window, now, self.rules)
+                self._built_at, self._stamp = now, stamp
+            return self._pool
+
+    def picks(self, session: Session, target: DigestTarget, now: datetime) -> list[DigestPick]:
+        """The digest `target` would get at `now`: never anything it already received."""
+        exclude = delivered_insight_ids(session, target.team_id, target.channel_id)
+        return select_digest(self.pool(now), target.topics, exclude)

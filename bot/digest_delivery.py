@@ -1,0 +1,204 @@
+"""Posting digests: claim in the database, post header and picks, record every message.
+
+Exactly once per (team, channel, local date): the claim row is unique, picks are stored
+with it, and every posted message is recorded as soon as Slack accepts it, so a worker
+that takes over an expired claim resumes instead of posting again. (A crash in the
+instant between Slack accepting a message and our recording it can still repeat that
+one message: chat.postMessage has no idempotency key.)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.digest_blocks import digest_header, digest_item, quiet_day
+from bot.digest_compose import DigestComposer
+from insights.schedule import due_local_date
+from insights.targets import DigestTarget
+from storage import deliveries_store as store
+from storage.channels_store import get_workspace, pause_target, scheduled_targets, update_workspace
+from storage.messages_store import record_posted_message
+
+log = logging.getLogger("podbrief.digest")
+
+PAUSING_ERRORS = {
+    "not_in_channel": "Podbrief is not a member of this channel. Invite it with /invite @Podbrief, then /insights digest resume.",
+    "channel_not_found": "Podbrief cannot see this channel (deleted, or private without Podbrief). Invite it, then /insights digest resume.",
+    "is_archived": "The channel is archived. Unarchive it, then /insights digest resume.",
+}
+WORKSPACE_ERRORS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "not_authed"})
+MAX_ATTEMPTS = 5
+
+ClientFor = Callable[[str], WebClient]
+Checkpoint = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryOutcome:
+    """What happened to one target's digest for one local date."""
+
+    team_id: str
+    channel_id: str
+    local_date: str
+    status: str  # delivered | quiet | busy | paused | workspace_inactive | retry | failed
+    detail: str = ""
+
+
+class DigestDeliverer:
+    """Delivers due digests; safe to run in several processes at once."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        client_for: ClientFor,
+        composer: DigestComposer,
+        *,
+        worker_id: str | None = None,
+        lease: timedelta = timedelta(minutes=5),
+        post_interval: float = 1.0,
+        max_workers: int = 16,
+        sleep: Callable[[float], None] = time.sleep,
+        checkpoint: Checkpoint = lambda _step: None,
+    ) -> None:
+        self._sessions = sessions
+        self._client_for = client_for
+        self.composer = composer
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
+        self._lease = lease
+        self._post_interval = post_interval
+        self._max_workers = max_workers
+        self._sleep = sleep
+        self._checkpoint = checkpoint
+
+    def run_due(self, now: datetime) -> list[DeliveryOutcome]:
+        """Deliver every digest due at `now`; one target's failure never holds up the others."""
+        due = self.due_targets(now)
+        if not due:
+            return []
+        self.composer.pool(now)  # build once, before the threads need it
+        with ThreadPoolExecutor(max_workers=self._max_workers, thread_name_prefix="digest") as pool:
+            return list(pool.map(lambda item: self._deliver_safely(item[0], item[1], now), due))
+
+    def due_targets(self, now: datetime) -> list[tuple[DigestTarget, date]]:
+        """Targets whose digest for their current local date is due and not done or in flight."""
+        with self._sessions() as session:
+            targets = scheduled_targets(session)
+            candidates = [(t, d) for t in targets if t.schedule and (d := due_local_date(t.schedule, now))]
+            states = store.delivery_states(session, [d.isoformat() for _, d in candidates])
+        due = []
+        for target, day in candidates:
+            state = states.get((target.team_id, target.channel_id, day.isoformat()))
+            if state is None or (state[0] == store.CLAIMED and (state[1] is None or state[1] < now)):
+                due.append((target, day))
+        return due
+
+    def _deliver_safely(self, target: DigestTarget, day: date, now: datetime) -> DeliveryOutcome:
+        try:
+            return self.deliver(target, day, now)
+        except Exception as error:  # noqa: BLE001 - one target must never stop the run
+            log.exception("digest for %s/%s failed unexpectedly", target.team_id, target.channel_id)
+            return DeliveryOutcome(target.team_id, target.channel_id, day.isoformat(), "retry", type(error).__name__)
+
+    def deliver(self, target: DigestTarget, day: date, now: datetime) -> DeliveryOutcome:
+        """Claim and post `target`'s digest for local date `day` (resuming a claim left unfinished)."""
+        local_date = day.isoformat()
+        with self._sessions.begin() as session:
+            claim = store.claim_delivery(session, target.team_id, target.channel_id, local_date, self.worker_id, now,
+                                         self._lease)
+            if claim is None:
+                return DeliveryOutcome(target.team_id, target.channel_id, local_date, "busy", "already delivered or in progress")
+            if not store.has_picks(session, claim.id):
+                picks = self.composer.picks(session, target, now)
+                store.store_picks(session, claim, [(p.insight.id, p.reasons, p.also_on) for p in picks], now)
+        self._checkpoint("claimed")
+        try:
+            return self._post(target, claim, day, now)
+        except SlackApiError as error:
+            return self._slack_refused(target, claim, error.response.get("error", "unknown_error"), now)
+        except (URLError, TimeoutError, OSError) as error:
+            return self._give_back(claim, f"Slack unreachable: {type(error).__name__}")
+
+    def _post(self, target: DigestTarget, claim: store.Claim, day: date, now: datetime) -> DeliveryOutcome:
+        with self._sessions() as session:
+            picks = store.stored_picks(session, claim.id)
+            quiet_note = get_workspace(session, target.team_id).quiet_day_note
+        client = self._client_for(target.team_id)
+        channel = claim.post_channel or self._open_channel(client, target, claim)
+        if not picks:
+            if quiet_note and claim.header_ts is None:
+                self._send(client, target.team_id, channel, quiet_day(target, day).as_kwargs(), None, "digest_header",
+                           then=lambda session, ts: store.set_header_ts(session, claim.id, ts))
+            return self._finish(claim, store.SKIPPED, now, "quiet")
+        header_ts = claim.header_ts
+        if header_ts is None:
+            header_ts = self._send(client, target.team_id, channel, digest_header(target, day, len(picks)).as_kwargs(),
+                                   None, "digest_header", then=lambda session, ts: store.set_header_ts(session, claim.id, ts))
+            self._checkpoint("header")
+        for pick in picks:
+            if pick.posted_ts is not None:
+                continue
+            message = digest_item(pick.insight, pick.reasons, pick.also_on).as_kwargs()
+            thread = header_ts if target.thread_mode else None
+            self._send(client, target.team_id, channel, message, thread, "insight", pick.insight.id,
+                       then=lambda session, ts, row=pick.row_id: store.mark_pick_posted(session, row, ts))
+            self._checkpoint("item")
+        return self._finish(claim, store.DELIVERED, now, "delivered")
+
+    def _open_channel(self, client: WebClient, target: DigestTarget, claim: store.Claim) -> str:
+        channel = target.channel_id
+        if target.is_personal:
+            channel = client.conversations_open(users=target.channel_id)["channel"]["id"]
+            with self._sessions.begin() as session:
+                store.set_post_channel(session, claim.id, channel)
+        return channel
+
+    def _send(self, client: WebClient, team_id: str, channel: str, message: dict, thread_ts: str | None, kind: str,
+              insight_id: int | None = None, *, then: Callable[[Session, str], None]) -> str:
+        """Post one message, then record it and its progress in one transaction."""
+        self._sleep(self._post_interval)  # stay within Slack's per-channel pace
+        response = client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
+                                           unfurl_media=False, **message)
+        ts: str = response["ts"]
+        with self._sessions.begin() as session:
+            record_posted_message(session, team_id, response["channel"], ts, insight_id, kind)
+            then(session, ts)
+        return ts
+
+    def _finish(self, claim: store.Claim, status: str, now: datetime, outcome: str) -> DeliveryOutcome:
+        with self._sessions.begin() as session:
+            store.finish_delivery(session, claim.id, status, now)
+        return DeliveryOutcome(claim.team_id, claim.channel_id, claim.local_date, outcome)
+
+    def _slack_refused(self, target: DigestTarget, claim: store.Claim, code: str, now: datetime) -> DeliveryOutcome:
+        with self._sessions.begin() as session:
+            if code in PAUSING_ERRORS:
+                pause_target(session, target.team_id, target.channel_id, PAUSING_ERRORS[code])
+                store.finish_delivery(session, claim.id, store.FAILED, now, code)
+                return DeliveryOutcome(claim.team_id, claim.channel_id, claim.local_date, "paused", code)
+            if code in WORKSPACE_ERRORS:
+                update_workspace(session, target.team_id, by_user=None, change=f"deliveries stopped: Slack said {code}",
+                                 active=False, inactive_reason=f"Slack said {code}; reinstall or update the token")
+                store.finish_delivery(session, claim.id, store.FAILED, now, code)
+                return DeliveryOutcome(claim.team_id, claim.channel_id, claim.local_date, "workspace_inactive", code)
+            if claim.attempts >= MAX_ATTEMPTS:
+                store.finish_delivery(session, claim.id, store.FAILED, now, code)
+                return DeliveryOutcome(claim.team_id, claim.channel_id, claim.local_date, "failed", code)
+        return self._give_back(claim, f"Slack said {code}")
+
+    def _give_back(self, claim: store.Claim, reason: str) -> DeliveryOutcome:
+        log.warning("digest %s/%s will be retried: %s", claim.team_id, claim.channel_id, reason)
+        with self._sessions.begin() as session:
+            store.release_claim(session, claim.id, reason)
+        return DeliveryOutcome(claim.team_id, claim.channel_id, claim.local_date, "retry", reason)

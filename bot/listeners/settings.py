@@ -1,0 +1,102 @@
+"""`/insights topics|digest|me|settings …`: the digest settings commands.
+
+Registered before the search listener with a matcher, so Bolt routes settings
+commands here and everything else to `bot.listeners.commands`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import digest_settings as digest
+from bot import settings_actions as actions
+from bot import settings_blocks as sb
+from bot.blocks import Message
+from bot.deps import Deps
+from bot.grammar import parse_command
+from bot.listeners.replies import friendly_failures
+from bot.settings_actions import Asker
+from bot.settings_grammar import (
+    AddTopics,
+    ClearTopics,
+    PostDigestNow,
+    PreviewDigest,
+    RemoveTopics,
+    SetDigestTime,
+    SetPaused,
+    SetRestriction,
+    SetThreadMode,
+    SettingsCommand,
+    SettingsError,
+    SetWeekdays,
+    ShowDigest,
+    ShowTopics,
+    ShowWorkspaceSettings,
+    TargetCommand,
+    is_settings_command,
+    parse_settings,
+)
+
+
+def asks_for_settings(command: dict[str, Any]) -> bool:
+    """Bolt matcher: is this `/insights` text a settings command (rather than a search)?"""
+    return is_settings_command(parse_command(command.get("text")))
+
+
+def to_asker(command: dict[str, Any]) -> Asker:
+    return Asker(
+        team_id=str(command.get("team_id") or ""),
+        channel_id=str(command.get("channel_id") or ""),
+        user_id=str(command.get("user_id") or ""),
+        command=str(command.get("command") or "/insights"),
+    )
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command("/insights", matchers=[asks_for_settings])
+    def settings_command(
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, logger: logging.Logger
+    ) -> None:
+        ack()  # within Slack's 3 seconds; the answer follows through response_url
+        with friendly_failures(respond, logger, "/insights settings"):
+            parsed = parse_settings(command.get("text"))
+            assert parsed is not None, "the matcher lets only settings commands through"
+            message = answer_settings(deps, client, to_asker(command), parsed)
+            respond(response_type="ephemeral", **message.as_kwargs())
+
+
+def answer_settings(deps: Deps, client: WebClient, asker: Asker, parsed: SettingsCommand) -> Message:
+    """The reply to one settings command, after checking where and by whom it was typed."""
+    if isinstance(parsed, SettingsError):
+        return sb.settings_error(parsed, asker.command)
+    if isinstance(parsed, ShowWorkspaceSettings):
+        return actions.show_workspace(deps, asker)
+    if isinstance(parsed, SetRestriction):
+        return actions.set_restriction(deps, client, asker, parsed)
+    if not parsed.personal and asker.in_direct_message:
+        return sb.use_personal_brief(asker.command)
+    if isinstance(parsed, ShowTopics):
+        return actions.show_topics(deps, asker, parsed)
+    if isinstance(parsed, ShowDigest):
+        return digest.show_digest(deps, asker, parsed)
+    if isinstance(parsed, PreviewDigest):
+        return digest.preview(deps, asker, parsed)
+    refused = actions.refusal(deps, client, asker, asker.place(parsed.personal))
+    return refused or _change(deps, client, asker, parsed)
+
+
+def _change(deps: Deps, client: WebClient, asker: Asker, parsed: TargetCommand) -> Message:
+    """Commands that change a target (or post to it); the asker is allowed to."""
+    if isinstance(parsed, AddTopics | RemoveTopics | ClearTopics):
+        return actions.change_topics(deps, asker, parsed)
+    if isinstance(parsed, SetDigestTime):
+        return digest.set_time(deps, client, asker, parsed)
+    if isinstance(parsed, SetWeekdays | SetPaused | SetThreadMode):
+        return digest.set_option(deps, client, asker, parsed)
+    if isinstance(parsed, PostDigestNow):
+        return digest.post_now(deps, client, asker, parsed)
+    raise AssertionError(f"unhandled settings command {parsed!r}")
