@@ -1,0 +1,95 @@
+"""Show notes (an item's `content:encoded` or description, HTML or plain) as paragraphs without times."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from ingest.transcripts.common import clean_text, decode
+from insights.transcript import Segment
+
+#: Elements whose start or end ends a paragraph.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr "
+    "li main nav ol p pre section table td th tr ul".split()
+)
+#: Elements whose content is never text for people.
+SKIPPED_TAGS = frozenset("head script style template title noscript svg".split())
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_BULLET = re.compile(r"^\s*(?:[-*•·▪–]|\d{1,3}[.)])\s+")
+_URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+
+
+class BlockText(HTMLParser):
+    """The text of an HTML fragment as paragraphs, broken at block elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self._current: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SKIPPED_TAGS:
+            self._skipping += 1
+        elif tag in BLOCK_TAGS:
+            self.end_paragraph()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCK_TAGS:
+            self.end_paragraph()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SKIPPED_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in BLOCK_TAGS:
+            self.end_paragraph()
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self._current.append(data)
+
+    def end_paragraph(self) -> None:
+        text = clean_text("".join(self._current), unescape=False)
+        self._current = []
+        if text:
+            self.paragraphs.append(text)
+
+    def close(self) -> None:
+        super().close()
+        self.end_paragraph()
+
+
+def html_paragraphs(markup: str) -> list[str]:
+    """The paragraphs of an HTML fragment (scripts, styles and tags dropped, entities decoded)."""
+    parser = BlockText()
+    parser.feed(markup)
+    parser.close()
+    return parser.paragraphs
+
+
+def text_paragraphs(text: str) -> list[str]:
+    """Paragraphs of plain text: blank-line separated, with list items on lines of their own."""
+    paragraphs: list[str] = []
+    for block in _BLANK_LINES.split(text):
+        current: list[str] = []
+        for line in block.split("\n"):
+            if _BULLET.match(line) and current:
+                paragraphs.append(" ".join(current))
+                current = []
+            current.append(_BULLET.sub("", line))
+        paragraphs.append(" ".join(current))
+    return [clean_text(p) for p in paragraphs if p.strip()]
+
+
+def looks_like_html(text: str) -> bool:
+    """True when `text` carries HTML tags."""
+    return _HTML_TAG.search(text) is not None
+
+
+def parse_show_notes(notes: str | bytes) -> list[Segment]:
+    """Show notes as segments (one per paragraph, no times); links-only and empty paragraphs dropped."""
+    text = decode(notes) if isinstance(notes, bytes) else notes.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = html_paragraphs(text) if looks_like_html(text) else text_paragraphs(text)
+    return [Segment(p) for p in paragraphs if not _URL_ONLY.match(p) and any(c.isalpha() for c in p)]

@@ -1,0 +1,99 @@
+"""Word lists and patterns that tell a passage leans on its context; used by `standalone`.
+
+Patterns run on folded text (`insights.text.words` joined by spaces: lower case, no
+punctuation, "don't" as "don t") unless they say otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Openers that lean on the sentence before: conjunctions and connectives.
+CONNECTIVES = frozenset(
+    """and but so because also or nor yet plus then though which whereas however therefore thus hence
+    anyway anyways besides instead otherwise meanwhile again likewise similarly furthermore moreover
+    additionally consequently secondly thirdly lastly finally still""".split()
+)
+#: Openers that point back at something said before.
+REFERENCES = frozenset("it its this that these those they them their theirs he she him her his hers such".split())
+#: Answers, backchannels and interjections.
+INTERJECTIONS = frozenset(
+    """yeah yes yep no nope right okay ok oh well sure exactly absolutely totally definitely true wow hey
+    hi hello cool great awesome agreed indeed mhm huh like""".split()
+)
+#: Third-person pronouns that need someone named before them.
+THIRD_PERSON = frozenset("they them their theirs he him his she her hers".split())
+#: Words that can be what "they" or "she" stands for, though they do not end in -s.
+PERSON_NOUNS = frozenset(
+    """people children kids men women everyone everybody someone somebody anyone anybody person team staff
+    folks audience family company candidate user customer colleague manager listener guest founder reader
+    employee child parent friend partner boss host doctor patient therapist client student teacher""".split()
+)
+
+#: Openings that refer back to a list or a point made before (case-folded text, punctuation kept).
+REFERRING_OPENING = re.compile(
+    r"^(?:(?:one|some|all|many|most|each|both|none|any) of (?:those|these|them|that|this)|the (?:other|same|former|latter"
+    r"|second|third|next|last one|first one)\b|another\b|other\b|both\b|either\b|neither\b|here(?:'s|’s| is| are)"
+    r"|as i (?:said|mentioned)|like i said|for (?:example|instance)|in other words|not only that|on the other hand"
+    r"|at the same time|after that|before that|because of (?:that|this)|in fact|that'?s why|which is why|now,"
+    r"|as you(?:'d|’d| had| have)? (?:said|mentioned)|whatever that|(?:the )?(?:first|second|third|fourth|fifth"
+    r"|final|last|next|other) (?:reason|thing|step|tip|point|one|mistake|way|example|part)s?\b)"
+)
+#: Subjects that are answers to something asked or said before ("The answer is no").
+CONTEXT_SUBJECT = re.compile(
+    r"^the (?:answer|idea|results?|only (?:thing|problem|catch|difference)|number one|question|plan|point|rest"
+    r"|outcome|verdict|upshot|problem|issue|catch)\b"
+)
+#: "It" with a clause after it is a dummy subject, not a pointer ("It is important to…").
+DUMMY_IT = re.compile(
+    r"^it(?:'s|’s| is| was| can be| will be)\s+(?:\w+\s+){0,2}?(?:important|key|critical|essential|crucial|hard|easy"
+    r"|difficult|possible|impossible|better|best|worth|common|normal|natural|true|helpful|useful|vital|wise|smart"
+    r"|rare|likely|unlikely|guaranteed|clear|obvious|okay|fine|tempting|tough|fundamental)\b.*\b(?:to|that|when|if"
+    r"|how|because)\b",
+    re.IGNORECASE,
+)
+#: Chit-chat, greetings, housekeeping and sponsor reads, anywhere in a passage.
+CHATTER = re.compile(
+    r"\b(?:thanks? (?:you )?(?:so much |very much )?for (?:having|joining|coming|listening|tuning)|thank you"
+    r"|welcome (?:to|back)|(?:great|good) to (?:have|see) you|(?:happy|glad|good) to be here"
+    r"|subscribe|sponsor(?:ed|s|ship)?|brought to you by|promo code|coupon code|use (?:the )?code|free trial"
+    r"|(?:in|to|from) (?:the|our|my) show ?notes|patreon|rate and review|leave (?:us )?a review|follow (?:us|me) on"
+    r"|head over to|link (?:in|below)|(?:in|on) (?:this|today s|todays|the next|next week s) (?:episode|show)"
+    r"|this episode|next (?:week|episode|time)|see you (?:next|soon|then|there|later)|talk (?:to you )?soon"
+    r"|my name is|i m your host|i am your host|joining me|joined by|nice to meet|how are you|without further ado"
+    r"|let s (?:get started|dive in|jump in|get into it)|stay tuned|after the break|be right back)\b"
+)
+#: Replies that only make sense after someone else spoke, at the start.
+REPLY = re.compile(
+    r"^(?:(?:that s|that is|you re|you are) (?:right|true|so true|a (?:great|good) point|exactly)|makes sense"
+    r"|fair enough|i love that|go ahead|i (?:would |d )?(?:totally |completely )?agree|(?:great|good) (?:question|point))\b"
+)
+#: Personal stories: told in the past, or dated relative to the day of recording.
+ANECDOTE = re.compile(
+    r"\b(?:yesterday|last night|last week|this morning|tonight|the other day)\b"
+    r"|^(?:i|we) (?:just |actually |recently |once |finally |eventually )?(?:was|were|had|went|got|did|remember|said"
+    r"|told|saw|heard|spent|made|built|took|came|bought|sold|left|lost|wrote|ran|began|met|sat|thought|felt|knew"
+    r"|(?!(?:learned|realized|realised|discovered|noticed|figured|concluded)\b)\w+ed)\b"
+)
+#: Questions without their question mark.
+ASKING = re.compile(
+    r"^(?:(?:do|does|did|is|are|was|were|can|could|would|should|will|have|has) (?:you|i|we|they|it|he|she|there)\b"
+    r"|(?:what|how|why|where|when|who|which) (?:do|does|did|is|are|was|were|can|could|would|should|will|has|have)\b)"
+)
+#: Pointers back at something said before, anywhere in a passage.
+BACK_REFERENCE = re.compile(
+    r"\b(?:in (?:this|that) (?:regard|sense|case|analogy|example|scenario)|like (?:i|you) said|as (?:i|you) said"
+    r"|mean by (?:that|this)|(?:because of|on top of|apart from|other than|besides|beyond|after|before|similar to"
+    r"|related to|going back to) (?:that|this)\b(?! \w+ (?:is|are|was|were)\b)"
+    r"|what (?:i m|i am|you re|you are) (?:hearing|saying)|i hear (?:you|what you)"
+    r"|the (?:next|second|third|other|last|first) (?:thing|one|reason|step|tip|point)s?"
+    r"|all (?:two|three|four|five|of) (?:of )?(?:these|those|them)"
+    r"|(?:those|these) (?!who\b|that\b|which\b|of\b|are\b|were\b|days\b)\w+(?! (?:who|that|which|where|when)\b)"
+    r"|(?:this|that) (?:(?:whole|same|other|first|last|particular|specific|entire|exact|one) )?(?:thing|things|one|ones"
+    r"|stuff|idea|guy|situation|example|episode|money|moment|story"
+    r"|problem|issue|conversation|study|book|song|place|project|approach|element|list|step|reason|product))\b"
+)
+#: Telling listeners what they think, to correct it later ("You probably think you need a studio").
+SETUP = re.compile(r"\b(?:i know what you re thinking|you (?:probably|might|may) (?:be )?think(?:ing)?)\b(?!.*\bbut\b)")
+#: Vague hedges that leave a claim unfinished.
+HEDGES = re.compile(r"\b(?:i guess|or whatever|or something|stuff like that|and stuff|kind of thing|you know what i mean)\b")

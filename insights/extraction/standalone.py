@@ -1,0 +1,139 @@
+"""Does a passage make sense on its own? A 0-1 score from plain heuristics.
+
+A standalone insight opens with its own subject (not "It", "They", "And", "So",
+"That's why"…), names whoever its pronouns stand for, states something (has a verb),
+is not a question, is neither too short nor too long, and is not chit-chat, a
+greeting, a sponsor read or an anecdote. Each problem multiplies the score by a
+penalty; `is_standalone` is score >= `THRESHOLD`. The patterns are in `cues`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from insights.extraction import cues
+from insights.extraction.filler import remove_filler
+from insights.extraction.verbs import has_verb, is_verb_form
+from insights.text import fold, words
+
+THRESHOLD = 0.5
+_NAME = re.compile(r"\s[A-Z][a-z]+")
+_NOT_NAMES = frozenset(("I", "I'm", "I've", "I'd", "I'll"))
+_NOT_PLURAL = ("ss", "us", "is")
+
+
+def standalone_score(text: str) -> float:
+    """How well `text` stands alone as an insight, 0 (not at all) to 1 (fully); filler is removed first."""
+    return cleaned_standalone_score(remove_filler(text))
+
+
+def cleaned_standalone_score(clean: str, floor: float = 0.0) -> float:
+    """`standalone_score` of a text whose filler is already removed; 0.0 once it must end below `floor`."""
+    tokens = words(clean)
+    if not tokens:
+        return 0.0
+    score = 1.0
+    for factor in _factors(clean, tokens):  # cheap checks first; every factor is at most 1
+        score *= factor
+        if score < floor:
+            return 0.0
+    return round(min(1.0, score), 4)
+
+
+def _factors(clean: str, tokens: list[str]) -> Iterator[float]:
+    """Each penalty of a passage (1.0 for none), computed only when asked for."""
+    folded = " ".join(tokens)
+    yield _length_factor(len(clean.split()))
+    yield _opening_factor(clean, tokens)
+    yield _form_factor(clean)
+    yield _question_factor(clean, folded)
+    yield 1.0 if has_verb(tokens) else 0.25
+    yield 0.45 if _unresolved_pronoun(clean, tokens) else 1.0
+    yield _content_factor(folded)
+
+
+def is_standalone(text: str) -> bool:
+    """True when `text` reads as an insight on its own (`standalone_score` >= `THRESHOLD`)."""
+    return standalone_score(text) >= THRESHOLD
+
+
+def leans_on_context(text: str) -> bool:
+    """True when `text` opens by pointing back (a connective, a pronoun, "One of those"…)."""
+    tokens = words(text)
+    return bool(tokens) and _opening_factor(text, tokens) < 1.0
+
+
+def _length_factor(count: int) -> float:
+    """Penalty by word count: an insight takes 12-60 words."""
+    for limit, factor in ((4, 0.05), (7, 0.45), (9, 0.7), (11, 0.9), (60, 1.0), (80, 0.7), (100, 0.45)):
+        if count <= limit:
+            return factor
+    return 0.2
+
+
+def _opening_factor(clean: str, tokens: list[str]) -> float:
+    """Penalty for opening with a connective, a back-reference, an interjection or a context-bound subject."""
+    first = tokens[0]
+    if first in cues.CONNECTIVES:
+        return 0.15
+    if first in cues.REFERENCES and tokens[1:2] != ["who"]:  # "Those who prepare…" is generic
+        return 0.85 if first == "it" and cues.DUMMY_IT.match(clean) else 0.2
+    if first in cues.INTERJECTIONS:
+        return 0.3
+    if cues.REFERRING_OPENING.match(fold(clean)):
+        return 0.35
+    return 0.4 if cues.CONTEXT_SUBJECT.match(" ".join(tokens[:4])) else 1.0
+
+
+def _question_factor(clean: str, folded: str) -> float:
+    """Penalty for a question (or a passage holding one), marked or not."""
+    if clean.rstrip("\"'”’) ").endswith("?"):
+        return 0.05
+    if "?" in clean:
+        return 0.5
+    return 0.3 if cues.ASKING.match(folded) else 1.0
+
+
+def _content_factor(folded: str) -> float:
+    """Penalty for chit-chat, anecdotes, set-ups, hedges and pointers back at earlier talk."""
+    if cues.CHATTER.search(folded) or cues.REPLY.match(folded):
+        return 0.1
+    factor = 0.45 if cues.ANECDOTE.search(folded) else 1.0
+    factor *= 0.45 if cues.SETUP.search(folded) else 1.0
+    factor *= 0.8 if cues.HEDGES.search(folded) else 1.0
+    return factor * (0.45 if cues.BACK_REFERENCE.search(folded) else 1.0)
+
+
+def _unresolved_pronoun(clean: str, tokens: list[str]) -> bool:
+    """True when "they", "her"… comes before any plural noun, person or name it could stand for."""
+    for i, token in enumerate(tokens):
+        if token in cues.THIRD_PERSON:
+            before = tokens[:i]
+            if any(t in cues.PERSON_NOUNS or _plural_noun(t) for t in before):
+                return False
+            cut = clean.lower().find(f" {token}")
+            named = [m.group().strip() for m in _NAME.finditer(clean[: cut if cut >= 0 else len(clean)])]
+            return not [n for n in named if n not in _NOT_NAMES]
+    return False
+
+
+def _plural_noun(word: str) -> bool:
+    """True for a folded word that looks like a plural noun ("customers", not "causes" or "business")."""
+    return len(word) > 3 and word.endswith("s") and not word.endswith(_NOT_PLURAL) and not is_verb_form(word)
+
+
+def _form_factor(clean: str) -> float:
+    """Penalty for fragments, interruptions, reported speech and trailing off."""
+    factor = 1.0
+    if clean[0].islower():
+        factor *= 0.45
+    if not clean.rstrip("\"'”’)]").endswith((".", "!", "?", "…")):
+        factor *= 0.45
+    if "--" in clean or " - " in clean or "—" in clean:
+        factor *= 0.8
+    if re.search(r"[\"“”]", clean):
+        factor *= 0.65
+    if clean.endswith(("...", "…")):
+        factor *= 0.8
+    return factor
