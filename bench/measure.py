@@ -6,6 +6,7 @@ are their own, not inflated by the in-memory copy the raw-scan baseline needs.
 
 from __future__ import annotations
 
+import os
 import random
 import resource
 import statistics
@@ -56,6 +57,11 @@ def latency_summary(seconds: list[float]) -> dict[str, float]:
     }
 
 
+def load_average() -> list[float]:
+    """The machine's 1/5/15-minute load averages: timings mean little without them."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def log(message: str) -> None:
     print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -81,6 +87,7 @@ def run_import(url: str, size: int, seed: int) -> dict[str, Any]:
     stream = corpus.insights()
     added = duplicates = 0
     write_seconds = 0.0
+    load_before = load_average()
     wall = time.perf_counter()
     while True:
         chunk = [item for _, item in zip(range(IMPORT_CHUNK), stream)]
@@ -92,7 +99,10 @@ def run_import(url: str, size: int, seed: int) -> dict[str, Any]:
         write_seconds += time.perf_counter() - started
         added += result.added
         duplicates += result.duplicates
-        log(f"imported {added + duplicates:,}/{size:,} ({(added + duplicates) / write_seconds:,.0f}/s)")
+        log(
+            f"imported {added + duplicates:,}/{size:,} ({(added + duplicates) / write_seconds:,.0f}/s, "
+            f"load {os.getloadavg()[0]:.1f})"
+        )
     wall = time.perf_counter() - wall
     with sessions() as session:
         vocabulary = session.scalar(select(func.count()).select_from(SearchTerm)) or 0
@@ -108,6 +118,8 @@ def run_import(url: str, size: int, seed: int) -> dict[str, Any]:
         "generated_content_words": corpus.vocabulary_size,
         **sizes,
         "peak_rss_mb": peak_rss_mb(),
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
     }
 
 
@@ -138,7 +150,12 @@ def make_queries(engine: Engine, count: int, seed: int) -> list[dict[str, Any]]:
 
 
 def run_search(url: str, count: int, seed: int) -> dict[str, Any]:
-    """Time `SearchIndex.search(session, query, limit=5)` as the bot calls it (a session per query)."""
+    """Time `SearchIndex.search(session, query, limit=5)` as the bot calls it (a session per query).
+
+    Twice: as a running bot sees it (query words' typo variants are remembered, and the
+    corpus's queries repeat common words), then with that memory cleared before every
+    query, so each word is expanded as if seen for the first time ("cold").
+    """
     engine = create_db_engine(url)
     sessions = session_factory(engine)
     index = SearchIndex(engine)
@@ -151,6 +168,7 @@ def run_search(url: str, count: int, seed: int) -> dict[str, Any]:
     for q in warm_up:
         with sessions() as session:
             index.search(session, q["query"], limit=5)
+    load_before = load_average()
     timings: list[float] = []
     results: list[list[int]] = []
     for q in queries:
@@ -159,6 +177,15 @@ def run_search(url: str, count: int, seed: int) -> dict[str, Any]:
             found = index.search(session, q["query"], limit=5)
         timings.append(time.perf_counter() - started)
         results.append([m.insight.id for m in found.matches])
+    cold: list[float] = []
+    for q in queries:
+        with sessions() as session:
+            index.vocabulary(session).clear_cache()
+        started = time.perf_counter()
+        with sessions() as session:
+            index.search(session, q["query"], limit=5)
+        cold.append(time.perf_counter() - started)
+    load_after = load_average()
     rss = peak_rss_mb()
     typo_total = typo_agree = 0
     for q, ids in zip(queries, results):
@@ -171,6 +198,9 @@ def run_search(url: str, count: int, seed: int) -> dict[str, Any]:
     engine.dispose()
     return {
         **latency_summary(timings),
+        "cold": latency_summary(cold),
+        "load_average_before": load_before,
+        "load_average_after": load_after,
         "vocabulary_load_ms": first_load * 1000,
         "vocabulary_terms": len(vocabulary),
         "with_results": sum(1 for r in results if r) / len(results),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -149,13 +150,20 @@ def _fresh_database(server_url: str | None, size: int, keep: bool) -> Iterator[s
         admin.dispose()
 
 
+def _loads(phase: dict[str, Any]) -> str:
+    """The 1-minute load average before -> after a phase (on 2 cores, above 2 means contention)."""
+    return f"{phase['load_average_before'][0]:.1f} -> {phase['load_average_after'][0]:.1f}"
+
+
 def _table(s: dict[str, Any]) -> str:
     imp, srch, base = s["import"], s["search"], s["baseline"]
+    cold = srch["cold"]
     rss = max(imp["peak_rss_mb"], srch["peak_rss_mb"])
     rows = [
         ("import throughput", f"{imp['insights_per_second']:,.0f} insights/s", f">= {TARGET_IMPORT_PER_S:,}/s",
          imp["insights_per_second"] >= TARGET_IMPORT_PER_S),
         ("  import time (writes only)", f"{imp['write_seconds']:,.1f} s", "", None),
+        ("  load average (1 min) during import", _loads(imp), "", None),
         ("database size", f"{imp['total_bytes'] / 2**20:,.1f} MB (WAL {imp['wal_bytes'] / 2**20:,.1f} MB)", "", None),
         ("vocabulary", f"{imp['vocabulary_terms']:,} terms", "", None),
         ("peak RSS import / search", f"{imp['peak_rss_mb']:,.0f} / {srch['peak_rss_mb']:,.0f} MB",
@@ -163,6 +171,10 @@ def _table(s: dict[str, Any]) -> str:
         (f"search p50 / p95 / p99 (n={srch['count']})",
          f"{srch['p50_ms']:,.1f} / {srch['p95_ms']:,.1f} / {srch['p99_ms']:,.1f} ms",
          f"p95 <= {TARGET_P95_MS:.0f} ms", srch["p95_ms"] <= TARGET_P95_MS),
+        ("  first-seen words p50 / p95 / p99",
+         f"{cold['p50_ms']:,.1f} / {cold['p95_ms']:,.1f} / {cold['p99_ms']:,.1f} ms",
+         f"p95 <= {TARGET_P95_MS:.0f} ms", cold["p95_ms"] <= TARGET_P95_MS),
+        ("  load average (1 min) during search", _loads(srch), "", None),
         ("  vocabulary first load", f"{srch['vocabulary_load_ms']:,.0f} ms", "", None),
         ("  with results / typo agrees", f"{srch['with_results']:.0%} / {srch['typo_top1_in_clean_top5']:.0%}", "", None),
         (f"raw scan p50 / p95 (n={base['count']})", f"{base['p50_ms']:,.0f} / {base['p95_ms']:,.0f} ms", "", None),
@@ -171,7 +183,7 @@ def _table(s: dict[str, Any]) -> str:
     ]
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
-    lines = [f"\n{s['size']:,} insights · {s['backend']}", "-" * (width + value_width + 24)]
+    lines = [f"\n{s['size']:,} insights · {s['backend']} · {os.cpu_count()} CPUs", "-" * (width + value_width + 24)]
     for label, value, target, ok in rows:
         mark = "" if ok is None else ("ok" if ok else "MISSED")
         lines.append(f"{label:<{width}}  {value:>{value_width}}  {target:<14}{mark}")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,6 +14,9 @@ from rapidfuzz.distance import OSA
 
 MAX_PREFIX_COMPLETIONS = 4
 MAX_FUZZY_VARIANTS = 4
+#: Query words whose expansion is remembered (per loaded vocabulary, least recently used
+#: first out): people repeat words, and a fuzzy scan of the vocabulary costs milliseconds.
+EXPANSION_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,10 @@ class Vocabulary:
         # than allowed edits can never be within reach of one, so they are skipped.
         self._numbers_by_length = dict(numbers_by_length)
         self.total_documents = max(total_documents, 0)
+        # The terms within reach of a word, by (length, edits, numbers too?): built once.
+        self._pools: dict[tuple[int, int, bool], list[str]] = {}
+        self._expanded: OrderedDict[str, tuple[Variant, ...]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._counts)
@@ -65,6 +73,24 @@ class Vocabulary:
 
     def expand(self, word: str) -> tuple[Variant, ...]:
         """Terms the user may have meant by `word`: itself, completions and near spellings."""
+        with self._lock:
+            cached = self._expanded.get(word)
+            if cached is not None:
+                self._expanded.move_to_end(word)
+                return cached
+        variants = self._expand(word)
+        with self._lock:
+            self._expanded[word] = variants
+            if len(self._expanded) > EXPANSION_CACHE_SIZE:
+                self._expanded.popitem(last=False)
+        return variants
+
+    def clear_cache(self) -> None:
+        """Forget remembered expansions (the benchmark uses it to time first-seen words)."""
+        with self._lock:
+            self._expanded.clear()
+
+    def _expand(self, word: str) -> tuple[Variant, ...]:
         found: dict[str, float] = {}
         if word in self._counts:
             found[word] = 1.0
@@ -89,13 +115,8 @@ class Vocabulary:
         edits = allowed_edits(word)
         if edits == 0:
             return []
-        pools = [self._by_length]
-        if sum(1 for ch in word if not ch.isdigit()) <= edits:  # each non-digit costs an edit
-            pools.append(self._numbers_by_length)
-        pool: list[str] = []
-        for length in range(len(word) - edits, len(word) + edits + 1):
-            for by_length in pools:
-                pool.extend(by_length.get(length, ()))
+        numbers_too = sum(1 for ch in word if not ch.isdigit()) <= edits  # each non-digit costs an edit
+        pool = self._pool(len(word), edits, numbers_too)
         if not pool:
             return []
         hits = process.extract(word, pool, scorer=OSA.distance, score_cutoff=edits, limit=None)
@@ -106,3 +127,13 @@ class Vocabulary:
                 continue
             out.append((term, 1.0 - 0.5 * distance / max(len(word), len(term))))
         return out
+
+    def _pool(self, length: int, edits: int, numbers_too: bool) -> list[str]:
+        """Every term whose length is within `edits` of `length` (numbers only if asked)."""
+        key = (length, edits, numbers_too)
+        pool = self._pools.get(key)
+        if pool is None:
+            sources = [self._by_length, self._numbers_by_length] if numbers_too else [self._by_length]
+            pool = [t for n in range(length - edits, length + edits + 1) for s in sources for t in s.get(n, ())]
+            self._pools[key] = pool
+        return pool

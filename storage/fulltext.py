@@ -5,6 +5,12 @@ PostgreSQL: a generated `tsvector` column with a GIN index.
 Both index the same pre-normalised terms (see `insights.text.search_text`) with no
 stemming, so both databases propose the same candidates.
 
+The FTS5 table keeps only which insights hold each term (`detail=none`: no positions,
+no columns) and no per-row sizes (`columnsize=0`): candidate queries are ANDs and ORs of
+single terms, newest first, and the ranking reads `search_text` itself, so neither
+phrase/NEAR queries nor bm25 are needed. This makes the index about a third of the size,
+and the doclists of common words a search must read much shorter.
+
 Note for future migrations: on SQLite, Alembic's batch mode rebuilds a table it
 alters, which drops these triggers; call `create_fulltext_index` again after it.
 """
@@ -16,7 +22,7 @@ from sqlalchemy import Connection, text
 _SQLITE_CREATE = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS insights_fts USING fts5(
         search_text, content='insights', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2')""",
+        tokenize='unicode61 remove_diacritics 2', detail=none, columnsize=0)""",
     """CREATE TRIGGER IF NOT EXISTS insights_fts_insert AFTER INSERT ON insights BEGIN
         INSERT INTO insights_fts(rowid, search_text) VALUES (new.id, new.search_text);
     END""",

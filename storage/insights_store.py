@@ -2,32 +2,50 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import chain, islice
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select, text, tuple_
+from sqlalchemy import Dialect, Row, Select, func, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from insights.model import Insight, NewInsight
-from insights.text import (
-    clean_display_text,
-    normalise_content,
-    search_text,
-    without_stopwords,
-    words,
-    words_hash,
-)
+from insights.text import clean_display_text, normalise_content, search_text, without_stopwords, words, words_hash
 from storage.models import Episode, InsightRow, Podcast, SearchTerm
 
-#: Rows per INSERT round-trip (SQLAlchemy pages them under SQLite's variable limit).
+#: Insights prepared and written together (identity is checked within a batch first).
 BATCH_SIZE = 2000
+#: Rows per multi-row INSERT on SQLite: 12 values each stays under SQLite's 32,766
+#: variables. Fewer, larger statements also mean fewer FTS5 segment flushes.
+SQLITE_ROWS_PER_STATEMENT = 2000
 #: SQLite page cache (KiB) while adding insights; restored afterwards.
 BULK_CACHE_KIB = 65536
+
+#: The columns an insight is inserted with, in the order of the prepared tuples.
+_INSERT_COLUMNS = (
+    "content_hash",
+    "text",
+    "search_text",
+    "podcast_id",
+    "episode_id",
+    "url",
+    "audio_url",
+    "start_seconds",
+    "published_at",
+    "topics",
+    "quality",
+    "created_at",
+)
+_SQLITE_TERM_UPSERT = (
+    "INSERT INTO search_terms (term, doc_count) VALUES (?, ?) "
+    "ON CONFLICT (term) DO UPDATE SET doc_count = search_terms.doc_count + excluded.doc_count"
+)
 
 
 @dataclass
@@ -39,7 +57,7 @@ class AddResult:
     added_ids: list[int] = field(default_factory=list)
 
 
-def upsert_insert(session: Session, model: type) -> Any:
+def upsert_insert(session: Session, model: Any) -> Any:
     """The dialect's INSERT that supports ON CONFLICT (SQLite and PostgreSQL)."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
@@ -67,82 +85,175 @@ def _bulk_write_cache(session: Session) -> Iterator[None]:
         session.execute(text(f"PRAGMA cache_size={int(previous)}"))
 
 
+@dataclass(slots=True)
+class _Prepared:
+    """One new insight, normalised: everything but the podcast and episode ids."""
+
+    item: NewInsight
+    digest: bytes
+    text: str
+    terms: list[str]
+
+
 class InsightWriter:
     """Adds insights in batches, resolving podcasts and episodes once per name.
 
     Vocabulary document counts are gathered in memory and written once per `add`
-    call (one upsert per distinct term, not one per term per batch).
+    call (one upsert per distinct term, not one per term per batch). On SQLite the
+    rows go straight to the driver in multi-row INSERTs (the ORM's per-row parameter
+    handling was most of the import time); values are converted by the same SQLAlchemy
+    type processors, so what is stored is identical.
     """
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._dialect = session.get_bind().dialect
         self._podcasts: dict[str, int] = {}
         self._episodes: dict[tuple[int, str], int] = {}
         self._podcast_by_title: dict[str, int] = {}
         self._episode_by_title: dict[tuple[int, str], int] = {}
         self._extra_terms: dict[tuple[str | None, str | None, tuple[str, ...]], list[str]] = {}
+        # SQLite rows go to the driver, converted by SQLAlchemy's own processors; other
+        # dialects' rows go through SQLAlchemy, which converts them itself.
+        columns = InsightRow.__table__.c
+        raw = self._dialect.name == "sqlite"
+        self._date_to_db = _bind_processor(columns.published_at.type, self._dialect) if raw else None
+        self._json_to_db = _bind_processor(columns.topics.type, self._dialect) if raw else None
+        self._converted: dict[Any, Any] = {}
+        self._sqlite_sql: dict[int, str] = {}
 
     def add(self, items: Iterable[NewInsight]) -> AddResult:
-        """Store new insights; ones whose normalised content already exists are skipped."""
+        """Store new insights; ones whose normalised content already exists are skipped.
+
+        While one batch is written, the next is normalised in a worker thread (the
+        database drivers release the GIL while the database works); only the pure
+        normalisation runs there, every database call stays on the caller's thread.
+        """
         result = AddResult()
         counts: Counter[str] = Counter()
-        batch: list[NewInsight] = []
+        self._session.flush()  # the raw SQLite writes below do not autoflush the ORM
         with _bulk_write_cache(self._session):
-            for item in items:
-                batch.append(item)
-                if len(batch) >= BATCH_SIZE:
-                    self._add_batch(batch, result, counts)
-                    batch = []
-            if batch:
-                self._add_batch(batch, result, counts)
+            for size, prepared in self._prepared_batches(items):
+                self._add_batch(size, prepared, result, counts)
             self._count_terms(counts)
+        self._converted.clear()
         return result
 
-    def _add_batch(self, batch: Sequence[NewInsight], result: AddResult, counts: Counter[str]) -> None:
-        unique: dict[str, tuple[NewInsight, list[str]]] = {}
-        for item in batch:
-            folded = words(item.text)
-            digest = words_hash(folded)
-            if digest in unique:
-                result.duplicates += 1
-                continue
-            unique[digest] = (item, folded)
+    def _prepared_batches(self, items: Iterable[NewInsight]) -> Iterator[tuple[int, _Batch]]:
+        """(items in the batch, the batch prepared), preparing one batch ahead in a thread."""
+        batches = _batches(items, BATCH_SIZE)
+        first = next(batches, None)
+        if first is None:
+            return
+        if len(first) < BATCH_SIZE:  # a small add: no thread
+            yield len(first), _prepare(first, self._terms_of_extras)
+            yield from ((len(b), _prepare(b, self._terms_of_extras)) for b in batches)
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="insight-prepare") as pool:
+            ahead: deque[tuple[int, Future[_Batch]]] = deque()
+            ahead.append((len(first), pool.submit(_prepare, first, self._terms_of_extras)))
+            for batch in batches:
+                ahead.append((len(batch), pool.submit(_prepare, batch, self._terms_of_extras)))
+                size, future = ahead.popleft()
+                yield size, future.result()
+            while ahead:
+                size, future = ahead.popleft()
+                yield size, future.result()
+
+    def _add_batch(self, size: int, prepared: _Batch, result: AddResult, counts: Counter[str]) -> None:
+        unique, batch_counts = prepared
+        result.duplicates += size - len(unique)
         if not unique:
             return
-        self._resolve_podcasts(item for item, _ in unique.values())
-        self._resolve_episodes(item for item, _ in unique.values())
-        rows = {digest: self._row(item, digest, folded) for digest, (item, folded) in unique.items()}
+        self._resolve_podcasts(p.item for p in unique)
+        self._resolve_episodes(p.item for p in unique)
+        rows = self._rows(unique)
+        if self._dialect.name == "sqlite":
+            inserted = self._insert_sqlite(rows)
+        else:
+            inserted = self._insert_generic(rows)
+        result.added += len(inserted)
+        result.duplicates += len(rows) - len(inserted)
+        inserted.sort()  # ids in insertion order, whatever order RETURNING used
+        result.added_ids.extend(row_id for row_id, _ in inserted)
+        if len(inserted) == len(unique):
+            counts.update(batch_counts)
+        else:  # some already existed: count the terms of the new ones only
+            terms_of = {p.digest: p.terms for p in unique}
+            counts.update(chain.from_iterable(set(terms_of[bytes(digest)]) for _, digest in inserted))
+
+    def _rows(self, unique: list[_Prepared]) -> list[tuple[Any, ...]]:
+        """The INSERT values of each prepared insight, in `_INSERT_COLUMNS` order."""
+        now = self._to_db(self._date_to_db, datetime.now(timezone.utc))
+        podcasts, episodes = self._podcast_by_title, self._episode_by_title
+        rows = []
+        for p in unique:
+            item = p.item
+            podcast_id = podcasts[item.podcast] if item.podcast else None
+            episode_id = episodes[(podcast_id, item.episode)] if podcast_id and item.episode else None
+            rows.append(
+                (
+                    p.digest,
+                    p.text,
+                    " ".join(p.terms),
+                    podcast_id,
+                    episode_id,
+                    item.url,
+                    item.audio_url,
+                    item.start_seconds,
+                    self._to_db(self._date_to_db, item.published_at),
+                    self._to_db(self._json_to_db, tuple(item.topics)),
+                    0.5,
+                    now,
+                )
+            )
+        return rows
+
+    def _to_db(self, processor: Callable[[Any], Any] | None, value: Any) -> Any:
+        """`value` as the driver receives it; the same dates and topics recur for a whole
+        episode, so each distinct value is converted once per `add`."""
+        if processor is None or value is None:
+            return list(value) if isinstance(value, tuple) else value
+        key = (processor, value)
+        converted = self._converted.get(key)
+        if converted is None:
+            converted = self._converted[key] = processor(list(value) if isinstance(value, tuple) else value)
+        return converted
+
+    def _insert_sqlite(self, rows: list[tuple[Any, ...]]) -> list[tuple[int, bytes]]:
+        """Multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING through the driver."""
+        cursor = self._session.connection().connection.cursor()
+        inserted: list[tuple[int, bytes]] = []
+        try:
+            for start in range(0, len(rows), SQLITE_ROWS_PER_STATEMENT):
+                part = rows[start : start + SQLITE_ROWS_PER_STATEMENT]
+                cursor.execute(self._sqlite_insert(len(part)), list(chain.from_iterable(part)))
+                inserted.extend(cursor.fetchall())
+        finally:
+            cursor.close()
+        return inserted
+
+    def _sqlite_insert(self, count: int) -> str:
+        sql = self._sqlite_sql.get(count)
+        if sql is None:
+            values = "(" + ", ".join("?" * len(_INSERT_COLUMNS)) + ")"
+            sql = self._sqlite_sql[count] = (
+                f"INSERT INTO insights ({', '.join(_INSERT_COLUMNS)}) VALUES "
+                + ", ".join([values] * count)
+                + " ON CONFLICT (content_hash) DO NOTHING RETURNING id, content_hash"
+            )
+        return sql
+
+    def _insert_generic(self, rows: list[tuple[Any, ...]]) -> list[tuple[int, bytes]]:
+        """PostgreSQL (and any other dialect): SQLAlchemy's batched INSERT ... RETURNING."""
         table = InsightRow.__table__
         statement = (
             upsert_insert(self._session, table)
             .on_conflict_do_nothing(index_elements=["content_hash"])
             .returning(table.c.id, table.c.content_hash)
         )
-        inserted = self._session.execute(statement, list(rows.values())).all()
-        result.added += len(inserted)
-        result.duplicates += len(rows) - len(inserted)
-        result.added_ids.extend(row.id for row in inserted)
-        for row in inserted:
-            counts.update(set(rows[row.content_hash]["search_text"].split()))
-
-    def _row(self, item: NewInsight, digest: str, folded: list[str]) -> dict[str, Any]:
-        podcast_id = self._podcast_by_title[item.podcast] if item.podcast else None
-        episode_id = self._episode_by_title[(podcast_id, item.episode)] if podcast_id and item.episode else None
-        searchable = without_stopwords(folded) + self._terms_of_extras(item)
-        return {
-            "content_hash": digest,
-            "text": clean_display_text(item.text),
-            "search_text": " ".join(searchable),
-            "podcast_id": podcast_id,
-            "episode_id": episode_id,
-            "url": item.url,
-            "audio_url": item.audio_url,
-            "start_seconds": item.start_seconds,
-            "published_at": item.published_at,
-            "topics": list(item.topics),
-            "quality": 0.5,
-            "created_at": datetime.now(timezone.utc),
-        }
+        params = [dict(zip(_INSERT_COLUMNS, row)) for row in rows]
+        return [(r.id, r.content_hash) for r in self._session.execute(statement, params)]
 
     def _terms_of_extras(self, item: NewInsight) -> list[str]:
         """The podcast, episode and topic terms indexed with the text (same for a whole episode)."""
@@ -212,12 +323,49 @@ class InsightWriter:
     def _count_terms(self, counts: Counter[str]) -> None:
         if not counts:
             return
-        insert = upsert_insert(self._session, SearchTerm)
+        # Sorted so concurrent importers take row locks in the same order (no deadlocks).
+        if self._dialect.name == "sqlite":
+            cursor = self._session.connection().connection.cursor()
+            try:
+                cursor.executemany(_SQLITE_TERM_UPSERT, sorted(counts.items()))
+            finally:
+                cursor.close()
+            return
+        insert = upsert_insert(self._session, SearchTerm.__table__)
         statement = insert.on_conflict_do_update(
             index_elements=["term"], set_={"doc_count": SearchTerm.doc_count + insert.excluded.doc_count}
         )
-        # Sorted so concurrent importers take row locks in the same order (no deadlocks).
         self._session.execute(statement, [{"term": t, "doc_count": c} for t, c in sorted(counts.items())])
+
+
+#: A prepared batch: its distinct insights, and how many of them hold each term.
+_Batch = tuple[list[_Prepared], Counter[str]]
+
+
+def _batches(items: Iterable[NewInsight], size: int) -> Iterator[list[NewInsight]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _prepare(batch: Sequence[NewInsight], extra_terms: Callable[[NewInsight], list[str]]) -> _Batch:
+    """Normalise a batch: words, identity, display text and indexed terms; repeats dropped."""
+    unique: dict[bytes, _Prepared] = {}
+    for item in batch:
+        folded = words(item.text)
+        digest = words_hash(folded)
+        if digest not in unique:
+            terms = without_stopwords(folded) + extra_terms(item)
+            unique[digest] = _Prepared(item, digest, clean_display_text(item.text), terms)
+    prepared = list(unique.values())
+    counts: Counter[str] = Counter()
+    counts.update(chain.from_iterable(set(p.terms) for p in prepared))
+    return prepared, counts
+
+
+def _bind_processor(type_: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """SQLAlchemy's conversion of a Python value of `type_` for `dialect`'s driver."""
+    return type_.dialect_impl(dialect).bind_processor(dialect)
 
 
 def insight_query() -> Select[Any]:

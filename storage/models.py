@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -71,7 +72,8 @@ class InsightRow(Base):
     __table_args__ = (Index("ix_insights_published_at", "published_at"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # First 16 bytes of the SHA-256 of the normalised content (insights.text.content_hash).
+    content_hash: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
     text: Mapped[str] = mapped_column(Text)
     search_text: Mapped[str] = mapped_column(Text)
     podcast_id: Mapped[int | None] = mapped_column(ForeignKey("podcasts.id", ondelete="SET NULL"), index=True)

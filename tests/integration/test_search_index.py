@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from collections import Counter
+
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from insights.model import NewInsight
-from storage.insights_store import InsightWriter, count_insights
+from storage.insights_store import BATCH_SIZE, InsightWriter, count_insights
+from storage.models import InsightRow, SearchTerm
 from storage.search_index import SearchIndex
 
 CORPUS = [
@@ -48,3 +51,25 @@ def test_reimporting_the_same_content_adds_nothing(sessions: sessionmaker[Sessio
         again = InsightWriter(session).add([NewInsight("  new EXPORT controls on advanced chips, reshape the semiconductor supply-chain ")])
     with sessions() as session:
         assert (again.added, again.duplicates, count_insights(session)) == (0, 1, len(CORPUS))
+
+
+def test_large_imports_count_each_new_insight_and_term_once(sessions: sessionmaker[Session]) -> None:
+    """More than one batch (normalised ahead in a worker thread), with repeats within and across batches."""
+    distinct = 2 * BATCH_SIZE + 7
+    items = [
+        NewInsight(f"Insight number {n} about widget{n % 13} and gadget{n % 7}", "Pod", f"Ep {n % 3}")
+        for n in range(distinct)
+    ]
+    items += [NewInsight(f"insight NUMBER {n}, about widget{n % 13} and gadget{n % 7}!") for n in range(0, distinct, 5)]
+    with sessions.begin() as session:
+        first = InsightWriter(session).add(items[: BATCH_SIZE + 3])
+    with sessions.begin() as session:
+        second = InsightWriter(session).add(items)
+    with sessions() as session:
+        texts = session.scalars(select(InsightRow.search_text)).all()
+        stored = {row.term: row.doc_count for row in session.execute(select(SearchTerm.term, SearchTerm.doc_count))}
+    assert (first.added, first.duplicates) == (BATCH_SIZE + 3, 0)
+    assert (second.added, second.duplicates) == (distinct - BATCH_SIZE - 3, len(items) - (distinct - BATCH_SIZE - 3))
+    assert second.added_ids == sorted(second.added_ids) and len(set(second.added_ids)) == second.added
+    assert len(texts) == distinct
+    assert stored == Counter(term for text in texts for term in set(text.split()))

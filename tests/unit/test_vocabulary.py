@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+import insights.vocabulary as vocabulary_module
 from insights.vocabulary import Vocabulary
 
 
@@ -31,3 +34,20 @@ def test_near_spellings_of_words_are_unchanged_by_numbers_in_the_vocabulary() ->
     without = Vocabulary(words, 20)
     for query in ["contrls", "controsl", "patrol", "cntrols"]:
         assert _terms(with_numbers, query) == _terms(without, query)
+
+
+def test_remembered_expansions_are_the_ones_computed_afresh() -> None:
+    vocabulary = Vocabulary([("export", 5), ("exports", 2), ("expert", 1), ("control", 3)], 10)
+    first = [vocabulary.expand(w) for w in ["exprot", "export", "contrl", "zzzz"]]
+    again = [vocabulary.expand(w) for w in ["exprot", "export", "contrl", "zzzz"]]
+    vocabulary.clear_cache()
+    fresh = [vocabulary.expand(w) for w in ["exprot", "export", "contrl", "zzzz"]]
+    assert first == again == fresh
+
+
+def test_the_expansion_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vocabulary_module, "EXPANSION_CACHE_SIZE", 3)
+    vocabulary = Vocabulary([("export", 5)], 10)
+    for word in ["exports", "exprt", "expor", "xport", "export"]:
+        vocabulary.expand(word)
+    assert len(vocabulary._expanded) == 3

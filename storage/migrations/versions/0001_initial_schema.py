@@ -81,7 +81,7 @@ def upgrade() -> None:
     )
     op.create_table('insights',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('content_hash', sa.LargeBinary(length=16), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('podcast_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
