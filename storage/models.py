@@ -55,7 +55,10 @@ class Podcast(Base):
 
 class Episode(Base):
     __tablename__ = "episodes"
-    __table_args__ = (UniqueConstraint("podcast_id", "episode_key"),)
+    __table_args__ = (
+        UniqueConstraint("podcast_id", "episode_key"),
+        Index("ix_episodes_podcast_id_guid", "podcast_id", "guid", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     podcast_id: Mapped[int] = mapped_column(ForeignKey("podcasts.id", ondelete="CASCADE"))
@@ -65,6 +68,13 @@ class Episode(Base):
     audio_url: Mapped[str | None] = mapped_column(String(2000))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set by feed scans: the item's guid, and where its insights came from
+    # (None: not processed yet; "show_notes"; or the transcript kind, e.g. "vtt").
+    guid: Mapped[str | None] = mapped_column(String(1000))
+    transcript_kind: Mapped[str | None] = mapped_column(String(16))
+    transcript_url: Mapped[str | None] = mapped_column(String(2000))
+    transcript_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    notes_insight_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
 
 
 class InsightRow(Base):
@@ -220,3 +230,31 @@ class SavedInsight(Base):
     user_id: Mapped[str] = mapped_column(String(32))
     insight_id: Mapped[int] = mapped_column(ForeignKey("insights.id", ondelete="CASCADE"))
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Feed(Base):
+    """A podcast feed Podbrief polls, with what its last check found.
+
+    `url` is where it is fetched now (updated after a permanent redirect);
+    `original_url` is the address it was added with, still matched when someone adds it again.
+    """
+
+    __tablename__ = "feeds"
+    __table_args__ = (Index("ix_feeds_next_check_at", "next_check_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    original_url: Mapped[str] = mapped_column(String(2000), index=True)
+    podcast_id: Mapped[int | None] = mapped_column(ForeignKey("podcasts.id", ondelete="SET NULL"))
+    title: Mapped[str | None] = mapped_column(String(300))
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_new_episode_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_check_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # None: due now
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    insights_extracted: Mapped[int] = mapped_column(Integer, default=0)
+    episode_count: Mapped[int] = mapped_column(Integer, default=0)
+    added_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

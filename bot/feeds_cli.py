@@ -1,0 +1,206 @@
+"""`podbrief feeds add|list|remove|import` and `podbrief scan`: following podcast feeds from the shell."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot.deps import Deps
+from ingest.fetch import Fetcher
+from ingest.scan import AddFeedResult, FeedOutcome, ScanOptions, ScanSummary, add_feed, scan as run_scan
+from storage import feeds_store
+from storage.feeds_store import FeedInfo
+
+_PRIVATE_HELP = "Also fetch from private and local network addresses (a NAS, localhost)."
+
+
+def _deps() -> Deps:
+    from bot import cli  # imported here: bot.cli imports this module at its end
+
+    return cli._storage(cli._settings())
+
+
+def _extractor() -> Any:
+    from ingest.extractors import BuiltinExtractor
+
+    return BuiltinExtractor()
+
+
+@contextmanager
+def _fetcher(allow_private: bool) -> Iterator[Fetcher]:
+    with Fetcher(allow_private_addresses=allow_private) as fetcher:
+        yield fetcher
+
+
+@click.group()
+def feeds() -> None:
+    """Follow podcast feeds: new episodes become insights on each scan."""
+
+
+@feeds.command("add")
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--allow-private-addresses", is_flag=True, help=_PRIVATE_HELP)
+def add_command(urls: tuple[str, ...], allow_private_addresses: bool) -> None:
+    """Follow feed URLS: each is fetched once now, and its newest episodes become insights."""
+    deps = _deps()
+    failed = False
+    with _fetcher(allow_private_addresses) as fetcher:
+        for url in urls:
+            result = add_feed(deps.sessions, fetcher, _extractor(), url, added_by="cli", clock=deps.clock)
+            click.echo(describe_added(result))
+            failed = failed or not result.ok
+    sys.exit(1 if failed else 0)
+
+
+def describe_added(result: AddFeedResult) -> str:
+    """One line about `feeds add URL`, for people."""
+    if not result.ok:
+        return f"✗ {result.url}: cannot be used: {result.reason}"
+    if result.already_followed:
+        return f"= {result.title or result.url} is already followed (id {result.feed_id}, {result.url})"
+    transcripts = f", {result.transcripts_found} with transcripts" if result.transcripts_found else ""
+    return (
+        f"✓ {result.title} (id {result.feed_id}): {result.episode_count} episodes{transcripts}; "
+        f"{result.insights_added} insights added"
+    )
+
+
+@feeds.command("list")
+def list_command() -> None:
+    """Every followed feed: last checked, last new episode, insights extracted, last error."""
+    deps = _deps()
+    with deps.sessions() as session:
+        followed = feeds_store.list_feeds(session)
+    if not followed:
+        click.echo("No feeds followed yet. Add one with: podbrief feeds add URL")
+        return
+    now = deps.clock()
+    for feed in followed:
+        click.echo(describe_feed(feed, now))
+
+
+def describe_feed(feed: FeedInfo, now: datetime) -> str:
+    """A feed's status in three lines."""
+    lines = [
+        f"{feed.id:>4}  {feed.title or '(not read yet)'}  {feed.url}",
+        f"      last checked {_ago(feed.last_checked_at, now)} · last new episode {_ago(feed.last_new_episode_at, now)}"
+        f" · {feed.episode_count} episodes · {feed.insights_extracted} insights extracted",
+    ]
+    if feed.last_error:
+        retry = f" (failed {feed.consecutive_failures}× in a row; next try {_when(feed.next_check_at, now)})"
+        lines.append(f"      last error: {feed.last_error}{retry}")
+    return "\n".join(lines)
+
+
+def _ago(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "never"
+    minutes = int((now - moment).total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 120:
+        return f"{minutes} min ago"
+    return f"{minutes // 60} h ago" if minutes < 48 * 60 else moment.strftime("%Y-%m-%d")
+
+
+def _when(moment: datetime | None, now: datetime) -> str:
+    if moment is None or moment <= now:
+        return "at the next scan"
+    return f"in {max(1, int((moment - now).total_seconds() // 60))} min"
+
+
+@feeds.command("remove")
+@click.argument("target")
+def remove_command(target: str) -> None:
+    """Stop following a feed, by URL or id (its insights stay)."""
+    deps = _deps()
+    with deps.sessions.begin() as session:
+        removed = feeds_store.remove_feed(session, target)
+    if removed is None:
+        click.echo(f"No followed feed matches “{target}”. See: podbrief feeds list")
+        sys.exit(1)
+    click.echo(f"Stopped following {removed.title or removed.url} (id {removed.id}). Its insights stay.")
+
+
+@feeds.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--allow-private-addresses", is_flag=True, help=_PRIVATE_HELP)
+def import_command(file: Path, allow_private_addresses: bool) -> None:
+    """Follow every feed of an OPML subscription list (each fetched once now)."""
+    from ingest.opml import OpmlError, feed_urls_from_opml
+
+    try:
+        urls = feed_urls_from_opml(file.read_bytes())
+    except OpmlError as error:
+        click.echo(f"{file}: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"{file}: {len(urls)} feeds")
+    deps = _deps()
+    results: list[AddFeedResult] = []
+    with _fetcher(allow_private_addresses) as fetcher:
+        for url in urls:
+            results.append(add_feed(deps.sessions, fetcher, _extractor(), url, added_by="opml", clock=deps.clock))
+            click.echo(describe_added(results[-1]))
+    added = sum(r.ok and not r.already_followed for r in results)
+    click.echo(f"{added} feeds added, {sum(r.already_followed for r in results)} already followed, "
+               f"{sum(not r.ok for r in results)} could not be used.")
+    sys.exit(0 if all(r.ok for r in results) else 1)
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Scan once and exit (otherwise scan every --every minutes).")
+@click.option("--every", "minutes", default=30, show_default=True, type=click.IntRange(1, 24 * 60),
+              help="Minutes between scans, and between checks of each feed.")
+@click.option("--all", "all_feeds", is_flag=True, help="Check every feed now, not only those due.")
+@click.option("--allow-private-addresses", is_flag=True, help=_PRIVATE_HELP)
+def scan(once: bool, minutes: int, all_feeds: bool, allow_private_addresses: bool) -> None:
+    """Check followed feeds for new episodes and turn them into insights."""
+    deps = _deps()
+    options = ScanOptions(interval=timedelta(minutes=minutes))
+    with _fetcher(allow_private_addresses) as fetcher:
+        try:
+            while True:
+                summary = _scan_with_progress(deps, fetcher, options, only_due=not all_feeds)
+                click.echo(describe_summary(summary))
+                if once:
+                    break
+                click.secho(f"Next scan in {minutes} min (Ctrl-C to stop).", dim=True)
+                time.sleep(minutes * 60)
+                all_feeds = False
+        except KeyboardInterrupt:
+            click.echo("\nStopped.")
+
+
+def _scan_with_progress(deps: Deps, fetcher: Fetcher, options: ScanOptions, only_due: bool) -> ScanSummary:
+    bar: Any = None
+
+    def progress(done: int, total: int, outcome: FeedOutcome) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="Scanning feeds", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1, outcome.title or outcome.url)
+
+    try:
+        return run_scan(deps.sessions, fetcher, _extractor(), clock=deps.clock, options=options,
+                        progress=progress, only_due=only_due)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def describe_summary(summary: ScanSummary) -> str:
+    """The scan's summary, then one line per failed feed."""
+    lines = [
+        f"{summary.feeds_checked} feeds checked in {summary.elapsed_seconds:.1f} s: {summary.unchanged} unchanged, "
+        f"{summary.new_episodes} new episodes, {summary.insights_added} insights added, {summary.errors} errors."
+    ]
+    lines += [f"  ✗ {problem.url}: {problem.error}" for problem in summary.feed_errors]
+    return "\n".join(lines)
