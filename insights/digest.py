@@ -22,7 +22,15 @@ from datetime import datetime, timedelta, timezone
 from insights.model import Insight
 from insights.near_duplicates import DuplicateRules, cluster_claims, make_claim
 from insights.text import words
-from insights.topics import TopicDoc, TopicIndex, channel_topics, content_stems, normalise_topic, parse_topics, topic_stems
+from insights.topics import (
+    TopicDoc,
+    TopicIndex,
+    channel_topics,
+    content_stems,
+    normalise_topic,
+    parse_topics,
+    topic_stems,
+)
 
 #: (-score, id, position, matched topic): sorts best first, ties by id.
 Entry = tuple[float, int, int, str]

@@ -21,7 +21,6 @@ import math
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -149,27 +148,38 @@ def candidate_pairs(
     """Positions of claim pairs that may be near-duplicates, each pair once.
 
     Claims are taken shortest first; a claim meets the earlier ones that share two words
-    of its rarest-first prefix (set unions and intersections, done in C). `frequency`
-    (documents per word) is counted here unless given.
+    of its rarest-first prefix (set unions and intersections, done in C). Claims too short
+    for the one at hand are too short for every later one too, and leave the index.
+    `frequency` (documents per word, for every word of the claims) is counted unless given.
     """
-    if frequency is None:
-        frequency = Counter(t for c in claims for t in set(c.stems))
-    vocabulary = sorted((t for t in frequency if t not in _NOT_CLAIMS), key=lambda t: (frequency[t], t))
-    rank: dict[str, int] = dict.fromkeys(_NOT_CLAIMS, -1)  # -1: no part of a claim (nor unknown): dropped
-    rank.update((t, r) for r, t in enumerate(vocabulary))
-    ranked = [sorted(set(map(rank.get, c.stems, repeat(-1))).difference((-1,))) for c in claims]
+    ranked = _rarest_first(claims, frequency)
     sizes = [len(r) for r in ranked]
-    index: list[set[int]] = [set() for _ in vocabulary]
-    for position in sorted(range(len(claims)), key=sizes.__getitem__):
+    index: list[set[int]] = [set() for _ in range(1 + max((r[-1] for r in ranked if r), default=0))]
+    order = sorted(range(len(claims)), key=sizes.__getitem__)
+    indexed: list[list[set[int]]] = [[] for _ in claims]
+    oldest = 0
+    for position in order:
         size = sizes[position]
+        while sizes[order[oldest]] < rules.min_overlap * size - 1e-9:  # too short from now on
+            for posting in indexed[order[oldest]]:
+                posting.discard(order[oldest])
+            oldest += 1
         shared = math.ceil(rules.min_overlap * size - 1e-9)  # words any partner must share
         need = min(2, shared)  # ... so `need` of them stand in both prefixes
         postings = [index[r] for r in ranked[position][: min(size - shared + need, max(rules.max_prefix, need))]]
-        smallest = rules.min_overlap * size - 1e-9
-        yield from ((other, position) for other in _sharing(postings, need) if sizes[other] >= smallest)
-        for posting in postings:
-            if len(posting) < rules.max_postings:
-                posting.add(position)
+        yield from ((other, position) for other in _sharing(postings, need))
+        indexed[position] = [p for p in postings if len(p) < rules.max_postings]
+        for posting in indexed[position]:
+            posting.add(position)
+
+
+def _rarest_first(claims: Sequence[Claim], frequency: Mapping[str, int] | None) -> list[list[int]]:
+    """Each claim's distinct words as ranks, rarest first (0 is the window's rarest word)."""
+    if frequency is None:
+        frequency = Counter(t for c in claims for t in set(c.stems))
+    vocabulary = sorted((t for t in frequency if t not in _NOT_CLAIMS), key=lambda t: (frequency[t], t))
+    rank = {t: r for r, t in enumerate(vocabulary)}
+    return [sorted(map(rank.__getitem__, set(c.stems).difference(_NOT_CLAIMS))) for c in claims]
 
 
 def _sharing(postings: Sequence[set[int]], need: int) -> set[int]:
@@ -186,7 +196,7 @@ def _sharing(postings: Sequence[set[int]], need: int) -> set[int]:
 def cluster_claims(
     claims: Sequence[Claim], rules: DuplicateRules = DuplicateRules(), frequency: Mapping[str, int] | None = None
 ) -> dict[int, int]:
-    """Each claim's cluster, named by its smallest member id (`frequency`: documents per word, if known)."""
+    """Each claim's cluster, named by its smallest member id (`frequency`: see `candidate_pairs`)."""
     parent = list(range(len(claims)))
 
     def root(p: int) -> int:
