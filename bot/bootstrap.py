@@ -36,6 +36,8 @@ def settings_from_environment(environ: Mapping[str, str] | None = None) -> Setti
 
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if level != "DEBUG":  # migration chatter on every start is noise; failures still show
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def open_storage(settings: Settings) -> Deps:

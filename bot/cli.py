@@ -138,3 +138,9 @@ def upgrade() -> None:
     settings = _settings()
     _storage(settings)
     click.echo("Database schema is up to date.")
+
+
+from bot.feeds_cli import feeds, scan  # noqa: E402 - registered last: feeds_cli imports this module lazily
+main.add_command(feeds); main.add_command(scan)  # noqa: E702
+from bot.digest_cli import digest, worker  # noqa: E402 - same pattern
+main.add_command(digest); main.add_command(worker)  # noqa: E702

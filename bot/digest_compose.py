@@ -40,6 +40,10 @@ class DigestComposer:
                 self._built_at, self._stamp = now, stamp
             return self._pool
 
+    def select(self, topics: list[str] | tuple[str, ...], now: datetime) -> list[DigestPick]:
+        """The digest these topics would get at `now`, for a target that has received nothing."""
+        return select_digest(self.pool(now), topics, ())
+
     def picks(self, session: Session, target: DigestTarget, now: datetime) -> list[DigestPick]:
         """The digest `target` would get at `now`: never anything it already received."""
         exclude = delivered_insight_ids(session, target.team_id, target.channel_id)

@@ -67,7 +67,7 @@ class DigestDeliverer:
         *,
         worker_id: str | None = None,
         lease: timedelta = timedelta(minutes=5),
-        post_interval: float = 1.0,
+        post_interval: float = 0.25,
         max_workers: int = 16,
         sleep: Callable[[float], None] = time.sleep,
         checkpoint: Checkpoint = lambda _step: None,
@@ -114,13 +114,14 @@ class DigestDeliverer:
     def deliver(self, target: DigestTarget, day: date, now: datetime) -> DeliveryOutcome:
         """Claim and post `target`'s digest for local date `day` (resuming a claim left unfinished)."""
         local_date = day.isoformat()
+        with self._sessions() as session:  # chosen before the write transaction, which stays short
+            picks = self.composer.picks(session, target, now)
         with self._sessions.begin() as session:
             claim = store.claim_delivery(session, target.team_id, target.channel_id, local_date, self.worker_id, now,
                                          self._lease)
             if claim is None:
                 return DeliveryOutcome(target.team_id, target.channel_id, local_date, "busy", "already delivered or in progress")
-            if not store.has_picks(session, claim.id):
-                picks = self.composer.picks(session, target, now)
+            if not store.has_picks(session, claim.id):  # a resumed claim keeps the picks it had
                 store.store_picks(session, claim, [(p.insight.id, p.reasons, p.also_on) for p in picks], now)
         self._checkpoint("claimed")
         try:

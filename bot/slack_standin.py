@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import email.policy
 import json
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -103,6 +104,7 @@ class _Fault:
     error: str = ""
     retry_after: int = 0
     seconds: float = 0.0
+    chance: float = 1.0  # below 1: strikes each call with this probability
 
     def consume(self) -> bool:
         """Count one use; True when the fault is used up."""
@@ -233,6 +235,7 @@ class SlackStandIn:
         self._changed = threading.Condition(threading.RLock())
         self._calls: list[RecordedCall] = []
         self._faults: dict[str, list[_Fault]] = {}
+        self._random = random.Random(20261126)  # reproducible chance-based faults
         self._delays: dict[str, _Fault] = {}
         self._pending_files: dict[str, JsonDict] = {}
         self._uploads: list[UploadedFile] = []
@@ -370,13 +373,15 @@ class SlackStandIn:
             self._uploads.clear()
 
     # ----------------------------------------------------------------- fault injection
-    def rate_limit(self, method: str, retry_after: int = 1, times: int | None = 1) -> None:
-        """Answer ``method`` with HTTP 429 and ``Retry-After`` (``times=None``: until cleared)."""
-        self._add_fault(method, _Fault("rate_limit", times, status=429, error="ratelimited", retry_after=retry_after))
+    def rate_limit(self, method: str, retry_after: int = 1, times: int | None = 1, chance: float = 1.0) -> None:
+        """Answer ``method`` with HTTP 429 and ``Retry-After`` (``times=None``: until cleared;
+        ``chance`` < 1: only that share of calls, at random)."""
+        self._add_fault(method, _Fault("rate_limit", times, status=429, error="ratelimited", retry_after=retry_after,
+                                       chance=chance))
 
-    def server_error(self, method: str, status: int = 500, times: int | None = 1) -> None:
+    def server_error(self, method: str, status: int = 500, times: int | None = 1, chance: float = 1.0) -> None:
         """Answer ``method`` with an HTTP 5xx status."""
-        self._add_fault(method, _Fault("server_error", times, status=status, error="internal_error"))
+        self._add_fault(method, _Fault("server_error", times, status=status, error="internal_error", chance=chance))
 
     def fail(self, method: str, error: str = "not_in_channel", times: int | None = 1) -> None:
         """Answer ``method`` with HTTP 200 and ``{"ok": false, "error": error}``."""
@@ -410,7 +415,7 @@ class SlackStandIn:
     def _take(self, method: str) -> tuple[_Fault | None, float]:
         fault = None
         queue = self._faults.get(method)
-        if queue:
+        if queue and (queue[0].chance >= 1.0 or self._random.random() < queue[0].chance):
             fault = queue[0]
             if fault.consume():
                 queue.pop(0)

@@ -1,0 +1,93 @@
+"""`podbrief digest preview` and `podbrief worker`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+import click
+
+from bot.deps import Deps
+from insights.digest import DigestPick
+from insights.topics import parse_topics
+
+
+def _storage() -> Deps:
+    from bot.cli import _settings, _storage as open_deps
+
+    return open_deps(_settings())
+
+
+def pick_as_json(pick: DigestPick) -> dict[str, Any]:
+    insight = pick.insight
+    return {
+        "id": insight.id,
+        "text": insight.text,
+        "podcast": insight.podcast,
+        "episode": insight.episode,
+        "published_at": insight.published_at.isoformat() if insight.published_at else None,
+        "moment_url": insight.moment_url,
+        "score": round(pick.score, 4),
+        "reasons": list(pick.reasons),
+        "also_on": list(pick.also_on),
+    }
+
+
+@click.group()
+def digest() -> None:
+    """Daily digests."""
+
+
+@digest.command()
+@click.option("--topics", default="", help='Comma-separated topics, e.g. "ai policy, china" (none: the best of everything).')
+@click.option("--date", "on_date", type=click.DateTime(["%Y-%m-%d"]), help="Compose as at the end of this UTC date.")
+@click.option("--json", "as_json", is_flag=True, help="Print the picks as a JSON list.")
+def preview(topics: str, on_date: datetime | None, as_json: bool) -> None:
+    """Show the digest these topics would get (nothing is posted or recorded)."""
+    deps = _storage()
+    now = datetime.now(timezone.utc) if on_date is None else datetime.combine(on_date.date(), time(23, 59), timezone.utc)
+    wanted = parse_topics(topics)
+    picks = deps.digests.composer.select(wanted, now)
+    if as_json:
+        click.echo(json.dumps([pick_as_json(p) for p in picks], ensure_ascii=False, indent=2))
+        return
+    _print_picks(picks, wanted, now.date())
+
+
+def _print_picks(picks: list[DigestPick], topics: list[str], day: date) -> None:
+    label = ", ".join(topics) if topics else "the best of everything"
+    if not picks:
+        click.echo(f"Quiet day: nothing recent is relevant enough for {label} ({day}).")
+        return
+    click.secho(f"Digest for {label} on {day}:", bold=True)
+    for rank, pick in enumerate(picks, start=1):
+        click.echo(f"{rank}. {pick.insight.text}")
+        source = " · ".join(p for p in (pick.insight.podcast, pick.insight.episode) if p)
+        click.secho(f"   {source} · score {pick.score:.2f} · {'; '.join(pick.reasons)}", dim=True)
+        if pick.also_on:
+            click.secho(f"   also on: {', '.join(pick.also_on)}", dim=True)
+
+
+@click.command()
+def worker() -> None:
+    """Run only the scheduler (digests), for deployments with several web replicas."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from bot.cli import _fail, _settings
+    from bot.scheduler import build_scheduler
+    from bot.settings import SettingsError
+
+    settings = _settings()
+    if not settings.slack_bot_token:
+        try:
+            settings.require_slack()
+        except SettingsError as error:
+            _fail(str(error))
+    deps = _storage()
+    scheduler = build_scheduler(deps.digests, deps.clock, BlockingScheduler(timezone=timezone.utc))
+    click.echo("Podbrief worker: delivering due digests (Ctrl-C to stop).")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Stopped.")
