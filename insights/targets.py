@@ -51,3 +51,6 @@ class WorkspaceSettings:
     quiet_day_note: bool = True
     active: bool = True
     inactive_reason: str | None = None
+    save_emojis: tuple[str, ...] = ("bookmark",)
+    save_confirmations: bool = True
+    feeds_open_to_all: bool = False

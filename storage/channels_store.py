@@ -113,7 +113,16 @@ def get_workspace(session: Session, team_id: str) -> WorkspaceSettings:
     row = session.get(Workspace, team_id)
     if row is None:
         return WorkspaceSettings(team_id)
-    return WorkspaceSettings(team_id, row.restrict_settings, row.quiet_day_note, row.active, row.inactive_reason)
+    return WorkspaceSettings(
+        team_id,
+        restrict_settings=row.restrict_settings,
+        quiet_day_note=row.quiet_day_note,
+        active=row.active,
+        inactive_reason=row.inactive_reason,
+        save_emojis=tuple(row.save_emojis or ("bookmark",)),
+        save_confirmations=row.save_confirmations,
+        feeds_open_to_all=row.feeds_open_to_all,
+    )
 
 
 def update_workspace(session: Session, team_id: str, *, by_user: str | None, change: str, **fields: Any) -> WorkspaceSettings:

@@ -137,6 +137,9 @@ class Workspace(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     restrict_settings: Mapped[bool] = mapped_column(Boolean, default=False)
     quiet_day_note: Mapped[bool] = mapped_column(Boolean, default=True)
+    save_emojis: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["bookmark"])
+    save_confirmations: Mapped[bool] = mapped_column(Boolean, default=True)
+    feeds_open_to_all: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     inactive_reason: Mapped[str | None] = mapped_column(String(500))
     updated_by: Mapped[str | None] = mapped_column(String(32))
@@ -223,7 +226,10 @@ class SavedInsight(Base):
     """An insight a person saved: one row per (team, user, insight)."""
 
     __tablename__ = "saved_insights"
-    __table_args__ = (UniqueConstraint("team_id", "user_id", "insight_id"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id", "insight_id"),
+        Index("ix_saved_insights_team_user_saved_at", "team_id", "user_id", "saved_at"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
@@ -257,4 +263,22 @@ class Feed(Base):
     insights_extracted: Mapped[int] = mapped_column(Integer, default=0)
     episode_count: Mapped[int] = mapped_column(Integer, default=0)
     added_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Feedback(Base):
+    """A person's reaction to a digest item in a channel: "up", "down" or "save" (strong up)."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "user_id", "insight_id", "kind"),
+        Index("ix_feedback_team_channel_created_at", "team_id", "channel_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    insight_id: Mapped[int] = mapped_column(ForeignKey("insights.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
