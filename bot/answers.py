@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 from bot import blocks
 from bot.blocks import Message, escape
+from bot.feeds_grammar import is_feeds_command
 from bot.grammar import DidYouMean, Search, ShowHelp, parse_command
+from bot.saved_grammar import is_saved_command
 from bot.settings_grammar import is_settings_command
 from insights.search import SearchPlan
 from insights.text import fold
@@ -31,6 +33,10 @@ def answer_command(text: str | None, search: SearchFunction, command: str = "/in
         return _results(parsed.typed, result, hint)
     if is_settings_command(parsed):  # answered by bot.listeners.settings, which knows who asked where
         return blocks.notice(f"`{command} {escape((text or '').strip()[:100])}` changes digest settings in Slack.")
+    if is_feeds_command(parsed):  # answered by bot.listeners.feeds
+        return blocks.notice(f"`{command} {escape((text or '').strip()[:100])}` manages podcast feeds in Slack.")
+    if is_saved_command(parsed):  # answered by bot.listeners.saved
+        return blocks.notice(f"`{command} {escape((text or '').strip()[:100])}` works with your saved insights in Slack.")
     assert isinstance(parsed, Search)
     return _results(parsed.query, search(parsed.query, RESULTS_PER_SEARCH))
 

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.background import Coalescer
 from bot.digest_delivery import DigestDeliverer
+from bot.metrics import Metrics
+from ingest.extractors import BuiltinExtractor, Extractor
+from ingest.fetch import Fetcher
 from storage.search_index import SearchIndex, SearchResult
+
+#: Makes a `Fetcher` (a context manager over a pooled HTTP client) configured for this deployment.
+FetcherFactory = Callable[[], Fetcher]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +31,10 @@ class Deps:
     slack: WebClient
     digests: DigestDeliverer
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # tests pin "now"
+    extractor: Extractor = field(default_factory=BuiltinExtractor)  # turns episodes into insights
+    fetchers: FetcherFactory = Fetcher  # e.g. `with deps.fetchers() as fetch: fetch(url)`
+    metrics: Metrics = field(default_factory=Metrics)  # this process's Prometheus registry
+    background: Coalescer = field(default_factory=Coalescer)  # e.g. Home tab refreshes after a save
 
     def search(self, query: str, limit: int) -> SearchResult:
         """Run a search in its own read-only session."""

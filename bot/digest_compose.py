@@ -9,9 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from insights.digest import DigestPick, DigestPool, DigestRules, build_pool, select_digest
+from insights.feedback import preferences
 from insights.targets import DigestTarget
 from storage.deliveries_store import delivered_insight_ids
 from storage.digest_queries import recent_insights
+from storage.feedback_store import channel_feedback
 from storage.models import InsightRow
 
 #: A pool is rebuilt when insights were added or it is older than this.
@@ -45,6 +47,7 @@ class DigestComposer:
         return select_digest(self.pool(now), topics, ())
 
     def picks(self, session: Session, target: DigestTarget, now: datetime) -> list[DigestPick]:
-        """The digest `target` would get at `now`: never anything it already received."""
+        """The digest `target` would get at `now`: never anything it already received, shaped by its feedback."""
         exclude = delivered_insight_ids(session, target.team_id, target.channel_id)
-        return select_digest(self.pool(now), target.topics, exclude)
+        liked = preferences(channel_feedback(session, target.team_id, target.channel_id, now), now)
+        return select_digest(self.pool(now), target.topics, exclude, preferences=liked)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.feeds_grammar import FeedsCommand, parse_feeds
+from bot.saved_grammar import SavedCommand, parse_saved
 from bot.settings_grammar import SettingsCommand, parse_settings
 
 #: Subcommands and one-line descriptions; later features add theirs here.
@@ -18,6 +20,11 @@ SUBCOMMANDS: dict[str, str] = {
     "`thread on`/`off`, `preview`, `now`",
     "me": "your personal brief by DM: `me topics add …`, `me digest at 7:30`, `me digest pause`",
     "settings": "workspace settings: `settings restrict on` lets only admins and digest creators change digests",
+    "feeds": "podcast feeds Podbrief scans (admins): `feeds list`, `feeds add URL`, `feeds remove URL|ID`; "
+    "`settings feeds open` lets everyone",
+    "saved": "your saved insights: `saved` lists them, `saved <words>` searches them, `saved export` sends files; "
+    "admins: `settings save-emojis bookmark, pushpin`, `settings confirmations off`",
+    "forget": "`forget me` deletes your saved insights, feedback and personal brief (asks first)",
 }
 HELP_WORDS = frozenset({"help", "?", "-h", "--help", "usage"})
 
@@ -42,7 +49,7 @@ class DidYouMean:
     suggestion: str
 
 
-Command = ShowHelp | Search | DidYouMean | SettingsCommand
+Command = ShowHelp | Search | DidYouMean | SettingsCommand | FeedsCommand | SavedCommand
 
 
 def parse_command(text: str | None) -> Command:
@@ -56,6 +63,10 @@ def parse_command(text: str | None) -> Command:
         return ShowHelp()
     if keyword == "search":
         return Search(rest.strip()) if rest.strip() else ShowHelp()
+    if (saved := parse_saved(stripped)) is not None:  # before settings: it owns `settings save-emojis …`
+        return saved
+    if (feeds := parse_feeds(stripped)) is not None:  # before settings: it owns `settings feeds …`
+        return feeds
     if (settings := parse_settings(stripped)) is not None:
         return settings
     if not rest and (suggestion := closest_subcommand(keyword)):

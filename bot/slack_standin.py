@@ -232,6 +232,7 @@ class SlackStandIn:
         self.team_id = team_id
         self._users: dict[str, JsonDict] = {u: {"tz": tz} for u, tz in (user_timezones or {}).items()}
         self._channels: dict[str, JsonDict] = {}
+        self._memberships: dict[str, list[str]] = {}
         self._changed = threading.Condition(threading.RLock())
         self._calls: list[RecordedCall] = []
         self._faults: dict[str, list[_Fault]] = {}
@@ -253,6 +254,7 @@ class SlackStandIn:
             "users.info": self._users_info,
             "conversations.info": self._conversations_info,
             "conversations.open": self._conversations_open,
+            "users.conversations": self._users_conversations,
             "reactions.add": self._reactions_add,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
@@ -316,6 +318,11 @@ class SlackStandIn:
         """Override fields of a channel's ``conversations.info`` object (``is_member``…)."""
         with self._changed:
             self._channels.setdefault(channel_id, {}).update(fields)
+
+    def set_memberships(self, user_id: str, channel_ids: list[str]) -> None:
+        """The channels ``users.conversations`` lists for a user (none unless set)."""
+        with self._changed:
+            self._memberships[user_id] = list(channel_ids)
 
     # ----------------------------------------------------------------- recordings
     def calls(self, method: str | None = None) -> list[RecordedCall]:
@@ -567,6 +574,12 @@ class SlackStandIn:
                    "is_private": channel_id.startswith("G"), "is_archived": False, "is_member": True,
                    "context_team_id": self.team_id}
         return {"ok": True, "channel": {**channel, **self._channels.get(channel_id, {})}}
+
+    def _users_conversations(self, params: JsonDict) -> JsonDict:
+        """One page (no cursor support: every membership fits) of the user's channels."""
+        channels = [self._conversations_info({"channel": c})["channel"]
+                    for c in self._memberships.get(str(params.get("user") or ""), [])]
+        return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
 
     @staticmethod
     def _dm_id(user_id: str) -> str:

@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.insights_store import upsert_insert
 from storage.models import PostedMessage
+
+
+class PostedRecord(NamedTuple):
+    """What a message the bot posted carries: its kind and insight (None once the insight is deleted)."""
+
+    kind: str
+    insight_id: int | None
+
+
+#: Built once: reactions look messages up at high rates, and building a statement costs more than running it.
+_RECORD = select(PostedMessage.kind, PostedMessage.insight_id).where(
+    PostedMessage.team_id == bindparam("team_id"),
+    PostedMessage.channel_id == bindparam("channel_id"),
+    PostedMessage.ts == bindparam("ts"),
+)
 
 
 def record_posted_message(
@@ -37,3 +53,9 @@ def posted_message(session: Session, team_id: str, channel_id: str, ts: str) -> 
             PostedMessage.team_id == team_id, PostedMessage.channel_id == channel_id, PostedMessage.ts == ts
         )
     )
+
+
+def posted_record(session: Session, team_id: str, channel_id: str, ts: str) -> PostedRecord | None:
+    """`posted_message`, reduced to kind and insight (the fast path for reactions)."""
+    row = session.connection().execute(_RECORD, {"team_id": team_id, "channel_id": channel_id, "ts": ts}).first()
+    return PostedRecord(row.kind, row.insight_id) if row else None

@@ -2,29 +2,91 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.insights_store import upsert_insert
-from storage.models import SavedInsight
+from insights.model import Insight
+from insights.search import Candidate
+from storage.insights_store import as_utc, insight_query, to_insight
+from storage.models import InsightRow, SavedInsight
+
+#: At most this many of a person's newest saved insights are searched or exported.
+MAX_SAVED_SCANNED = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """An insight a person saved, and when."""
+
+    insight: Insight
+    saved_at: datetime
 
 
 def save_insight(session: Session, team_id: str, user_id: str, insight_id: int) -> bool:
     """Save an insight for a person; True when it was not saved before (retries are harmless)."""
-    statement = (
-        upsert_insert(session, SavedInsight)
-        .values(team_id=team_id, user_id=user_id, insight_id=insight_id, saved_at=datetime.now(timezone.utc))
-        .on_conflict_do_nothing(index_elements=["team_id", "user_id", "insight_id"])
-        .returning(SavedInsight.id)
-    )
-    return session.execute(statement).scalar() is not None
+    params = {"team_id": team_id, "user_id": user_id, "insight_id": insight_id, "saved_at": datetime.now(timezone.utc)}
+    return session.connection().execute(_statements(session.get_bind().dialect.name)[0], params).first() is not None
 
 
 def unsave_insight(session: Session, team_id: str, user_id: str, insight_id: int) -> bool:
     """Remove a saved insight; True when there was one."""
-    statement = delete(SavedInsight).where(
-        SavedInsight.team_id == team_id, SavedInsight.user_id == user_id, SavedInsight.insight_id == insight_id
+    params = {"team_id": team_id, "user_id": user_id, "insight_id": insight_id}
+    return session.connection().execute(_statements(session.get_bind().dialect.name)[1], params).rowcount == 1
+
+
+
+@cache
+def _statements(dialect: str) -> tuple[Any, Any]:
+    """(insert-if-absent, delete), built once per dialect and run on the session's connection (no ORM work): saves by reaction come in bursts."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(SavedInsight)
+    save = (
+        insert.values({c: bindparam(c) for c in ("team_id", "user_id", "insight_id", "saved_at")})
+        .on_conflict_do_nothing(index_elements=["team_id", "user_id", "insight_id"])
+        .returning(SavedInsight.id)
     )
-    return session.execute(statement).rowcount == 1
+    unsave = delete(SavedInsight).where(
+        SavedInsight.team_id == bindparam("team_id"),
+        SavedInsight.user_id == bindparam("user_id"),
+        SavedInsight.insight_id == bindparam("insight_id"),
+    )
+    return save, unsave
+
+
+def count_saved(session: Session, team_id: str, user_id: str) -> int:
+    return session.scalar(
+        select(func.count()).select_from(SavedInsight)
+        .where(SavedInsight.team_id == team_id, SavedInsight.user_id == user_id)
+    ) or 0
+
+
+def list_saved(session: Session, team_id: str, user_id: str, *, offset: int = 0, limit: int = 10) -> list[Saved]:
+    """A person's saved insights, newest first."""
+    query = (
+        insight_query()
+        .add_columns(SavedInsight.saved_at)
+        .join(SavedInsight, SavedInsight.insight_id == InsightRow.id)
+        .where(SavedInsight.team_id == team_id, SavedInsight.user_id == user_id)
+        .order_by(SavedInsight.saved_at.desc(), SavedInsight.id.desc())
+        .offset(max(offset, 0))
+        .limit(limit)
+    )
+    return [Saved(to_insight(row), as_utc(row.saved_at) or datetime.now(timezone.utc)) for row in session.execute(query)]
+
+
+def saved_candidates(session: Session, team_id: str, user_id: str) -> list[Candidate]:
+    """A person's saved insights as search candidates (with their indexed terms), newest first."""
+    query = (
+        insight_query()
+        .add_columns(InsightRow.search_text)
+        .join(SavedInsight, SavedInsight.insight_id == InsightRow.id)
+        .where(SavedInsight.team_id == team_id, SavedInsight.user_id == user_id)
+        .order_by(SavedInsight.saved_at.desc(), SavedInsight.id.desc())
+        .limit(MAX_SAVED_SCANNED)
+    )
+    return [Candidate(to_insight(row), tuple(row.search_text.split())) for row in session.execute(query)]

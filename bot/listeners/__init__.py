@@ -5,10 +5,13 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import actions, commands, events, settings
+from bot.listeners import actions, commands, events, feeds, saved, settings
 
 
 def register_all(app: App, deps: Deps) -> None:
-    """Attach every listener to the app (settings before commands: its matcher picks settings commands)."""
-    for module in (settings, commands, actions, events):
+    """Attach every listener to the app (settings before commands: its matcher picks settings commands).
+
+    Events first: Bolt tries listeners in order, and reactions are the busiest requests.
+    """
+    for module in (events, settings, feeds, saved, commands, actions):  # feeds and saved, too, before commands
         module.register(app, deps)

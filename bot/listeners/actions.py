@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot import blocks
 from bot.blocks import SAVE_ACTION, SHARE_ACTION, escape
 from bot.deps import Deps
+from bot.home import refresh_home
 from bot.listeners.replies import friendly_failures
 from storage.insights_store import get_insight
 from storage.messages_store import record_posted_message
@@ -64,7 +65,7 @@ def register(app: App, deps: Deps) -> None:
             _ephemeral(respond, blocks.notice(f"Shared in <#{channel_id}>."))
 
     @app.action(SAVE_ACTION)
-    def save(ack: Ack, body: dict[str, Any], respond: Respond, logger: logging.Logger) -> None:
+    def save(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, logger: logging.Logger) -> None:
         ack()
         with friendly_failures(respond, logger, SAVE_ACTION):
             insight_id = action_insight_id(body)
@@ -74,6 +75,8 @@ def register(app: App, deps: Deps) -> None:
                     _ephemeral(respond, blocks.notice(GONE))
                     return
                 new = save_insight(session, body["team"]["id"], body["user"]["id"], insight.id)
+            if new:
+                refresh_home(deps, client, body["team"]["id"], body["user"]["id"])
             preview = escape(blocks.clip(insight.text, 80))
             text = f"Saved: “{preview}”" if new else f"You had already saved “{preview}”."
             _ephemeral(respond, blocks.notice(text))

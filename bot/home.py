@@ -1,0 +1,71 @@
+"""Publishing the App Home tab: gather what one person sees, render it, `views.publish` it."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.deps import Deps
+from bot.digest_settings import upcoming
+from bot.home_blocks import HOME_SAVED, HomeContent, HomeDigest, home_blocks
+from storage.channels_store import get_workspace
+from storage.home_queries import visible_digests
+from storage.saved_store import count_saved, list_saved
+
+log = logging.getLogger("podbrief.home")
+
+#: users.conversations pages read at most (200 channels each).
+MAX_CHANNEL_PAGES = 5
+
+
+def member_channels(client: WebClient, user_id: str) -> tuple[list[str], str | None]:
+    """The channels a person belongs to (that the bot can see), and a note when the list is incomplete."""
+    channels: list[str] = []
+    cursor: str | None = None
+    try:
+        for _ in range(MAX_CHANNEL_PAGES):
+            page = client.users_conversations(user=user_id, types="public_channel,private_channel",
+                                              exclude_archived=True, limit=200, cursor=cursor)
+            channels += [str(c["id"]) for c in page.get("channels") or [] if c.get("id")]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return channels, None
+    except SlackApiError as error:
+        code = error.response.get("error", "unknown_error")
+        log.warning("users.conversations failed for %s: %s", user_id, code)
+        return channels, f"I couldn't list your channels just now (Slack said {code}), so some digests may be missing."
+    except SlackClientError as error:
+        log.warning("users.conversations failed for %s: %s", user_id, error)
+        return channels, "I couldn't reach Slack to list your channels, so some digests may be missing."
+    return channels, "You are in many channels; only the digests of the first 1,000 are shown."
+
+
+def home_content(deps: Deps, client: WebClient, team_id: str, user_id: str) -> HomeContent:
+    """What `user_id` of `team_id` sees on the Home tab now."""
+    channels, note = member_channels(client, user_id)
+    now = deps.clock()
+    with deps.sessions() as session:
+        saved = list_saved(session, team_id, user_id, limit=HOME_SAVED)
+        total = count_saved(session, team_id, user_id) if len(saved) == HOME_SAVED else len(saved)
+        targets = visible_digests(session, team_id, user_id, channels)
+        digests = [HomeDigest(t, upcoming(session, t, now)) for t in targets]
+        emojis = get_workspace(session, team_id).save_emojis
+    return HomeContent(saved, total, digests, emojis, now, note)
+
+
+def publish_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> None:
+    """Rebuild and publish a person's Home tab; a Slack failure is logged, never raised."""
+    if not team_id or not user_id:
+        return
+    blocks = home_blocks(home_content(deps, client, team_id, user_id))
+    try:
+        client.views_publish(user_id=user_id, view={"type": "home", "blocks": [b.to_dict() for b in blocks]})
+    except SlackClientError as error:
+        log.warning("views.publish failed for %s: %s", user_id, error)
+
+
+def refresh_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> None:
+    """Rebuild a person's Home tab in the background (a burst of saves rebuilds it once)."""
+    deps.background.submit(("home", team_id, user_id), lambda: publish_home(deps, client, team_id, user_id))
