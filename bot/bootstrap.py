@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from functools import partial
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -15,7 +16,11 @@ from bot.app import build_client
 from bot.deps import Deps
 from bot.digest_compose import DigestComposer
 from bot.digest_delivery import DigestDeliverer
+from bot.logfmt import redacting_handler
 from bot.settings import Settings, load_settings
+from ingest.extractors import BuiltinExtractor, Extractor
+from ingest.fetch import Fetcher
+from ingest.llm_extractor import LlmExtractor
 from storage.db import create_db_engine, migrate, session_factory
 from storage.search_index import SearchIndex
 
@@ -34,10 +39,12 @@ def settings_from_environment(environ: Mapping[str, str] | None = None) -> Setti
     return load_settings(read_environment() if environ is None else environ)
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def configure_logging(level: str, secrets: Iterable[str | None] = ()) -> None:
+    """Log to stderr; tokens and the given secrets are redacted from every line."""
+    logging.basicConfig(level=level, handlers=[redacting_handler(secrets)])
     if level != "DEBUG":  # migration chatter on every start is noise; failures still show
         logging.getLogger("alembic").setLevel(logging.WARNING)
+        logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # job_run lines say it
 
 
 def open_storage(settings: Settings) -> Deps:
@@ -53,4 +60,15 @@ def open_storage(settings: Settings) -> Deps:
     sessions = session_factory(engine)
     slack = build_client(settings)
     digests = DigestDeliverer(sessions, lambda _team_id: slack, DigestComposer(sessions))
-    return Deps(engine=engine, sessions=sessions, search_index=SearchIndex(engine), slack=slack, digests=digests)
+    return Deps(
+        engine=engine, sessions=sessions, search_index=SearchIndex(engine), slack=slack, digests=digests,
+        extractor=build_extractor(settings),
+        fetchers=partial(Fetcher, allow_private_addresses=settings.feeds_allow_private_addresses),
+    )
+
+
+def build_extractor(settings: Settings) -> Extractor:
+    """The language-model extractor when LLM_BASE_URL and LLM_MODEL are set, else the built-in one."""
+    if settings.llm_base_url and settings.llm_model:
+        return LlmExtractor(settings.llm_base_url, settings.llm_model, settings.llm_api_key)
+    return BuiltinExtractor()

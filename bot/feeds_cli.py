@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from bot.deps import Deps
+from bot.feeds_blocks import ago, when
 from ingest.fetch import Fetcher
 from ingest.scan import AddFeedResult, FeedOutcome, ScanOptions, ScanSummary, add_feed, scan as run_scan
 from storage import feeds_store
@@ -27,15 +28,10 @@ def _deps() -> Deps:
     return cli._storage(cli._settings())
 
 
-def _extractor() -> Any:
-    from ingest.extractors import BuiltinExtractor
-
-    return BuiltinExtractor()
-
-
 @contextmanager
-def _fetcher(allow_private: bool) -> Iterator[Fetcher]:
-    with Fetcher(allow_private_addresses=allow_private) as fetcher:
+def _fetcher(deps: Deps, allow_private: bool) -> Iterator[Fetcher]:
+    """The deployment's fetcher (FEEDS_ALLOW_PRIVATE_ADDRESSES), or one allowing private addresses."""
+    with (Fetcher(allow_private_addresses=True) if allow_private else deps.fetchers()) as fetcher:
         yield fetcher
 
 
@@ -51,9 +47,9 @@ def add_command(urls: tuple[str, ...], allow_private_addresses: bool) -> None:
     """Follow feed URLS: each is fetched once now, and its newest episodes become insights."""
     deps = _deps()
     failed = False
-    with _fetcher(allow_private_addresses) as fetcher:
+    with _fetcher(deps, allow_private_addresses) as fetcher:
         for url in urls:
-            result = add_feed(deps.sessions, fetcher, _extractor(), url, added_by="cli", clock=deps.clock)
+            result = add_feed(deps.sessions, fetcher, deps.extractor, url, added_by="cli", clock=deps.clock)
             click.echo(describe_added(result))
             failed = failed or not result.ok
     sys.exit(1 if failed else 0)
@@ -90,30 +86,13 @@ def describe_feed(feed: FeedInfo, now: datetime) -> str:
     """A feed's status in three lines."""
     lines = [
         f"{feed.id:>4}  {feed.title or '(not read yet)'}  {feed.url}",
-        f"      last checked {_ago(feed.last_checked_at, now)} · last new episode {_ago(feed.last_new_episode_at, now)}"
+        f"      last checked {ago(feed.last_checked_at, now)} · last new episode {ago(feed.last_new_episode_at, now)}"
         f" · {feed.episode_count} episodes · {feed.insights_extracted} insights extracted",
     ]
     if feed.last_error:
-        retry = f" (failed {feed.consecutive_failures}× in a row; next try {_when(feed.next_check_at, now)})"
+        retry = f" (failed {feed.consecutive_failures}× in a row; next try {when(feed.next_check_at, now)})"
         lines.append(f"      last error: {feed.last_error}{retry}")
     return "\n".join(lines)
-
-
-def _ago(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return "never"
-    minutes = int((now - moment).total_seconds() // 60)
-    if minutes < 1:
-        return "just now"
-    if minutes < 120:
-        return f"{minutes} min ago"
-    return f"{minutes // 60} h ago" if minutes < 48 * 60 else moment.strftime("%Y-%m-%d")
-
-
-def _when(moment: datetime | None, now: datetime) -> str:
-    if moment is None or moment <= now:
-        return "at the next scan"
-    return f"in {max(1, int((moment - now).total_seconds() // 60))} min"
 
 
 @feeds.command("remove")
@@ -144,9 +123,9 @@ def import_command(file: Path, allow_private_addresses: bool) -> None:
     click.echo(f"{file}: {len(urls)} feeds")
     deps = _deps()
     results: list[AddFeedResult] = []
-    with _fetcher(allow_private_addresses) as fetcher:
+    with _fetcher(deps, allow_private_addresses) as fetcher:
         for url in urls:
-            results.append(add_feed(deps.sessions, fetcher, _extractor(), url, added_by="opml", clock=deps.clock))
+            results.append(add_feed(deps.sessions, fetcher, deps.extractor, url, added_by="opml", clock=deps.clock))
             click.echo(describe_added(results[-1]))
     added = sum(r.ok and not r.already_followed for r in results)
     click.echo(f"{added} feeds added, {sum(r.already_followed for r in results)} already followed, "
@@ -164,7 +143,7 @@ def scan(once: bool, minutes: int, all_feeds: bool, allow_private_addresses: boo
     """Check followed feeds for new episodes and turn them into insights."""
     deps = _deps()
     options = ScanOptions(interval=timedelta(minutes=minutes))
-    with _fetcher(allow_private_addresses) as fetcher:
+    with _fetcher(deps, allow_private_addresses) as fetcher:
         try:
             while True:
                 summary = _scan_with_progress(deps, fetcher, options, only_due=not all_feeds)
@@ -189,7 +168,7 @@ def _scan_with_progress(deps: Deps, fetcher: Fetcher, options: ScanOptions, only
         bar.update(1, outcome.title or outcome.url)
 
     try:
-        return run_scan(deps.sessions, fetcher, _extractor(), clock=deps.clock, options=options,
+        return run_scan(deps.sessions, fetcher, deps.extractor, clock=deps.clock, options=options,
                         progress=progress, only_due=only_due)
     finally:
         if bar is not None:

@@ -4,29 +4,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.digest_delivery import DigestDeliverer
+from bot.deps import Deps
+from bot.digest_delivery import DeliveryOutcome, DigestDeliverer
+from ingest.scan import ScanOptions, ScanSummary, scan
 
 log = logging.getLogger("podbrief.scheduler")
 
 DIGEST_JOB_ID = "digest-tick"
+SCAN_JOB_ID = "feed-scan"
 #: How often due digests are looked for; a digest goes out within this long of its time.
 DIGEST_TICK_SECONDS = 30
 
 
-def digest_tick(deliverer: DigestDeliverer, clock: Callable[[], datetime]) -> None:
-    """One pass: deliver every digest that is due now."""
-    outcomes = deliverer.run_due(clock())
-    if outcomes:
-        summary: dict[str, int] = {}
-        for outcome in outcomes:
-            summary[outcome.status] = summary.get(outcome.status, 0) + 1
-        log.info("digest run: %s", ", ".join(f"{k}={v}" for k, v in sorted(summary.items())))
+def digest_tick(deliverer: DigestDeliverer, clock: Callable[[], datetime]) -> list[DeliveryOutcome]:
+    """One pass: deliver every digest that is due now (bot.job_monitor logs and counts the outcomes)."""
+    return deliverer.run_due(clock())
 
 
 def build_scheduler(
@@ -48,4 +46,48 @@ def build_scheduler(
         next_run_time=clock(),
         misfire_grace_time=None,
     )
+    return scheduler
+
+
+def feed_scan_tick(deps: Deps, interval: timedelta, clock: Callable[[], datetime]) -> ScanSummary:
+    """One scan of the feeds that are due; new insights become searchable (and digest-able) at once."""
+    with deps.fetchers() as fetcher:
+        summary = scan(deps.sessions, fetcher, deps.extractor, clock=clock, options=ScanOptions(interval=interval))
+    if summary.insights_added:
+        deps.search_index.invalidate()  # the digest composer notices the new max insight id by itself
+    if summary.feeds_checked:
+        log.info(
+            "feed scan: %d checked, %d unchanged, %d new episodes, %d insights added, %d errors in %.1f s",
+            summary.feeds_checked, summary.unchanged, summary.new_episodes, summary.insights_added,
+            summary.errors, summary.elapsed_seconds,
+        )
+    for problem in summary.feed_errors:
+        log.warning("feed %s (%s): %s", problem.feed_id, problem.url, problem.error)
+    return summary
+
+
+def add_feed_scan_job(scheduler: BaseScheduler, deps: Deps, interval_minutes: int) -> bool:
+    """Scan due feeds every `interval_minutes` (0: not at all); whether the job was added."""
+    if interval_minutes <= 0:
+        return False
+    interval = timedelta(minutes=interval_minutes)
+    scheduler.add_job(
+        feed_scan_tick,
+        IntervalTrigger(minutes=interval_minutes, timezone=timezone.utc),
+        args=(deps, interval, deps.clock),
+        id=SCAN_JOB_ID,
+        name="scan due podcast feeds",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        next_run_time=deps.clock(),
+        misfire_grace_time=None,
+    )
+    return True
+
+
+def build_jobs(deps: Deps, scan_interval_minutes: int, scheduler: BaseScheduler | None = None) -> BaseScheduler:
+    """The scheduler of the process that runs background work: digests, and feed scans unless disabled."""
+    scheduler = build_scheduler(deps.digests, deps.clock, scheduler)
+    add_feed_scan_job(scheduler, deps, scan_interval_minutes)
     return scheduler

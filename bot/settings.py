@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_SCAN_MINUTES = 30
+MAX_SCAN_MINUTES = 7 * 24 * 60
 
 _HOW_TO_GET = {
     "SLACK_BOT_TOKEN": "Find it at https://api.slack.com/apps → your app → OAuth & Permissions → "
@@ -40,6 +42,11 @@ class Settings:
     port: int = 3000
     log_level: str = "INFO"
     run_scheduler: bool = True
+    scan_interval_minutes: int = DEFAULT_SCAN_MINUTES  # 0: the scheduler does not scan feeds
+    feeds_allow_private_addresses: bool = False
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)
 
     @property
     def socket_mode(self) -> bool:
@@ -57,6 +64,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     """Read and validate settings; unset optional values get sensible defaults."""
     env = {k: v.strip() for k, v in environ.items() if v is not None and v.strip() != ""}
     data_dir = Path(env.get("PODBRIEF_DATA_DIR", "data")).expanduser()
+    llm = _llm(env)
     return Settings(
         database_url=_database_url(env.get("DATABASE_URL"), data_dir),
         data_dir=data_dir,
@@ -67,6 +75,11 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         port=_port(env.get("PORT", "3000")),
         log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
         run_scheduler=_flag(env, "RUN_SCHEDULER", default=True),
+        scan_interval_minutes=_scan_minutes(env.get("SCAN_INTERVAL_MINUTES")),
+        feeds_allow_private_addresses=_flag(env, "FEEDS_ALLOW_PRIVATE_ADDRESSES", default=False),
+        llm_base_url=llm[0],
+        llm_model=llm[1],
+        llm_api_key=llm[2],
     )
 
 
@@ -144,3 +157,38 @@ def _log_level(value: str) -> str:
     if level not in LOG_LEVELS:
         raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}.")
     return level
+
+
+def _scan_minutes(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_SCAN_MINUTES
+    if value.lower() in ("off", "no", "false", "never", "disabled"):
+        return 0
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_SCAN_MINUTES:
+        raise SettingsError(
+            f"SCAN_INTERVAL_MINUTES must be a number of minutes from 1 to {MAX_SCAN_MINUTES} "
+            f"(or 0 / off to stop scanning feeds), not {value!r}."
+        )
+    return int(value)
+
+
+def _llm(env: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
+    """LLM_BASE_URL and LLM_MODEL together choose the language-model extractor; neither: the built-in one."""
+    base_url, model, key = env.get("LLM_BASE_URL"), env.get("LLM_MODEL"), env.get("LLM_API_KEY")
+    if base_url is None and model is None:
+        if key is not None:
+            raise SettingsError("LLM_API_KEY is set but LLM_BASE_URL and LLM_MODEL are not. Set both to extract "
+                                "insights with a language model, or unset LLM_API_KEY.")
+        return None, None, None
+    if base_url is None or model is None:
+        missing, given = ("LLM_BASE_URL", "LLM_MODEL") if base_url is None else ("LLM_MODEL", "LLM_BASE_URL")
+        raise SettingsError(f"{given} is set but {missing} is not. The language-model extractor needs both, e.g. "
+                            "LLM_BASE_URL=https://api.openai.com/v1 and LLM_MODEL=gpt-4o-mini; unset both to use "
+                            "the built-in extractor.")
+    if not re.match(r"https?://[^/\s]+", base_url) or re.search(r"\s", base_url):
+        raise SettingsError("LLM_BASE_URL must be the http(s) base URL of an OpenAI-compatible API, such as "
+                            f"https://api.openai.com/v1 or http://localhost:11434/v1, not {base_url!r}.")
+    base_url = base_url.rstrip("/").removesuffix("/chat/completions")
+    if re.search(r"\s", model):
+        raise SettingsError(f"LLM_MODEL must be a model name without spaces (e.g. gpt-4o-mini), not {model!r}.")
+    return base_url, model, key

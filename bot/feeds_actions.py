@@ -1,0 +1,94 @@
+"""Carrying out the feeds commands: who may manage feeds, and adding, listing, removing them.
+
+Each function receives its dependencies (database sessions, fetchers, the Slack client)
+and returns the `Message` to show. Feeds are followed for the whole installation.
+"""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+
+from bot import feeds_blocks as fb
+from bot.blocks import Message
+from bot.deps import Deps
+from bot.feeds_grammar import (
+    AddFeeds,
+    FeedsCommand,
+    FeedsError,
+    ListFeeds,
+    RemoveFeed,
+    SetFeedsAccess,
+    ShowFeedsAccess,
+    ShowFeedsHelp,
+)
+from bot.settings_actions import Asker
+from bot.slack_facts import look_up_person
+from ingest.scan import AddFeedResult, add_feed
+from storage import feeds_store
+from storage.channels_store import get_workspace, update_workspace
+
+
+def answer_feeds(deps: Deps, client: WebClient, asker: Asker, parsed: FeedsCommand) -> Message:
+    """The reply to one feeds command, after checking who typed it."""
+    if isinstance(parsed, FeedsError):
+        return fb.feeds_error(parsed, asker.command)
+    if isinstance(parsed, ShowFeedsHelp):
+        return fb.feeds_help(asker.command)
+    if isinstance(parsed, ShowFeedsAccess):
+        return fb.feeds_access(feeds_open_to_all(deps, asker.team_id), asker.command)
+    if isinstance(parsed, SetFeedsAccess):
+        return set_access(deps, client, asker, parsed)
+    if not may_manage_feeds(deps, client, asker):
+        return fb.not_allowed(asker.command)
+    if isinstance(parsed, ListFeeds):
+        return list_feeds(deps, asker)
+    if isinstance(parsed, AddFeeds):
+        return add_feeds(deps, asker, parsed)
+    if isinstance(parsed, RemoveFeed):
+        return remove_feed(deps, asker, parsed)
+    raise AssertionError(f"unhandled feeds command {parsed!r}")
+
+
+def feeds_open_to_all(deps: Deps, team_id: str) -> bool:
+    with deps.sessions() as session:
+        return get_workspace(session, team_id).feeds_open_to_all
+
+
+def may_manage_feeds(deps: Deps, client: WebClient, asker: Asker) -> bool:
+    """Workspace admins and owners may; everyone may when the workspace opened feeds to all."""
+    return feeds_open_to_all(deps, asker.team_id) or look_up_person(client, asker.user_id).is_admin
+
+
+def set_access(deps: Deps, client: WebClient, asker: Asker, command: SetFeedsAccess) -> Message:
+    """Only workspace admins and owners decide who manages feeds."""
+    if not look_up_person(client, asker.user_id).is_admin:
+        return fb.admins_only(asker.command)
+    change = "let everyone manage podcast feeds" if command.open_to_all else "restricted podcast feeds to admins"
+    with deps.sessions.begin() as session:
+        update_workspace(session, asker.team_id, by_user=asker.user_id, change=change,
+                         feeds_open_to_all=command.open_to_all)
+    return fb.feeds_access_set(command.open_to_all, asker.command)
+
+
+def list_feeds(deps: Deps, asker: Asker) -> Message:
+    with deps.sessions() as session:
+        followed = feeds_store.list_feeds(session)
+    return fb.feeds_listed(followed, deps.clock(), asker.command)
+
+
+def add_feeds(deps: Deps, asker: Asker, command: AddFeeds) -> Message:
+    """Fetch each feed once and follow it; its episodes become insights at the next scan."""
+    results: list[AddFeedResult] = []
+    with deps.fetchers() as fetcher:
+        for url in command.urls:
+            results.append(add_feed(deps.sessions, fetcher, deps.extractor, url, added_by=f"slack:{asker.user_id}"[:64],
+                                    clock=deps.clock, process_episodes=False))
+    return fb.feeds_added(results, command.rejected, asker.command)
+
+
+def remove_feed(deps: Deps, asker: Asker, command: RemoveFeed) -> Message:
+    with deps.sessions.begin() as session:
+        removed = feeds_store.remove_feed(session, command.target)
+    if removed is None:
+        return fb.no_such_feed(command.target, asker.command)
+    return fb.feed_removed(removed, asker.command)
