@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from bot.blocks import Message, notice
 from bot.deps import Deps
 from bot.digest_blocks import digest_item, digest_preview
+from bot.digest_delivery import PAUSING_ERRORS
 from insights.schedule import DigestSchedule, local_now
 from insights.targets import DigestTarget
 
@@ -38,5 +39,6 @@ def post_now(deps: Deps, client: WebClient, target: DigestTarget, user_id: str, 
     if outcome.status == "busy":
         return notice("Today's digest has already been posted (or is being posted right now).")
     if outcome.status == "paused":
-        return notice(f"I couldn't post in {where}: {outcome.detail}. Invite me with `/invite @Podbrief`, then try again.")
+        reason = PAUSING_ERRORS.get(outcome.detail, f"Slack said {outcome.detail}.")
+        return notice(f"I couldn't post in {where}, so its digest is paused. {reason}")
     return notice("Slack didn't accept the digest just now. I'll keep trying in the background.")

@@ -185,8 +185,10 @@ class DigestDeliverer:
     def _slack_refused(self, target: DigestTarget, claim: store.Claim, code: str, now: datetime) -> DeliveryOutcome:
         with self._sessions.begin() as session:
             if code in PAUSING_ERRORS:
+                # Released, not failed: once someone fixes the channel and resumes the same local
+                # day, the scheduler takes the claim over and posts what is still missing.
                 pause_target(session, target.team_id, target.channel_id, PAUSING_ERRORS[code])
-                store.finish_delivery(session, claim.id, store.FAILED, now, code)
+                store.release_claim(session, claim.id, code)
                 return DeliveryOutcome(claim.team_id, claim.channel_id, claim.local_date, "paused", code)
             if code in WORKSPACE_ERRORS:
                 update_workspace(session, target.team_id, by_user=None, change=f"deliveries stopped: Slack said {code}",

@@ -26,7 +26,7 @@ from bot.slack_facts import ChannelAccess, channel_access, look_up_person
 from insights.schedule import local_now, next_delivery
 from insights.targets import DigestTarget
 from storage.channels_store import get_target, get_workspace, recent_changes, update_target
-from storage.deliveries_query import delivered_on
+from storage.deliveries_store import DELIVERED, SKIPPED, delivery_status
 
 RECENT_CHANGES = 3
 Option = SetWeekdays | SetPaused | SetThreadMode
@@ -103,8 +103,8 @@ def upcoming(session: Session, target: DigestTarget | None, now: datetime) -> da
     if target is None or target.schedule is None or target.paused:
         return None
     local_date = local_now(target.schedule, now).date().isoformat()
-    delivered = delivered_on(session, target.team_id, target.channel_id, local_date)
-    return next_delivery(target.schedule, now, delivered)
+    status = delivery_status(session, target.team_id, target.channel_id, local_date)
+    return next_delivery(target.schedule, now, status in (DELIVERED, SKIPPED))  # a quiet day is done too
 
 
 def _option(command: Option) -> tuple[dict[str, Any], str, str]:
