@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.deps import Deps
 from bot.listeners import register_all
+from bot.replay_guard import RejectReplays
 from bot.settings import Settings
 
 
@@ -40,5 +41,7 @@ def build_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> A
         token_verification_enabled=verify_token,
         logger=logging.getLogger("podbrief.bolt"),
     )
+    if not settings.socket_mode:
+        app.use(RejectReplays())  # after Bolt's signature check: only verified signatures are remembered
     register_all(app, deps)
     return app

@@ -27,7 +27,8 @@ def _settings() -> Settings:
     except SettingsError as error:
         _fail(str(error))
         raise  # unreachable; keeps type checkers calm
-    configure_logging(settings.log_level)
+    secrets = (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+    configure_logging(settings.log_level, secrets)
     return settings
 
 

@@ -71,11 +71,14 @@ def _print_picks(picks: list[DigestPick], topics: list[str], day: date) -> None:
 
 @click.command()
 def worker() -> None:
-    """Run only the scheduler (digests), for deployments with several web replicas."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    """Run only the scheduler (digests, feed scans), for deployments with several web replicas.
 
+    It serves GET /healthz and GET /metrics on PORT (give it its own port next to `podbrief run`).
+    """
+    from bot.bootstrap import StartupError
     from bot.cli import _fail, _settings
-    from bot.scheduler import build_scheduler
+    from bot.ops import run_worker
+    from bot.scheduler import build_jobs
     from bot.settings import SettingsError
 
     settings = _settings()
@@ -85,9 +88,13 @@ def worker() -> None:
         except SettingsError as error:
             _fail(str(error))
     deps = _storage()
-    scheduler = build_scheduler(deps.digests, deps.clock, BlockingScheduler(timezone=timezone.utc))
-    click.echo("Podbrief worker: delivering due digests (Ctrl-C to stop).")
+    scheduler = build_jobs(deps, settings.scan_interval_minutes)
+    minutes = settings.scan_interval_minutes
+    scans = f"scanning feeds every {minutes} min" if minutes else "not scanning feeds (SCAN_INTERVAL_MINUTES=0)"
+    click.echo(f"Podbrief worker: delivering due digests, {scans} (Ctrl-C to stop).")
     try:
-        scheduler.start()
+        run_worker(settings, deps, scheduler)
+    except StartupError as error:
+        _fail(str(error))
     except (KeyboardInterrupt, SystemExit):
         click.echo("Stopped.")

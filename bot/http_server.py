@@ -1,4 +1,8 @@
-"""HTTP mode: `POST /slack/events` (Bolt) and `GET /healthz`, served by waitress."""
+"""HTTP: `POST /slack/events` (Bolt), `GET /healthz` and `GET /metrics`, served by waitress.
+
+A process without an HTTP Slack app (Socket Mode, `podbrief worker`) serves only the
+health check and the metrics.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,13 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
+from bot.metrics import Metrics
+from bot.request_log import observe_requests
 from storage.db import check_connection
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 #: Slack's payloads are a few kilobytes; anything far larger is refused before Bolt sees it.
 MAX_BODY_BYTES = 1_000_000
 
@@ -24,25 +31,55 @@ log = logging.getLogger("podbrief.http")
 StartResponse = Callable[..., Any]
 
 
-def build_wsgi_app(app: App, engine: Engine) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """One WSGI callable routing Slack requests to Bolt and answering health checks."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+def build_wsgi_app(
+    app: App | None,
+    engine: Engine,
+    *,
+    metrics: Metrics | None = None,
+    scheduler_problem: Callable[[], str | None] | None = None,
+) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """One WSGI callable: Slack requests to Bolt (logged and counted), health checks, metrics.
+
+    `scheduler_problem()` says why this process's scheduler is unhealthy (None: it is fine);
+    leave it out in a process that runs no scheduler.
+    """
+    slack = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else _not_found
+    if metrics is not None and app is not None:
+        slack = observe_requests(slack, metrics)
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            return _health(engine, start_response)
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            return _health(engine, scheduler_problem, start_response)
+        if path == METRICS_PATH and method in ("GET", "HEAD") and metrics is not None:
+            body, content_type = metrics.render()
+            start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+            return [body]
         return slack(environ, start_response)
 
     return wsgi
 
 
-def _health(engine: Engine, start_response: StartResponse) -> list[bytes]:
+def _not_found(_environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+    start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "9")])
+    return [b"not found"]
+
+
+def _health(engine: Engine, scheduler_problem: Callable[[], str | None] | None,
+            start_response: StartResponse) -> list[bytes]:
+    body: dict[str, str] = {"status": "ok", "database": "ok"}
     try:
         check_connection(engine)
-        status, body = "200 OK", {"status": "ok", "database": "ok"}
     except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
         log.warning("health check: database unreachable: %s", type(error).__name__)
-        status, body = "503 Service Unavailable", {"status": "unhealthy", "database": "unreachable"}
+        body.update(status="unhealthy", database="unreachable", reason="database unreachable")
+    if scheduler_problem is not None:
+        problem = scheduler_problem()
+        body["scheduler"] = "ok" if problem is None else "unhealthy"
+        if problem is not None:
+            log.warning("health check: %s", problem)
+            body.update(status="unhealthy", reason=problem)
+    status = "200 OK" if body["status"] == "ok" else "503 Service Unavailable"
     payload = json.dumps(body).encode()
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
     return [payload]

@@ -32,7 +32,8 @@ class LocalServer:
         self.settings = settings
         self.app = build_app(settings, deps)
         self._server = create_server(
-            build_wsgi_app(self.app, deps.engine), "127.0.0.1", 0, threads=threads, loop_timeout=0.05
+            build_wsgi_app(self.app, deps.engine, metrics=deps.metrics), "127.0.0.1", 0, threads=threads,
+            loop_timeout=0.05,
         )
         self._thread = threading.Thread(target=self._server.run, name="podbrief-http", daemon=True)
 

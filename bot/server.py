@@ -12,11 +12,16 @@ from slack_bolt.error import BoltError
 from bot.app import build_app
 from bot.bootstrap import StartupError
 from bot.deps import Deps
-from bot.http_server import EVENTS_PATH, HEALTH_PATH, build_wsgi_app, create_server
-from bot.scheduler import build_scheduler
+from bot.ops import serve_http, start_scheduler
+from bot.scheduler import build_jobs
 from bot.settings import Settings
 
 log = logging.getLogger("podbrief")
+
+
+def _scanning(settings: Settings) -> str:
+    minutes = settings.scan_interval_minutes
+    return f"; scanning feeds every {minutes} min" if minutes else "; feed scanning is off"
 
 
 def serve(settings: Settings, deps: Deps) -> None:
@@ -30,23 +35,17 @@ def serve(settings: Settings, deps: Deps) -> None:
         ) from error
     except (URLError, OSError) as error:
         raise StartupError(f"Cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {error}") from error
-    scheduler = build_scheduler(deps.digests, deps.clock) if settings.run_scheduler else None
+    scheduler = build_jobs(deps, settings.scan_interval_minutes) if settings.run_scheduler else None
+    scheduler_problem = start_scheduler(scheduler, deps)
     if scheduler is not None:
-        scheduler.start()
-        log.info("Digest scheduler running in this process")
+        log.info("Digest scheduler running in this process%s", _scanning(settings))
     try:
         if settings.socket_mode:
             log.info("Connecting to Slack in Socket Mode")
-            SocketModeHandler(app, settings.slack_app_token).start()
+            SocketModeHandler(app, settings.slack_app_token).connect()
+            serve_http(settings, deps, None, scheduler_problem)  # health and metrics only
             return
-        server = create_server(build_wsgi_app(app, deps.engine), host="0.0.0.0", port=settings.port)
-        log.info("Serving POST %s and GET %s on port %s", EVENTS_PATH, HEALTH_PATH, settings.port)
-        try:
-            server.run()
-        except KeyboardInterrupt:
-            log.info("Stopping")
-        finally:
-            server.close()
+        serve_http(settings, deps, app, scheduler_problem)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

@@ -1,0 +1,96 @@
+"""Refusing a signed request that is sent a second time (a replay).
+
+Slack signs `v0:<timestamp>:<body>` and Bolt refuses timestamps more than five minutes
+off, so a captured request can only be replayed within those minutes. Slack never sends
+the same signature twice on purpose: an Events API retry is a new request with a new
+`X-Slack-Request-Timestamp` (and `X-Slack-Retry-Num`), hence a new signature, so a
+repeated signature can only be a copy. This middleware remembers the signatures of
+verified requests until their timestamp goes stale and answers 401 to a repeat.
+
+Should Slack ever retry within the same second (same timestamp, same signature), the
+retry number is part of the key, so retries 1 to 3 still get through; a replayer can
+use that to repeat an event at most three more times, which the event listeners absorb
+(saves are idempotent). Slash commands and button clicks are never retried by Slack.
+
+The memory is per process: with several HTTP replicas a replay sent to another replica
+is not caught here (listeners are idempotent where it matters: saves, deliveries).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from slack_bolt.middleware import Middleware
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
+
+#: Bolt's (and Slack's) allowed clock difference for a request timestamp.
+SIGNATURE_WINDOW_SECONDS = 5 * 60
+#: Slack retries a failed Events API delivery up to three times.
+SLACK_RETRY_NUMBERS = frozenset({"1", "2", "3"})
+
+
+class SignatureCache:
+    """Signatures seen recently, each kept until its request could no longer pass verification."""
+
+    def __init__(self, max_entries: int = 200_000, clock: Callable[[], float] = time.time) -> None:
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._max_entries = max_entries
+        self._clock = clock
+        self._lock = threading.Lock()
+
+    def first_time(self, signature: str, timestamp: str | None) -> bool:
+        """Remember `signature`; False when it was already seen and has not expired."""
+        now = self._clock()
+        try:
+            expires = int(timestamp or "") + SIGNATURE_WINDOW_SECONDS + 1
+        except ValueError:
+            expires = int(now) + SIGNATURE_WINDOW_SECONDS * 2
+        expires = max(expires, int(now) + 1)
+        with self._lock:
+            self._forget_expired(now)
+            if signature in self._seen and self._seen[signature] > now:
+                return False
+            self._seen[signature] = expires
+            self._seen.move_to_end(signature)
+            while len(self._seen) > self._max_entries:
+                self._seen.popitem(last=False)
+            return True
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def _forget_expired(self, now: float) -> None:
+        while self._seen:
+            oldest, expires = next(iter(self._seen.items()))
+            if expires > now:
+                return
+            del self._seen[oldest]
+
+
+class RejectReplays(Middleware):
+    """Answer 401 to a request whose signature was already seen (runs after Bolt's signature check)."""
+
+    def __init__(self, cache: SignatureCache | None = None) -> None:
+        self.cache = cache or SignatureCache()
+
+    def process(  # `next` is Bolt's name for the continuation
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]  # noqa: A002
+    ) -> BoltResponse:
+        signature = _header(req, "x-slack-signature")
+        if signature is None:
+            return next()
+        retry = _header(req, "x-slack-retry-num")
+        key = f"{signature}#{retry if retry in SLACK_RETRY_NUMBERS else ''}"
+        if self.cache.first_time(key, _header(req, "x-slack-request-timestamp")):
+            return next()
+        req.context.logger.warning("Refused a replayed request (signature already seen)")
+        return BoltResponse(status=401, body="")
+
+
+def _header(req: BoltRequest, name: str) -> str | None:
+    values = req.headers.get(name)
+    return values[0] if values else None

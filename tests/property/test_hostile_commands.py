@@ -1,0 +1,46 @@
+"""Whatever someone types after /insights: the grammar decides, the answer renders valid blocks."""
+
+from __future__ import annotations
+
+from hypothesis import given
+
+from bot.answers import answer_command
+from bot.grammar import Command, parse_command
+from bot.settings_grammar import SETTINGS_COMMANDS, SettingsError, parse_settings
+from insights.search import plan_search
+from insights.vocabulary import Vocabulary
+from storage.search_index import SearchResult
+from tests.property.strategies import BOUNDED, command_text
+from tests.slack_checks import assert_valid_message
+
+VOCABULARY = Vocabulary([("export", 5), ("controls", 3), ("topics", 2), ("digest", 1), ("rates", 4)], 10)
+
+
+def search_nothing(query: str, limit: int) -> SearchResult:
+    """A search that plans the query as the real one does and finds nothing."""
+    return SearchResult(plan_search(query, VOCABULARY), ())
+
+
+@BOUNDED
+@given(command_text())
+def test_any_text_parses_to_a_command(text: str) -> None:
+    command = parse_command(text)
+    assert isinstance(command, Command.__args__)  # type: ignore[attr-defined]
+    assert parse_command(text) == command  # deterministic
+
+
+@BOUNDED
+@given(command_text())
+def test_settings_grammar_returns_a_command_a_friendly_error_or_none(text: str) -> None:
+    result = parse_settings(text)
+    assert result is None or isinstance(result, SETTINGS_COMMANDS)
+    if isinstance(result, SettingsError):
+        assert result.message.strip() and result.usage
+
+
+@BOUNDED
+@given(command_text())
+def test_every_answer_is_a_valid_slack_message(text: str) -> None:
+    message = answer_command(text, search_nothing).as_kwargs()
+    assert_valid_message(message)
+    assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in message["blocks"] if b["type"] == "section")
