@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import statistics
 import sys
 import time
@@ -30,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corpus import TOPICS, Corpus, typo  # noqa: E402
+from measure import peak_rss_mb, percentile  # noqa: E402
 
 from insights.digest import DigestPool, build_pool, select_digest  # noqa: E402
 from insights.model import Insight  # noqa: E402
@@ -145,12 +145,6 @@ def naive_digest(pool: DigestPool, docs: list[TopicDoc], channel: Channel) -> li
     return picks
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q / 100
-    low = int(k)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
 def log(message: str) -> None:
@@ -262,8 +256,6 @@ def _report(f: Figures, args: argparse.Namespace) -> None:
         print(f"baseline picks identical to select_digest's on {f.baseline_agree}/{len(f.baseline_ms)} channels")
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
 def verdict(good: bool) -> str:

@@ -36,8 +36,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from measure import percentile  # noqa: E402
 from slack_bolt import App  # noqa: E402
 from slack_bolt.request import BoltRequest  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
@@ -146,12 +148,6 @@ def expected_saves(events: list[dict[str, Any]], ts_to_insight: dict[str, int]) 
     return saved
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q / 100
-    low = int(k)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
 def run(app: App, events: list[dict[str, Any]], rate: float, workers: int) -> tuple[list[float], list[float], float, int]:
