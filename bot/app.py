@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -40,6 +41,8 @@ def build_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> A
         request_verification_enabled=not settings.socket_mode,
         token_verification_enabled=verify_token,
         logger=logging.getLogger("podbrief.bolt"),
+        # Bolt's default is 5 threads; reaction bursts and slash commands wait on the database.
+        listener_executor=ThreadPoolExecutor(max_workers=16, thread_name_prefix="bolt-listener"),
     )
     if not settings.socket_mode:
         app.use(RejectReplays())  # after Bolt's signature check: only verified signatures are remembered
