@@ -135,13 +135,17 @@ def import_command(file: Path, allow_private_addresses: bool) -> None:
 
 @click.command()
 @click.option("--once", is_flag=True, help="Scan once and exit (otherwise scan every --every minutes).")
-@click.option("--every", "minutes", default=30, show_default=True, type=click.IntRange(1, 24 * 60),
-              help="Minutes between scans, and between checks of each feed.")
+@click.option("--every", "minutes", default=None, type=click.IntRange(1, 24 * 60),
+              help="Minutes between scans, and between checks of each feed [default: SCAN_INTERVAL_MINUTES, or 30].")
 @click.option("--all", "all_feeds", is_flag=True, help="Check every feed now, not only those due.")
 @click.option("--allow-private-addresses", is_flag=True, help=_PRIVATE_HELP)
-def scan(once: bool, minutes: int, all_feeds: bool, allow_private_addresses: bool) -> None:
+def scan(once: bool, minutes: int | None, all_feeds: bool, allow_private_addresses: bool) -> None:
     """Check followed feeds for new episodes and turn them into insights."""
-    deps = _deps()
+    from bot import cli
+
+    settings = cli._settings()
+    deps = cli._storage(settings)
+    minutes = minutes or settings.scan_interval_minutes or 30
     options = ScanOptions(interval=timedelta(minutes=minutes))
     with _fetcher(deps, allow_private_addresses) as fetcher:
         try:
