@@ -22,3 +22,14 @@ def assert_valid_message(message: dict[str, Any]) -> None:
     """Blocks valid and a non-empty `text` fallback for notifications."""
     assert message.get("text", "").strip(), "every message needs a text fallback"
     assert_valid_blocks(message["blocks"])
+
+
+def shown_text(message: dict[str, Any]) -> str:
+    """All the text a person reads in a message's header, section and context blocks, as one string."""
+    parts = []
+    for block in message["blocks"]:
+        if block["type"] in ("section", "header"):
+            parts.append(block["text"]["text"])
+        elif block["type"] == "context":
+            parts.extend(element["text"] for element in block["elements"])
+    return "\n".join(parts)

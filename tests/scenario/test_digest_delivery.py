@@ -29,7 +29,7 @@ from storage.channels_store import get_target, get_workspace, recent_changes, up
 from storage.insights_store import InsightWriter
 from storage.models import Delivery, InsightRow, PostedMessage
 from tests.scenario.conftest import SIGNING_SECRET, TOKEN, Workspace
-from tests.slack_checks import assert_valid_message
+from tests.slack_checks import assert_valid_message, shown_text
 
 TEAM = "T0STANDIN"
 CHANNEL, OTHER, THIRD = "C0GENERAL", "C0MARKETS", "C0POLICY"
@@ -166,15 +166,6 @@ def podbrief(database_url: str, slack: SlackStandIn, tmp_path: Path) -> Iterator
     deps.engine.dispose()
 
 
-def shown(answer: dict[str, Any]) -> str:
-    """All the text of a message's blocks, as one string."""
-    parts = []
-    for block in answer["blocks"]:
-        if block["type"] in ("section", "header"):
-            parts.append(block["text"]["text"])
-        elif block["type"] == "context":
-            parts.extend(element["text"] for element in block["elements"])
-    return "\n".join(parts)
 
 
 def set_up(podbrief: Podbrief, topics: str, at: str = "8:00 berlin", channel: str = CHANNEL, *extra: str) -> None:
@@ -195,7 +186,7 @@ def test_the_preview_is_ephemeral_and_shows_exactly_what_posting_now_then_posts(
     set_up(podbrief, "semiconductors")
     preview = podbrief.ask("digest preview")
     assert not podbrief.slack.posted_messages(), "a preview posts nothing in the channel"
-    assert "Posted today's digest in <#C0GENERAL>" in shown(podbrief.ask("digest now"))
+    assert "Posted today's digest in <#C0GENERAL>" in shown_text(podbrief.ask("digest now"))
     posted = podbrief.posted(CHANNEL)
     assert len(posted) == 1 + 5
     assert preview["blocks"] == [block for message in posted for block in message["blocks"]]
@@ -207,7 +198,7 @@ def test_the_preview_never_shows_an_insight_the_channel_already_received(podbrie
     podbrief.ask("digest now")
     received = podbrief.delivered_ids(CHANNEL)
     assert len(received) == 5
-    previewed = shown(podbrief.ask("digest preview"))
+    previewed = shown_text(podbrief.ask("digest preview"))
     leftover = [text for text, _, _ in CHIPS if podbrief.ids_of(text)[0] not in received]
     assert len(leftover) == 2 and all(text in previewed for text in leftover)
     for text, _, _ in CHIPS:
@@ -223,7 +214,7 @@ def test_posting_now_sends_a_header_and_one_recorded_message_per_pick(podbrief: 
     for message in (header, *items):
         assert_digest_message(message)
         assert "thread_ts" not in message or message["thread_ts"] is None
-    assert header["blocks"][0]["type"] == "header" and "The top 5 for *semiconductors*" in shown(header)
+    assert header["blocks"][0]["type"] == "header" and "The top 5 for *semiconductors*" in shown_text(header)
     recorded = podbrief.recorded(CHANNEL)
     assert recorded[header["ts"]] == (None, "digest_header")
     with podbrief.workspace.deps.sessions() as session:
@@ -231,8 +222,8 @@ def test_posting_now_sends_a_header_and_one_recorded_message_per_pick(podbrief: 
     for item in items:
         insight_id, kind = recorded[item["ts"]]
         assert kind == "insight" and insight_id is not None
-        assert texts[insight_id] in shown(item)
-        assert "matched: semiconductors" in shown(item)
+        assert texts[insight_id] in shown_text(item)
+        assert "matched: semiconductors" in shown_text(item)
     assert len({recorded[i["ts"]][0] for i in items}) == 5
     assert len(recorded) == 6
 
@@ -243,9 +234,9 @@ def test_a_digest_posted_now_counts_as_todays_so_the_scheduler_and_a_second_now_
     before = len(podbrief.slack.posted_messages())
     assert podbrief.run(AT_EIGHT_IN_BERLIN) == []
     assert podbrief.run(NOW + timedelta(hours=15)) == []  # 22:00 in Berlin, the same local day
-    assert "already been posted" in shown(podbrief.ask("digest now"))
+    assert "already been posted" in shown_text(podbrief.ask("digest now"))
     assert len(podbrief.slack.posted_messages()) == before
-    assert "(tomorrow" in shown(podbrief.ask("digest"))
+    assert "(tomorrow" in shown_text(podbrief.ask("digest"))
 
 
 def test_the_scheduler_posts_the_digest_once_its_local_time_has_come(podbrief: Podbrief) -> None:
@@ -276,8 +267,8 @@ def test_a_personal_brief_arrives_by_direct_message_at_the_persons_own_time(podb
     assert [o.status for o in podbrief.run(seven_thirty_in_new_york)] == ["delivered"]
     assert [c.params["users"] for c in podbrief.slack.calls("conversations.open")] == [BOB]
     header, *items = podbrief.posted("D0BOB")
-    assert "Your podcast brief · Tue 24 Nov" in shown(header)
-    assert len(items) == 3 and "Mortgage rates" in "".join(shown(i) for i in items)
+    assert "Your podcast brief · Tue 24 Nov" in shown_text(header)
+    assert len(items) == 3 and "Mortgage rates" in "".join(shown_text(i) for i in items)
     assert {m["channel"] for m in podbrief.slack.posted_messages()} == {"D0BOB"}
     assert sorted(podbrief.delivered_ids("D0BOB")) == sorted(podbrief.ids_of(*(t for t, _, _ in RATES)))
 
@@ -288,17 +279,17 @@ def test_a_quiet_day_gets_a_short_note_and_no_filler(podbrief: Podbrief) -> None
     assert [o.status for o in podbrief.run(AT_EIGHT_IN_BERLIN)] == ["quiet"]
     [note] = podbrief.posted(CHANNEL)
     assert_digest_message(note)
-    assert "Quiet day" in note["text"] and "*beekeeping*" in shown(note)
+    assert "Quiet day" in note["text"] and "*beekeeping*" in shown_text(note)
     assert len(note["blocks"]) == 1
     assert podbrief.run(AT_EIGHT_IN_BERLIN + timedelta(hours=1)) == []
-    assert "*Wed, Nov 25 at 08:00 CET* (tomorrow" in shown(podbrief.ask("digest"))
+    assert "*Wed, Nov 25 at 08:00 CET* (tomorrow" in shown_text(podbrief.ask("digest"))
 
 
 def test_posting_now_on_a_quiet_day_posts_the_note_and_says_so(podbrief: Podbrief) -> None:
     set_up(podbrief, "beekeeping")
-    assert "quiet-day note" in shown(podbrief.ask("digest now"))
+    assert "quiet-day note" in shown_text(podbrief.ask("digest now"))
     assert [m["text"] for m in podbrief.posted(CHANNEL)] == ["Quiet day: no new insights worth sending today."]
-    assert "already been posted" in shown(podbrief.ask("digest now"))
+    assert "already been posted" in shown_text(podbrief.ask("digest now"))
 
 
 def test_a_workspace_that_turned_the_quiet_day_note_off_gets_nothing_on_a_quiet_day(podbrief: Podbrief) -> None:
@@ -314,7 +305,7 @@ def test_fewer_relevant_insights_than_five_give_a_shorter_digest_not_filler(podb
     set_up(podbrief, "export controls")
     podbrief.run(AT_EIGHT_IN_BERLIN)
     header, *items = podbrief.posted(CHANNEL)
-    assert "The top 2 for" in shown(header)
+    assert "The top 2 for" in shown_text(header)
     assert sorted(podbrief.delivered_ids(CHANNEL)) == sorted(podbrief.ids_of(*(t for t, _, _ in EXPORT)))
 
 
@@ -338,7 +329,7 @@ def test_a_channel_slack_refuses_is_paused_with_a_readable_reason_and_the_others
     assert len(attempts) == 1, "nothing more is attempted in a channel Slack refused"
     assert podbrief.posted(CHANNEL) == []
     assert len(podbrief.posted(OTHER)) == 1 + 3 and len(podbrief.posted(THIRD)) == 1 + 2
-    overview = shown(podbrief.ask("digest"))
+    overview = shown_text(podbrief.ask("digest"))
     assert "paused (" in overview and reason in overview and "/insights digest resume" in overview
     assert podbrief.target().paused  # type: ignore[union-attr]
     assert podbrief.run(AT_EIGHT_IN_BERLIN + timedelta(hours=2)) == []
@@ -357,13 +348,13 @@ def test_a_refusal_in_the_middle_of_a_digest_stops_that_channel_there(podbrief: 
     assert (outcome.status, outcome.detail) == ("paused", "is_archived")
     assert len(podbrief.posted(CHANNEL)) == 1  # the header only
     assert len(podbrief.slack.calls("chat.postMessage")) == 2, "nothing more after the refusal"
-    assert "archived" in shown(podbrief.ask("digest"))
+    assert "archived" in shown_text(podbrief.ask("digest"))
 
 
 def test_posting_now_in_a_channel_without_the_bot_explains_how_to_invite_it(podbrief: Podbrief) -> None:
     set_up(podbrief, "semiconductors")
     podbrief.slack.fail("chat.postMessage", error="not_in_channel")
-    answer = shown(podbrief.ask("digest now"))
+    answer = shown_text(podbrief.ask("digest now"))
     assert "/invite @Podbrief" in answer and "not a member of this channel" in answer
     assert podbrief.target().paused  # type: ignore[union-attr]
 
@@ -373,7 +364,7 @@ def test_after_the_bot_is_invited_and_the_digest_resumed_todays_digest_still_com
     podbrief.slack.fail("chat.postMessage", error="not_in_channel")
     assert [o.status for o in podbrief.run(AT_EIGHT_IN_BERLIN)] == ["paused"]
     podbrief.clock.now = AT_EIGHT_IN_BERLIN + timedelta(hours=1)
-    resumed = shown(podbrief.ask("digest resume"))
+    resumed = shown_text(podbrief.ask("digest resume"))
     assert "Resumed" in resumed and "any minute now" in resumed
     assert [o.status for o in podbrief.run(AT_EIGHT_IN_BERLIN + timedelta(hours=1))] == ["delivered"]
     assert len(podbrief.posted(CHANNEL)) == 6
@@ -474,7 +465,7 @@ def test_the_same_claim_from_another_podcast_is_not_delivered_again(podbrief: Po
     podbrief.publish([ECHO, NEW_EXPORT], AT_EIGHT_IN_BERLIN + timedelta(hours=20))
     podbrief.clock.now = AT_EIGHT_IN_BERLIN + DAY
     # A channel that never saw the claim gets it, echoed by two podcasts: the echo is a real candidate.
-    fresh = shown(podbrief.ask("digest preview", channel_id=THIRD))
+    fresh = shown_text(podbrief.ask("digest preview", channel_id=THIRD))
     assert "Also on: Policy Desk" in fresh or "Also on: Chip Lines" in fresh
     podbrief.run(AT_EIGHT_IN_BERLIN + DAY)
     day_two = podbrief.delivered_ids(CHANNEL)[2:]
@@ -485,7 +476,7 @@ def test_the_same_claim_from_another_podcast_is_not_delivered_again(podbrief: Po
 @pytest.mark.parametrize("typed", ["digest now please", "digest preview tomorrow", "me digest nwo", "digest prevew"])
 def test_a_mistyped_preview_or_now_gets_a_friendly_error_and_posts_nothing(podbrief: Podbrief, typed: str) -> None:
     set_up(podbrief, "semiconductors")
-    text = shown(podbrief.ask(typed))
+    text = shown_text(podbrief.ask(typed))
     assert "Usage:" in text and "`/insights " in text and "went wrong" not in text
     assert podbrief.slack.posted_messages() == []
     with podbrief.workspace.deps.sessions() as session:
@@ -493,6 +484,6 @@ def test_a_mistyped_preview_or_now_gets_a_friendly_error_and_posts_nothing(podbr
 
 
 def test_posting_a_channel_digest_now_from_a_direct_message_suggests_the_personal_brief(podbrief: Podbrief) -> None:
-    text = shown(podbrief.ask("digest now", channel_id="D0ALICE"))
+    text = shown_text(podbrief.ask("digest now", channel_id="D0ALICE"))
     assert "`/insights me digest at 7:30`" in text
     assert podbrief.slack.posted_messages() == []

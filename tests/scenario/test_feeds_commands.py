@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -23,7 +22,7 @@ from storage.channels_store import get_workspace
 from storage.models import InsightRow
 from tests.integration.feed_server import HTML_PAGE, FeedServer, billion_laughs, static, status
 from tests.scenario.conftest import SIGNING_SECRET, TOKEN, Workspace
-from tests.slack_checks import assert_valid_message
+from tests.slack_checks import assert_valid_message, shown_text
 
 TEAM = "T0STANDIN"
 ALICE, ADMIN = "U0ALICE", "U0ADMIN"
@@ -68,17 +67,9 @@ def ask(workspace: Workspace, text: str, user_id: str = ADMIN) -> str:
     answer = workspace.command(text, name=f"feeds-{next(_names)}", user_id=user_id)
     assert answer["response_type"] == "ephemeral"
     assert_valid_message(answer)
-    return shown(answer)
+    return shown_text(answer)
 
 
-def shown(answer: dict[str, Any]) -> str:
-    parts = []
-    for block in answer["blocks"]:
-        if block["type"] == "section":
-            parts.append(block["text"]["text"])
-        elif block["type"] == "context":
-            parts.extend(element["text"] for element in block["elements"])
-    return "\n".join(parts)
 
 
 def insight_count(workspace: Workspace) -> int:
