@@ -15,12 +15,16 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.deps import Deps
 from bot.listeners import register_all
+from bot.oauth import build_oauth_flow
 from bot.replay_guard import RejectReplays
 from bot.settings import Settings
 
 
 def build_client(settings: Settings) -> WebClient:
-    """A Web API client that honours Retry-After and retries server errors and dropped connections."""
+    """A Web API client that honours Retry-After and retries server errors and dropped connections.
+
+    In multi-workspace mode it has no token: Bolt and `WorkspaceClients` copy it with each workspace's.
+    """
     return WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url or WebClient.BASE_URL,
@@ -34,12 +38,14 @@ def build_client(settings: Settings) -> WebClient:
 
 
 def build_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> App:
-    """The Bolt app with every listener registered."""
+    """The Bolt app with every listener registered (and the OAuth install flow in multi-workspace mode)."""
+    oauth_flow = build_oauth_flow(settings, deps, deps.installations) if deps.installations is not None else None
     app = App(
         client=deps.slack,
         signing_secret=settings.slack_signing_secret or "",
+        oauth_flow=oauth_flow,
         request_verification_enabled=not settings.socket_mode,
-        token_verification_enabled=verify_token,
+        token_verification_enabled=verify_token and oauth_flow is None,
         logger=logging.getLogger("podbrief.bolt"),
         # Bolt's default is 5 threads; reaction bursts and slash commands wait on the database.
         listener_executor=ThreadPoolExecutor(max_workers=16, thread_name_prefix="bolt-listener"),

@@ -12,17 +12,26 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
+from slack_sdk.oauth.token_rotation import TokenRotator
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
 from bot.app import build_client
 from bot.deps import Deps
 from bot.digest_compose import DigestComposer
-from bot.digest_delivery import DigestDeliverer
+from bot.digest_delivery import ClientFor, DigestDeliverer
+from bot.installations import EncryptedInstallationStore
 from bot.logfmt import redacting_handler
 from bot.settings import Settings, load_settings
+from bot.workspace_clients import WorkspaceClients
 from ingest.extractors import BuiltinExtractor, Extractor
 from ingest.fetch import Fetcher
 from ingest.llm_extractor import LlmExtractor
 from storage.db import create_db_engine, migrate, session_factory
 from storage.search_index import SearchIndex
+from storage.token_cipher import TokenCipher, TokenKeyError
 
 
 class StartupError(RuntimeError):
@@ -59,12 +68,30 @@ def open_storage(settings: Settings) -> Deps:
         raise StartupError(f"Cannot open the database at {safe_url}: {reason}") from error
     sessions = session_factory(engine)
     slack = build_client(settings)
-    digests = DigestDeliverer(sessions, lambda _team_id: slack, DigestComposer(sessions))
+    installations, client_for = _workspace_access(settings, engine, sessions, slack)
+    digests = DigestDeliverer(sessions, client_for, DigestComposer(sessions))
     return Deps(
         engine=engine, sessions=sessions, search_index=SearchIndex(engine), slack=slack, digests=digests,
         extractor=build_extractor(settings),
         fetchers=partial(Fetcher, allow_private_addresses=settings.feeds_allow_private_addresses),
+        installations=installations,
     )
+
+
+def _workspace_access(
+    settings: Settings, engine: Engine, sessions: sessionmaker[Session], slack: WebClient,
+) -> tuple[InstallationStore | None, ClientFor]:
+    """One bot token for every workspace, or (multi-workspace mode) each installation's own."""
+    if not settings.multi_workspace:
+        return None, lambda _team_id: slack
+    try:
+        cipher = TokenCipher(settings.token_encryption_keys)
+    except TokenKeyError as error:
+        raise StartupError(f"TOKEN_ENCRYPTION_KEYS: {error}") from error
+    store = EncryptedInstallationStore(settings.slack_client_id or "", engine, cipher)
+    rotator = TokenRotator(client_id=settings.slack_client_id or "", client_secret=settings.slack_client_secret or "",
+                           client=WebClient(base_url=slack.base_url, timeout=slack.timeout))
+    return store, WorkspaceClients(slack, store, sessions, rotator)
 
 
 def build_extractor(settings: Settings) -> Extractor:

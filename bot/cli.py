@@ -27,8 +27,7 @@ def _settings() -> Settings:
     except SettingsError as error:
         _fail(str(error))
         raise  # unreachable; keeps type checkers calm
-    secrets = (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
-    configure_logging(settings.log_level, secrets)
+    configure_logging(settings.log_level, settings.secrets())
     return settings
 
 
@@ -145,3 +144,5 @@ from bot.feeds_cli import feeds, scan  # noqa: E402 - registered last: feeds_cli
 main.add_command(feeds); main.add_command(scan)  # noqa: E702
 from bot.digest_cli import digest, worker  # noqa: E402 - same pattern
 main.add_command(digest); main.add_command(worker)  # noqa: E702
+from bot.workspaces_cli import tokens, workspaces  # noqa: E402 - same pattern
+main.add_command(workspaces); main.add_command(tokens)  # noqa: E702

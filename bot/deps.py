@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,6 +36,7 @@ class Deps:
     fetchers: FetcherFactory = Fetcher  # e.g. `with deps.fetchers() as fetch: fetch(url)`
     metrics: Metrics = field(default_factory=Metrics)  # this process's Prometheus registry
     background: Coalescer = field(default_factory=Coalescer)  # e.g. Home tab refreshes after a save
+    installations: InstallationStore | None = None  # multi-workspace mode: the encrypted OAuth installations
 
     def search(self, query: str, limit: int) -> SearchResult:
         """Run a search in its own read-only session."""

@@ -88,7 +88,7 @@ def worker() -> None:
         except SettingsError as error:
             _fail(str(error))
     deps = _storage()
-    scheduler = build_jobs(deps, settings.scan_interval_minutes)
+    scheduler = build_jobs(deps, settings.scan_interval_minutes, purge_grace_days=settings.uninstall_grace_days)
     minutes = settings.scan_interval_minutes
     scans = f"scanning feeds every {minutes} min" if minutes else "not scanning feeds (SCAN_INTERVAL_MINUTES=0)"
     click.echo(f"Podbrief worker: delivering due digests, {scans} (Ctrl-C to stop).")

@@ -12,6 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.deps import Deps
 from bot.digest_delivery import DeliveryOutcome, DigestDeliverer
+from bot.workspace_lifecycle import add_purge_job
 from ingest.scan import ScanOptions, ScanSummary, scan
 
 log = logging.getLogger("podbrief.scheduler")
@@ -86,8 +87,12 @@ def add_feed_scan_job(scheduler: BaseScheduler, deps: Deps, interval_minutes: in
     return True
 
 
-def build_jobs(deps: Deps, scan_interval_minutes: int, scheduler: BaseScheduler | None = None) -> BaseScheduler:
-    """The scheduler of the process that runs background work: digests, and feed scans unless disabled."""
+def build_jobs(deps: Deps, scan_interval_minutes: int, scheduler: BaseScheduler | None = None,
+               purge_grace_days: int | None = None) -> BaseScheduler:
+    """The scheduler of the process that runs background work: digests, feed scans unless disabled, and
+    (given a grace period) purging the data of workspaces that uninstalled Podbrief."""
     scheduler = build_scheduler(deps.digests, deps.clock, scheduler)
     add_feed_scan_job(scheduler, deps, scan_interval_minutes)
+    if purge_grace_days is not None:
+        add_purge_job(scheduler, deps, purge_grace_days)
     return scheduler

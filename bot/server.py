@@ -15,6 +15,7 @@ from bot.deps import Deps
 from bot.ops import serve_http, start_scheduler
 from bot.scheduler import build_jobs
 from bot.settings import Settings
+from bot.workspace_lifecycle import resume_single_workspace
 
 log = logging.getLogger("podbrief")
 
@@ -35,7 +36,10 @@ def serve(settings: Settings, deps: Deps) -> None:
         ) from error
     except (URLError, OSError) as error:
         raise StartupError(f"Cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {error}") from error
-    scheduler = build_jobs(deps, settings.scan_interval_minutes) if settings.run_scheduler else None
+    if not settings.multi_workspace:
+        resume_single_workspace(deps)
+    scheduler = (build_jobs(deps, settings.scan_interval_minutes, purge_grace_days=settings.uninstall_grace_days)
+                 if settings.run_scheduler else None)
     scheduler_problem = start_scheduler(scheduler, deps)
     if scheduler is not None:
         log.info("Digest scheduler running in this process%s", _scanning(settings))

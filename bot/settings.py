@@ -13,12 +13,20 @@ from sqlalchemy.exc import ArgumentError
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_SCAN_MINUTES = 30
 MAX_SCAN_MINUTES = 7 * 24 * 60
+DEFAULT_GRACE_DAYS = 30
+#: The bot scopes of manifest.yml (tests/unit/test_manifest.py keeps the two equal).
+DEFAULT_BOT_SCOPES = ("commands", "chat:write", "reactions:read", "users:read", "channels:read", "groups:read",
+                      "im:write", "files:write")
 
 _HOW_TO_GET = {
     "SLACK_BOT_TOKEN": "Find it at https://api.slack.com/apps → your app → OAuth & Permissions → "
     "Bot User OAuth Token (it starts with xoxb-); install the app to your workspace first.",
     "SLACK_SIGNING_SECRET": "Find it at https://api.slack.com/apps → your app → Basic Information → "
     "App Credentials → Signing Secret.",
+    "SLACK_CLIENT_SECRET": "Find it at https://api.slack.com/apps → your app → Basic Information → "
+    "App Credentials → Client Secret (next to the Client ID).",
+    "TOKEN_ENCRYPTION_KEYS": "Installations are stored with their tokens encrypted; make a key with "
+    "`podbrief tokens new-key` and keep it safe (without it the stored tokens cannot be read).",
     "SLACK_APP_TOKEN": "Create one at https://api.slack.com/apps → your app → Basic Information → "
     "App-Level Tokens, with the connections:write scope (it starts with xapp-). "
     "Leave it unset to serve HTTP instead of Socket Mode.",
@@ -47,17 +55,53 @@ class Settings:
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = field(default=None, repr=False)
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = field(default=None, repr=False)
+    slack_scopes: tuple[str, ...] = DEFAULT_BOT_SCOPES
+    slack_redirect_uri: str | None = None
+    token_encryption_keys: tuple[str, ...] = field(default=(), repr=False)
+    uninstall_grace_days: int = DEFAULT_GRACE_DAYS
 
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
+    @property
+    def multi_workspace(self) -> bool:
+        """Installed to many workspaces through OAuth (SLACK_CLIENT_ID), rather than one bot token."""
+        return self.slack_client_id is not None
+
+    def secrets(self) -> tuple[str | None, ...]:
+        """Every secret value, for redaction from logs."""
+        return (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token, self.llm_api_key,
+                self.slack_client_secret, *self.token_encryption_keys)
+
     def require_slack(self) -> None:
         """Raise `SettingsError` unless the settings `podbrief run` needs are present."""
+        if self.multi_workspace:
+            self._require_oauth()
+            return
         if not self.slack_bot_token:
-            raise _missing("SLACK_BOT_TOKEN")
+            raise _missing("SLACK_BOT_TOKEN", "Set it to run in one workspace, or set SLACK_CLIENT_ID and "
+                           "SLACK_CLIENT_SECRET to let many workspaces install Podbrief. ")
         if not self.socket_mode and not self.slack_signing_secret:
             raise _missing("SLACK_SIGNING_SECRET", "HTTP mode verifies every request Slack sends with it. ")
+
+    def _require_oauth(self) -> None:
+        if self.slack_bot_token:
+            raise SettingsError("SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set. Choose one: SLACK_BOT_TOKEN runs "
+                                "Podbrief in one workspace; SLACK_CLIENT_ID and SLACK_CLIENT_SECRET let many "
+                                "workspaces install it from /slack/install (their tokens are stored encrypted).")
+        if self.socket_mode:
+            raise SettingsError("SLACK_APP_TOKEN (Socket Mode) cannot be used with SLACK_CLIENT_ID: installing to "
+                                "many workspaces needs the HTTP endpoints /slack/install and /slack/oauth_redirect. "
+                                "Unset SLACK_APP_TOKEN.")
+        if not self.slack_client_secret:
+            raise _missing("SLACK_CLIENT_SECRET", "It is needed with SLACK_CLIENT_ID. ")
+        if not self.slack_signing_secret:
+            raise _missing("SLACK_SIGNING_SECRET", "HTTP mode verifies every request Slack sends with it. ")
+        if not self.token_encryption_keys:
+            raise _missing("TOKEN_ENCRYPTION_KEYS")
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -80,6 +124,12 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         llm_base_url=llm[0],
         llm_model=llm[1],
         llm_api_key=llm[2],
+        slack_client_id=_client_id(env.get("SLACK_CLIENT_ID")),
+        slack_client_secret=_client_secret(env.get("SLACK_CLIENT_SECRET")),
+        slack_scopes=_scopes(env.get("SLACK_SCOPES")),
+        slack_redirect_uri=_redirect_uri(env.get("SLACK_REDIRECT_URI")),
+        token_encryption_keys=_encryption_keys(env.get("TOKEN_ENCRYPTION_KEYS")),
+        uninstall_grace_days=_grace_days(env.get("UNINSTALL_GRACE_DAYS")),
     )
 
 
@@ -192,3 +242,52 @@ def _llm(env: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
     if re.search(r"\s", model):
         raise SettingsError(f"LLM_MODEL must be a model name without spaces (e.g. gpt-4o-mini), not {model!r}.")
     return base_url, model, key
+
+
+def _client_id(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"\d+\.\d+", value):
+        raise SettingsError("SLACK_CLIENT_ID does not look right: Slack shows it as two numbers joined by a dot "
+                            "(Basic Information → App Credentials → Client ID).")
+    return value
+
+
+def _client_secret(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"[0-9a-fA-F]{16,128}", value):
+        raise SettingsError(f"SLACK_CLIENT_SECRET does not look right: it is a hexadecimal string. "
+                            f"{_HOW_TO_GET['SLACK_CLIENT_SECRET']}")
+    return value
+
+
+def _scopes(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return DEFAULT_BOT_SCOPES
+    scopes = tuple(s.strip() for s in value.split(",") if s.strip())
+    if not scopes or any(not re.fullmatch(r"[a-z_.:]+", s) for s in scopes):
+        raise SettingsError("SLACK_SCOPES must be a comma-separated list of bot scopes such as commands,chat:write "
+                            "(leave it unset for the scopes in manifest.yml).")
+    return scopes
+
+
+def _redirect_uri(value: str | None) -> str | None:
+    if value is not None and not re.match(r"https?://[^/\s]+/\S*oauth_redirect$", value):
+        raise SettingsError("SLACK_REDIRECT_URI must be your server's public https URL ending in "
+                            "/slack/oauth_redirect, as listed under OAuth & Permissions → Redirect URLs.")
+    return value
+
+
+def _encryption_keys(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    keys = tuple(k.strip() for k in value.split(",") if k.strip())
+    if any(not re.fullmatch(r"[A-Za-z0-9_-]{43}=", k) for k in keys):
+        raise SettingsError("TOKEN_ENCRYPTION_KEYS must be comma-separated keys made by `podbrief tokens new-key` "
+                            "(44 characters each); the first one encrypts, all of them decrypt.")
+    return keys
+
+
+def _grace_days(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_GRACE_DAYS
+    if not (value.isascii() and value.isdigit()) or int(value) > 3650:
+        raise SettingsError(f"UNINSTALL_GRACE_DAYS must be a number of days from 0 to 3650, not {value!r}.")
+    return int(value)

@@ -142,6 +142,10 @@ class Workspace(Base):
     feeds_open_to_all: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     inactive_reason: Mapped[str | None] = mapped_column(String(500))
+    team_name: Mapped[str | None] = mapped_column(String(200))
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))  # set for workspaces of an Enterprise Grid
+    installed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    uninstalled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # starts the grace period
     updated_by: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

@@ -18,6 +18,8 @@ from storage.models import Base
 
 POSTGRES_URL = os.environ.get("PODBRIEF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("PODBRIEF_REQUIRE_POSTGRES") == "1"
+#: Tables of slack_sdk's OAuth stores (migration 0005), outside our models' metadata.
+SLACK_SDK_TABLES = ("slack_installations", "slack_bots", "slack_oauth_states")
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 
 
@@ -67,7 +69,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{target}"
     url: str = request.getfixturevalue("postgres_session_url")
     engine = create_db_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    tables = ", ".join(f'"{t}"' for t in [*(t.name for t in Base.metadata.sorted_tables), *SLACK_SDK_TABLES])
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()

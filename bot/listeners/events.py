@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import App
@@ -11,6 +10,7 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.home import publish_home
 from bot.reactions import ReactionHandler, to_reaction
+from bot.workspace_lifecycle import bot_token_revoked, workspace_left
 
 
 def register(app: App, deps: Deps) -> None:
@@ -32,6 +32,17 @@ def register(app: App, deps: Deps) -> None:
             publish_home(deps, client, str(body.get("team_id") or ""), str(event.get("user") or ""))
 
     @app.event("app_uninstalled")
+    def app_uninstalled(body: dict[str, Any]) -> None:
+        if team_id := body.get("team_id"):
+            workspace_left(deps, str(team_id), body.get("enterprise_id"), "Podbrief was uninstalled")
+
     @app.event("tokens_revoked")
-    def workspace_left(body: dict[str, Any], logger: logging.Logger) -> None:
-        logger.warning("Slack reports %s for team %s", body.get("event", {}).get("type"), body.get("team_id"))
+    def tokens_revoked(body: dict[str, Any], event: dict[str, Any]) -> None:
+        team_id = body.get("team_id")
+        tokens = event.get("tokens") or {}
+        if team_id and deps.installations is not None:
+            for user_id in tokens.get("oauth") or []:  # Podbrief asks for no user tokens; forget any anyway
+                deps.installations.delete_installation(enterprise_id=body.get("enterprise_id"), team_id=team_id,
+                                                       user_id=user_id)
+        if team_id and tokens.get("bot"):
+            bot_token_revoked(deps, str(team_id), body.get("enterprise_id"))

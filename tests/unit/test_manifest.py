@@ -132,3 +132,14 @@ def test_http_mode_is_the_default_without_org_deploy_or_token_rotation(manifest:
     assert settings["socket_mode_enabled"] is False
     assert settings["org_deploy_enabled"] is False
     assert settings["token_rotation_enabled"] is False
+
+
+def test_the_install_flow_asks_for_exactly_the_manifests_bot_scopes(manifest: dict[str, Any]) -> None:
+    from bot.settings import DEFAULT_BOT_SCOPES
+
+    assert list(DEFAULT_BOT_SCOPES) == manifest["oauth_config"]["scopes"]["bot"]
+
+
+def test_the_oauth_redirect_url_is_the_servers_redirect_endpoint(manifest: dict[str, Any]) -> None:
+    assert all(url.startswith("https://") and url.endswith("/slack/oauth_redirect")
+               for url in manifest["oauth_config"]["redirect_urls"])

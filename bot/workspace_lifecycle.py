@@ -1,0 +1,82 @@
+"""Uninstalls and revoked tokens stop a workspace's digests; its data goes after a grace period."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta, timezone
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.deps import Deps
+from bot.logfmt import kv
+from slack_sdk.errors import SlackApiError
+
+from storage.workspaces_store import purge_workspace, reactivate, record_uninstalled, workspaces_to_purge
+
+log = logging.getLogger("podbrief.workspaces")
+PURGE_JOB_ID = "purge-uninstalled"
+PURGE_EVERY_HOURS = 6
+
+
+def workspace_left(deps: Deps, team_id: str, enterprise_id: str | None, reason: str) -> None:
+    """Forget the workspace's tokens and stop its deliveries (its data stays for the grace period)."""
+    if deps.installations is not None:
+        deps.installations.delete_all(enterprise_id=enterprise_id, team_id=team_id)
+    with deps.sessions.begin() as session:
+        record_uninstalled(session, team_id, reason, deps.clock())
+    log.warning(kv("workspace_left", team=team_id, reason=reason))
+
+
+def bot_token_revoked(deps: Deps, team_id: str, enterprise_id: str | None) -> None:
+    if deps.installations is not None:
+        deps.installations.delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+    with deps.sessions.begin() as session:
+        record_uninstalled(session, team_id, "the bot token was revoked; reinstall Podbrief to resume", deps.clock())
+    log.warning(kv("bot_token_revoked", team=team_id))
+
+
+def resume_single_workspace(deps: Deps) -> str | None:
+    """One-token mode: the token's workspace, made active again if an uninstall or revoked token had stopped it
+    (the operator has put in a working token, so it was reinstalled)."""
+    try:
+        team_id = str(deps.slack.auth_test()["team_id"])
+    except (SlackApiError, OSError, KeyError):
+        return None
+    with deps.sessions.begin() as session:
+        if reactivate(session, team_id, deps.clock()):
+            log.info(kv("workspace_resumed", team=team_id))
+    return team_id
+
+
+def purge_expired(deps: Deps, grace_days: int) -> list[str]:
+    """Delete the data of every workspace uninstalled more than `grace_days` ago; their team ids."""
+    with deps.sessions() as session:
+        due = workspaces_to_purge(session, deps.clock(), timedelta(days=grace_days))
+    for team_id in due:
+        purge_now(deps, team_id)
+    return due
+
+
+def purge_now(deps: Deps, team_id: str) -> dict[str, int]:
+    """Delete everything stored for one workspace, tokens included; rows deleted per table."""
+    with deps.sessions.begin() as session:
+        deleted = purge_workspace(session, team_id)
+    log.warning(kv("workspace_purged", team=team_id, rows=sum(deleted.values())))
+    return deleted
+
+
+def add_purge_job(scheduler: BaseScheduler, deps: Deps, grace_days: int) -> None:
+    """Purge expired workspaces every few hours (and once at start)."""
+    scheduler.add_job(
+        purge_expired,
+        IntervalTrigger(hours=PURGE_EVERY_HOURS, timezone=timezone.utc),
+        args=(deps, grace_days),
+        id=PURGE_JOB_ID,
+        name="purge workspaces uninstalled longer than the grace period",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        next_run_time=deps.clock(),
+        misfire_grace_time=None,
+    )

@@ -1,0 +1,130 @@
+"""A workspace's life: installed, uninstalled (digests stop), purged after the grace period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Table, column, delete, func, select, table, update
+from sqlalchemy.orm import Session
+
+from storage.insights_store import as_utc, upsert_insert
+from storage.models import (
+    Channel,
+    DeliveredInsight,
+    Delivery,
+    Feedback,
+    PostedMessage,
+    SavedInsight,
+    SettingsChange,
+    Workspace,
+)
+
+#: slack_sdk's installation tables (migration 0005), seen only as far as purging needs.
+_SLACK_TABLES: tuple[Table, ...] = tuple(
+    table(name, column("team_id")) for name in ("slack_installations", "slack_bots")
+)
+#: Every table holding a workspace's data, children before parents.
+_TEAM_MODELS = (DeliveredInsight, Delivery, PostedMessage, SavedInsight, Feedback, SettingsChange, Channel)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceStatus:
+    """What an operator sees of one workspace."""
+
+    team_id: str
+    team_name: str | None
+    active: bool
+    inactive_reason: str | None
+    installed_at: datetime | None
+    uninstalled_at: datetime | None
+    digest_targets: int
+    saved_insights: int
+
+
+def record_installed(
+    session: Session, team_id: str, now: datetime, *, team_name: str | None = None,
+    enterprise_id: str | None = None, by_user: str | None = None,
+) -> None:
+    """The app is (re)installed: deliveries resume and any pending purge is called off."""
+    _ensure_row(session, team_id, now)
+    fields = {"active": True, "inactive_reason": None, "installed_at": now, "uninstalled_at": None,
+              "enterprise_id": enterprise_id, "updated_at": now}
+    if team_name:
+        fields["team_name"] = team_name[:200]
+    session.execute(update(Workspace).where(Workspace.team_id == team_id).values(**fields))
+    session.add(SettingsChange(team_id=team_id, channel_id=None, user_id=by_user, change="installed Podbrief",
+                               changed_at=now))
+
+
+def reactivate(session: Session, team_id: str, now: datetime) -> bool:
+    """Mark an inactive workspace active again (its token works once more); True when it was inactive."""
+    row = session.get(Workspace, team_id)
+    if row is None or row.active:
+        return False
+    record_installed(session, team_id, now, team_name=row.team_name, enterprise_id=row.enterprise_id)
+    return True
+
+
+def record_uninstalled(session: Session, team_id: str, reason: str, now: datetime) -> None:
+    """Stop deliveries; the grace period runs from the first uninstall, not from repeats."""
+    _ensure_row(session, team_id, now)
+    row = session.get(Workspace, team_id, with_for_update=session.get_bind().dialect.name == "postgresql")
+    assert row is not None
+    row.active = False
+    row.inactive_reason = reason[:500]
+    row.uninstalled_at = row.uninstalled_at or now
+    row.updated_at = now
+    session.add(SettingsChange(team_id=team_id, channel_id=None, user_id=None, change=reason[:500], changed_at=now))
+
+
+def workspaces_to_purge(session: Session, now: datetime, grace: timedelta) -> list[str]:
+    """Workspaces uninstalled longer ago than the grace period."""
+    cutoff = now - grace
+    rows = session.scalars(
+        select(Workspace.team_id).where(Workspace.active.is_(False), Workspace.uninstalled_at.is_not(None),
+                                        Workspace.uninstalled_at <= cutoff)
+    )
+    return list(rows)
+
+
+def purge_workspace(session: Session, team_id: str) -> dict[str, int]:
+    """Delete everything stored for one workspace; returns rows deleted per table."""
+    deleted: dict[str, int] = {}
+    for model in _TEAM_MODELS:
+        result = session.execute(delete(model).where(model.team_id == team_id))
+        deleted[model.__tablename__] = result.rowcount or 0
+    for slack_table in _SLACK_TABLES:
+        result = session.execute(delete(slack_table).where(slack_table.c.team_id == team_id))
+        deleted[slack_table.name] = result.rowcount or 0
+    result = session.execute(delete(Workspace).where(Workspace.team_id == team_id))
+    deleted[Workspace.__tablename__] = result.rowcount or 0
+    return deleted
+
+
+def list_workspaces(session: Session) -> list[WorkspaceStatus]:
+    """Every known workspace with a little of what it holds, active ones first."""
+    targets = _counts(session, Channel)
+    saved = _counts(session, SavedInsight)
+    statuses = [
+        WorkspaceStatus(
+            team_id=row.team_id, team_name=row.team_name, active=row.active, inactive_reason=row.inactive_reason,
+            installed_at=as_utc(row.installed_at), uninstalled_at=as_utc(row.uninstalled_at),
+            digest_targets=targets.get(row.team_id, 0), saved_insights=saved.get(row.team_id, 0),
+        )
+        for row in session.scalars(select(Workspace))
+    ]
+    return sorted(statuses, key=lambda s: (not s.active, s.team_name or s.team_id))
+
+
+def _counts(session: Session, model: type[Channel] | type[SavedInsight]) -> dict[str, int]:
+    return dict(session.execute(select(model.team_id, func.count()).group_by(model.team_id)).tuples().all())
+
+
+def _ensure_row(session: Session, team_id: str, now: datetime) -> None:
+    session.execute(upsert_insert(session, Workspace).values(team_id=team_id, updated_at=now).on_conflict_do_nothing())
+
+
+def enterprise_of(session: Session, team_id: str) -> str | None:
+    """The Enterprise Grid a workspace belongs to (None for a standalone workspace)."""
+    return session.scalar(select(Workspace.enterprise_id).where(Workspace.team_id == team_id))
