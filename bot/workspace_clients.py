@@ -15,6 +15,7 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.logfmt import kv
+from storage.channels_store import update_workspace
 from storage.workspaces_store import enterprise_of
 
 log = logging.getLogger("podbrief.workspace_clients")
@@ -45,8 +46,16 @@ class WorkspaceClients:
             enterprise_id = enterprise_of(session, team_id)
         bot = self._store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
         if bot is None or not bot.bot_token:
+            self._stop_deliveries(team_id)
             raise WorkspaceNotInstalled(f"Podbrief is not installed in workspace {team_id}")
         return self._fresh(bot).bot_token or ""
+
+    def _stop_deliveries(self, team_id: str) -> None:
+        """No token: stop trying every tick until the workspace installs Podbrief (again)."""
+        with self._sessions.begin() as session:
+            update_workspace(session, team_id, by_user=None, change="deliveries stopped: no installation found",
+                             active=False, inactive_reason="no installation found; install Podbrief again")
+        log.warning(kv("workspace_not_installed", team=team_id))
 
     def client_with_token(self, token: str) -> WebClient:
         template = self._template

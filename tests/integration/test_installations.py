@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
@@ -11,6 +13,7 @@ from sqlalchemy import Engine, MetaData, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.installations import EncryptedInstallationStore, oauth_state_store
+from bot.workspace_clients import WorkspaceClients, WorkspaceNotInstalled
 from storage.models import Channel, SavedInsight, Workspace
 from storage.token_cipher import TokenCipher, generate_key, reencrypt_all
 from storage.workspaces_store import (
@@ -125,3 +128,26 @@ def test_purging_deletes_one_workspaces_rows_and_tokens_only(engine: Engine, ses
         assert session.scalars(select(SavedInsight.team_id)).all() == []
     assert store.find_bot(enterprise_id=None, team_id="T1") is None
     assert store.find_bot(enterprise_id=None, team_id="T2") is not None
+
+
+def test_a_scheduled_job_gets_each_workspaces_own_token(engine: Engine, sessions: sessionmaker[Session]) -> None:
+    store = EncryptedInstallationStore(CLIENT_ID, engine, TokenCipher([generate_key()]))
+    store.save(_installation("T1", "xoxb-team-one"))
+    store.save(_installation("T2", "xoxb-team-two"))
+    clients = WorkspaceClients(WebClient(base_url="http://127.0.0.1:9/api/"), store, sessions)
+    assert (clients("T1").token, clients("T2").token) == ("xoxb-team-one", "xoxb-team-two")
+    assert clients("T1").base_url == "http://127.0.0.1:9/api/"
+
+
+def test_a_workspace_without_an_installation_stops_getting_deliveries(
+    engine: Engine, sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        record_installed(session, "T9", NOW)
+    clients = WorkspaceClients(WebClient(), EncryptedInstallationStore(CLIENT_ID, engine, TokenCipher([generate_key()])),
+                               sessions)
+    with pytest.raises(WorkspaceNotInstalled):
+        clients("T9")
+    with sessions() as session:
+        row = session.get(Workspace, "T9")
+        assert row is not None and row.active is False and "install" in (row.inactive_reason or "")
