@@ -29,8 +29,8 @@ def workspace_left(deps: Deps, team_id: str, enterprise_id: str | None, reason: 
 
 
 def bot_token_revoked(deps: Deps, team_id: str, enterprise_id: str | None) -> None:
-    if deps.installations is not None:
-        deps.installations.delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+    if deps.installations is not None:  # installation rows hold a copy of the bot token too
+        deps.installations.delete_all(enterprise_id=enterprise_id, team_id=team_id)
     with deps.sessions.begin() as session:
         record_uninstalled(session, team_id, "the bot token was revoked; reinstall Podbrief to resume", deps.clock())
     log.warning(kv("bot_token_revoked", team=team_id))

@@ -1,0 +1,1 @@
+"""Pages checked in a real browser: headless Chromium against the real HTTP server."""
