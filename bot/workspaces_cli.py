@@ -95,5 +95,5 @@ def rotate_key() -> None:
     except TokenKeyError as error:
         click.secho(f"Nothing was changed: {error}", fg="red", err=True)
         sys.exit(1)
-    click.echo(f"Re-encrypted the tokens of {rewritten} stored installation row(s) with the first key. "
-               "You can now remove the old key from TOKEN_ENCRYPTION_KEYS.")
+    click.echo(f"Re-encrypted the tokens of {rewritten} stored installation row(s) with the first key; every "
+               "stored token now uses it. You can remove the other keys from TOKEN_ENCRYPTION_KEYS.")

@@ -39,7 +39,8 @@ class TokenCipher:
         if not keys:
             raise TokenKeyError("at least one key is needed")
         try:
-            self._fernet = MultiFernet([Fernet(key.encode()) for key in keys])
+            fernets = [Fernet(key.encode()) for key in keys]
+            self._primary, self._fernet = fernets[0], MultiFernet(fernets)
         except (ValueError, TypeError) as error:
             raise TokenKeyError("each key must be 32 url-safe base64-encoded bytes "
                                 "(make one with `podbrief tokens new-key`)") from error
@@ -59,11 +60,17 @@ class TokenCipher:
                                 "was the key that encrypted it removed?") from error
 
     def rotate(self, value: str | None) -> str | None:
-        """The same secret encrypted with the first key (plain values get encrypted)."""
+        """The same secret encrypted with the first key (plain values get encrypted; already current ones
+        are returned as they are)."""
         if value is None:
             return None
         if not value.startswith(PREFIX):
             return self.encrypt(value)
+        try:
+            self._primary.decrypt(value[len(PREFIX):].encode())
+            return value
+        except InvalidToken:
+            pass
         try:
             return PREFIX + self._fernet.rotate(value[len(PREFIX):].encode()).decode()
         except InvalidToken as error:

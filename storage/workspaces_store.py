@@ -118,7 +118,7 @@ def list_workspaces(session: Session) -> list[WorkspaceStatus]:
 
 
 def _counts(session: Session, model: type[Channel] | type[SavedInsight]) -> dict[str, int]:
-    return dict(session.execute(select(model.team_id, func.count()).group_by(model.team_id)).tuples().all())
+    return dict(session.execute(select(model.team_id, func.count()).group_by(model.team_id)).all())
 
 
 def _ensure_row(session: Session, team_id: str, now: datetime) -> None:

@@ -75,6 +75,8 @@ def test_key_rotation_rewrites_every_token_for_the_new_key(engine: Engine, sessi
     EncryptedInstallationStore(CLIENT_ID, engine, TokenCipher([old])).save(_installation())
     with sessions.begin() as session:
         assert reencrypt_all(session, TokenCipher([new, old])) == 2  # the installation row and the bot row
+    with sessions.begin() as session:
+        assert reencrypt_all(session, TokenCipher([new, old])) == 0  # nothing left under the old key
     bot = EncryptedInstallationStore(CLIENT_ID, engine, TokenCipher([new])).find_bot(enterprise_id=None, team_id="T1")
     assert bot is not None and bot.bot_token == BOT_TOKEN
 

@@ -53,3 +53,9 @@ def test_rotation_encrypts_a_plain_value() -> None:
 def test_malformed_keys_are_refused(keys: list[str]) -> None:
     with pytest.raises(TokenKeyError):
         TokenCipher(keys)
+
+
+def test_rotating_again_leaves_tokens_already_under_the_new_key_alone() -> None:
+    old, new = generate_key(), generate_key()
+    rotated = TokenCipher([new, old]).rotate(TokenCipher([old]).encrypt(TOKEN))
+    assert TokenCipher([new, old]).rotate(rotated) == rotated
