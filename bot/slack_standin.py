@@ -15,17 +15,25 @@ Besides the Web API (``/api/<method>``) it serves upload URLs for
 to them. Recorded method names are the API method (``"chat.postMessage"``),
 ``"upload"`` for file bytes sent to an upload URL and ``"response_url:<name>"`` for
 posts to a response URL; faults can be injected for any of these names.
+
+Several workspaces: the constructor's token and team are the first; `add_workspace`
+adds more, and each call is answered (and recorded) as the team of the token used.
+``oauth.v2.access`` exchanges codes registered with `expect_oauth` for bot tokens,
+and refresh tokens for new expiring ones (token rotation), as Slack does. `outage`
+makes every matching call fail for a window of seconds (429, 5xx or a timeout).
 Standard library only, so it ships in the package.
 """
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import json
 import random
+import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes
@@ -37,6 +45,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
+APP_ID = "A0STANDIN"
+OAUTH_METHOD = "oauth.v2.access"
+FIRST_TEAM_NAME = "Stand-in Team"
+ROTATED_TOKEN_SECONDS = 43_200  # Slack's expiring tokens last 12 hours
 UPLOAD_METHOD = "upload"
 RESPONSE_URL_PREFIX = "response_url:"
 _FIRST_TS_SECONDS = 1_700_000_000
@@ -44,6 +56,7 @@ _JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata")
 
 JsonDict = dict[str, Any]
 CallPredicate = Callable[["RecordedCall"], bool]
+Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
@@ -54,8 +67,10 @@ class RecordedCall:
     JSON strings slack_sdk sends for ``blocks``, ``attachments``, ``view``, ``files``
     and ``metadata`` in form bodies are decoded, so tests see lists and dicts either
     way. ``headers`` has lower-cased names. ``fault`` names the injected fault that
-    replaced the normal answer (``"rate_limit"``, ``"server_error"``, ``"fail"``),
-    ``delayed`` the seconds an injected delay held the answer back.
+    replaced the normal answer (``"rate_limit"``, ``"server_error"``, ``"fail"``,
+    ``"timeout"``), ``delayed`` the seconds an injected delay or timeout held the
+    answer back. ``team_id`` is the team of the token the call was made with (None
+    without a known token: response URLs, uploads, ``oauth.v2.access``).
     """
 
     method: str
@@ -65,6 +80,7 @@ class RecordedCall:
     status: int = 200
     fault: str | None = None
     delayed: float = 0.0
+    team_id: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -115,6 +131,50 @@ class _Fault:
 
 
 @dataclass(frozen=True)
+class _Workspace:
+    team_id: str
+    team_name: str
+    url: str
+    bot_user_id: str = BOT_USER_ID
+    bot_id: str = BOT_ID
+
+
+@dataclass
+class _Token:
+    team_id: str
+    expires_at: float | None = None  # by the stand-in's clock; None: never
+    revoked: str | None = None  # the error answered once revoked
+
+
+@dataclass
+class _Install:
+    """An installation `expect_oauth` registered: its code's answer and its token rotation."""
+
+    client_id: str
+    client_secret: str
+    team_id: str
+    bot_token: str
+    scopes: str  # comma-separated, as Slack answers
+    installer_user_id: str
+    expires_in: int | None
+    refresh_token: str | None
+    redirect_uri: str | None
+    rotate_refresh_token: bool
+
+
+@dataclass(frozen=True)
+class _Outage:
+    method: str | None  # None: every method
+    until: float  # time.monotonic()
+    kinds: tuple[str, ...]
+    retry_after: int
+    hold_seconds: float
+
+    def covers(self, method: str, now: float) -> bool:
+        return now < self.until and self.method in (None, method)
+
+
+@dataclass(frozen=True)
 class _Reply:
     status: int
     body: JsonDict
@@ -124,6 +184,48 @@ class _Reply:
 
 def _error(code: str) -> JsonDict:
     return {"ok": False, "error": code}
+
+
+def _bearer_token(params: JsonDict, headers: dict[str, str]) -> str | None:
+    """The token a Web API call carries: Bearer header, else a form field (never in a JSON body)."""
+    authorization = headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        return authorization[7:]
+    if headers.get("content-type", "").startswith("application/json"):
+        return None
+    token = params.get("token")
+    return token if isinstance(token, str) and token else None
+
+
+def _client_credentials(params: JsonDict, headers: dict[str, str]) -> tuple[str, str]:
+    """``client_id`` and ``client_secret`` from HTTP Basic auth (slack_sdk's way), else the form."""
+    authorization = headers.get("authorization", "")
+    if authorization.lower().startswith("basic "):
+        try:
+            decoded = base64.b64decode(authorization[6:], validate=True).decode("utf-8")
+        except ValueError:
+            return "", ""
+        client_id, _, secret = decoded.partition(":")
+        return client_id, secret
+    return str(params.get("client_id") or ""), str(params.get("client_secret") or "")
+
+
+def _outage_fault(kind: str, outage: _Outage) -> _Fault:
+    if kind == "429":
+        return _Fault("rate_limit", None, status=429, error="ratelimited", retry_after=outage.retry_after)
+    if kind == "timeout":
+        return _Fault("timeout", None, status=504, error="request_timeout", seconds=outage.hold_seconds)
+    return _Fault("server_error", None, status=int(kind), error="internal_error")
+
+
+def _check_outage_kinds(kinds: tuple[str, ...]) -> None:
+    bad = [k for k in kinds if k not in ("429", "timeout") and not re.fullmatch(r"5\d\d", k)]
+    if bad or not kinds:
+        raise ValueError(f"outage kinds are '429', '5xx' statuses or 'timeout', not {bad or 'nothing'}")
+
+
+def _slug(team_name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", team_name.lower()).strip("-") or "team"
 
 
 def _decode_json_fields(params: JsonDict) -> JsonDict:
@@ -219,6 +321,8 @@ class SlackStandIn:
 
     Every user exists (time zone from ``user_timezones``, else ``"UTC"``) and every
     channel exists with the bot as a member; adjust with `set_user` / `set_channel`.
+    ``bot_token`` of ``team_id`` is the first workspace (see `add_workspace`);
+    ``clock`` (epoch seconds) decides when expiring tokens expire.
     """
 
     def __init__(
@@ -227,9 +331,18 @@ class SlackStandIn:
         team_id: str = "T0STANDIN",
         *,
         user_timezones: dict[str, str] | None = None,
+        team_name: str = FIRST_TEAM_NAME,
+        clock: Clock = time.time,
     ) -> None:
         self.bot_token = bot_token
         self.team_id = team_id
+        self._clock = clock
+        self._workspaces = {team_id: _Workspace(team_id, team_name, "https://standin.slack.com/")}
+        self._tokens = {bot_token: _Token(team_id)}
+        self._clients: dict[str, str] = {}  # OAuth client_id -> client_secret
+        self._codes: dict[str, _Install] = {}  # unused OAuth codes
+        self._refresh_tokens: dict[str, _Install] = {}
+        self._outages: list[_Outage] = []
         self._users: dict[str, JsonDict] = {u: {"tz": tz} for u, tz in (user_timezones or {}).items()}
         self._channels: dict[str, JsonDict] = {}
         self._memberships: dict[str, list[str]] = {}
@@ -244,7 +357,7 @@ class SlackStandIn:
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
-        self._api: dict[str, Callable[[JsonDict], JsonDict]] = {
+        self._api: dict[str, Callable[[JsonDict, _Workspace], JsonDict]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
@@ -324,19 +437,80 @@ class SlackStandIn:
         with self._changed:
             self._memberships[user_id] = list(channel_ids)
 
-    # ----------------------------------------------------------------- recordings
-    def calls(self, method: str | None = None) -> list[RecordedCall]:
-        """Every call received since the last `reset`, optionally only one method's."""
+    # ----------------------------------------------------------------- workspaces and tokens
+    def add_workspace(
+        self, team_id: str, bot_token: str, team_name: str | None = None, *,
+        bot_user_id: str = BOT_USER_ID, bot_id: str = BOT_ID,
+    ) -> None:
+        """Make ``bot_token`` valid for ``team_id`` (a new workspace, or another token of a known one)."""
         with self._changed:
-            return [c for c in self._calls if method is None or c.method == method]
+            self._ensure_workspace(team_id, team_name, bot_user_id, bot_id)
+            self._register_token(bot_token, team_id, None)
+
+    def revoke_token(self, token: str, error: str = "token_revoked") -> None:
+        """Answer every later call made with ``token`` with ``error`` (or ``invalid_auth``…)."""
+        with self._changed:
+            if token not in self._tokens:
+                raise ValueError(f"unknown token {token[:9]}…")
+            self._tokens[token].revoked = error
+
+    def team_of(self, token: str) -> str | None:
+        """The team a token belongs to (valid, revoked or expired), or None if never issued."""
+        with self._changed:
+            known = self._tokens.get(token)
+            return known.team_id if known else None
+
+    def expect_oauth(
+        self, client_id: str, client_secret: str, code: str, team_id: str, team_name: str, bot_token: str,
+        scopes: Sequence[str] | str, bot_refresh_token: str | None = None, expires_in: int | None = None,
+        installer_user_id: str = "U0INSTALLER", *, redirect_uri: str | None = None,
+        rotate_refresh_token: bool = True,
+    ) -> None:
+        """Let ``oauth.v2.access`` exchange ``code`` (once) for ``bot_token`` of ``team_id``.
+
+        With ``bot_refresh_token`` the app uses token rotation: the answer carries the
+        refresh token and ``expires_in`` (default 12 hours), and ``grant_type=refresh_token``
+        issues new tokens (a new refresh token too, unless ``rotate_refresh_token`` is False).
+        ``redirect_uri``, when given, must match the exchange's.
+        """
+        if bot_refresh_token is not None and expires_in is None:
+            expires_in = ROTATED_TOKEN_SECONDS
+        scope = scopes if isinstance(scopes, str) else ",".join(scopes)
+        install = _Install(client_id, client_secret, team_id, bot_token, scope, installer_user_id, expires_in,
+                           bot_refresh_token, redirect_uri, rotate_refresh_token)
+        with self._changed:
+            if self._clients.setdefault(client_id, client_secret) != client_secret:
+                raise ValueError(f"client {client_id} already has another secret")
+            self._ensure_workspace(team_id, team_name, BOT_USER_ID, BOT_ID)
+            self._codes[code] = install
+
+    def _ensure_workspace(self, team_id: str, team_name: str | None, bot_user_id: str, bot_id: str) -> None:
+        if team_id not in self._workspaces:
+            name = team_name or f"Workspace {team_id}"
+            self._workspaces[team_id] = _Workspace(team_id, name, f"https://{_slug(name)}.slack.com/", bot_user_id,
+                                                   bot_id)
+
+    def _register_token(self, token: str, team_id: str, expires_in: int | None) -> None:
+        known = self._tokens.get(token)
+        if known is not None and known.team_id != team_id:
+            raise ValueError(f"token {token[:9]}… already belongs to {known.team_id}")
+        expires_at = None if expires_in is None else self._clock() + expires_in
+        self._tokens[token] = _Token(team_id, expires_at)
+
+    # ----------------------------------------------------------------- recordings
+    def calls(self, method: str | None = None, *, team_id: str | None = None) -> list[RecordedCall]:
+        """Every call received since the last `reset`, optionally only one method's or one team's."""
+        with self._changed:
+            return [c for c in self._calls
+                    if (method is None or c.method == method) and (team_id is None or c.team_id == team_id)]
 
     def responses(self, name: str = "default") -> list[JsonDict]:
         """The bodies posted to ``response_url(name)``, in order (faulted posts excluded)."""
         return [c.params for c in self.calls(RESPONSE_URL_PREFIX + name) if c.ok]
 
-    def posted_messages(self) -> list[JsonDict]:
-        """The params of each accepted ``chat.postMessage``, with the ``ts`` it got."""
-        return [{**c.params, "ts": c.response["ts"]} for c in self.calls("chat.postMessage") if c.ok]
+    def posted_messages(self, *, team_id: str | None = None) -> list[JsonDict]:
+        """The params of each accepted ``chat.postMessage`` (of one team's tokens), with its ``ts``."""
+        return [{**c.params, "ts": c.response["ts"]} for c in self.calls("chat.postMessage", team_id=team_id) if c.ok]
 
     def uploaded_files(self) -> list[UploadedFile]:
         """Files shared with ``files_upload_v2``, in order of completion."""
@@ -371,11 +545,12 @@ class SlackStandIn:
                 self._changed.wait(remaining)
 
     def reset(self) -> None:
-        """Forget recorded calls, uploads and faults (users, channels and ts continue)."""
+        """Forget recorded calls, uploads, faults and outages (users, channels, tokens and ts continue)."""
         with self._changed:
             self._calls.clear()
             self._faults.clear()
             self._delays.clear()
+            self._outages.clear()
             self._pending_files.clear()
             self._uploads.clear()
 
@@ -400,14 +575,34 @@ class SlackStandIn:
         with self._changed:
             self._delays[method] = _Fault("delay", times, seconds=seconds)
 
+    def outage(
+        self, method: str | None, seconds: float, kind: str | Sequence[str] = "429", retry_after: int = 1, *,
+        hold_seconds: float = 30.0,
+    ) -> None:
+        """Fail every call to ``method`` (None: every method) for the next ``seconds``.
+
+        ``kind`` is ``"429"`` (with ``Retry-After: retry_after``), a 5xx status such as
+        ``"500"`` or ``"503"``, or ``"timeout"``: the request is held ``hold_seconds``
+        (longer than the client's timeout; less if the stand-in stops) and never
+        processed, so nothing is posted. Several kinds: each call gets one at random.
+        Overrides queued faults while it lasts; `clear_faults` ends it early.
+        """
+        kinds = (kind,) if isinstance(kind, str) else tuple(kind)
+        _check_outage_kinds(kinds)
+        if seconds <= 0 or hold_seconds <= 0:
+            raise ValueError("an outage lasts a positive number of seconds")
+        with self._changed:
+            self._outages.append(_Outage(method, time.monotonic() + seconds, kinds, retry_after, hold_seconds))
+
     def clear_faults(self, method: str | None = None) -> None:
-        """Remove injected faults and delays for one method, or for all."""
+        """Remove injected faults, delays and outages for one method, or for all."""
         with self._changed:
             for table in (self._faults, self._delays):
                 if method is None:
                     table.clear()
                 else:
                     table.pop(method, None)
+            self._outages = [o for o in self._outages if method is not None and o.method != method]
 
     @staticmethod
     def _check_times(times: int | None) -> None:
@@ -420,16 +615,28 @@ class SlackStandIn:
             self._faults.setdefault(method, []).append(fault)
 
     def _take(self, method: str) -> tuple[_Fault | None, float]:
-        fault = None
-        queue = self._faults.get(method)
-        if queue and (queue[0].chance >= 1.0 or self._random.random() < queue[0].chance):
-            fault = queue[0]
-            if fault.consume():
-                queue.pop(0)
+        fault = self._outage_fault(method) or self._queued_fault(method)
         delay = self._delays.get(method)
         if delay is not None and delay.consume():
             del self._delays[method]
         return fault, delay.seconds if delay else 0.0
+
+    def _outage_fault(self, method: str) -> _Fault | None:
+        now = time.monotonic()
+        self._outages = [o for o in self._outages if now < o.until]
+        outage = next((o for o in self._outages if o.covers(method, now)), None)
+        if outage is None:
+            return None
+        return _outage_fault(self._random.choice(outage.kinds), outage)
+
+    def _queued_fault(self, method: str) -> _Fault | None:
+        queue = self._faults.get(method)
+        if not queue or (queue[0].chance < 1.0 and self._random.random() >= queue[0].chance):
+            return None
+        fault = queue[0]
+        if fault.consume():
+            queue.pop(0)
+        return fault
 
     # ----------------------------------------------------------------- request handling
     def _dispatch(self, path: str, headers: dict[str, str], body: bytes) -> _Reply:
@@ -449,21 +656,24 @@ class SlackStandIn:
             return self._serve(method, query, headers, lambda: _Reply(200, _error("invalid_json")))
         if kind == "response":
             return self._serve(method, params, headers, lambda: _Reply(200, {"ok": True}, "ok"))
-        return self._serve(method, params, headers, lambda: self._call_api(method, params, headers))
+        team_id = self.team_of(token) if (token := _bearer_token(params, headers)) else None
+        return self._serve(method, params, headers, lambda: self._call_api(method, params, headers), team_id)
 
     def _serve(
-        self, method: str, params: JsonDict, headers: dict[str, str], answer: Callable[[], _Reply]
+        self, method: str, params: JsonDict, headers: dict[str, str], answer: Callable[[], _Reply],
+        team_id: str | None = None,
     ) -> _Reply:
-        """Apply faults, compute the answer, record the call, then honour any delay."""
+        """Apply faults, compute the answer, record the call, then honour any delay or timeout."""
         with self._changed:
             fault, delay = self._take(method)
             reply = self._fault_reply(fault) if fault else answer()
             kind = fault.kind if fault else None
-            call = RecordedCall(method, params, headers, reply.body, reply.status, kind, delay)
+            hold = max(delay, fault.seconds if fault and fault.kind == "timeout" else 0.0)
+            call = RecordedCall(method, params, headers, reply.body, reply.status, kind, hold, team_id)
             self._calls.append(call)
             self._changed.notify_all()
-        if delay:
-            self._stopping.wait(delay)
+        if hold:
+            self._stopping.wait(hold)
         return reply
 
     @staticmethod
@@ -472,21 +682,79 @@ class SlackStandIn:
         return _Reply(fault.status, _error(fault.error), headers=extra)
 
     def _call_api(self, method: str, params: JsonDict, headers: dict[str, str]) -> _Reply:
+        if method == OAUTH_METHOD:
+            return _Reply(200, self._oauth_v2_access(params, headers))
         handler = self._api.get(method)
         if handler is None:
             return _Reply(200, _error("unknown_method"))
-        auth_error = self._auth_error(params, headers)
-        return _Reply(200, _error(auth_error) if auth_error else handler(params))
+        workspace = self._authorize(_bearer_token(params, headers))
+        return _Reply(200, _error(workspace) if isinstance(workspace, str) else handler(params, workspace))
 
-    def _auth_error(self, params: JsonDict, headers: dict[str, str]) -> str | None:
-        """Slack's answer to the token: JSON bodies must use the Authorization header."""
-        authorization = headers.get("authorization", "")
-        token = authorization[7:] if authorization.lower().startswith("bearer ") else None
-        if token is None and not headers.get("content-type", "").startswith("application/json"):
-            token = params.get("token")
+    def _authorize(self, token: str | None) -> _Workspace | str:
+        """The workspace of a usable token, or Slack's error for it."""
         if not token:
             return "not_authed"
-        return None if token == self.bot_token else "invalid_auth"
+        known = self._tokens.get(token)
+        if known is None:
+            return "invalid_auth"
+        if known.revoked:
+            return known.revoked
+        if known.expires_at is not None and known.expires_at <= self._clock():
+            return "token_expired"
+        return self._workspaces[known.team_id]
+
+    # ----------------------------------------------------------------- OAuth
+    def _oauth_v2_access(self, params: JsonDict, headers: dict[str, str]) -> JsonDict:
+        """Exchange a code (or, with ``grant_type=refresh_token``, a refresh token) for tokens."""
+        client_id, secret = _client_credentials(params, headers)
+        if client_id not in self._clients:
+            return _error("invalid_client_id")
+        if self._clients[client_id] != secret:
+            return _error("bad_client_secret")
+        grant = params.get("grant_type") or "authorization_code"
+        if grant == "refresh_token":
+            return self._refresh(client_id, str(params.get("refresh_token") or ""))
+        if grant != "authorization_code":
+            return _error("invalid_grant_type")
+        return self._exchange(client_id, str(params.get("code") or ""), params.get("redirect_uri"))
+
+    def _exchange(self, client_id: str, code: str, redirect_uri: object) -> JsonDict:
+        install = self._codes.get(code)
+        if install is None or install.client_id != client_id:
+            return _error("invalid_code")
+        if install.redirect_uri is not None and redirect_uri != install.redirect_uri:
+            return _error("bad_redirect_uri")
+        del self._codes[code]  # a code works once
+        self._register_token(install.bot_token, install.team_id, install.expires_in)
+        if install.refresh_token:
+            self._refresh_tokens[install.refresh_token] = install
+        return self._token_answer(install, install.bot_token)
+
+    def _refresh(self, client_id: str, refresh_token: str) -> JsonDict:
+        """Token rotation: a new expiring token; the old one stays valid until it expires."""
+        install = self._refresh_tokens.get(refresh_token)
+        if install is None or install.client_id != client_id:
+            return _error("invalid_refresh_token")
+        self._counter += 1
+        token = f"xoxe.xoxb-{install.team_id}-{self._counter}"
+        self._register_token(token, install.team_id, install.expires_in)
+        if install.rotate_refresh_token:
+            del self._refresh_tokens[refresh_token]
+            install.refresh_token = f"xoxe-1-{install.team_id}-{self._counter}"
+            self._refresh_tokens[install.refresh_token] = install
+        return self._token_answer(install, token)
+
+    def _token_answer(self, install: _Install, token: str) -> JsonDict:
+        workspace = self._workspaces[install.team_id]
+        answer: JsonDict = {
+            "ok": True, "app_id": APP_ID, "authed_user": {"id": install.installer_user_id}, "scope": install.scopes,
+            "token_type": "bot", "access_token": token, "bot_user_id": workspace.bot_user_id,
+            "team": {"id": workspace.team_id, "name": workspace.team_name}, "enterprise": None,
+            "is_enterprise_install": False,
+        }
+        if install.refresh_token:
+            answer.update(refresh_token=install.refresh_token, expires_in=install.expires_in)
+        return answer
 
     def _next_ts(self) -> str:
         self._counter += 1
@@ -494,13 +762,15 @@ class SlackStandIn:
         return f"{_FIRST_TS_SECONDS + micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     # ----------------------------------------------------------------- Web API methods
-    def _auth_test(self, params: JsonDict) -> JsonDict:
-        return {"ok": True, "url": "https://standin.slack.com/", "team": "Stand-in Team", "user": "podbrief",
-                "team_id": self.team_id, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "is_enterprise_install": False}
+    @staticmethod
+    def _auth_test(params: JsonDict, ws: _Workspace) -> JsonDict:
+        return {"ok": True, "url": ws.url, "team": ws.team_name, "user": "podbrief", "team_id": ws.team_id,
+                "user_id": ws.bot_user_id, "bot_id": ws.bot_id, "is_enterprise_install": False}
 
-    def _message(self, params: JsonDict, ts: str) -> JsonDict:
-        message = {"type": "message", "text": params.get("text", ""), "user": BOT_USER_ID, "bot_id": BOT_ID,
-                   "team": self.team_id, "ts": ts}
+    @staticmethod
+    def _message(params: JsonDict, ts: str, ws: _Workspace) -> JsonDict:
+        message = {"type": "message", "text": params.get("text", ""), "user": ws.bot_user_id, "bot_id": ws.bot_id,
+                   "team": ws.team_id, "ts": ts}
         message.update({k: params[k] for k in ("blocks", "attachments", "thread_ts", "metadata") if k in params})
         return message
 
@@ -512,16 +782,16 @@ class SlackStandIn:
             return "no_text"
         return None
 
-    def _chat_post_message(self, params: JsonDict) -> JsonDict:
+    def _chat_post_message(self, params: JsonDict, ws: _Workspace) -> JsonDict:
         if error := self._message_error(params):
             return _error(error)
         channel = str(params["channel"])
         if channel[:1] in ("U", "W"):  # posting to a user id lands in the DM with them
             channel = self._dm_id(channel)
         ts = self._next_ts()
-        return {"ok": True, "channel": channel, "ts": ts, "message": self._message(params, ts)}
+        return {"ok": True, "channel": channel, "ts": ts, "message": self._message(params, ts, ws)}
 
-    def _chat_post_ephemeral(self, params: JsonDict) -> JsonDict:
+    def _chat_post_ephemeral(self, params: JsonDict, _ws: _Workspace) -> JsonDict:
         error = self._message_error(params)
         if error is None and not params.get("user"):
             error = "user_not_found"
@@ -529,55 +799,55 @@ class SlackStandIn:
             return _error(error)
         return {"ok": True, "message_ts": self._next_ts()}
 
-    def _chat_update(self, params: JsonDict) -> JsonDict:
+    def _chat_update(self, params: JsonDict, ws: _Workspace) -> JsonDict:
         if not params.get("channel"):
             return _error("channel_not_found")
         if not params.get("ts"):
             return _error("message_not_found")
         ts = str(params["ts"])
         return {"ok": True, "channel": params["channel"], "ts": ts, "text": params.get("text", ""),
-                "message": self._message(params, ts)}
+                "message": self._message(params, ts, ws)}
 
-    def _chat_delete(self, params: JsonDict) -> JsonDict:
+    def _chat_delete(self, params: JsonDict, _ws: _Workspace) -> JsonDict:
         if not params.get("channel"):
             return _error("channel_not_found")
         if not params.get("ts"):
             return _error("message_not_found")
         return {"ok": True, "channel": params["channel"], "ts": params["ts"]}
 
-    def _views_publish(self, params: JsonDict) -> JsonDict:
+    def _views_publish(self, params: JsonDict, ws: _Workspace) -> JsonDict:
         view = params.get("view")
         if not params.get("user_id") or not isinstance(view, dict):
             return _error("invalid_arguments")
         self._counter += 1
-        return {"ok": True, "view": {**view, "id": f"V{self._counter:08d}", "team_id": self.team_id,
-                                     "hash": f"{self._counter}.standin", "app_id": "A0STANDIN"}}
+        return {"ok": True, "view": {**view, "id": f"V{self._counter:08d}", "team_id": ws.team_id,
+                                     "hash": f"{self._counter}.standin", "app_id": APP_ID}}
 
-    def _users_info(self, params: JsonDict) -> JsonDict:
+    def _users_info(self, params: JsonDict, ws: _Workspace) -> JsonDict:
         user_id = params.get("user")
         if not user_id:
             return _error("user_not_found")
         overrides = self._users.get(str(user_id), {})
         tz = str(overrides.get("tz", "UTC"))
         label, offset = _tz_details(tz)
-        user = {"id": user_id, "team_id": self.team_id, "name": str(user_id).lower(), "real_name": f"User {user_id}",
+        user = {"id": user_id, "team_id": ws.team_id, "name": str(user_id).lower(), "real_name": f"User {user_id}",
                 "deleted": False, "is_bot": False, "is_admin": False, "is_owner": False,
                 "tz": tz, "tz_label": label, "tz_offset": offset}
         return {"ok": True, "user": {**user, **overrides}}
 
-    def _conversations_info(self, params: JsonDict) -> JsonDict:
+    def _conversations_info(self, params: JsonDict, ws: _Workspace) -> JsonDict:
         channel_id = str(params.get("channel") or "")
         if not channel_id:
             return _error("channel_not_found")
         channel = {"id": channel_id, "name": f"channel-{channel_id.lower()}", "created": _FIRST_TS_SECONDS,
                    "is_channel": channel_id.startswith("C"), "is_group": False, "is_im": channel_id.startswith("D"),
                    "is_private": channel_id.startswith("G"), "is_archived": False, "is_member": True,
-                   "context_team_id": self.team_id}
+                   "context_team_id": ws.team_id}
         return {"ok": True, "channel": {**channel, **self._channels.get(channel_id, {})}}
 
-    def _users_conversations(self, params: JsonDict) -> JsonDict:
+    def _users_conversations(self, params: JsonDict, ws: _Workspace) -> JsonDict:
         """One page (no cursor support: every membership fits) of the user's channels."""
-        channels = [self._conversations_info({"channel": c})["channel"]
+        channels = [self._conversations_info({"channel": c}, ws)["channel"]
                     for c in self._memberships.get(str(params.get("user") or ""), [])]
         return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
 
@@ -585,7 +855,7 @@ class SlackStandIn:
     def _dm_id(user_id: str) -> str:
         return "D" + user_id[1:]
 
-    def _conversations_open(self, params: JsonDict) -> JsonDict:
+    def _conversations_open(self, params: JsonDict, _ws: _Workspace) -> JsonDict:
         users = [u for u in str(params.get("users") or "").split(",") if u]
         if params.get("channel"):
             return {"ok": True, "channel": {"id": params["channel"]}}
@@ -593,14 +863,15 @@ class SlackStandIn:
             return _error("users_list_not_supplied" if not users else "not_enough_users")
         return {"ok": True, "no_op": True, "already_open": True, "channel": {"id": self._dm_id(users[0])}}
 
-    def _reactions_add(self, params: JsonDict) -> JsonDict:
+    @staticmethod
+    def _reactions_add(params: JsonDict, _ws: _Workspace) -> JsonDict:
         if not params.get("name"):
             return _error("invalid_name")
         if not params.get("channel") or not params.get("timestamp"):
             return _error("message_not_found")
         return {"ok": True}
 
-    def _files_get_upload_url(self, params: JsonDict) -> JsonDict:
+    def _files_get_upload_url(self, params: JsonDict, _ws: _Workspace) -> JsonDict:
         if not params.get("filename") or not str(params.get("length") or "").isdigit():
             return _error("invalid_arguments")
         self._counter += 1
@@ -615,7 +886,7 @@ class SlackStandIn:
         pending["content"] = body
         return _Reply(200, {"ok": True}, text=f"OK - {len(body)}")
 
-    def _files_complete_upload(self, params: JsonDict) -> JsonDict:
+    def _files_complete_upload(self, params: JsonDict, _ws: _Workspace) -> JsonDict:
         files = params.get("files")
         if not isinstance(files, list) or not files:
             return _error("invalid_arguments")

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
+from slack_bolt.oauth.oauth_flow import OAuthFlow
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.oauth.installation_store import Bot, FileInstallationStore
+from slack_sdk.oauth.state_store import FileOAuthStateStore
+from slack_sdk.oauth.token_rotation import TokenRotator
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack_standin import RecordedCall, SlackStandIn
@@ -309,3 +318,307 @@ def test_the_stand_in_can_be_started_and_stopped_without_a_with_block() -> None:
         standin.stop()
     with pytest.raises(RuntimeError):
         _ = standin.api_url
+
+
+# ----------------------------------------------------------------- several workspaces
+B_TEAM, B_TOKEN = "T0BETA", "xoxb-beta"
+
+
+def test_each_token_is_answered_as_the_workspace_it_belongs_to(slack: SlackStandIn, client: WebClient) -> None:
+    slack.add_workspace(B_TEAM, B_TOKEN, "Beta Corp")
+
+    first = client.auth_test()
+    second = WebClient(token=B_TOKEN, base_url=slack.api_url).auth_test()
+
+    assert (first["team_id"], first["team"]) == ("T0STANDIN", "Stand-in Team")
+    assert (second["team_id"], second["team"], second["url"]) == (B_TEAM, "Beta Corp", "https://beta-corp.slack.com/")
+
+
+def test_every_call_records_the_team_of_the_token_that_made_it(slack: SlackStandIn, client: WebClient) -> None:
+    slack.add_workspace(B_TEAM, B_TOKEN)
+    beta = WebClient(token=B_TOKEN, base_url=slack.api_url)
+
+    client.chat_postMessage(channel="C1", text="for alpha")
+    answer = beta.chat_postMessage(channel="C1", text="for beta")
+
+    assert [m["text"] for m in slack.posted_messages(team_id=B_TEAM)] == ["for beta"]
+    assert [c.team_id for c in slack.calls("chat.postMessage")] == ["T0STANDIN", B_TEAM]
+    assert answer["message"]["team"] == B_TEAM
+    assert beta.users_info(user="U1")["user"]["team_id"] == B_TEAM
+
+
+def test_a_call_with_an_unknown_token_or_a_response_url_post_has_no_team(slack: SlackStandIn) -> None:
+    with pytest.raises(SlackApiError):
+        WebClient(token="xoxb-wrong", base_url=slack.api_url).auth_test()
+    WebhookClient(slack.response_url()).send(text="hi")
+
+    assert [c.team_id for c in slack.calls()] == [None, None]
+
+
+def test_a_token_belongs_to_one_workspace_only(slack: SlackStandIn) -> None:
+    with pytest.raises(ValueError):
+        slack.add_workspace(B_TEAM, slack.bot_token)
+
+
+@pytest.mark.parametrize("error", ["token_revoked", "invalid_auth"])
+def test_a_revoked_token_is_refused_and_the_other_workspaces_keep_working(
+    slack: SlackStandIn, client: WebClient, error: str
+) -> None:
+    slack.add_workspace(B_TEAM, B_TOKEN)
+    slack.revoke_token(B_TOKEN, error=error)
+
+    with pytest.raises(SlackApiError) as refused:
+        WebClient(token=B_TOKEN, base_url=slack.api_url).chat_postMessage(channel="C1", text="hi")
+
+    assert refused.value.response["error"] == error
+    assert slack.calls("chat.postMessage")[0].team_id == B_TEAM
+    assert client.chat_postMessage(channel="C1", text="hi")["ok"] is True
+
+
+# ----------------------------------------------------------------- OAuth
+CLIENT_ID, CLIENT_SECRET, REDIRECT = "1111.2222", "s3cr3t", "https://podbrief.example.com/slack/oauth_redirect"
+
+
+@dataclass
+class FakeClock:
+    now: float = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def rotating(clock: FakeClock) -> Iterator[SlackStandIn]:
+    """A stand-in whose token expiry follows `clock`, with one installation using token rotation."""
+    with SlackStandIn(clock=clock) as standin:
+        standin.expect_oauth(CLIENT_ID, CLIENT_SECRET, "code-rot", B_TEAM, "Beta Corp", "xoxe.xoxb-first",
+                             ["chat:write", "commands"], bot_refresh_token="xoxe-1-first", expires_in=43_200)
+        yield standin
+
+
+def _exchange(slack: SlackStandIn, code: str, secret: str = CLIENT_SECRET, **fields: str) -> dict[str, Any]:
+    answer = WebClient(base_url=slack.api_url).oauth_v2_access(client_id=CLIENT_ID, client_secret=secret, code=code,
+                                                                **fields)
+    return answer.data  # type: ignore[return-value]
+
+
+def test_oauth_v2_access_exchanges_the_code_for_a_bot_token_of_that_workspace(slack: SlackStandIn) -> None:
+    slack.expect_oauth(CLIENT_ID, CLIENT_SECRET, "code-1", B_TEAM, "Beta Corp", B_TOKEN, ["chat:write", "commands"],
+                       installer_user_id="U0ADMIN", redirect_uri=REDIRECT)
+    beta = WebClient(token=B_TOKEN, base_url=slack.api_url)
+    with pytest.raises(SlackApiError):
+        beta.auth_test()  # not valid before the exchange
+
+    answer = _exchange(slack, "code-1", redirect_uri=REDIRECT)
+
+    assert answer == {"ok": True, "app_id": "A0STANDIN", "authed_user": {"id": "U0ADMIN"},
+                      "scope": "chat:write,commands", "token_type": "bot", "access_token": B_TOKEN,
+                      "bot_user_id": "U0BOT", "team": {"id": B_TEAM, "name": "Beta Corp"}, "enterprise": None,
+                      "is_enterprise_install": False}
+    assert beta.auth_test()["team_id"] == B_TEAM
+    assert slack.calls("oauth.v2.access")[0].headers["authorization"].startswith("Basic ")  # slack_sdk's way
+
+
+def test_client_credentials_may_also_come_as_form_fields(slack: SlackStandIn) -> None:
+    slack.expect_oauth(CLIENT_ID, CLIENT_SECRET, "code-1", B_TEAM, "Beta Corp", B_TOKEN, "chat:write")
+
+    answer = WebClient(base_url=slack.api_url).api_call(
+        "oauth.v2.access", data={"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "code": "code-1"})
+
+    assert answer["access_token"] == B_TOKEN
+
+
+@pytest.mark.parametrize(
+    ("client_id", "secret", "code", "error"),
+    [
+        ("9999.0000", CLIENT_SECRET, "code-1", "invalid_client_id"),
+        (CLIENT_ID, "wrong", "code-1", "bad_client_secret"),
+        (CLIENT_ID, CLIENT_SECRET, "code-unknown", "invalid_code"),
+    ],
+)
+def test_oauth_v2_access_refuses_wrong_credentials_and_unknown_codes(
+    slack: SlackStandIn, client_id: str, secret: str, code: str, error: str
+) -> None:
+    slack.expect_oauth(CLIENT_ID, CLIENT_SECRET, "code-1", B_TEAM, "Beta Corp", B_TOKEN, "chat:write")
+
+    with pytest.raises(SlackApiError) as refused:
+        WebClient(base_url=slack.api_url).oauth_v2_access(client_id=client_id, client_secret=secret, code=code)
+
+    assert refused.value.response["error"] == error
+    assert slack.team_of(B_TOKEN) is None
+
+
+def test_a_code_works_once(slack: SlackStandIn) -> None:
+    slack.expect_oauth(CLIENT_ID, CLIENT_SECRET, "code-1", B_TEAM, "Beta Corp", B_TOKEN, "chat:write")
+    _exchange(slack, "code-1")
+
+    with pytest.raises(SlackApiError) as refused:
+        _exchange(slack, "code-1")
+
+    assert refused.value.response["error"] == "invalid_code"
+
+
+def test_a_redirect_uri_other_than_the_authorized_one_is_refused(slack: SlackStandIn) -> None:
+    slack.expect_oauth(CLIENT_ID, CLIENT_SECRET, "code-1", B_TEAM, "Beta Corp", B_TOKEN, "chat:write",
+                       redirect_uri=REDIRECT)
+
+    with pytest.raises(SlackApiError) as refused:
+        _exchange(slack, "code-1", redirect_uri="https://elsewhere.example.com/")
+
+    assert refused.value.response["error"] == "bad_redirect_uri"
+    assert _exchange(slack, "code-1", redirect_uri=REDIRECT)["ok"] is True
+
+
+def test_bolts_oauth_flow_stores_what_slack_answered(slack: SlackStandIn, tmp_path: Path) -> None:
+    slack.expect_oauth(CLIENT_ID, CLIENT_SECRET, "code-1", B_TEAM, "Beta Corp", B_TOKEN, ["chat:write", "commands"],
+                       bot_refresh_token="xoxe-1-beta", installer_user_id="U0ADMIN", redirect_uri=REDIRECT)
+    flow = OAuthFlow(client=WebClient(base_url=slack.api_url), settings=OAuthSettings(
+        client_id=CLIENT_ID, client_secret=CLIENT_SECRET, scopes=["chat:write", "commands"], redirect_uri=REDIRECT,
+        installation_store=FileInstallationStore(base_dir=str(tmp_path)),
+        state_store=FileOAuthStateStore(expiration_seconds=600, base_dir=str(tmp_path))))
+
+    installation = flow.run_installation("code-1")
+
+    assert installation is not None
+    assert (installation.team_id, installation.team_name, installation.user_id) == (B_TEAM, "Beta Corp", "U0ADMIN")
+    assert (installation.bot_token, installation.bot_user_id, installation.bot_id) == (B_TOKEN, "U0BOT", "B0BOT")
+    assert installation.bot_scopes == ["chat:write", "commands"]
+    assert installation.bot_refresh_token == "xoxe-1-beta"
+    assert installation.bot_token_expires_at is not None and installation.bot_token_expires_at > time.time() + 40_000
+
+
+def test_token_rotation_issues_a_new_token_and_the_old_one_lasts_until_it_expires(
+    rotating: SlackStandIn, clock: FakeClock
+) -> None:
+    first = _exchange(rotating, "code-rot")
+    assert (first["refresh_token"], first["expires_in"]) == ("xoxe-1-first", 43_200)
+    clock.now += 43_000  # near the end of the first token's 12 hours
+    rotator = TokenRotator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                           client=WebClient(base_url=rotating.api_url))
+    bot = Bot(bot_token="xoxe.xoxb-first", bot_refresh_token="xoxe-1-first",
+              bot_token_expires_at=int(time.time()) + 200, bot_id="B0BOT", bot_user_id="U0BOT",
+              installed_at=time.time(), team_id=B_TEAM)
+
+    rotated = rotator.perform_bot_token_rotation(bot=bot)
+
+    assert rotated is not None and rotated.bot_token != "xoxe.xoxb-first"
+    assert rotated.bot_refresh_token not in (None, "xoxe-1-first")
+    assert rotating.team_of(rotated.bot_token) == B_TEAM
+    old, new = (WebClient(token=t, base_url=rotating.api_url) for t in ("xoxe.xoxb-first", rotated.bot_token))
+    assert old.auth_test()["team_id"] == new.auth_test()["team_id"] == B_TEAM
+    clock.now += 300  # the first token has expired; the new one has hours left
+    with pytest.raises(SlackApiError) as expired:
+        old.auth_test()
+    assert expired.value.response["error"] == "token_expired"
+    assert new.chat_postMessage(channel="C1", text="still here")["ok"] is True
+
+
+def test_a_used_refresh_token_is_refused_once_it_was_rotated(rotating: SlackStandIn) -> None:
+    _exchange(rotating, "code-rot")
+    oauth = WebClient(base_url=rotating.api_url)
+    refreshed = oauth.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, grant_type="refresh_token",
+                                      refresh_token="xoxe-1-first")
+    assert (refreshed["token_type"], refreshed["team"]["id"], refreshed["expires_in"]) == ("bot", B_TEAM, 43_200)
+
+    with pytest.raises(SlackApiError) as refused:
+        oauth.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, grant_type="refresh_token",
+                              refresh_token="xoxe-1-first")
+
+    assert refused.value.response["error"] == "invalid_refresh_token"
+    again = oauth.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, grant_type="refresh_token",
+                                  refresh_token=refreshed["refresh_token"])
+    assert again["access_token"] not in (refreshed["access_token"], "xoxe.xoxb-first")
+
+
+# ----------------------------------------------------------------- outages
+def test_an_outage_fails_every_call_to_its_method_until_the_window_ends(slack: SlackStandIn, client: WebClient) -> None:
+    slack.outage("chat.postMessage", seconds=0.3, kind="503")
+
+    for _ in range(3):
+        with pytest.raises(SlackApiError) as failed:
+            client.chat_postMessage(channel="C1", text="hi")
+        assert failed.value.response.status_code == 503
+    assert client.auth_test()["ok"] is True  # other methods are not affected
+    time.sleep(0.35)
+
+    assert client.chat_postMessage(channel="C1", text="hi")["ok"] is True
+    assert [c.fault for c in slack.calls("chat.postMessage")] == ["server_error"] * 3 + [None]
+
+
+def test_an_outage_of_every_method_answers_429_with_retry_after(slack: SlackStandIn, client: WebClient) -> None:
+    slack.outage(None, seconds=5, kind="429", retry_after=3)
+
+    for call in (client.auth_test, lambda: client.users_info(user="U1")):
+        with pytest.raises(SlackApiError) as limited:
+            call()
+        assert (limited.value.response.status_code, limited.value.response.headers["Retry-After"]) == (429, "3")
+
+    slack.clear_faults()
+    assert client.auth_test()["ok"] is True
+
+
+def test_clear_faults_for_another_method_leaves_an_outage_running(slack: SlackStandIn, client: WebClient) -> None:
+    slack.outage("auth.test", seconds=5, kind="500")
+    slack.clear_faults("users.info")
+
+    with pytest.raises(SlackApiError):
+        client.auth_test()
+
+
+def test_a_timeout_holds_the_request_past_the_clients_timeout_and_posts_nothing(slack: SlackStandIn) -> None:
+    slack.outage("chat.postMessage", seconds=5, kind="timeout", hold_seconds=2)
+    impatient = WebClient(token=slack.bot_token, base_url=slack.api_url, timeout=0.2)  # type: ignore[arg-type]
+
+    with pytest.raises(TimeoutError):
+        impatient.chat_postMessage(channel="C1", text="hi")
+
+    (call,) = slack.calls("chat.postMessage")
+    assert (call.fault, call.delayed, call.ok) == ("timeout", 2, False)
+    assert slack.posted_messages() == []
+
+
+def test_a_held_request_ends_promptly_when_the_stand_in_stops() -> None:
+    standin = SlackStandIn().start()
+    standin.outage(None, seconds=60, kind="timeout", hold_seconds=60)
+    patient = WebClient(token=standin.bot_token, base_url=standin.api_url, timeout=30)
+    outcome: list[str] = []
+
+    def call() -> None:
+        try:
+            patient.auth_test()
+        except (SlackApiError, OSError) as error:
+            outcome.append(type(error).__name__)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    standin.wait_for(lambda c: c.fault == "timeout", timeout=2)
+    started = time.monotonic()
+    standin.stop()
+    caller.join(timeout=5)
+
+    assert not caller.is_alive() and time.monotonic() - started < 3
+    assert outcome == ["SlackApiError"]  # answered 504 once released
+
+
+def test_a_mixed_outage_gives_each_call_one_of_its_kinds(slack: SlackStandIn) -> None:
+    slack.outage("chat.postMessage", seconds=30, kind=("429", "500", "503", "timeout"), hold_seconds=0.3)
+    impatient = WebClient(token=slack.bot_token, base_url=slack.api_url, timeout=0.1)  # type: ignore[arg-type]
+
+    for _ in range(16):
+        with pytest.raises((SlackApiError, TimeoutError)):
+            impatient.chat_postMessage(channel="C1", text="hi")
+
+    seen = {(c.fault, c.status) for c in slack.calls("chat.postMessage")}
+    assert seen == {("rate_limit", 429), ("server_error", 500), ("server_error", 503), ("timeout", 504)}
+    assert slack.posted_messages() == []
+
+
+@pytest.mark.parametrize("kind", ["404", "slow", ""])
+def test_an_outage_kind_slack_does_not_produce_is_refused(slack: SlackStandIn, kind: str) -> None:
+    with pytest.raises(ValueError):
+        slack.outage("auth.test", seconds=1, kind=kind)
