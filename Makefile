@@ -27,5 +27,9 @@ bench: $(STAMP) ## Search/import benchmark at 100k and 1M insights (takes severa
 bench-quick: $(STAMP) ## The same benchmark at 20k insights, for a quick look
 	$(BIN)/python bench/search_bench.py --sizes 20000
 
+.PHONY: bench-load
+bench-load: $(STAMP) ## Load test: 50 clients, signed commands then reactions over HTTP, 60 s each, 1M insights on PostgreSQL
+	$(BIN)/python bench/load_bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

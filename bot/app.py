@@ -13,11 +13,15 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot import bolt_fixes
 from bot.deps import Deps
 from bot.listeners import register_all
 from bot.oauth import build_oauth_flow
 from bot.replay_guard import RejectReplays
 from bot.settings import Settings
+
+#: Threads answering slash commands after their ack (searches are CPU-bound: more would only contend).
+ANSWER_THREADS = 8
 
 
 def build_client(settings: Settings) -> WebClient:
@@ -39,6 +43,7 @@ def build_client(settings: Settings) -> WebClient:
 
 def build_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> App:
     """The Bolt app with every listener registered (and the OAuth install flow in multi-workspace mode)."""
+    bolt_fixes.install()
     oauth_flow = build_oauth_flow(settings, deps, deps.installations) if deps.installations is not None else None
     app = App(
         client=deps.slack,
@@ -50,6 +55,9 @@ def build_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> A
         # Bolt's default is 5 threads; reaction bursts and slash commands wait on the database.
         listener_executor=ThreadPoolExecutor(max_workers=16, thread_name_prefix="bolt-listener"),
     )
+    # Lazy listeners (the slow part of /insights) get their own threads, so acks never queue behind them.
+    app.listener_runner.lazy_listener_runner.executor = ThreadPoolExecutor(
+        max_workers=ANSWER_THREADS, thread_name_prefix="bolt-answer")
     if not settings.socket_mode:
         app.use(RejectReplays())  # after Bolt's signature check: only verified signatures are remembered
     register_all(app, deps)

@@ -8,6 +8,7 @@ import click
 
 from bot.deps import Deps
 from ingest.importer import ImportProgress, ImportReport, import_file
+from storage.db import refresh_statistics
 
 #: Files smaller than this import in a blink; no bar for them.
 PROGRESS_BAR_BYTES = 1_000_000
@@ -29,6 +30,8 @@ def import_with_progress(path: Path, deps: Deps) -> ImportReport:
             report = import_file(path, deps.sessions, progress=advance)
     else:
         report = import_file(path, deps.sessions)
+    if report.added:
+        refresh_statistics(deps.engine)
     deps.search_index.invalidate()
     print_report(report)
     return report

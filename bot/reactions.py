@@ -17,6 +17,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot import saved_blocks
@@ -38,6 +39,10 @@ log = logging.getLogger("podbrief.reactions")
 GONE = "That insight is no longer available, so there is nothing to save. Search for similar ones with `/insights`."
 HEADER_HINT = "To save an insight, react on that item's own message below this header, not on the header itself."
 HEADER = "digest_header"
+DATABASE_TROUBLE_SAVE = ("Podbrief can't reach its database right now, so that insight was not saved. "
+                         "Please remove your reaction and add it again in a minute.")
+DATABASE_TROUBLE_UNSAVE = ("Podbrief can't reach its database right now, so that insight is still saved. "
+                           "Please add your reaction and remove it again in a minute.")
 #: Workspace settings are re-read at most this often per team by the reaction path.
 SETTINGS_TTL_SECONDS = 5.0
 
@@ -64,6 +69,12 @@ class SettingsCache:
         with self._lock:
             self._kept[team_id] = (now, settings)
         return settings
+
+    def known_save_emojis(self, team_id: str) -> tuple[str, ...]:
+        """The team's save emojis as last read, however old (the default before any read)."""
+        with self._lock:
+            kept = self._kept.get(team_id)
+        return kept[1].save_emojis if kept is not None else WorkspaceSettings(team_id).save_emojis
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +120,13 @@ class ReactionHandler:
 
     def handle(self, client: WebClient, reaction: Reaction) -> Outcome:
         """Apply one reaction, then tell the person quietly and refresh their Home tab if needed."""
-        outcome = self.apply(reaction)
+        try:
+            outcome = self.apply(reaction)
+        except SQLAlchemyError:
+            log.exception("database error while handling a reaction")
+            if reaction.emoji in self._settings.known_save_emojis(reaction.team_id):
+                self._tell(client, reaction, notice(DATABASE_TROUBLE_SAVE if reaction.added else DATABASE_TROUBLE_UNSAVE))
+            return Outcome()
         if outcome.note is not None:
             self._tell(client, reaction, outcome.note)
         if outcome.changed_saved:

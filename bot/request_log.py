@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt.request.internals import extract_channel_id, extract_team_id, extract_user_id, parse_body
+from slack_bolt.request.internals import extract_channel_id, extract_team_id, extract_user_id
 from slack_bolt.request.payload_utils import is_action, is_event, is_slash_command
 
+from bot.bolt_fixes import parse_body
 from bot.logfmt import kv
 from bot.metrics import Metrics
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: Any constant works; it only has to be the same for every replica.
 _MIGRATION_LOCK_KEY = 4_242_017
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -30,8 +31,11 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
+    # Bolt's listener and answer threads, waitress's threads and the scheduler can all hold one at once.
+    kwargs.setdefault("pool_size", 20)
     kwargs.setdefault("max_overflow", 10)
+    # An unreachable host must fail fast (and get the friendly "try again"), not hang a thread.
+    kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT_SECONDS})
     return create_engine(url, **kwargs)
 
 
@@ -75,3 +79,16 @@ def check_connection(engine: Engine) -> None:
     """Raise if the database cannot answer a trivial query."""
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Let the query planner see the table sizes after a bulk import (PostgreSQL only).
+
+    Autovacuum would get there eventually (where it is on); until then a planner that thinks the
+    table is empty picks plans that take seconds on common words.
+    """
+    if is_sqlite(engine):
+        return
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE insights"))
+        connection.execute(text("ANALYZE search_terms"))

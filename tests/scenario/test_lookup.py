@@ -24,6 +24,13 @@ def test_a_search_answers_only_the_asker_with_five_valid_results(workspace: Work
     assert "export controls" in _texts(answer)[1].lower()
 
 
+def test_a_search_containing_the_word_payload_is_answered(workspace: Workspace) -> None:
+    """Bolt alone parses any form body containing "payload" as an interactive payload (then 404s)."""
+    answer = workspace.command("export controls payload")
+    assert answer["response_type"] == "ephemeral"
+    assert_valid_message(answer)
+
+
 def test_results_carry_attribution_and_a_link_to_the_moment(workspace: Workspace) -> None:
     answer = workspace.command("export controls")
     contexts = [b["elements"][0]["text"] for b in answer["blocks"] if b["type"] == "context"]

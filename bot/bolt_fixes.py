@@ -1,0 +1,35 @@
+"""A correction to slack_bolt 1.x's request body parsing, applied once when the app is built.
+
+Bolt's `parse_body` treats every form body that merely *contains* the text "payload" as an
+interactive payload (`payload=<json>`). A slash command such as `/insights rocket payload`
+then parses as an empty body and is answered 404 "unhandled request". The fixed parser reads
+the `payload` field only when the form actually has one.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+import slack_bolt.request.request as bolt_request
+
+
+def parse_body(body: str, content_type: str | None) -> dict[str, Any]:
+    """A Slack request body as a dict: JSON, an interactive `payload=` form, or a plain form."""
+    if not body:
+        return {}
+    if content_type == "application/json" or body.startswith("{"):
+        parsed = json.loads(body)
+        return parsed if isinstance(parsed, dict) else {}
+    form = dict(parse_qsl(body, keep_blank_values=True))
+    payload = form.get("payload")
+    if payload is not None:
+        parsed = json.loads(payload)
+        return parsed if isinstance(parsed, dict) else {}
+    return form
+
+
+def install() -> None:
+    """Make Bolt's request objects use `parse_body` (idempotent)."""
+    bolt_request.parse_body = parse_body  # type: ignore[attr-defined]
