@@ -5,16 +5,21 @@ with it, and every posted message is recorded as soon as Slack accepts it, so a 
 that takes over an expired claim resumes instead of posting again. (A crash in the
 instant between Slack accepting a message and our recording it can still repeat that
 one message: chat.postMessage has no idempotency key.)
+
+Several workers share a run: each claims a few due targets at a time, as its threads free up,
+locking their rows with FOR UPDATE SKIP LOCKED (PostgreSQL) so that workers claiming at the
+same moment take different targets, and posts outside that short transaction.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import socket
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.error import URLError
@@ -28,7 +33,7 @@ from bot.digest_compose import DigestComposer
 from insights.schedule import due_local_date
 from insights.targets import DigestTarget
 from storage import deliveries_store as store
-from storage.channels_store import get_workspace, pause_target, scheduled_targets, update_workspace
+from storage.channels_store import get_workspace, lock_due_targets, pause_target, scheduled_targets, update_workspace
 from storage.messages_store import record_posted_message
 
 log = logging.getLogger("podbrief.digest")
@@ -40,9 +45,12 @@ PAUSING_ERRORS = {
 }
 WORKSPACE_ERRORS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "not_authed"})
 MAX_ATTEMPTS = 5
+#: How many pending targets one claim looks at, at least (more when more threads are idle).
+CLAIM_WINDOW = 64
 
 ClientFor = Callable[[str], WebClient]
 Checkpoint = Callable[[str], None]
+Claimed = tuple[DigestTarget, store.Claim, date]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +65,7 @@ class DeliveryOutcome:
 
 
 class DigestDeliverer:
-    """Delivers due digests; safe to run in several processes at once."""
+    """Delivers due digests; several processes running at once share the work, none doing it twice."""
 
     def __init__(
         self,
@@ -83,13 +91,25 @@ class DigestDeliverer:
         self._checkpoint = checkpoint
 
     def run_due(self, now: datetime) -> list[DeliveryOutcome]:
-        """Deliver every digest due at `now`; one target's failure never holds up the others."""
-        due = self.due_targets(now)
-        if not due:
+        """Deliver the digests due at `now`, claiming targets as threads free up until none is left:
+        workers running at once share the targets; one target's failure never holds up the others."""
+        pending = {(target.team_id, target.channel_id): day for target, day in self.due_targets(now)}
+        if not pending:
             return []
         self.composer.pool(now)  # build once, before the threads need it
+        submitted: list[Future[DeliveryOutcome]] = []
+        running: set[Future[DeliveryOutcome]] = set()
         with ThreadPoolExecutor(max_workers=self._max_workers, thread_name_prefix="digest") as pool:
-            return list(pool.map(lambda item: self._deliver_safely(item[0], item[1], now), due))
+            while pending or running:
+                if pending and len(running) < self._max_workers:
+                    for target, claim, day in self._claim_batch(pending, self._max_workers - len(running), now):
+                        submitted.append(pool.submit(self._deliver_claimed_safely, target, claim, day, now))
+                        running.add(submitted[-1])
+                if running:
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        future.result()  # only a dying worker (not an Exception) raises here
+        return [future.result() for future in submitted]
 
     def due_targets(self, now: datetime) -> list[tuple[DigestTarget, date]]:
         """Targets whose digest for their current local date is due and not done or in flight."""
@@ -104,9 +124,31 @@ class DigestDeliverer:
                 due.append((target, day))
         return due
 
-    def _deliver_safely(self, target: DigestTarget, day: date, now: datetime) -> DeliveryOutcome:
+    def _claim_batch(self, pending: dict[tuple[str, str], date], limit: int, now: datetime) -> list[Claimed]:
+        """Claim up to `limit` of the `pending` targets that no other worker has taken or is taking, in
+        one short transaction; drop from `pending` whatever this worker need not look at again."""
+        window = dict(itertools.islice(pending.items(), max(CLAIM_WINDOW, 4 * limit)))
+        with self._sessions.begin() as session:
+            locked = lock_due_targets(session, {key: day.isoformat() for key, day in window.items()}, now, limit)
+            claimed = [c for target in locked if (c := self._claim(session, target, window, now))]
+        # Fewer than asked: the rest of the window is done, held by other workers or no longer due.
+        for key in window if len(locked) < limit else [(t.team_id, t.channel_id) for t in locked]:
+            del pending[key]
+        return claimed
+
+    def _claim(self, session: Session, target: DigestTarget, window: dict[tuple[str, str], date],
+               now: datetime) -> Claimed | None:
+        day = window[(target.team_id, target.channel_id)]
+        if target.schedule is None or due_local_date(target.schedule, now) != day:  # changed since the run began
+            return None
+        claim = store.claim_delivery(session, target.team_id, target.channel_id, day.isoformat(), self.worker_id, now,
+                                     self._lease)
+        return (target, claim, day) if claim else None
+
+    def _deliver_claimed_safely(self, target: DigestTarget, claim: store.Claim, day: date,
+                                now: datetime) -> DeliveryOutcome:
         try:
-            return self.deliver(target, day, now)
+            return self._deliver_claimed(target, claim, day, now)
         except Exception as error:  # noqa: BLE001 - one target must never stop the run
             log.exception("digest for %s/%s failed unexpectedly", target.team_id, target.channel_id)
             return DeliveryOutcome(target.team_id, target.channel_id, day.isoformat(), "retry", type(error).__name__)
@@ -114,15 +156,16 @@ class DigestDeliverer:
     def deliver(self, target: DigestTarget, day: date, now: datetime) -> DeliveryOutcome:
         """Claim and post `target`'s digest for local date `day` (resuming a claim left unfinished)."""
         local_date = day.isoformat()
-        with self._sessions() as session:  # chosen before the write transaction, which stays short
-            picks = self.composer.picks(session, target, now)
         with self._sessions.begin() as session:
             claim = store.claim_delivery(session, target.team_id, target.channel_id, local_date, self.worker_id, now,
                                          self._lease)
-            if claim is None:
-                return DeliveryOutcome(target.team_id, target.channel_id, local_date, "busy", "already delivered or in progress")
-            if not store.has_picks(session, claim.id):  # a resumed claim keeps the picks it had
-                store.store_picks(session, claim, [(p.insight.id, p.reasons, p.also_on) for p in picks], now)
+        if claim is None:
+            return DeliveryOutcome(target.team_id, target.channel_id, local_date, "busy", "already delivered or in progress")
+        return self._deliver_claimed(target, claim, day, now)
+
+    def _deliver_claimed(self, target: DigestTarget, claim: store.Claim, day: date, now: datetime) -> DeliveryOutcome:
+        """Choose the picks of a fresh claim (a resumed one keeps its own), then post what is missing."""
+        self._choose_picks(target, claim, now)
         self._checkpoint("claimed")
         try:
             return self._post(target, claim, day, now)
@@ -130,6 +173,18 @@ class DigestDeliverer:
             return self._slack_refused(target, claim, error.response.get("error", "unknown_error"), now)
         except (URLError, TimeoutError, OSError) as error:
             return self._give_back(claim, f"Slack unreachable: {type(error).__name__}")
+
+    def _choose_picks(self, target: DigestTarget, claim: store.Claim, now: datetime) -> None:
+        try:
+            with self._sessions() as session:  # chosen outside the write transaction, which stays short
+                if store.has_picks(session, claim.id):
+                    return
+                picks = self.composer.picks(session, target, now)
+            with self._sessions.begin() as session:
+                store.store_picks(session, claim, [(p.insight.id, p.reasons, p.also_on) for p in picks], now)
+        except Exception:
+            self._give_back(claim, "could not choose the picks")
+            raise
 
     def _post(self, target: DigestTarget, claim: store.Claim, day: date, now: datetime) -> DeliveryOutcome:
         with self._sessions() as session:

@@ -7,6 +7,8 @@ Services receive their dependencies (sessions, a fetcher, an extractor, a clock)
 pass fakes. Each feed is checked in its own worker with its own error handling: one bad
 feed records its error (in plain words, with a backoff) and never affects the others.
 Network work happens outside transactions; writes are short and serialised per process.
+Due feeds are claimed a few at a time (`feeds_store.claim_due_feeds`), so several worker
+processes scanning at once share the feeds and none is checked twice.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ import logging
 import threading
 import time
 from collections.abc import Collection, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,9 +48,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "AddFeedResult", "Clock", "FeedOutcome", "FeedProblem", "Progress", "ScanOptions", "ScanSummary",
-    "add_feed", "scan", "utc_now",
+    "CLAIM_LEASE", "AddFeedResult", "Clock", "FeedOutcome", "FeedProblem", "Progress", "ScanOptions",
+    "ScanSummary", "add_feed", "scan", "utc_now",
 ]
+
+#: How long a feed claimed by a scan stays taken; if the worker dies mid-check, it falls due again after this.
+CLAIM_LEASE = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ def scan(
     started = time.monotonic()
     deps = _deps(sessions, fetch, extractor, clock, options)
     now = clock()
+    if only_due and feed_ids is None:
+        return _summary(_scan_due(deps, now, progress), time.monotonic() - started)
     with sessions() as session:
         feeds = feeds_store.due_feeds(session, now) if only_due else feeds_store.list_feeds(session)
     if feed_ids is not None:
@@ -101,6 +108,40 @@ def scan(
             if progress:
                 progress(len(outcomes), len(feeds), outcomes[-1])
     return _summary(outcomes, time.monotonic() - started)
+
+
+def _scan_due(deps: _Deps, now: datetime, progress: Progress | None) -> list[FeedOutcome]:
+    """Check the feeds due at `now`, claiming as many as there are idle threads until none is left,
+    so several processes scanning at once share the feeds instead of each checking them all."""
+    slots = max(1, deps.options.max_workers)
+    expected = _count_due(deps, now) if progress else 0
+    outcomes: list[FeedOutcome] = []
+    running: set[Future[FeedOutcome]] = set()
+    more = True
+    with ThreadPoolExecutor(max_workers=slots, thread_name_prefix="scan") as pool:
+        while True:
+            if more and len(running) < slots:
+                wanted = slots - len(running)
+                claimed = _claim(deps, now, wanted)
+                more = len(claimed) == wanted
+                running |= {pool.submit(_check_feed, feed, deps, now) for feed in claimed}
+            if not running:
+                return outcomes
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                outcomes.append(future.result())
+                if progress:
+                    progress(len(outcomes), max(expected, len(outcomes)), outcomes[-1])
+
+
+def _claim(deps: _Deps, now: datetime, limit: int) -> list[FeedInfo]:
+    with deps.write() as session:
+        return feeds_store.claim_due_feeds(session, now, deps.clock() + CLAIM_LEASE, limit)
+
+
+def _count_due(deps: _Deps, now: datetime) -> int:
+    with deps.sessions() as session:
+        return feeds_store.count_due_feeds(session, now)
 
 
 def _summary(outcomes: Sequence[FeedOutcome], elapsed: float) -> ScanSummary:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from insights.schedule import DigestSchedule
 from insights.targets import CHANNEL, DigestTarget, WorkspaceSettings
+from storage.deliveries_store import taken
 from storage.insights_store import as_utc, upsert_insert
 from storage.models import Channel, SettingsChange, Workspace
 
@@ -89,13 +92,36 @@ def pause_target(session: Session, team_id: str, channel_id: str, reason: str) -
 
 def scheduled_targets(session: Session) -> list[DigestTarget]:
     """Every target with a digest set up and not paused, in workspaces still active."""
-    inactive = select(Workspace.team_id).where(Workspace.active.is_(False))
-    rows = session.scalars(
-        select(Channel)
-        .where(Channel.digest_time.is_not(None), Channel.paused.is_(False), Channel.team_id.not_in(inactive))
-        .order_by(Channel.id)
+    return [to_target(row) for row in session.scalars(_scheduled().order_by(Channel.id))]
+
+
+def lock_due_targets(
+    session: Session, due: Mapping[tuple[str, str], str], now: datetime, limit: int
+) -> list[DigestTarget]:
+    """Up to `limit` of the `due` targets ((team, channel) -> local date), oldest first, that are still
+    scheduled and whose delivery for that date is neither finished nor held, locked until the
+    transaction ends. PostgreSQL skips rows another transaction holds (FOR UPDATE SKIP LOCKED), so
+    workers claiming at the same time each get different targets; SQLite has one writer anyway."""
+    by_date: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key, local_date in due.items():
+        by_date[local_date].append(key)
+    if not by_date or limit < 1:
+        return []
+    still_due = or_(*(
+        tuple_(Channel.team_id, Channel.channel_id).in_(keys) & ~taken(Channel.team_id, Channel.channel_id, day, now)
+        for day, keys in by_date.items()
+    ))
+    statement = (
+        _scheduled().where(still_due).order_by(Channel.id).limit(limit).with_for_update(skip_locked=True, of=Channel)
     )
-    return [to_target(row) for row in rows]
+    return [to_target(row) for row in session.scalars(statement)]
+
+
+def _scheduled() -> Select[tuple[Channel]]:
+    inactive = select(Workspace.team_id).where(Workspace.active.is_(False))
+    return select(Channel).where(
+        Channel.digest_time.is_not(None), Channel.paused.is_(False), Channel.team_id.not_in(inactive)
+    )
 
 
 def recent_changes(session: Session, team_id: str, channel_id: str, limit: int = 5) -> list[tuple[str | None, str, datetime]]:

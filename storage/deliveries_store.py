@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from insights.model import Insight
@@ -48,6 +48,16 @@ class StoredPick:
     reasons: tuple[str, ...]
     also_on: tuple[str, ...]
     posted_ts: str | None
+
+
+def taken(
+    team_id: ColumnElement[str], channel_id: ColumnElement[str], local_date: str, now: datetime
+) -> ColumnElement[bool]:
+    """SQL: the delivery of (team, channel, local_date) is finished, failed, or held under a live lease."""
+    expired = (Delivery.status == CLAIMED) & or_(Delivery.lease_until.is_(None), Delivery.lease_until < now)
+    return exists().where(
+        Delivery.team_id == team_id, Delivery.channel_id == channel_id, Delivery.local_date == local_date, ~expired
+    )
 
 
 def claim_delivery(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from insights.text import clean_display_text, normalise_content
@@ -129,13 +129,32 @@ def remove_feed(session: Session, url_or_id: str | int) -> FeedInfo | None:
 
 def due_feeds(session: Session, now: datetime, limit: int | None = None) -> list[FeedInfo]:
     """Feeds whose next check is due (never checked ones first)."""
-    statement = (
+    return [to_feed_info(row) for row in session.scalars(_due(now).limit(limit))]
+
+
+def count_due_feeds(session: Session, now: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(_due(now).order_by(None).subquery())) or 0
+
+
+def claim_due_feeds(session: Session, now: datetime, until: datetime, limit: int) -> list[FeedInfo]:
+    """Take up to `limit` due feeds (never checked ones first) for this worker alone, by moving their
+    next check to `until`: recording the check moves it again, and a worker that dies leaves them due
+    at `until`. PostgreSQL skips rows another transaction holds (FOR UPDATE SKIP LOCKED), so workers
+    claiming at the same time each get different feeds; SQLite has one writer anyway."""
+    if limit < 1:
+        return []
+    chosen = _due(now).with_only_columns(Feed.id).limit(limit).with_for_update(skip_locked=True)
+    statement = update(Feed).where(Feed.id.in_(chosen)).values(next_check_at=until).returning(Feed)
+    rows = session.scalars(statement, execution_options={"synchronize_session": False})
+    return sorted((to_feed_info(row) for row in rows), key=lambda feed: feed.id)
+
+
+def _due(now: datetime) -> Select[tuple[Feed]]:
+    return (
         select(Feed)
         .where(or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now))
         .order_by(Feed.next_check_at.is_not(None), Feed.next_check_at, Feed.id)
-        .limit(limit)
     )
-    return [to_feed_info(row) for row in session.scalars(statement)]
 
 
 def record_failure(
