@@ -25,11 +25,12 @@ from datetime import date, datetime, timedelta
 from urllib.error import URLError
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.digest_blocks import digest_header, digest_item, quiet_day
 from bot.digest_compose import DigestComposer
+from bot.workspace_clients import WorkspaceNotInstalled
 from insights.schedule import due_local_date
 from insights.targets import DigestTarget
 from storage import deliveries_store as store
@@ -44,7 +45,9 @@ PAUSING_ERRORS = {
     "is_archived": "The channel is archived. Unarchive it, then /insights digest resume.",
 }
 WORKSPACE_ERRORS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "not_authed"})
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 5  # for refusals Slack gives for this digest itself; its own outages never count
+#: Error codes Slack answers when the trouble is on its side (after the client's own retries).
+SLACK_TROUBLE = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 #: How many pending targets one claim looks at, at least (more when more threads are idle).
 CLAIM_WINDOW = 64
 
@@ -170,9 +173,14 @@ class DigestDeliverer:
         try:
             return self._post(target, claim, day, now)
         except SlackApiError as error:
-            return self._slack_refused(target, claim, error.response.get("error", "unknown_error"), now)
+            code = str(error.response.get("error", "unknown_error"))
+            if _slack_in_trouble(error.response.status_code, code):  # however long it lasts, retry within the day
+                return self._give_back(claim, f"Slack is having trouble: {code}")
+            return self._slack_refused(target, claim, code, now)
         except (URLError, TimeoutError, OSError) as error:
             return self._give_back(claim, f"Slack unreachable: {type(error).__name__}")
+        except (SlackClientError, WorkspaceNotInstalled) as error:  # e.g. a token refresh that failed
+            return self._give_back(claim, f"no usable token: {type(error).__name__}")
 
     def _choose_picks(self, target: DigestTarget, claim: store.Claim, now: datetime) -> None:
         try:
@@ -260,3 +268,7 @@ class DigestDeliverer:
         with self._sessions.begin() as session:
             store.release_claim(session, claim.id, reason)
         return DeliveryOutcome(claim.team_id, claim.channel_id, claim.local_date, "retry", reason)
+
+
+def _slack_in_trouble(status: int, code: str) -> bool:
+    return status == 429 or status >= 500 or code in SLACK_TROUBLE

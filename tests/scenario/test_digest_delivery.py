@@ -432,7 +432,7 @@ def test_a_digest_slack_keeps_refusing_for_now_is_resumed_on_the_next_run_withou
             podbrief.slack.fail("chat.postMessage", error="fatal_error", times=None)
 
     [outcome] = podbrief.run(AT_EIGHT_IN_BERLIN, checkpoint=failing_after_two_items)
-    assert (outcome.status, outcome.detail) == ("retry", "Slack said fatal_error")
+    assert (outcome.status, outcome.detail) == ("retry", "Slack is having trouble: fatal_error")
     assert len(podbrief.posted(CHANNEL)) == 3
     podbrief.slack.clear_faults()
     assert [o.status for o in podbrief.run(AT_EIGHT_IN_BERLIN + timedelta(minutes=1))] == ["delivered"]
