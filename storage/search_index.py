@@ -24,6 +24,10 @@ from storage.models import InsightRow, SearchTerm
 CANDIDATE_POOL = 200
 #: How long a loaded vocabulary is trusted before checking whether insights were added.
 VOCABULARY_RECHECK_SECONDS = 2.0
+#: PostgreSQL: fetching one match through the GIN index (a random heap page, then the
+#: sort) costs about this many rows of the primary-key walk newest-first (measured on the
+#: 1M-insight load database; see `_few_matches_expected`).
+BITMAP_FETCH_COST_IN_ROWS_WALKED = 4.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +41,12 @@ class SearchResult:
 class SearchIndex:
     """Typo-tolerant search: plan in `insights`, candidates from the database, rerank in `insights`."""
 
-    def __init__(self, engine: Engine, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, engine: Engine, clock: Callable[[], float] = time.monotonic, *, sort_few_matches: bool = True
+    ) -> None:
+        """`sort_few_matches=False` always leaves PostgreSQL's plan to PostgreSQL (for benchmarks)."""
         self._dialect = engine.dialect.name
+        self._sort_few_matches = sort_few_matches
         self._clock = clock
         self._lock = threading.Lock()
         self._vocabulary: Vocabulary | None = None
@@ -97,13 +105,18 @@ class SearchIndex:
             sql = _SQLITE_CANDIDATES
         else:
             expression = " | ".join("(" + _tsquery_expression(g, require_all=True) + ")" for g in groups)
-            sql = _POSTGRES_CANDIDATES
+            vocabulary = self._vocabulary
+            few = self._sort_few_matches and vocabulary is not None and _few_matches_expected(vocabulary, groups)
+            sql = _POSTGRES_FEW_CANDIDATES if few else _POSTGRES_CANDIDATES
         return list(session.execute(sql, {"q": expression, "n": CANDIDATE_POOL}))
 
 
 _COLUMNS = {"id": Integer(), "search_text": Text(), "published_at": DateTime(timezone=True)}
 # Both walk the index newest-first and stop after :n matches (FTS5 iterates doclists in
 # rowid order; PostgreSQL walks the primary key backwards or sorts a bitmap scan).
+# FTS5 serves `ORDER BY rowid DESC` from its doclists alone (EXPLAIN QUERY PLAN: "INDEX
+# 192"), never reading the table, so rare words need no steering there; `rowid + 0`
+# would only add a sort of every match.
 _SQLITE_CANDIDATES = text(
     """SELECT i.id, i.search_text, i.published_at FROM (
         SELECT rowid FROM insights_fts WHERE insights_fts MATCH :q ORDER BY rowid DESC LIMIT :n
@@ -114,6 +127,49 @@ _POSTGRES_CANDIDATES = text(
     """SELECT id, search_text, published_at FROM insights
     WHERE search_vector @@ to_tsquery('simple', :q) ORDER BY id DESC LIMIT :n"""
 ).columns(**_COLUMNS)
+# The same rows in the same order, for queries expected to match few insights. `id + 0`
+# is deliberate: the primary key cannot serve that order, so PostgreSQL cannot walk it
+# backwards and takes the GIN index (bitmap scan), then sorts the few matches. Its own
+# estimate cannot tell rare terms apart (any term outside its most-common statistics
+# gets the same guess, about 2,000 rows in 1M), so an OR of three rare typo variants
+# looked like 6,700 matches and the walk read 350,000 rows to find 200 of 480.
+_POSTGRES_FEW_CANDIDATES = text(
+    """SELECT id, search_text, published_at FROM insights
+    WHERE search_vector @@ to_tsquery('simple', :q) ORDER BY id + 0 DESC LIMIT :n"""
+).columns(**_COLUMNS)
+
+
+def _expected_matches(vocabulary: Vocabulary, groups: Sequence[Sequence[QueryWord]]) -> float:
+    """How many insights hold every word of at least one group, from the vocabulary's counts.
+
+    A word's share is the sum of its variants' document frequencies (an upper bound of
+    their OR); the words of a group are taken as independent (the product of their
+    shares), and the groups' matches are added up (an upper bound of their OR).
+    """
+    total = vocabulary.total_documents
+    if total <= 0:
+        return 0.0
+    expected = 0.0
+    for group in groups:
+        share = 1.0
+        for word in group:
+            share *= min(1.0, sum(vocabulary.document_frequency(v.term) for v in word.variants) / total)
+        expected += share * total
+    return min(expected, float(total))
+
+
+def _few_matches_expected(vocabulary: Vocabulary, groups: Sequence[Sequence[QueryWord]]) -> bool:
+    """Whether fetching every match and sorting them beats walking the primary key newest-first.
+
+    With M matches spread over N insights, the walk reads about N x pool / M rows before
+    it has the pool (all N when M < pool); the GIN path fetches all M, each costing
+    `BITMAP_FETCH_COST_IN_ROWS_WALKED` rows walked. The GIN path wins when
+    M^2 < N x pool / cost: below ~7,000 expected matches at 1M insights. Underestimating
+    (correlated words) costs at most the GIN fetch of the real matches; the walk that
+    misses costs up to the whole table.
+    """
+    expected = _expected_matches(vocabulary, groups)
+    return expected * expected * BITMAP_FETCH_COST_IN_ROWS_WALKED < vocabulary.total_documents * CANDIDATE_POOL
 
 
 def _with_full_insights(session: Session, matches: list[Match]) -> list[Match]:
