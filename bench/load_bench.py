@@ -234,6 +234,7 @@ class Server:
     def __init__(self, database_url: str, api_url: str, folder: Path) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        folder.mkdir(parents=True, exist_ok=True)
         self.log_path = folder / "podbrief.log"
         env = {**os.environ, "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
                "SLACK_API_URL": api_url, "PORT": str(self.port), "RUN_SCHEDULER": "false", "LOG_LEVEL": "INFO",
@@ -308,7 +309,7 @@ def postgres_activity(url: str) -> dict[str, float]:
 class Resources:
     """CPU per process, PostgreSQL activity, and once a second the server's RSS and the load average."""
 
-    server: Server
+    servers: list[Server]
     standin_pid: int
     url: str
     loads: list[float] = field(default_factory=list)
@@ -328,7 +329,8 @@ class Resources:
         thread.join()
         seconds = time.monotonic() - started
         cpu_after, pg_after = self._cpu(), postgres_activity(self.url)
-        rss, peak = self.server.rss_mb()
+        sizes = [server.rss_mb() for server in self.servers]
+        rss, peak = sum(r for r, _ in sizes), max(p for _, p in sizes)
         out.update(
             cpu_cores={name: round((cpu_after[name] - cpu[name]) / seconds, 2) for name in cpu},
             postgres={k: round(pg_after[k] - pg[k], 1) for k in pg} | (
@@ -339,7 +341,8 @@ class Resources:
 
     def _cpu(self) -> dict[str, float]:
         own = os.times()
-        return {"server": cpu_seconds(self.server.process.pid), "stand-in": cpu_seconds(self.standin_pid),
+        return {"server": sum(cpu_seconds(server.process.pid) for server in self.servers),
+                "stand-in": cpu_seconds(self.standin_pid),
                 "load generator": own.user + own.system}
 
     def _sample(self) -> None:
@@ -517,46 +520,55 @@ class Rig:
     """Everything a phase needs: the database, the server, where clients send, the resource watch."""
 
     url: str
-    server: Server
-    target: Target
+    servers: list[Server]
+    targets: list[Target]  # one per server; client k sends to targets[k % len(targets)], as a load balancer would
     resources: Resources
+
+    def target(self, client: int) -> Target:
+        return self.targets[client % len(self.targets)]
+
+    def logged_errors(self) -> int:
+        return sum(server.logged_errors() for server in self.servers)
 
 
 @contextmanager
-def running_rig(url: str, folder: Path) -> Iterator[Rig]:
-    """Start the stand-in (own process) and `podbrief run` against it; stop both afterwards."""
+def running_rig(url: str, folder: Path, replicas: int = 1) -> Iterator[Rig]:
+    """Start the stand-in (own process) and `replicas` × `podbrief run` against it; stop them afterwards."""
     arrivals: Any = multiprocessing.Queue()
     parent, child = multiprocessing.Pipe()
     stop = multiprocessing.Event()
     standin = multiprocessing.Process(target=serve_standin, args=(arrivals, child, stop), daemon=True)
     standin.start()
     api_url = parent.recv()
-    server = Server(url, api_url, folder)
+    servers = [Server(url, api_url, folder / f"replica-{n}") for n in range(replicas)]
     try:
-        server.wait_healthy()
-        target = Target(server.base_url, api_url.removesuffix("api/") + "response/", Inboxes(arrivals))
-        yield Rig(url, server, target, Resources(server, standin.pid or 0, url))
+        for server in servers:
+            server.wait_healthy()
+        inboxes = Inboxes(arrivals)
+        targets = [Target(server.base_url, api_url.removesuffix("api/") + "response/", inboxes) for server in servers]
+        yield Rig(url, servers, targets, Resources(servers, standin.pid or 0, url))
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
         stop.set()
         standin.join(timeout=10)
 
 
 def phase(rig: Rig, name: str, work: list[Callable[[float], list[Sample]]], seconds: float) -> dict[str, Any]:
     """Run the clients for `seconds` under the resource watch; the phase's figures."""
-    errors_before, late_before = rig.server.logged_errors(), rig.target.inboxes.late
+    errors_before, late_before = rig.logged_errors(), rig.targets[0].inboxes.late
     log(f"{name}: {len(work)} clients for {seconds:g} s (load {os.getloadavg()[0]:.2f})")
     with rig.resources.watch() as resources:
         per_client, wall = run_clients(work, seconds)
     samples = [s for client in per_client for s in client]
-    return {**summarize(samples, wall), **resources, "late_answers": rig.target.inboxes.late - late_before,
-            "server_errors_logged": rig.server.logged_errors() - errors_before}
+    return {**summarize(samples, wall), **resources, "late_answers": rig.targets[0].inboxes.late - late_before,
+            "server_errors_logged": rig.logged_errors() - errors_before}
 
 
 def command_phase(rig: Rig, queries: list[str], clients: int, seconds: float, seed: int, prefix: str,
                   think: float = 0.0) -> dict[str, Any]:
     work: list[Callable[[float], list[Sample]]] = [
-        partial(command_client, rig.target, f"{prefix}{k:03d}", queries, seed=seed + k, think=think)
+        partial(command_client, rig.target(k), f"{prefix}{k:03d}", queries, seed=seed + k, think=think)
         for k in range(clients)
     ]
     return phase(rig, "commands", work, seconds)
@@ -565,7 +577,8 @@ def command_phase(rig: Rig, queries: list[str], clients: int, seconds: float, se
 def event_phase(rig: Rig, messages: list[tuple[str, str]], clients: int, seconds: float, seed: int,
                 prefix: str, think: float = 0.0) -> dict[str, Any]:
     reactors = [Reactor(f"{prefix}{k:03d}", messages, seed + k) for k in range(clients)]
-    work: list[Callable[[float], list[Sample]]] = [partial(r.run, rig.target, think=think) for r in reactors]
+    work: list[Callable[[float], list[Sample]]] = [partial(r.run, rig.target(k), think=think)
+                                                   for k, r in enumerate(reactors)]
     figures = phase(rig, "reactions", work, seconds)
     time.sleep(1.0)  # anything still being written
     expected = {(r.owner, *m) for r in reactors for m in r.saved}
@@ -583,15 +596,16 @@ def main(argv: list[str] | None = None) -> int:
     engine.dispose()
     messages = prepare_messages(args.database_url, args.messages, args.seed)
     folder = Path(tempfile.mkdtemp(prefix="podbrief-load-"))
-    report: dict[str, Any] = {"insights": held, "clients": args.clients, "seconds": args.seconds,
+    report: dict[str, Any] = {"insights": held, "clients": args.clients, "seconds": args.seconds, "replicas": args.replicas,
                               "cpus": os.cpu_count(), "database": make_url(args.database_url).get_backend_name()}
-    with running_rig(args.database_url, folder) as rig:
+    with running_rig(args.database_url, folder, args.replicas) as rig:
         log(f"warming up for {args.warmup:g} s")
         command_phase(rig, queries, args.clients, args.warmup, args.seed + 1000, "UW")
         report["commands"] = command_phase(rig, queries, args.clients, args.seconds, args.seed, "UC", args.think)
         report["reactions"] = event_phase(rig, messages, args.clients, args.seconds, args.seed, "UR", args.think)
-        report["server_log"] = str(rig.server.log_path)
-    title = (f"{{}} · {args.clients} clients · {args.seconds:g} s · {held:,} insights · "
+        report["server_logs"] = [str(server.log_path) for server in rig.servers]
+    replicas = f" · {args.replicas} replicas" if args.replicas > 1 else ""
+    title = (f"{{}} · {args.clients} clients{replicas} · {args.seconds:g} s · {held:,} insights · "
              f"{report['database']} · {os.cpu_count()} CPUs")
     print(table(title.format("/insights <query> (slash commands)"), report["commands"]))
     print(table(title.format(":bookmark: reaction_added / removed (events)"), report["reactions"]))
@@ -619,6 +633,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--insights", type=int, default=1_000_000, help="import until the database holds this many")
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each phase (default 60)")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="`podbrief run` processes (web replicas); clients are spread over them as by a load balancer")
     parser.add_argument("--think", type=float, default=0.0, help="seconds each client pauses between requests")
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of unmeasured commands first")
     parser.add_argument("--queries", type=int, default=2000, help="distinct queries, a third with a typo")

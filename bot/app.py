@@ -21,7 +21,7 @@ from bot.replay_guard import RejectReplays
 from bot.settings import Settings
 
 #: Threads answering slash commands after their ack (searches are CPU-bound: more would only contend).
-ANSWER_THREADS = 8
+ANSWER_THREADS = 4
 
 
 def build_client(settings: Settings) -> WebClient:
