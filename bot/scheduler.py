@@ -12,7 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.deps import Deps
 from bot.digest_delivery import DeliveryOutcome, DigestDeliverer
-from bot.workspace_lifecycle import add_purge_job
+from bot.workspace_lifecycle import PURGE_EVERY_HOURS, PURGE_JOB_ID, purge_expired
 from ingest.scan import ScanOptions, ScanSummary, scan
 
 log = logging.getLogger("podbrief.scheduler")
@@ -72,19 +72,32 @@ def add_feed_scan_job(scheduler: BaseScheduler, deps: Deps, interval_minutes: in
     if interval_minutes <= 0:
         return False
     interval = timedelta(minutes=interval_minutes)
+    _add_repeating_job(scheduler, feed_scan_tick, interval, (deps, interval, deps.clock), SCAN_JOB_ID,
+                       "scan due podcast feeds", deps.clock())
+    return True
+
+
+def add_purge_job(scheduler: BaseScheduler, deps: Deps, grace_days: int) -> None:
+    """Purge the data of workspaces uninstalled longer than `grace_days` ago, every few hours and at start."""
+    _add_repeating_job(scheduler, purge_expired, timedelta(hours=PURGE_EVERY_HOURS), (deps, grace_days),
+                       PURGE_JOB_ID, "purge workspaces uninstalled longer than the grace period", deps.clock())
+
+
+def _add_repeating_job(scheduler: BaseScheduler, job: Callable[..., object], every: timedelta, args: tuple[object, ...],
+                       job_id: str, name: str, first_run: datetime) -> None:
+    """One instance at a time, missed runs coalesced into one, replacing a job of the same id."""
     scheduler.add_job(
-        feed_scan_tick,
-        IntervalTrigger(minutes=interval_minutes, timezone=timezone.utc),
-        args=(deps, interval, deps.clock),
-        id=SCAN_JOB_ID,
-        name="scan due podcast feeds",
+        job,
+        IntervalTrigger(seconds=every.total_seconds(), timezone=timezone.utc),
+        args=args,
+        id=job_id,
+        name=name,
         replace_existing=True,
         coalesce=True,
         max_instances=1,
-        next_run_time=deps.clock(),
+        next_run_time=first_run,
         misfire_grace_time=None,
     )
-    return True
 
 
 def build_jobs(deps: Deps, scan_interval_minutes: int, scheduler: BaseScheduler | None = None,

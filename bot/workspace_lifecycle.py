@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta, timezone
-
-from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.interval import IntervalTrigger
+from datetime import timedelta
 
 from bot.deps import Deps
 from bot.logfmt import kv
@@ -64,19 +61,3 @@ def purge_now(deps: Deps, team_id: str) -> dict[str, int]:
         deleted = purge_workspace(session, team_id)
     log.warning(kv("workspace_purged", team=team_id, rows=sum(deleted.values())))
     return deleted
-
-
-def add_purge_job(scheduler: BaseScheduler, deps: Deps, grace_days: int) -> None:
-    """Purge expired workspaces every few hours (and once at start)."""
-    scheduler.add_job(
-        purge_expired,
-        IntervalTrigger(hours=PURGE_EVERY_HOURS, timezone=timezone.utc),
-        args=(deps, grace_days),
-        id=PURGE_JOB_ID,
-        name="purge workspaces uninstalled longer than the grace period",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        next_run_time=deps.clock(),
-        misfire_grace_time=None,
-    )

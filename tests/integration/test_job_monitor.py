@@ -47,7 +47,7 @@ def _sample(metrics: Metrics, name: str, labels: dict[str, str] | None = None) -
     return metrics.registry.get_sample_value(name, labels or {}) or 0.0
 
 
-def _wait(condition: Any, timeout: float = 5.0) -> None:
+def _wait(condition: Any, timeout: float = 30.0) -> None:  # generous: CI machines can be very busy
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
