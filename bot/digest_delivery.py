@@ -19,7 +19,6 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.error import URLError
@@ -31,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.digest_blocks import digest_header, digest_item, quiet_day
 from bot.digest_compose import DigestComposer
 from bot.workspace_clients import WorkspaceNotInstalled
+from ingest.claimed_work import drain
 from insights.schedule import due_local_date
 from insights.targets import DigestTarget
 from storage import deliveries_store as store
@@ -100,19 +100,12 @@ class DigestDeliverer:
         if not pending:
             return []
         self.composer.pool(now)  # build once, before the threads need it
-        submitted: list[Future[DeliveryOutcome]] = []
-        running: set[Future[DeliveryOutcome]] = set()
-        with ThreadPoolExecutor(max_workers=self._max_workers, thread_name_prefix="digest") as pool:
-            while pending or running:
-                if pending and len(running) < self._max_workers:
-                    for target, claim, day in self._claim_batch(pending, self._max_workers - len(running), now):
-                        submitted.append(pool.submit(self._deliver_claimed_safely, target, claim, day, now))
-                        running.add(submitted[-1])
-                if running:
-                    done, running = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        future.result()  # only a dying worker (not an Exception) raises here
-        return [future.result() for future in submitted]
+
+        def claim(limit: int) -> tuple[list[Claimed], bool]:
+            return self._claim_batch(pending, limit, now), bool(pending)
+
+        return drain(claim, lambda claimed: self._deliver_claimed_safely(*claimed, now), self._max_workers,
+                     thread_name_prefix="digest")
 
     def due_targets(self, now: datetime) -> list[tuple[DigestTarget, date]]:
         """Targets whose digest for their current local date is due and not done or in flight."""

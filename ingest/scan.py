@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Collection, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from ingest.claimed_work import drain
 from ingest.feeds import FeedError, ParsedEpisode, ParsedFeed, parse_feed
 from ingest.fetch import Fetch, FetchError, FetchResult, check_url
 from ingest.scan_episodes import EpisodeWork, episode_work, needs_work, newest_first
@@ -113,25 +114,20 @@ def scan(
 def _scan_due(deps: _Deps, now: datetime, progress: Progress | None) -> list[FeedOutcome]:
     """Check the feeds due at `now`, claiming as many as there are idle threads until none is left,
     so several processes scanning at once share the feeds instead of each checking them all."""
-    slots = max(1, deps.options.max_workers)
     expected = _count_due(deps, now) if progress else 0
-    outcomes: list[FeedOutcome] = []
-    running: set[Future[FeedOutcome]] = set()
-    more = True
-    with ThreadPoolExecutor(max_workers=slots, thread_name_prefix="scan") as pool:
-        while True:
-            if more and len(running) < slots:
-                wanted = slots - len(running)
-                claimed = _claim(deps, now, wanted)
-                more = len(claimed) == wanted
-                running |= {pool.submit(_check_feed, feed, deps, now) for feed in claimed}
-            if not running:
-                return outcomes
-            done, running = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                outcomes.append(future.result())
-                if progress:
-                    progress(len(outcomes), max(expected, len(outcomes)), outcomes[-1])
+    finished: list[FeedOutcome] = []
+
+    def report(outcome: FeedOutcome) -> None:
+        finished.append(outcome)
+        if progress:
+            progress(len(finished), max(expected, len(finished)), outcome)
+
+    def claim(limit: int) -> tuple[list[FeedInfo], bool]:
+        claimed = _claim(deps, now, limit)
+        return claimed, len(claimed) == limit
+
+    return drain(claim, lambda feed: _check_feed(feed, deps, now), deps.options.max_workers,
+                 thread_name_prefix="scan", on_result=report)
 
 
 def _claim(deps: _Deps, now: datetime, limit: int) -> list[FeedInfo]:
