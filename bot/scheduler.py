@@ -35,18 +35,8 @@ def build_scheduler(
 ) -> BaseScheduler:
     """A scheduler with the digest job registered (not yet started)."""
     scheduler = scheduler or BackgroundScheduler(timezone=timezone.utc)
-    scheduler.add_job(
-        digest_tick,
-        IntervalTrigger(seconds=DIGEST_TICK_SECONDS, timezone=timezone.utc),
-        args=(deliverer, clock),
-        id=DIGEST_JOB_ID,
-        name="deliver due digests",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        next_run_time=clock(),
-        misfire_grace_time=None,
-    )
+    _add_repeating_job(scheduler, digest_tick, timedelta(seconds=DIGEST_TICK_SECONDS), (deliverer, clock),
+                       DIGEST_JOB_ID, "deliver due digests", clock())
     return scheduler
 
 

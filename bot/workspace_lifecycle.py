@@ -16,21 +16,17 @@ PURGE_JOB_ID = "purge-uninstalled"
 PURGE_EVERY_HOURS = 6
 
 
+UNINSTALLED = "Podbrief was uninstalled"
+BOT_TOKEN_REVOKED = "the bot token was revoked; reinstall Podbrief to resume"
+
+
 def workspace_left(deps: Deps, team_id: str, enterprise_id: str | None, reason: str) -> None:
     """Forget the workspace's tokens and stop its deliveries (its data stays for the grace period)."""
-    if deps.installations is not None:
+    if deps.installations is not None:  # installation rows hold a copy of the bot token too
         deps.installations.delete_all(enterprise_id=enterprise_id, team_id=team_id)
     with deps.sessions.begin() as session:
         record_uninstalled(session, team_id, reason, deps.clock())
     log.warning(kv("workspace_left", team=team_id, reason=reason))
-
-
-def bot_token_revoked(deps: Deps, team_id: str, enterprise_id: str | None) -> None:
-    if deps.installations is not None:  # installation rows hold a copy of the bot token too
-        deps.installations.delete_all(enterprise_id=enterprise_id, team_id=team_id)
-    with deps.sessions.begin() as session:
-        record_uninstalled(session, team_id, "the bot token was revoked; reinstall Podbrief to resume", deps.clock())
-    log.warning(kv("bot_token_revoked", team=team_id))
 
 
 def resume_single_workspace(deps: Deps) -> str | None:

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.home import publish_home
 from bot.reactions import ReactionHandler, to_reaction
-from bot.workspace_lifecycle import bot_token_revoked, workspace_left
+from bot.workspace_lifecycle import BOT_TOKEN_REVOKED, UNINSTALLED, workspace_left
 
 
 def register(app: App, deps: Deps) -> None:
@@ -34,7 +34,7 @@ def register(app: App, deps: Deps) -> None:
     @app.event("app_uninstalled")
     def app_uninstalled(body: dict[str, Any]) -> None:
         if team_id := body.get("team_id"):
-            workspace_left(deps, str(team_id), body.get("enterprise_id"), "Podbrief was uninstalled")
+            workspace_left(deps, str(team_id), body.get("enterprise_id"), UNINSTALLED)
 
     @app.event("tokens_revoked")
     def tokens_revoked(body: dict[str, Any], event: dict[str, Any]) -> None:
@@ -45,4 +45,4 @@ def register(app: App, deps: Deps) -> None:
                 deps.installations.delete_installation(enterprise_id=body.get("enterprise_id"), team_id=team_id,
                                                        user_id=user_id)
         if team_id and tokens.get("bot"):
-            bot_token_revoked(deps, str(team_id), body.get("enterprise_id"))
+            workspace_left(deps, str(team_id), body.get("enterprise_id"), BOT_TOKEN_REVOKED)
