@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, column, delete, func, select, table, update
+from sqlalchemy import Table, column, delete, func, select, table
 from sqlalchemy.orm import Session
 
-from storage.insights_store import as_utc, upsert_insert
+from storage.channels_store import update_workspace
+from storage.insights_store import as_utc
 from storage.models import (
     Channel,
     DeliveredInsight,
@@ -47,14 +48,9 @@ def record_installed(
     enterprise_id: str | None = None, by_user: str | None = None,
 ) -> None:
     """The app is (re)installed: deliveries resume and any pending purge is called off."""
-    _ensure_row(session, team_id, now)
-    fields = {"active": True, "inactive_reason": None, "installed_at": now, "uninstalled_at": None,
-              "enterprise_id": enterprise_id, "updated_at": now}
-    if team_name:
-        fields["team_name"] = team_name[:200]
-    session.execute(update(Workspace).where(Workspace.team_id == team_id).values(**fields))
-    session.add(SettingsChange(team_id=team_id, channel_id=None, user_id=by_user, change="installed Podbrief",
-                               changed_at=now))
+    named = {"team_name": team_name[:200]} if team_name else {}
+    update_workspace(session, team_id, by_user=by_user, change="installed Podbrief", active=True, inactive_reason=None,
+                     installed_at=now, uninstalled_at=None, enterprise_id=enterprise_id, **named)
 
 
 def reactivate(session: Session, team_id: str, now: datetime) -> bool:
@@ -68,14 +64,8 @@ def reactivate(session: Session, team_id: str, now: datetime) -> bool:
 
 def record_uninstalled(session: Session, team_id: str, reason: str, now: datetime) -> None:
     """Stop deliveries; the grace period runs from the first uninstall, not from repeats."""
-    _ensure_row(session, team_id, now)
-    row = session.get(Workspace, team_id, with_for_update=session.get_bind().dialect.name == "postgresql")
-    assert row is not None
-    row.active = False
-    row.inactive_reason = reason[:500]
-    row.uninstalled_at = row.uninstalled_at or now
-    row.updated_at = now
-    session.add(SettingsChange(team_id=team_id, channel_id=None, user_id=None, change=reason[:500], changed_at=now))
+    update_workspace(session, team_id, by_user=None, change=reason, active=False, inactive_reason=reason[:500],
+                     uninstalled_at=func.coalesce(Workspace.uninstalled_at, now))
 
 
 def workspaces_to_purge(session: Session, now: datetime, grace: timedelta) -> list[str]:
@@ -119,10 +109,6 @@ def list_workspaces(session: Session) -> list[WorkspaceStatus]:
 
 def _counts(session: Session, model: type[Channel] | type[SavedInsight]) -> dict[str, int]:
     return dict(session.execute(select(model.team_id, func.count()).group_by(model.team_id)).all())
-
-
-def _ensure_row(session: Session, team_id: str, now: datetime) -> None:
-    session.execute(upsert_insert(session, Workspace).values(team_id=team_id, updated_at=now).on_conflict_do_nothing())
 
 
 def enterprise_of(session: Session, team_id: str) -> str | None:
