@@ -95,6 +95,9 @@ class InsightRow(Base):
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     quality: Mapped[float] = mapped_column(Float, default=0.5)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The verbatim transcript words an insight rests on, when it was written in other words
+    # (language-model extraction); None when the text is itself the quote.
+    quote: Mapped[str | None] = mapped_column(Text)
 
 
 class SearchTerm(Base):
