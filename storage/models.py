@@ -273,6 +273,26 @@ class Feed(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+#: The `team_id` of the operator's own subscriptions (CLI `feeds add`): shown to every workspace.
+OPERATOR_TEAM = "*"
+
+
+class FeedSubscription(Base):
+    """A workspace following a feed (or the operator, team `OPERATOR_TEAM`, for the whole deployment).
+
+    A feed is fetched once however many follow it, and only while someone does.
+    """
+
+    __tablename__ = "feed_subscriptions"
+    __table_args__ = (UniqueConstraint("team_id", "feed_id"), Index("ix_feed_subscriptions_feed_id", "feed_id"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    added_by: Mapped[str | None] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Feedback(Base):
     """A person's reaction to a digest item in a channel: "up", "down" or "save" (strong up)."""
 
