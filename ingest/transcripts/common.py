@@ -65,6 +65,28 @@ def parse_clock(value: str) -> float | None:
     return total + (int(fraction) / 10 ** len(fraction) if fraction else 0.0)
 
 
+_LENIENT_CLOCK = re.compile(r"^\s*(?:(?:(\d{1,3}):)?(\d{1,2}):)?(\d{1,6})(?:[.,](\d+))?\s*$")
+
+
+def lenient_clock(value: str) -> tuple[float | None, bool]:
+    """(seconds, True when the form is not standard) of a cue time; (None, False) when it is not a time.
+
+    Besides `parse_clock`'s forms this reads what publishers serve though no spec allows it:
+    seconds only ("0.000", "3,48", "62"), and fractions longer than milliseconds.
+    """
+    standard = parse_clock(value)
+    if standard is not None:
+        return standard, False
+    match = _LENIENT_CLOCK.match(value)
+    if not match:
+        return None, False
+    hours, minutes, secs, fraction = match.groups()
+    if minutes is not None and int(secs) >= 60 or (hours is not None and int(minutes) >= 60):
+        return None, False
+    total = int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(secs)
+    return round(total + (int(fraction) / 10 ** len(fraction) if fraction else 0.0), 3), True
+
+
 def seconds(value: object) -> float | None:
     """A non-negative finite number of seconds from JSON (number or numeric string), else None."""
     if isinstance(value, bool):

@@ -6,13 +6,16 @@ numbers and comma or dot decimal separators are all read alike.
 
 from __future__ import annotations
 
+import logging
 import re
 
-from ingest.transcripts.common import decode, parse_clock, with_speakers
+from ingest.transcripts.common import decode, lenient_clock, with_speakers
 from insights.transcript import Segment
 
 _TIMING = re.compile(r"^\s*(\d[\d:.,]*)\s*-->\s*(\d[\d:.,]*)")
 _MARKUP = re.compile(r"<[^>]{0,200}>|\{\\[^}]{0,200}\}")
+
+logger = logging.getLogger(__name__)
 
 
 def parse_srt(data: bytes) -> list[Segment]:
@@ -21,6 +24,7 @@ def parse_srt(data: bytes) -> list[Segment]:
     cues: list[tuple[float | None, float | None, str]] = []
     timing: tuple[float | None, float | None] | None = None
     text: list[str] = []
+    lenient = 0
     for line in lines:
         match = _TIMING.match(line)
         if match is None:
@@ -28,11 +32,14 @@ def parse_srt(data: bytes) -> list[Segment]:
             continue
         if timing is not None:
             cues.append((*timing, _cue_text(text)))
-        start, end = parse_clock(match.group(1)), parse_clock(match.group(2))
+        (start, odd_start), (end, odd_end) = lenient_clock(match.group(1)), lenient_clock(match.group(2))
+        lenient += odd_start or odd_end
         timing = (start, end if start is not None and end is not None and end >= start else None)
         text = []
     if timing is not None:
         cues.append((*timing, _cue_text(text, last=True)))
+    if lenient:
+        logger.info("srt: read %d cue(s) with non-standard times (seconds only or long fractions)", lenient)
     return with_speakers([cue for cue in cues if cue[0] is not None])
 
 

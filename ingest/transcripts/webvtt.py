@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
-from ingest.transcripts.common import clean_text, decode, parse_clock, split_speaker
+from ingest.transcripts.common import clean_text, decode, lenient_clock, split_speaker
 from insights.transcript import Segment
 
 _BLOCKS = re.compile(r"\n[ \t]*\n+")
-_TIMING = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)")
+_TIMING = re.compile(r"^\s*([\d:.,]+|\S+(?=\s))\s*-->\s*(\S+)")
 _TAG = re.compile(r"<([^>]*)>")
 _SKIPPED_BLOCKS = ("NOTE", "STYLE", "REGION")
+
+logger = logging.getLogger(__name__)
 
 #: (speaker or None, text) pieces of one cue.
 Pieces = list[tuple[str | None, str]]
@@ -21,11 +24,13 @@ def parse_webvtt(data: bytes) -> list[Segment]:
     segments: list[Segment] = []
     speaker: str | None = None
     previous_lines: list[str] = []
+    lenient = 0
     for block in _BLOCKS.split(decode(data)):
         cue = _cue(block)
         if cue is None:
             continue
-        start, end, lines = cue
+        start, end, lines, odd = cue
+        lenient += odd
         lines = _without_rollup(lines, previous_lines)
         previous_lines = cue[2]
         for voice, text in _voices(" ".join(lines)):
@@ -34,11 +39,13 @@ def parse_webvtt(data: bytes) -> list[Segment]:
             text = clean_text(text)
             if text:
                 segments.append(Segment(text, start, end, speaker))
+    if lenient:
+        logger.info("webvtt: read %d cue(s) with non-standard times (seconds only or long fractions)", lenient)
     return segments
 
 
-def _cue(block: str) -> tuple[float, float | None, list[str]] | None:
-    """(start, end, text lines) of a cue block; None for the header, comments, styles and junk."""
+def _cue(block: str) -> tuple[float, float | None, list[str], bool] | None:
+    """(start, end, text lines, times not standard) of a cue block; None for the header, comments, styles and junk."""
     lines = block.strip("\n").split("\n")
     first = lines[0].strip()
     if first.startswith("WEBVTT") or first.split(" ", 1)[0] in _SKIPPED_BLOCKS:
@@ -46,11 +53,11 @@ def _cue(block: str) -> tuple[float, float | None, list[str]] | None:
     for i, line in enumerate(lines[:2]):  # an optional cue identifier, then the timing line
         timing = _TIMING.match(line)
         if timing:
-            start = parse_clock(timing.group(1))
+            start, odd_start = lenient_clock(timing.group(1))
             if start is None:
                 return None
-            end = parse_clock(timing.group(2))
-            return start, end if end is not None and end >= start else None, lines[i + 1 :]
+            end, odd_end = lenient_clock(timing.group(2))
+            return start, end if end is not None and end >= start else None, lines[i + 1 :], odd_start or odd_end
     return None
 
 

@@ -65,6 +65,35 @@ def test_webvtt_drops_the_line_a_roll_up_caption_repeats() -> None:
     assert [s.text for s in parse_webvtt(data)] == ["say hello", "to everyone"]
 
 
+def test_webvtt_with_seconds_only_cue_times_keeps_those_cues_and_says_so(caplog: pytest.LogCaptureFixture) -> None:
+    # Published, though not valid WebVTT: the first 63 s of one real episode were timed like this.
+    data = (
+        b"WEBVTT\n\n0.000 --> 3.480\nWelcome back to the show.\n\n3.480 --> 62.9\nToday we talk about memory.\n\n"
+        b"00:01:03.000 --> 00:01:05.500\nThe rest is standard.\n"
+    )
+    with caplog.at_level("INFO", logger="ingest.transcripts"):
+        segments = parse_webvtt(data)
+    assert segments == [
+        Segment("Welcome back to the show.", 0.0, 3.48, None),
+        Segment("Today we talk about memory.", 3.48, 62.9, None),
+        Segment("The rest is standard.", 63.0, 65.5, None),
+    ]
+    assert any("2 cue" in r.getMessage() and "seconds" in r.getMessage() for r in caplog.records)
+
+
+def test_webvtt_reads_other_lenient_timings_without_spaces_or_with_long_fractions() -> None:
+    data = b"WEBVTT\n\n00:00:01.0004-->00:00:02.5\nNo spaces around the arrow.\n\n2,5 --> 4\nComma seconds.\n"
+    assert parse_webvtt(data) == [
+        Segment("No spaces around the arrow.", 1.0, 2.5, None),
+        Segment("Comma seconds.", 2.5, 4.0, None),
+    ]
+
+
+def test_srt_with_seconds_only_cue_times_keeps_those_cues() -> None:
+    data = b"1\n0.000 --> 3.480\nWelcome back.\n\n2\n00:00:03,480 --> 00:00:05,000\nThen standard.\n"
+    assert [(s.text, s.start, s.end) for s in parse_srt(data)] == [("Welcome back.", 0.0, 3.48), ("Then standard.", 3.48, 5.0)]
+
+
 def test_webvtt_without_any_cue_is_empty() -> None:
     assert parse_webvtt(b"WEBVTT\n\nNOTE nothing here\n") == []
     assert parse_webvtt(b"<html><body>Not found</body></html>") == []
