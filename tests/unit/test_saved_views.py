@@ -34,7 +34,7 @@ def test_the_markdown_export_quotes_each_insight_with_its_source_and_links() -> 
     assert "— **Chip Lines** · [Episode 1](https://example.org/ep/1) · 2026-11-19" in text
     assert "- Listen at 1:02:03: https://cdn.example.org/1.mp3#t=3723" in text
     assert "- Topics: chips, policy" in text
-    assert "> Use [brackets] *carefully*" in text  # the quote is the insight as said
+    assert r"> Use \[brackets\] \*carefully\*" in text  # the insight as said, escaped so it renders as written
 
 
 def test_the_csv_export_has_one_row_per_insight_and_defuses_formulas() -> None:
