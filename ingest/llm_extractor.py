@@ -1,73 +1,60 @@
 """An optional extractor backed by any OpenAI-compatible chat-completions endpoint.
 
-The model is asked for JSON: `{"insights": [{"quote", "insight", "topics"}]}`. Every
-quote is looked up in the transcript (words normalised, rapidfuzz `partial_ratio` >=
-`MIN_QUOTE_SCORE`): found quotes get the start time of their sentence, invented ones
-are dropped. On any failure (HTTP error, timeout, malformed JSON, no quote found) the
-built-in extractor answers instead, and the reason is logged.
+The whole transcript is read, in chunks (`ingest.llm.chunks`: sentence boundaries,
+small overlaps, a time and speaker on each turn), one request per chunk, a few at a
+time (`concurrency`), at most `max_requests` per episode and within a per-episode
+deadline. For each chunk the model writes up to a few insights, each a standalone
+statement with the verbatim quote it rests on and a 1-10 rating. Every quote is looked
+up in its chunk (`ingest.llm.quotes`): invented ones are dropped, found ones give the
+insight its time. Every statement is checked (`ingest.llm.writing`). The final choice
+across chunks is a deterministic rank (`ingest.llm.selection`).
+
+On any failure (an HTTP error or timeout on any chunk, a malformed or truncated answer,
+the deadline, or no quote found at all) the built-in extractor answers for the whole
+episode instead, and the reason is logged.
 """
 
 from __future__ import annotations
 
-import bisect
-import json
 import logging
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+import math
+import threading
+import time
+from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from types import TracebackType
 from typing import Any
 
 import httpx
-from rapidfuzz import fuzz
 
 from ingest.extractors import BuiltinExtractor, Extractor
-from insights.extraction import match_vocabulary, transcript_sentences
+from ingest.llm.answers import LlmResponseError, answer_items
+from ingest.llm.chunks import CHUNK_CHARS, MAX_CHUNKS, Chunk, chunk_transcript
+from ingest.llm.prompt import request_body
+from ingest.llm.quotes import QuoteIndex
+from ingest.llm.selection import Checked, chunk_candidates, select
+from insights.extraction import transcript_sentences
 from insights.extraction.sentences import Sentence
-from insights.text import clean_display_text, words
-from insights.topics import normalise_topic
 from insights.transcript import Extracted, Segment
 
 log = logging.getLogger("podbrief.extract")
 
-#: rapidfuzz partial_ratio (0-100) from which a quote counts as found in the transcript.
-MIN_QUOTE_SCORE = 90.0
-#: Quotes shorter than this (in words) cannot be told apart from chance and are dropped.
-MIN_QUOTE_WORDS = 5
-#: A restated insight longer than this, or unlike its quote, is replaced by the quote.
-MAX_INSIGHT_WORDS = 80
-MIN_RESTATEMENT_SIMILARITY = 50.0
-NEAR_DUPLICATE = 85.0
-MAX_RESPONSE_BYTES = 2_000_000
-#: Transcript characters sent at most (about 15k tokens); longer ones are cut at a sentence.
-MAX_TRANSCRIPT_CHARS = 60_000
-#: Publisher soundbites quoted to the model as hints, and their length cap.
-MAX_HINTS = 3
-MAX_HINT_CHARS = 300
+#: Seconds one request may take (a 7B model on a CPU needs a minute or two per chunk).
+REQUEST_TIMEOUT = 120.0
+#: Seconds all of an episode's requests may take together.
+EPISODE_DEADLINE = 900.0
+#: Requests in flight at once (local servers answer one or a few at a time).
+CONCURRENCY = 2
 
-SYSTEM_PROMPT = """You pick the most valuable standalone insights from a podcast transcript.
-Answer with one JSON object and nothing else: {"insights": [{"quote": "...", "insight": "...", "topics": ["..."]}]}
-- quote: 1 to 3 consecutive sentences copied word for word from the transcript (no changes, no ellipses).
-- insight: the same idea in 1 to 3 sentences that make sense without the rest of the episode
-  (no "he", "this", "that" pointing outside it), or the quote itself when it already does.
-- topics: 1 to 3 short lower-case topic names.
-Prefer claims, advice and explanations over greetings, sponsor reads, anecdotes and questions.
-Best insight first."""
+_FAILURES = (httpx.HTTPError, httpx.InvalidURL, ValueError, KeyError, TypeError, IndexError, AttributeError)
 
 
-class LlmResponseError(ValueError):
-    """The endpoint answered, but not with what was asked for."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Located:
-    """A quote found in the transcript: the sentence it starts in and how closely it matched."""
-
-    sentence: int
-    score: float
+class DeadlineExceeded(Exception):
+    """The episode's deadline passed before every chunk was answered."""
 
 
 class LlmExtractor:
-    """Insights chosen by a language model, checked against the transcript; the built-in extractor as fallback."""
+    """Insights written by a language model, checked against the transcript; the built-in extractor as fallback."""
 
     def __init__(
         self,
@@ -75,15 +62,23 @@ class LlmExtractor:
         model: str,
         api_key: str | None,
         *,
-        timeout: float = 30.0,
+        timeout: float = REQUEST_TIMEOUT,
         client: httpx.Client | None = None,
-        max_chars: int = MAX_TRANSCRIPT_CHARS,
+        chunk_chars: int = CHUNK_CHARS,
+        max_requests: int = MAX_CHUNKS,
+        concurrency: int = CONCURRENCY,
+        episode_deadline: float = EPISODE_DEADLINE,
+        clock: Callable[[], float] = time.monotonic,
         fallback: Extractor | None = None,
     ) -> None:
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
         self.timeout = timeout
-        self.max_chars = max_chars
+        self.chunk_chars = chunk_chars
+        self.max_requests = max(1, max_requests)
+        self.concurrency = max(1, concurrency)
+        self.episode_deadline = episode_deadline
+        self.clock = clock
         self.fallback: Extractor = fallback or BuiltinExtractor()
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._owns_client = client is None
@@ -97,39 +92,70 @@ class LlmExtractor:
         soundbites: Sequence[tuple[float, float]] = (),
         topic_vocabulary: Collection[str] = (),
     ) -> list[Extracted]:
-        """Up to `limit` insights, best first (the model's order); the built-in extractor's on failure."""
+        """Up to `limit` insights, best first; the built-in extractor's on any failure."""
         sentences = [s for s in transcript_sentences(segments) if s.text]
         if not sentences or limit <= 0:
             return []
+        chunks = chunk_transcript(sentences, self.chunk_chars, max_chunks=self.max_requests)
         try:
-            items = self._ask(sentences, limit, soundbites, topic_vocabulary)
-            found = validated(items, sentences, limit=limit, topic_vocabulary=topic_vocabulary)
-        except (httpx.HTTPError, httpx.InvalidURL, ValueError, KeyError, TypeError, IndexError) as error:
-            reason = f"{type(error).__name__}: {error}"
+            checked = self._checked(sentences, chunks, limit, soundbites, topic_vocabulary)
+        except _ChunkFailed as failure:
+            reason = str(failure)
         else:
+            found = select(checked.candidates, limit)
             if found:
+                log.info("LLM extractor (%s): %d insights from %d chunks", self.model, len(found), len(chunks))
                 return found
-            reason = f"none of the {len(items)} quotes returned is in the transcript"
+            reason = checked.why_none(len(chunks))
         log.warning("LLM extractor (%s at %s) failed: %s; using the built-in extractor", self.model, self.url, reason)
         return self.fallback.extract(segments, limit=limit, soundbites=soundbites, topic_vocabulary=topic_vocabulary)
 
-    def _ask(
+    def _checked(
         self,
         sentences: Sequence[Sentence],
+        chunks: Sequence[Chunk],
         limit: int,
         soundbites: Sequence[tuple[float, float]],
         topic_vocabulary: Collection[str],
-    ) -> list[Any]:
-        """The insight items the model returns (raises on HTTP errors and malformed answers)."""
-        body = request_body(self.model, sentences, limit, soundbites, topic_vocabulary, self.max_chars)
-        response = self._client.post(self.url, json=body, headers=self._headers, timeout=self.timeout)
-        response.raise_for_status()
-        if len(response.content) > MAX_RESPONSE_BYTES:
-            raise LlmResponseError(f"the answer is {len(response.content):,} bytes long")
-        content = response.json()["choices"][0]["message"]["content"]
-        if not isinstance(content, str):
-            raise LlmResponseError("the answer has no text content")
-        return _items(json.loads(_without_fences(content)))
+    ) -> Checked:
+        """Every chunk's answer, checked (raises `_ChunkFailed` when a chunk's request fails)."""
+        index = QuoteIndex(sentences)
+        wanted = per_chunk(limit, len(chunks))
+        deadline = self.clock() + self.episode_deadline
+        stop = threading.Event()
+
+        def ask(chunk: Chunk) -> Checked:
+            if stop.is_set():
+                return Checked()
+            body = request_body(self.model, chunk, sentences, wanted, soundbites, topic_vocabulary)
+            items = self._post(body, deadline, chunk, len(chunks))
+            return chunk_candidates(items, chunk, index, topic_vocabulary)
+
+        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(chunks)), thread_name_prefix="llm") as pool:
+            futures: dict[Future[Checked], Chunk] = {pool.submit(ask, c): c for c in chunks}
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = next((f for f in futures if f in done and f.exception() is not None), None)
+            if failed is not None:
+                stop.set()
+                for future in futures:
+                    future.cancel()
+                error = failed.exception()
+                where = futures[failed].describe(len(chunks))
+                if not isinstance(error, (*_FAILURES, DeadlineExceeded)):
+                    log.error("LLM extractor: unexpected error on %s", where, exc_info=error)
+                raise _ChunkFailed(f"{where}: {type(error).__name__}: {error}") from error
+        checked = Checked()
+        for future in futures:
+            checked.add(future.result())
+        return checked
+
+    def _post(self, body: dict[str, Any], deadline: float, chunk: Chunk, total: int) -> list[Any]:
+        """One chunk's answer items, within what is left of the episode's deadline."""
+        remaining = deadline - self.clock()
+        if remaining <= 0:
+            raise DeadlineExceeded(f"the {self.episode_deadline:g} s episode deadline passed before {chunk.describe(total)} was sent")
+        response = self._client.post(self.url, json=body, headers=self._headers, timeout=min(self.timeout, remaining))
+        return answer_items(response)
 
     def close(self) -> None:
         """Close the HTTP client, if this extractor made it."""
@@ -145,147 +171,15 @@ class LlmExtractor:
         self.close()
 
 
-def request_body(
-    model: str,
-    sentences: Sequence[Sentence],
-    limit: int,
-    soundbites: Sequence[tuple[float, float]] = (),
-    topic_vocabulary: Collection[str] = (),
-    max_chars: int = MAX_TRANSCRIPT_CHARS,
-) -> dict[str, Any]:
-    """The chat-completions request: instructions, the (capped) transcript, and hints."""
-    parts = [f"Pick up to {limit} insights.", "Transcript:", transcript_text(sentences, max_chars)]
-    hints = _soundbite_hints(sentences, soundbites)
-    if hints:
-        parts += ["The publisher highlighted these passages:", *hints]
-    if topic_vocabulary:
-        parts.append("Use these topics where they fit: " + ", ".join(sorted(topic_vocabulary)[:200]))
-    return {
-        "model": model,
-        "messages": [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "\n\n".join(parts)}],
-        "response_format": {"type": "json_object"},
-        "temperature": 0.2,
-    }
+def per_chunk(limit: int, chunks: int) -> int:
+    """Insights asked of each chunk: all of them from one chunk, else about twice `limit` spread over the chunks."""
+    if chunks <= 1:
+        return limit
+    return max(2, min(limit, math.ceil(2 * limit / chunks)))
 
 
-def transcript_text(sentences: Sequence[Sentence], max_chars: int = MAX_TRANSCRIPT_CHARS) -> str:
-    """The transcript as "Speaker: sentences" paragraphs, cut at a sentence before `max_chars`."""
-    lines: list[str] = []
-    size = 0
-    turn = None
-    for sentence in sentences:
-        piece = sentence.text if sentence.turn == turn else f"\n{sentence.speaker or 'Speaker'}: {sentence.text}"
-        if size + len(piece) + 1 > max_chars:
-            lines.append(" [transcript cut here]")
-            break
-        lines.append(piece if sentence.turn != turn else " " + piece)
-        size += len(piece) + 1
-        turn = sentence.turn
-    return "".join(lines).strip()
+class _ChunkFailed(Exception):
+    """A chunk's request failed; the message says which chunk and why."""
 
 
-def _soundbite_hints(sentences: Sequence[Sentence], soundbites: Sequence[tuple[float, float]]) -> list[str]:
-    """The text of the first soundbites, from the sentences that start inside them."""
-    hints: list[str] = []
-    for start, duration in soundbites[:MAX_HINTS]:
-        said = [s.text for s in sentences if s.start is not None and start <= s.start < start + duration]
-        if said:
-            hints.append("- " + " ".join(said)[:MAX_HINT_CHARS])
-    return hints
-
-
-def _without_fences(content: str) -> str:
-    """The JSON inside a ```json … ``` block, for models that add one anyway."""
-    stripped = content.strip()
-    if stripped.startswith("```"):
-        stripped = stripped.split("\n", 1)[1] if "\n" in stripped else ""
-        stripped = stripped.rsplit("```", 1)[0]
-    return stripped
-
-
-def _items(document: object) -> list[Any]:
-    """The list of insights in the model's JSON: under "insights", the first list value, or the list itself."""
-    if isinstance(document, list):
-        return document
-    if isinstance(document, Mapping):
-        listed = document.get("insights")
-        if isinstance(listed, list):
-            return listed
-        for value in document.values():
-            if isinstance(value, list):
-                return value
-    raise LlmResponseError("the JSON holds no list of insights")
-
-
-def validated(
-    items: Sequence[object], sentences: Sequence[Sentence], *, limit: int, topic_vocabulary: Collection[str] = ()
-) -> list[Extracted]:
-    """The items whose quote is in the transcript, as insights timed at the quote's sentence."""
-    index = _QuoteIndex(sentences)
-    found: list[Extracted] = []
-    used: set[int] = set()
-    for item in items:
-        if len(found) == limit or not isinstance(item, Mapping):
-            continue
-        quote = item.get("quote")
-        located = index.locate(quote) if isinstance(quote, str) else None
-        if located is None or located.sentence in used:
-            continue
-        text = _insight_text(item.get("insight"), str(quote))
-        if any(fuzz.token_set_ratio(text, other.text) >= NEAR_DUPLICATE for other in found):
-            continue
-        used.add(located.sentence)
-        score = round(1.0 - 0.5 * len(found) / max(1, limit), 4)
-        topics = _topics(item.get("topics"), text, topic_vocabulary)
-        found.append(Extracted(text, sentences[located.sentence].start, score, topics))
-    return found
-
-
-class _QuoteIndex:
-    """The transcript's words normalised into one string, to find quotes in."""
-
-    def __init__(self, sentences: Sequence[Sentence]) -> None:
-        self.offsets: list[int] = []
-        parts: list[str] = []
-        position = 0
-        for sentence in sentences:
-            normalised = " ".join(words(sentence.text))
-            self.offsets.append(position)
-            parts.append(normalised)
-            position += len(normalised) + 1
-        self.text = " ".join(parts)
-
-    def locate(self, quote: str) -> _Located | None:
-        """Where a quote starts (exact words, else rapidfuzz partial_ratio >= `MIN_QUOTE_SCORE`)."""
-        wanted = " ".join(words(quote))
-        if len(wanted.split()) < MIN_QUOTE_WORDS:
-            return None
-        position = self.text.find(wanted)
-        score = 100.0
-        if position < 0:
-            alignment = fuzz.partial_ratio_alignment(wanted, self.text, score_cutoff=MIN_QUOTE_SCORE)
-            if alignment is None:
-                return None
-            position, score = alignment.dest_start, alignment.score
-        return _Located(max(0, bisect.bisect_right(self.offsets, position) - 1), score)
-
-
-def _insight_text(insight: object, quote: str) -> str:
-    """The model's restatement when it is short and close to its quote, else the quote."""
-    quote = clean_display_text(quote)
-    if not isinstance(insight, str):
-        return quote
-    restated = clean_display_text(insight)
-    if not restated or len(restated.split()) > MAX_INSIGHT_WORDS:
-        return quote
-    similar = fuzz.token_set_ratio(" ".join(words(restated)), " ".join(words(quote)))
-    return restated if similar >= MIN_RESTATEMENT_SIMILARITY else quote
-
-
-def _topics(raw: object, text: str, vocabulary: Collection[str]) -> tuple[str, ...]:
-    """The model's topics, normalised (mapped onto the vocabulary when one is given), at most three."""
-    given = [normalise_topic(t) for t in raw if isinstance(t, str)] if isinstance(raw, list) else []
-    given = [t for t in dict.fromkeys(given) if t and len(t) <= 60]
-    if vocabulary:
-        return match_vocabulary([*given, text], vocabulary)
-    return tuple(given[:3])
+__all__ = ["DeadlineExceeded", "LlmExtractor", "LlmResponseError", "per_chunk"]

@@ -17,9 +17,14 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """A standalone insight found in a transcript, with its start time when known."""
+    """A standalone insight found in a transcript, with its start time when known.
+
+    `quote` is the transcript's own words when `text` was written in other words (by a
+    language model); None when `text` is itself the transcript's wording.
+    """
 
     text: str
     start_seconds: float | None
     score: float
     topics: tuple[str, ...] = ()
+    quote: str | None = None

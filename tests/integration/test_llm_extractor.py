@@ -105,9 +105,9 @@ def test_quotes_found_in_the_transcript_are_kept_with_their_sentence_start(stand
     standin.reply = _completion({"insights": [AUDIO, MICROPHONE]})
     with _extractor(standin) as extractor:
         insights = extractor.extract(TRANSCRIPT, limit=5)
-    assert [(i.text, i.start_seconds, i.topics) for i in insights] == [
-        (AUDIO["insight"], 10.0, ("audio quality", "editing")),
-        (MICROPHONE["insight"], 16.0, ("microphones",)),
+    assert [(i.text, i.start_seconds, i.topics, i.quote) for i in insights] == [
+        (AUDIO["insight"], 10.0, ("audio quality", "editing"), TRANSCRIPT[1].text),
+        (MICROPHONE["insight"], 16.0, ("microphones",), None),  # the statement is the transcript's wording
     ]
     assert insights[0].score > insights[1].score
 
@@ -125,16 +125,6 @@ def test_the_request_asks_for_json_with_the_transcript_the_model_and_the_key(sta
     assert "Pick up to 3 insights" in prompt and "Bob: Do you think guests matter? Guests share episodes" in prompt and "audio quality" in prompt
 
 
-def test_a_long_transcript_is_cut_at_a_sentence_before_the_size_cap(standin: StandIn) -> None:
-    standin.reply = _completion({"insights": [AUDIO]})
-    long_transcript = [Segment(f"Sentence number {n} says something useful about podcasts.", n * 5.0, n * 5.0 + 5, "Ann") for n in range(2000)]
-    with _extractor(standin, max_chars=2_000) as extractor:
-        extractor.extract([*TRANSCRIPT, *long_transcript])
-    prompt = standin.requests[0]["body"]["messages"][-1]["content"]
-    assert len(prompt) < 2_600 and prompt.count("[transcript cut here]") == 1
-    assert "Sentence number 1999" not in prompt
-
-
 def test_an_invented_quote_is_dropped_and_the_real_ones_kept(standin: StandIn) -> None:
     standin.reply = _completion({"insights": [INVENTED, MICROPHONE, {"quote": 42}, "junk"]})
     with _extractor(standin) as extractor:
@@ -142,11 +132,11 @@ def test_an_invented_quote_is_dropped_and_the_real_ones_kept(standin: StandIn) -
     assert [(i.text, i.start_seconds, i.topics) for i in insights] == [(MICROPHONE["insight"], 16.0, ("Microphones",))]
 
 
-def test_a_restatement_unlike_its_quote_is_replaced_by_the_quote(standin: StandIn) -> None:
+def test_a_restatement_unlike_its_quote_is_replaced_by_the_transcripts_own_words(standin: StandIn) -> None:
     standin.reply = _completion([{**AUDIO, "insight": "Bananas are an excellent source of potassium for athletes."}])
     with _extractor(standin) as extractor:
         (insight,) = extractor.extract(TRANSCRIPT)
-    assert insight.text == AUDIO["quote"] and insight.start_seconds == 10.0
+    assert insight.text == TRANSCRIPT[1].text and insight.start_seconds == 10.0 and insight.quote is None
 
 
 def _falls_back(standin: StandIn, caplog: pytest.LogCaptureFixture, reason: str, **options: Any) -> None:
@@ -161,7 +151,7 @@ def test_only_invented_quotes_fall_back_to_the_built_in_extractor(
     standin: StandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
     standin.reply = _completion({"insights": [INVENTED]})
-    _falls_back(standin, caplog, "none of the 1 quotes returned is in the transcript")
+    _falls_back(standin, caplog, "none of the 1 insights returned for 1 chunk passed: 1 quotes not in the transcript")
 
 
 @pytest.mark.parametrize(
