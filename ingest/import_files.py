@@ -192,23 +192,33 @@ def _read_json(path: Path, name: str) -> Iterator[RawRecord | RowError]:
 
 
 def _read_csv(path: Path, name: str) -> Iterator[RawRecord | RowError]:
-    """Rows keyed by the header; `line` is the physical line where the row starts."""
+    """Rows keyed by the header; `line` is the physical line where the row starts.
+
+    Quotes are read strictly: a quote that is never closed where a cell ends is an error at the
+    line that opened it, and reading starts again on the next line, so one stray quote cannot
+    merge the rows after it into one record.
+    """
     with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as file:
-        rows = csv.reader(file, delimiter=_delimiter(_first_line(path)))
+        delimiter = _delimiter(_first_line(path))
+        lines = _LineSource(file)
+        rows = csv.reader(lines, delimiter=delimiter, strict=True)
         header: list[str] | None = None
         end = 0  # the last physical line consumed so far
         while True:
+            lines.taken.clear()
             try:
                 row = next(rows, None)
             except csv.Error as error:
-                yield RowError(name, end + 1, f"this CSV row cannot be read: {error}")
-                if rows.line_num == end:
+                if not lines.taken:
                     return
-                end = rows.line_num
+                yield RowError(name, end + 1, _csv_problem(error))
+                end += 1
+                lines.give_back(lines.taken[1:])  # read again after the bad line
+                rows = csv.reader(lines, delimiter=delimiter, strict=True)
                 continue
             if row is None:
                 return
-            start, end = end + 1, rows.line_num
+            start, end = end + 1, end + len(lines.taken)
             if not any(cell.strip() for cell in row):
                 continue
             if header is None:
@@ -217,7 +227,47 @@ def _read_csv(path: Path, name: str) -> Iterator[RawRecord | RowError]:
                     yield RowError(name, None, _no_text_column(header))
                     return
                 continue
+            if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
+                yield RowError(name, start, _too_many_cells(len(row), len(header), delimiter))
+                continue
             yield RawRecord(start, dict(zip(header, row, strict=False)), raw.tell())
+
+
+class _LineSource:
+    """The lines of a file for `csv.reader`, remembering those of the current row; lines can be given back."""
+
+    def __init__(self, file: TextIO) -> None:
+        self._file = file
+        self._pending: list[str] = []  # given-back lines, last one first
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _LineSource:
+        return self
+
+    def __next__(self) -> str:
+        line = self._pending.pop() if self._pending else self._file.readline()
+        if not line:
+            raise StopIteration
+        self.taken.append(line)
+        return line
+
+    def give_back(self, lines: list[str]) -> None:
+        """`lines` are read again, in order, before the rest of the file."""
+        self._pending.extend(reversed(lines))
+
+
+def _csv_problem(error: csv.Error) -> str:
+    reason = str(error)
+    if "expected after" in reason or "end of data" in reason:
+        return ("a quote (\") opened on this line is not closed where a cell ends; this line was skipped and "
+                "the next lines read on their own. Double a quote inside a quoted cell (\"\")")
+    return f"this CSV row cannot be read: {reason}"
+
+
+def _too_many_cells(found: int, columns: int, delimiter: str) -> str:
+    shown = {"\t": "tab"}.get(delimiter, delimiter)
+    return (f"this row has {found} cells but the header has {columns} columns; put a cell containing "
+            f'"{shown}" in quotes')
 
 
 def _delimiter(header: str) -> str:

@@ -60,6 +60,24 @@ def test_bad_rows_are_reported_with_file_and_line_and_good_rows_kept(cli, tmp_pa
     assert json.loads(cli("search", "heat pumps", "--json").stdout)[0]["text"].startswith("Heat pumps")
 
 
+def test_an_unterminated_csv_quote_is_reported_with_file_and_line_and_merges_no_rows(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "broken.csv"
+    source.write_text(
+        "text,podcast\n"
+        '"Grid batteries now set evening power prices in sunny regions.,Energy Pod\n'
+        "Heat pumps cut winter bills most in homes that were insulated first.,Home Pod\n"
+        'Solar panels on warehouses pay back within six years.,"Roof Pod"\n',
+        encoding="utf-8",
+    )
+    result = cli("import", str(source))
+    assert result.exit_code == 1
+    assert "2 insights added" in result.output and "1 skipped" in result.output
+    assert f"{source}:2: a quote" in result.output
+    found = json.loads(cli("search", "heat pumps insulated", "--json").stdout)
+    assert found[0]["text"] == "Heat pumps cut winter bills most in homes that were insulated first."
+    assert found[0]["podcast"] == "Home Pod"
+
+
 def test_a_missing_file_is_a_clear_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = cli("import", str(tmp_path / "nope.jsonl"))
     assert result.exit_code == 1

@@ -115,6 +115,39 @@ def test_csv_rows_after_a_quoted_multi_line_cell_keep_their_physical_line(tmp_pa
     assert [line for line, _ in _read(path)] == [2, 6, 7]
 
 
+def test_an_unterminated_csv_quote_is_reported_at_its_line_and_the_next_rows_are_read_on_their_own(
+    tmp_path: Path,
+) -> None:
+    content = 'text,podcast\n"Unterminated,Pod A\nSecond row,Pod B\nThird row,"Pod C"\nFourth row,Pod D\n'
+    items = _read(_write(tmp_path / "in.csv", content))
+    assert items[0][0] == 2 and "quote" in str(items[0][1]) and "line 2" not in str(items[0][1])
+    assert items[1:] == [
+        (3, {"text": "Second row", "podcast": "Pod B"}),
+        (4, {"text": "Third row", "podcast": "Pod C"}),
+        (5, {"text": "Fourth row", "podcast": "Pod D"}),
+    ]
+
+
+def test_a_csv_quote_still_open_at_the_end_of_the_file_is_reported_and_the_rows_after_it_read(tmp_path: Path) -> None:
+    content = 'text,podcast\nFirst row,Pod A\n"Unterminated,Pod B\nLast row,Pod C\n'
+    items = _read(_write(tmp_path / "in.csv", content))
+    assert items[0] == (2, {"text": "First row", "podcast": "Pod A"})
+    assert items[1][0] == 3 and "quote" in str(items[1][1])
+    assert items[2:] == [(4, {"text": "Last row", "podcast": "Pod C"})]
+
+
+def test_quotes_inside_an_unquoted_csv_cell_are_kept_as_text(tmp_path: Path) -> None:
+    path = _write(tmp_path / "in.csv", 'text,podcast\nShe said "no" twice,Pod A\n')
+    assert _read(path) == [(2, {"text": 'She said "no" twice', "podcast": "Pod A"})]
+
+
+def test_a_csv_row_with_more_cells_than_the_header_is_an_error_not_a_cut_short_insight(tmp_path: Path) -> None:
+    path = _write(tmp_path / "in.csv", "text,podcast\nPrices rose, then fell,Pod A\nFine row,Pod B,\n")
+    items = _read(path)
+    assert items[0][0] == 2 and "3 cells" in str(items[0][1]) and "2 columns" in str(items[0][1])
+    assert items[1:] == [(3, {"text": "Fine row", "podcast": "Pod B"})]
+
+
 def test_a_csv_with_a_bom_has_a_clean_first_column_name(tmp_path: Path) -> None:
     path = _write(tmp_path / "in.csv", b"\xef\xbb\xbftext,podcast\r\nOne,A\r\n")
     assert _read(path) == [(2, {"text": "One", "podcast": "A"})]
