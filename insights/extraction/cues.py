@@ -37,7 +37,11 @@ REFERRING_OPENING = re.compile(
     r"|as i (?:said|mentioned)|like i said|for (?:example|instance)|in other words|not only that|on the other hand"
     r"|at the same time|after that|before that|because of (?:that|this)|in fact|that'?s why|which is why|now,"
     r"|as you(?:'d|’d| had| have)? (?:said|mentioned)|whatever that|(?:the )?(?:first|second|third|fourth|fifth"
-    r"|final|last|next|other) (?:reason|thing|step|tip|point|one|mistake|way|example|part)s?\b)"
+    r"|final|last|next|other) (?:reason|thing|step|tip|point|one|mistake|way|example|part)s?\b"
+    r"|one (?:is|was|example|more|other|thing (?:is|was))\b|the one (?:that|who|which|where|i|you|we|they)\b"
+    r"|(?:your|his|her|their) (?:point|question|comment|take|example)\b|to (?:your|his|her|that) point\b"
+    r"|(?:that|this)(?:'s|’s| is| was) (?:the|a|an|what|why|how|where|when|exactly|really|kind)\b"
+    r"|(?:the|that|this) same\b)"
 )
 #: Subjects that are answers to something asked or said before ("The answer is no").
 CONTEXT_SUBJECT = re.compile(
@@ -61,8 +65,18 @@ CHATTER = re.compile(
     r"|head over to|link (?:in|below)|(?:in|on) (?:this|today s|todays|the next|next week s) (?:episode|show)"
     r"|this episode|next (?:week|episode|time)|see you (?:next|soon|then|there|later)|talk (?:to you )?soon"
     r"|my name is|i m your host|i am your host|joining me|joined by|nice to meet|how are you|without further ado"
-    r"|let s (?:get started|dive in|jump in|get into it)|stay tuned|after the break|be right back)\b"
+    r"|let s (?:get started|dive in|jump in|get into it)|stay tuned|after the break|be right back"
+    r"|check (?:it |them |this |that )?out|sit (?:down )?with|sat down with|(?:switch|shift|change) gears"
+    r"|number one best|of all time|appreciate (?:it|you|that|this|the)|shout ?out|sign up for|discount code"
+    r"|on (?:the|this|our|my) (?:show|podcast|channel)|our guest|my guest|today (?:we|i) (?:re|m|are|am|have|ll)"
+    r"|let s talk about|(?:i|we) (?:want|wanted|d love|would love) to (?:ask|talk|hear|get|switch|dig|bring)"
+    r"|tell (?:us|me) (?:about|more|a little)|before we (?:go|wrap|get|dive|start)|where can (?:people|listeners|folks)"
+    r"|find you|youtube channel|on twitter|on instagram|on linkedin|on tiktok|our discord|our slack"
+    r"|thanks? (?:again|so much|a lot|for)|thank you|(?:great|good|fun) (?:conversation|chat|talking)"
+    r"|(?:love|loved) (?:that|this|it)\b(?! \w+ (?:is|are)\b))\b"
 )
+#: Web addresses and domains ("podcastindex.org", "https://…"), on the passage as written.
+ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|fm|co|ai|dev|app|show|tv|me|ly|us|uk)\b", re.I)
 #: Replies that only make sense after someone else spoke, at the start.
 REPLY = re.compile(
     r"^(?:(?:that s|that is|you re|you are) (?:right|true|so true|a (?:great|good) point|exactly)|makes sense"
@@ -83,6 +97,9 @@ ASKING = re.compile(
 #: Pointers back at something said before, anywhere in a passage.
 BACK_REFERENCE = re.compile(
     r"\b(?:in (?:this|that) (?:regard|sense|case|analogy|example|scenario)|like (?:i|you) said|as (?:i|you) said"
+    r"|(?:like|as|what) (?:\w+ ){1,2}(?:said|mentioned|was saying|pointed out|just said)"
+    r"|(?:you|he|she|they) (?:just )?(?:said|mentioned)|to (?:your|his|her|that) point|(?:your|his|her) point"
+    r"|i agree with|going back to|coming back to|back to (?:what|your|the)"
     r"|mean by (?:that|this)|(?:because of|on top of|apart from|other than|besides|beyond|after|before|similar to"
     r"|related to|going back to) (?:that|this)\b(?! \w+ (?:is|are|was|were)\b)"
     r"|what (?:i m|i am|you re|you are) (?:hearing|saying)|i hear (?:you|what you)"

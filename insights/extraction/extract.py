@@ -2,12 +2,16 @@
 
 1. The transcript becomes sentences with start times, filler removed (`sentences`).
 2. Candidates are 1-3 consecutive sentences of one speaker that stand alone
-   (`standalone`) and take 12-60 words.
-3. Each candidate's rank is the TextRank centrality of its sentences (`textrank`)
-   times its standalone score, a preference for substantive claims of a comfortable
-   length, and a boost where it overlaps a publisher's soundbite.
-4. The best ones are picked in rank order, never two that share a sentence or say
-   nearly the same thing; topics come from `keywords`.
+   (`standalone`, which sees past lead-ins such as "I think") and take 12-60 words.
+3. Each candidate's score (0-1) is its quality (standalone score, how garbled it was
+   said (`garble`), where it sits in the talk (`turns`: host questions and segues
+   score low), a preference for substantive claims of a comfortable length) times its
+   salience: the highest TextRank centrality among its sentences (`textrank`), so the
+   sentence that carries a point never lowers the passage holding it. A publisher's
+   soundbite lifts the passages it covers.
+4. The best ones are picked in score order, never two that share a sentence or say
+   nearly the same thing, and none below `PUBLISH_THRESHOLD`: four good insights beat
+   six with two bad ones. Topics come from `keywords`.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from insights.extraction.garble import garble_factor
 from insights.extraction.keywords import CONSIDERED, GENERIC, Keywords, match_vocabulary
 from insights.extraction.sentences import Sentence, transcript_sentences
 from insights.extraction.standalone import THRESHOLD, cleaned_standalone_score, leans_on_context
 from insights.extraction.textrank import centrality
+from insights.extraction.turns import turn_facts, turn_factor
 from insights.text import STOPWORDS, words
 from insights.topics import stem
 from insights.transcript import Extracted, Segment
@@ -29,8 +35,15 @@ from insights.transcript import Extracted, Segment
 MIN_WORDS = 12
 MAX_WORDS = 60
 MAX_SENTENCES = 3
-#: A candidate fully inside a publisher's soundbite scores this much more (1.0 doubles it).
-SOUNDBITE_BOOST = 1.0
+#: A candidate fully inside a publisher's soundbite scores this much more (0.5: half as much again, at most 1).
+SOUNDBITE_BOOST = 0.5
+#: Passages scoring below this are not published, however few are left.
+PUBLISH_THRESHOLD = 0.5
+#: Score factors for each sentence added to a passage: one that points back, one that shares a word.
+JOIN_POINTING_BACK = 0.97
+JOIN_SHARED_WORD = 0.88
+#: Centrality at which salience is halfway to its top (1.0 is an average sentence).
+SALIENCE_HALF = 0.5
 #: rapidfuzz token-set similarity (0-100) from which two candidates count as saying the same thing.
 NEAR_DUPLICATE = 85.0
 #: Words that mark a claim worth keeping (advice, reasons, generalisations).
@@ -73,7 +86,7 @@ def extract_insights(
     folded = [words(s.text) for s in sentences]
     stems = [frozenset(_content_stems(f)) for f in folded]
     ranks = centrality(stems)
-    chosen = _select(_candidates(sentences, stems, ranks, soundbites), limit)
+    chosen = _select(_candidates(sentences, stems, ranks, soundbites), limit, PUBLISH_THRESHOLD)
     keywords = Keywords(folded=folded)
     return [Extracted(c.text, c.start, round(c.score, 4), _topics(c.text, keywords, topic_vocabulary)) for c in chosen]
 
@@ -89,16 +102,22 @@ def _candidates(
     ranks: Sequence[float],
     soundbites: Sequence[tuple[float, float]],
 ) -> list[Candidate]:
-    """Every passage of 1-3 consecutive sentences of one turn and one thought that stands alone, ranked."""
+    """Every passage of 1-3 consecutive sentences of one turn and one thought that stands alone, scored."""
     found: list[Candidate] = []
+    turns = turn_facts(sentences)
+    garbled = [garble_factor(s.raw) for s in sentences]
     for first, opening in enumerate(sentences):
         if not opening.text:
             continue
+        placed = turn_factor(sentences, first, turns)
+        joined = 1.0
         for last in range(first, min(first + MAX_SENTENCES, len(sentences))):
-            if last > first and not _continues(sentences[last], stems[last], stems[first:last]):
-                break
             if sentences[last].turn != opening.turn or not sentences[last].text:
                 break
+            if last > first:
+                joined *= _continuation(sentences[last], stems[last], stems[first:last])
+                if not joined:
+                    break
             text = " ".join(s.text for s in sentences[first : last + 1])
             count = len(text.split())
             if count > MAX_WORDS:
@@ -106,24 +125,36 @@ def _candidates(
             standalone = cleaned_standalone_score(text, floor=THRESHOLD) if count >= MIN_WORDS else 0.0
             if standalone < THRESHOLD:
                 continue
-            centre = math.fsum(ranks[first : last + 1]) / (last - first + 1)
+            quality = standalone * min(garbled[first : last + 1]) * placed * joined * _shape(text, count)
             start, end = opening.start, sentences[last].end
-            score = math.sqrt(centre) * standalone * _shape(text, count) * _boost(start, end, soundbites)
+            score = min(1.0, quality * _salience(max(ranks[first : last + 1])) * _boost(start, end, soundbites))
             key = " ".join(sorted(frozenset().union(*stems[first : last + 1])))
             found.append(Candidate(first, last, text, start, end, score, key))
     return found
 
 
-def _continues(sentence: Sentence, stems: frozenset[str], before: Sequence[frozenset[str]]) -> bool:
-    """True when a sentence carries on the thought before it: it points back, or shares a content word."""
-    return leans_on_context(sentence.text) or any(stems & earlier for earlier in before)
+def _continuation(sentence: Sentence, stems: frozenset[str], before: Sequence[frozenset[str]]) -> float:
+    """Factor for adding `sentence` to a passage: 0 when it starts another thought.
+
+    A sentence that points back ("That's why…") completes the thought and costs little;
+    one that only shares a content word may be a second claim, so a passage grows by it
+    only when that makes the passage better by more than the cost.
+    """
+    if leans_on_context(sentence.text):
+        return JOIN_POINTING_BACK
+    return JOIN_SHARED_WORD if any(stems & earlier for earlier in before) else 0.0
+
+
+def _salience(rank: float) -> float:
+    """Centrality (1.0 average) as a 0.75-1 factor: it orders good passages more than it judges them."""
+    return 0.75 + 0.25 * rank / (rank + SALIENCE_HALF)
 
 
 def _shape(text: str, count: int) -> float:
-    """Preference for substantive claims of 16-45 words."""
-    length = 0.85 if count < 16 else 0.9 if count > 45 else 1.0
+    """Preference (<= 1) for substantive claims of 16-45 words."""
+    length = 0.9 if count < 14 else 0.92 if count > 45 else 1.0
     markers = len(SUBSTANCE.intersection(w.lower().strip(".,;:!?\"'") for w in text.split()))
-    return length * (1.0 + 0.08 * min(3, markers))
+    return length * (0.88 + 0.04 * min(3, markers))
 
 
 def _boost(start: float | None, end: float | None, soundbites: Sequence[tuple[float, float]]) -> float:
@@ -143,11 +174,11 @@ def _boost(start: float | None, end: float | None, soundbites: Sequence[tuple[fl
     return 1.0 + SOUNDBITE_BOOST * best
 
 
-def _select(candidates: Sequence[Candidate], limit: int) -> list[Candidate]:
-    """The best candidates in rank order, none sharing a sentence or near-duplicating another."""
+def _select(candidates: Sequence[Candidate], limit: int, threshold: float) -> list[Candidate]:
+    """The best candidates from `threshold` up in score order, none sharing a sentence or near-duplicating another."""
     chosen: list[Candidate] = []
     for candidate in sorted(candidates, key=lambda c: (-c.score, c.first, c.last)):
-        if len(chosen) == limit:
+        if len(chosen) == limit or candidate.score < threshold:
             break
         if any(c.first <= candidate.last and candidate.first <= c.last for c in chosen):
             continue

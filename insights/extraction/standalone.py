@@ -14,13 +14,23 @@ from collections.abc import Iterator
 
 from insights.extraction import cues
 from insights.extraction.filler import remove_filler
+from insights.extraction.keywords import GENERIC
+from insights.extraction.leadin import strip_lead_in
 from insights.extraction.verbs import has_verb, is_verb_form
-from insights.text import fold, words
+from insights.text import STOPWORDS, fold, words
 
 THRESHOLD = 0.5
 _NAME = re.compile(r"\s[A-Z][a-z]+")
 _NOT_NAMES = frozenset(("I", "I'm", "I've", "I'd", "I'll"))
 _NOT_PLURAL = ("ss", "us", "is")
+#: "it" as a dummy subject or in an idiom, not a pointer (folded text from the "it" on).
+_DUMMY_IT_AFTER = re.compile(
+    r"^it (?:(?:s|is|was|will be|would be|can be|could be|may be|might be|has been|s been|s not|isn t|wasn t)"
+    r"(?: \w+){0,3}? (?:to|that|when|if|how|because|for|whether|what|who)\b|(?:takes|took|turns out|turned out|seems"
+    r"|seemed|depends|pays|makes sense|doesn t matter|does not matter|comes down|boils down|goes without)\b)"
+)
+#: "it" this far into a passage is not checked for what it stands for.
+_IT_WINDOW = 16
 
 
 def standalone_score(text: str) -> float:
@@ -44,12 +54,15 @@ def cleaned_standalone_score(clean: str, floor: float = 0.0) -> float:
 def _factors(clean: str, tokens: list[str]) -> Iterator[float]:
     """Each penalty of a passage (1.0 for none), computed only when asked for."""
     folded = " ".join(tokens)
+    core = strip_lead_in(clean)  # "I think that's…" is judged by "That's…"
+    core_tokens = tokens if core == clean else words(core) or tokens
     yield _length_factor(len(clean.split()))
-    yield _opening_factor(clean, tokens)
+    yield _opening_factor(core, core_tokens)
     yield _form_factor(clean)
     yield _question_factor(clean, folded)
     yield 1.0 if has_verb(tokens) else 0.25
-    yield 0.45 if _unresolved_pronoun(clean, tokens) else 1.0
+    yield 0.45 if _unresolved_pronoun(core, core_tokens) or unresolved_it(core_tokens) else 1.0
+    yield 0.3 if cues.ADDRESS.search(clean) else 1.0
     yield _content_factor(folded)
 
 
@@ -60,8 +73,37 @@ def is_standalone(text: str) -> bool:
 
 def leans_on_context(text: str) -> bool:
     """True when `text` opens by pointing back (a connective, a pronoun, "One of those"…)."""
-    tokens = words(text)
-    return bool(tokens) and _opening_factor(text, tokens) < 1.0
+    core = strip_lead_in(text)
+    tokens = words(core)
+    return bool(tokens) and _opening_factor(core, tokens) < 1.0
+
+
+def unresolved_it(tokens: list[str]) -> bool:
+    """True when an "it" inside a passage's first words has nothing before it to stand for.
+
+    "The way to do it is…" points at the previous turn; "Make the show easy to share:
+    it…" does not. An opening "it" is `_opening_factor`'s to judge; dummy "it"
+    ("it is hard to…", "it turns out") is left alone.
+    """
+    for i, token in enumerate(tokens[1:_IT_WINDOW], start=1):
+        if token != "it":
+            continue
+        if _DUMMY_IT_AFTER.match(" ".join(tokens[i : i + 8])):
+            continue
+        return not any(_noun_like(t) for t in tokens[:i])
+    return False
+
+
+def _noun_like(word: str) -> bool:
+    """True for a folded word that could be what "it" stands for (a content word that is not a verb)."""
+    return (
+        len(word) > 3
+        and word not in STOPWORDS
+        and word not in GENERIC
+        and not is_verb_form(word)
+        and not word.endswith("ly")
+        and not word.isdigit()
+    )
 
 
 def _length_factor(count: int) -> float:
@@ -135,5 +177,7 @@ def _form_factor(clean: str) -> float:
     if re.search(r"[\"“”]", clean):
         factor *= 0.65
     if clean.endswith(("...", "…")):
+        factor *= 0.8
+    if "..." in clean[:-3] or "…" in clean[:-1]:  # trailing off, then going on
         factor *= 0.8
     return factor

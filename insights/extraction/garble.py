@@ -1,0 +1,54 @@
+"""How garbled a sentence is as said: the disfluencies and broken syntax of machine transcripts.
+
+Filler removal hides stutters ("the the" becomes "the"), so these checks run on the
+sentence as transcribed (`Sentence.raw`). Each sign multiplies a 0-1 factor: repeated
+words and phrases, hesitation sounds, function words that never follow each other in
+fluent English ("the a", "to of"), a sentence ending on a function word, and a run of
+words that carries almost no content.
+"""
+
+from __future__ import annotations
+
+import re
+
+from insights.text import STOPWORDS, words
+
+_REPEAT = re.compile(
+    r"\b(?!(?:that|had|is|do|very|so|really|bye|no|yes|ha|go|well|now|many|more|far|long|again|on|over|round)\b)"
+    r"(\w+)(?:[\s,.…-]+\1\b)+",
+    re.IGNORECASE,
+)
+_REPEATED_PHRASE = re.compile(r"\b(\w+ \w+)[\s,.…-]+\1\b", re.IGNORECASE)
+_HESITATION = re.compile(r"(?<![\w'’-])(?:u+[mh]+|e+r+m*|h+m+|m+h?m+|a+h+)(?![\w'’-])", re.IGNORECASE)
+_CUT_OFF = re.compile(r"\b\w+-(?=\s|$)|\b\w+\s*(?:--|—)\s*(?=\w)")
+#: Function words that fluent speech does not put next to each other, as (first, second).
+_DETERMINERS = frozenset("a an the".split())
+_PREPOSITIONS = frozenset("of to in on at for with from by".split())
+_BAD_PAIRS = frozenset(
+    {(a, b) for a in _DETERMINERS for b in _DETERMINERS | _PREPOSITIONS | {"and", "or", "but", "is", "are", "was"}}
+    | {(a, b) for a in _PREPOSITIONS for b in _PREPOSITIONS - {"in", "on", "to", "from", "with"}}
+    | {(a, b) for a in ("and", "or", "but") for b in ("and", "or", "but")}
+)
+#: Words a complete sentence does not end on.
+_DANGLING_END = _DETERMINERS | _PREPOSITIONS | frozenset("and or but because if that which who my your our their its".split())
+
+
+def garble_factor(raw: str) -> float:
+    """1.0 for fluent text, lower the more it reads like an unedited machine transcript."""
+    tokens = words(raw)
+    if not tokens:
+        return 0.0
+    factor = 1.0
+    repeats = len(_REPEAT.findall(raw)) + len(_REPEATED_PHRASE.findall(raw))
+    factor *= 0.75**repeats
+    hesitations = len(_HESITATION.findall(raw))
+    factor *= 0.85**hesitations
+    factor *= 0.8 ** len(_CUT_OFF.findall(raw))
+    bad_pairs = sum((a, b) in _BAD_PAIRS for a, b in zip(tokens, tokens[1:]))
+    factor *= 0.55**bad_pairs
+    if tokens[-1] in _DANGLING_END and raw.rstrip()[-1:] not in "?!":
+        factor *= 0.5
+    content = sum(t not in STOPWORDS and len(t) > 2 for t in tokens)
+    if len(tokens) >= 8 and content / len(tokens) < 0.2:
+        factor *= 0.6
+    return max(0.0, min(1.0, factor))
