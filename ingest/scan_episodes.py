@@ -154,6 +154,7 @@ def _insights(
             start_seconds=item.start_seconds,
             published_at=episode.published_at,
             topics=tuple(item.topics),
+            quote=item.quote,
         )
         for item in found
         if item.text and item.text.strip()

@@ -19,6 +19,8 @@ class Insight:
     start_seconds: float | None = None
     published_at: datetime | None = None
     topics: tuple[str, ...] = ()
+    #: The transcript's own words when `text` was written in other words (a language model's); else None.
+    quote: str | None = None
 
     @property
     def moment_url(self) -> str | None:
@@ -50,3 +52,4 @@ class NewInsight:
     start_seconds: float | None = None
     published_at: datetime | None = None
     topics: tuple[str, ...] = ()
+    quote: str | None = None

@@ -21,7 +21,7 @@ from storage.models import Episode, InsightRow, Podcast, SearchTerm
 
 #: Insights prepared and written together (identity is checked within a batch first).
 BATCH_SIZE = 2000
-#: Rows per multi-row INSERT on SQLite: 12 values each stays under SQLite's 32,766
+#: Rows per multi-row INSERT on SQLite: 13 values each stays under SQLite's 32,766
 #: variables. Fewer, larger statements also mean fewer FTS5 segment flushes.
 SQLITE_ROWS_PER_STATEMENT = 2000
 #: SQLite page cache (KiB) while adding insights; restored afterwards.
@@ -41,6 +41,7 @@ _INSERT_COLUMNS = (
     "topics",
     "quality",
     "created_at",
+    "quote",
 )
 _SQLITE_TERM_UPSERT = (
     "INSERT INTO search_terms (term, doc_count) VALUES (?, ?) "
@@ -205,6 +206,7 @@ class InsightWriter:
                     self._to_db(self._json_to_db, tuple(item.topics)),
                     0.5,
                     now,
+                    clean_display_text(item.quote) if item.quote else None,
                 )
             )
         return rows
@@ -381,6 +383,7 @@ def insight_query() -> Select[Any]:
             InsightRow.start_seconds,
             InsightRow.published_at,
             InsightRow.topics,
+            InsightRow.quote,
         )
         .outerjoin(Podcast, Podcast.id == InsightRow.podcast_id)
         .outerjoin(Episode, Episode.id == InsightRow.episode_id)
@@ -398,6 +401,7 @@ def to_insight(row: Row[Any]) -> Insight:
         start_seconds=row.start_seconds,
         published_at=as_utc(row.published_at),
         topics=tuple(row.topics or ()),
+        quote=row.quote,
     )
 
 
