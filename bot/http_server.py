@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from bot.metrics import Metrics
+from bot.request_gate import gate_slack_requests
 from bot.request_log import observe_requests
 from storage.db import check_connection
 
@@ -40,10 +41,15 @@ def build_wsgi_app(
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """One WSGI callable: Slack requests to Bolt (logged and counted), health checks, metrics.
 
+    Unsigned, stale and unreadable Slack requests are answered before Bolt sees them (bot.request_gate).
+
     `scheduler_problem()` says why this process's scheduler is unhealthy (None: it is fine);
     leave it out in a process that runs no scheduler.
     """
-    slack = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else _not_found
+    slack: Callable[[dict[str, Any], StartResponse], Iterable[bytes]] = _not_found
+    if app is not None:
+        # Bolt keeps the secret to itself; the gate checks signatures with the same one, before Bolt parses.
+        slack = gate_slack_requests(SlackRequestHandler(app, path=EVENTS_PATH), app._signing_secret, EVENTS_PATH)
     if metrics is not None and app is not None:
         slack = observe_requests(slack, metrics)
 

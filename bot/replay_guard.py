@@ -2,15 +2,11 @@
 
 Slack signs `v0:<timestamp>:<body>` and Bolt refuses timestamps more than five minutes
 off, so a captured request can only be replayed within those minutes. Slack never sends
-the same signature twice on purpose: an Events API retry is a new request with a new
-`X-Slack-Request-Timestamp` (and `X-Slack-Retry-Num`), hence a new signature, so a
-repeated signature can only be a copy. This middleware remembers the signatures of
-verified requests until their timestamp goes stale and answers 401 to a repeat.
-
-Should Slack ever retry within the same second (same timestamp, same signature), the
-retry number is part of the key, so retries 1 to 3 still get through; a replayer can
-use that to repeat an event at most three more times, which the event listeners absorb
-(saves are idempotent). Slash commands and button clicks are never retried by Slack.
+the same (timestamp, signature) pair twice on purpose: an Events API retry is a new request
+with a new `X-Slack-Request-Timestamp`, hence a new signature, and slash commands and
+button clicks are never retried at all. So this middleware remembers the exact pair of every
+verified request until its timestamp goes stale and answers 401 to a repeat, whatever
+other headers (`X-Slack-Retry-Num` included) the copy adds.
 
 The memory is per process: with several HTTP replicas a replay sent to another replica
 is not caught here (listeners are idempotent where it matters: saves, deliveries).
@@ -29,8 +25,6 @@ from slack_bolt.response import BoltResponse
 
 #: Bolt's (and Slack's) allowed clock difference for a request timestamp.
 SIGNATURE_WINDOW_SECONDS = 5 * 60
-#: Slack retries a failed Events API delivery up to three times.
-SLACK_RETRY_NUMBERS = frozenset({"1", "2", "3"})
 
 
 class SignatureCache:
@@ -72,7 +66,7 @@ class SignatureCache:
 
 
 class RejectReplays(Middleware):
-    """Answer 401 to a request whose signature was already seen (runs after Bolt's signature check)."""
+    """Answer 401 to a request whose (timestamp, signature) was already seen (runs after Bolt's signature check)."""
 
     def __init__(self, cache: SignatureCache | None = None) -> None:
         self.cache = cache or SignatureCache()
@@ -83,9 +77,8 @@ class RejectReplays(Middleware):
         signature = _header(req, "x-slack-signature")
         if signature is None:
             return next()
-        retry = _header(req, "x-slack-retry-num")
-        key = f"{signature}#{retry if retry in SLACK_RETRY_NUMBERS else ''}"
-        if self.cache.first_time(key, _header(req, "x-slack-request-timestamp")):
+        timestamp = _header(req, "x-slack-request-timestamp")
+        if self.cache.first_time(f"{timestamp}:{signature}", timestamp):
             return next()
         req.context.logger.warning("Refused a replayed request (signature already seen)")
         return BoltResponse(status=401, body="")

@@ -3,13 +3,15 @@
 A WSGI wrapper around the Bolt handler, so refused requests (401, 404, 413 from Bolt)
 are seen too. Only ids and names are logged (team, channel, user, command, action id,
 event type), never text, tokens or other payload fields; ids are logged only for
-requests whose signature checked out.
+requests whose signature checked out. Refused requests (4xx) are logged at most
+`REFUSALS_PER_WINDOW` times a minute; the line after a quiet spell says how many were left out.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,6 +25,9 @@ from bot.logfmt import kv
 from bot.metrics import Metrics
 
 log = logging.getLogger("podbrief.requests")
+#: Lines about refused requests per `REFUSAL_WINDOW_SECONDS`: a flood of junk cannot fill the disk.
+REFUSALS_PER_WINDOW = 20
+REFUSAL_WINDOW_SECONDS = 60.0
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -74,8 +79,35 @@ def _outcome(status: int) -> str:
     return {401: "rejected", 404: "unhandled", 413: "too_large"}.get(status, "error" if status >= 500 else "refused")
 
 
-def observe_requests(inner: WsgiApp, metrics: Metrics, clock: Callable[[], float] = time.perf_counter) -> WsgiApp:
-    """`inner`, with each request logged and counted."""
+class RefusalLogLimit:
+    """At most `per_window` log lines for refused requests per `window` seconds; the rest are counted."""
+
+    def __init__(self, per_window: int = REFUSALS_PER_WINDOW, window: float = REFUSAL_WINDOW_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._per_window, self._window, self._clock = per_window, window, clock
+        self._window_start = clock()
+        self._logged = 0
+        self._suppressed = 0
+        self._lock = threading.Lock()
+
+    def admit(self) -> int | None:
+        """None: leave this line out; otherwise how many lines were left out before it."""
+        with self._lock:
+            now = self._clock()
+            if now - self._window_start >= self._window:
+                self._window_start, self._logged = now, 0
+            if self._logged >= self._per_window:
+                self._suppressed += 1
+                return None
+            self._logged += 1
+            suppressed, self._suppressed = self._suppressed, 0
+            return suppressed
+
+
+def observe_requests(inner: WsgiApp, metrics: Metrics, clock: Callable[[], float] = time.perf_counter,
+                     refusals: RefusalLogLimit | None = None) -> WsgiApp:
+    """`inner`, with each request logged (refusals rate-limited) and counted."""
+    refusals = refusals or RefusalLogLimit()
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = clock()
@@ -92,7 +124,7 @@ def observe_requests(inner: WsgiApp, metrics: Metrics, clock: Callable[[], float
             seen.setdefault("status", 500)
             raise
         finally:
-            _record(metrics, environ, body, seen.get("status", 500), clock() - started)
+            _record(metrics, environ, body, seen.get("status", 500), clock() - started, refusals)
         return result
 
     return wsgi
@@ -109,9 +141,13 @@ def _buffer_body(environ: dict[str, Any]) -> bytes:
     return body
 
 
-def _record(metrics: Metrics, environ: dict[str, Any], body: bytes, status: int, seconds: float) -> None:
+def _record(metrics: Metrics, environ: dict[str, Any], body: bytes, status: int, seconds: float,
+            refusals: RefusalLogLimit) -> None:
     facts = describe(body, environ.get("CONTENT_TYPE"))
     metrics.record_request(facts.kind, status, seconds)
+    left_out = refusals.admit() if 400 <= status < 500 else 0
+    if left_out is None:
+        return
     trusted = status != 401  # ids of a request whose signature failed may be made up
     line = kv(
         "slack_request",
@@ -124,5 +160,6 @@ def _record(metrics: Metrics, environ: dict[str, Any], body: bytes, status: int,
         status=status,
         outcome=_outcome(status),
         latency_ms=seconds * 1000,
+        refusals_not_logged=left_out or None,
     )
     log.log(logging.WARNING if status >= 500 else logging.INFO, line)

@@ -22,7 +22,12 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine tuned for this app: WAL + foreign keys on SQLite, pre-ping on servers."""
+    """An engine tuned for this app: WAL + foreign keys on SQLite, pre-ping on servers.
+
+    Statement parameters (typed topics and queries, URLs) are kept out of error messages and
+    hence out of logged tracebacks (`hide_parameters`); the SQL itself is still shown.
+    """
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -1,0 +1,107 @@
+"""The gate in front of Bolt: what Slack did not sign, or signed but cannot be read, never reaches it.
+
+`POST /slack/events` is checked here before Bolt builds its request object (which parses the
+body first and would answer a body it cannot parse with a 500 and a traceback, and which logs
+the whole body of a request whose signature fails):
+
+- no signature, a wrong one, or a timestamp that is not a number or more than five minutes
+  off: 401, and the body is neither parsed nor logged;
+- a signed body that is not a readable Slack payload (malformed JSON or `payload=`, no
+  actions in an action, an event that is not an object): 400.
+
+Everything else (the OAuth pages, health checks) passes through untouched; Bolt still runs its
+own signature check and our replay guard (bot.replay_guard) on what gets past.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_sdk.signature import SignatureVerifier
+
+from bot.bolt_fixes import parse_body
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+#: Unix seconds have 10 digits until the year 2286; anything much longer is not a timestamp.
+MAX_TIMESTAMP_DIGITS = 12
+
+
+def gate_slack_requests(inner: WsgiApp, signing_secret: str, path: str) -> WsgiApp:
+    """`inner`, with every POST to `path` verified and its body checked before `inner` sees it."""
+    verifier = SignatureVerifier(signing_secret)
+
+    def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != path or environ.get("REQUEST_METHOD") != "POST":
+            return inner(environ, start_response)
+        body = _read_body(environ)
+        if not _signed_by_slack(verifier, body, environ):
+            return _answer(start_response, "401 Unauthorized", b'{"error":"invalid request"}')
+        if not readable_payload(body.decode("utf-8"), environ.get("CONTENT_TYPE")):
+            return _answer(start_response, "400 Bad Request", b'{"error":"malformed request"}')
+        return inner(environ, start_response)
+
+    return wsgi
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    """The body (waitress has already capped its size), put back for whoever reads it next."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    stream = environ.get("wsgi.input")
+    body = stream.read(length) if length > 0 and stream is not None else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def _signed_by_slack(verifier: SignatureVerifier, body: bytes, environ: dict[str, Any]) -> bool:
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or ""
+    signature = environ.get("HTTP_X_SLACK_SIGNATURE") or ""
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= MAX_TIMESTAMP_DIGITS):
+        return False
+    try:
+        text = body.decode("utf-8")  # Slack sends UTF-8; anything else cannot carry its signature
+    except UnicodeDecodeError:
+        return False
+    return verifier.is_valid(text, timestamp, signature)
+
+
+def readable_payload(body: str, content_type: str | None) -> bool:
+    """Whether `body` is a Slack payload Bolt can route without tripping over its shape."""
+    media_type = (content_type or "").split(";")[0].strip() or None
+    if not body:
+        return True  # Bolt answers an empty body itself (404)
+    if body.startswith("{") and media_type != "application/json":
+        media_type = "application/json"
+    try:
+        if media_type == "application/json" and not isinstance(json.loads(body), dict):
+            return False
+        payload = parse_body(body, media_type)
+    except (ValueError, RecursionError):  # json.JSONDecodeError is a ValueError; RecursionError: absurd nesting
+        return False
+    return _well_shaped(payload)
+
+
+def _well_shaped(payload: dict[str, Any]) -> bool:
+    kind = payload.get("type")
+    if kind in ("block_actions", "interactive_message"):
+        actions = payload.get("actions")
+        return isinstance(actions, list) and bool(actions) and all(isinstance(a, dict) for a in actions)
+    if kind == "event_callback":
+        event = payload.get("event")
+        return isinstance(event, dict) and isinstance(event.get("type"), str)
+    if kind in ("view_submission", "view_closed"):
+        return isinstance(payload.get("view"), dict)
+    if "command" in payload:
+        return isinstance(payload.get("command"), str)
+    return True
+
+
+def _answer(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]

@@ -1,0 +1,147 @@
+"""Hostile requests to POST /slack/events: refused plainly, never run twice, never a traceback,
+and never written to the log beyond one short line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from urllib.parse import urlencode
+
+import pytest
+
+from bot.slack_requests import event_body, signed_headers, slash_command_body
+from tests.scenario.conftest import SIGNING_SECRET, Workspace
+
+FORM = "application/x-www-form-urlencoded"
+SECRET_WORDS = "confidential merger plans"
+
+
+def _post_signed(workspace: Workspace, body: str, content_type: str, **headers: str) -> int:
+    all_headers = {"Content-Type": content_type, **signed_headers(SIGNING_SECRET, body), **headers}
+    return workspace.server.request("POST", "/slack/events", body.encode(), all_headers).status
+
+
+def _tracebacks(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+
+
+@pytest.mark.parametrize("body, content_type", [
+    ("{not json", "application/json"),
+    ("payload=%7Bnope", FORM),
+    ("payload=" + json.dumps({"type": "block_actions", "actions": []}), FORM),
+], ids=["malformed JSON", "broken payload=", "no actions"])
+def test_an_unsigned_malformed_request_is_refused_with_401_and_no_traceback(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture, body: str, content_type: str
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        assert workspace.server.post(body, content_type, signed=False).status == 401
+    assert _tracebacks(caplog) == []
+
+
+def test_a_non_numeric_timestamp_is_refused_with_401_and_no_traceback(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    body, content_type = slash_command_body("export controls", response_url=workspace.slack.response_url())
+    headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": "v0=00"}
+    with caplog.at_level(logging.DEBUG):
+        assert workspace.server.request("POST", "/slack/events", body.encode(), headers).status == 401
+    assert _tracebacks(caplog) == []
+    assert workspace.slack.responses() == []
+
+
+@pytest.mark.parametrize("body, content_type", [
+    ("{not json", "application/json"),
+    ('["a list"]', "application/json"),
+    ("payload=%7Bnope", FORM),
+    (urlencode({"payload": json.dumps({"type": "block_actions", "team": {"id": "T0STANDIN"},
+                                       "user": {"id": "U0ALICE"}, "actions": []})}), FORM),
+    (urlencode({"payload": json.dumps({"type": "block_actions", "team": {"id": "T0STANDIN"},
+                                       "user": {"id": "U0ALICE"}, "actions": ["x"]})}), FORM),
+    (json.dumps({"type": "event_callback", "team_id": "T0STANDIN", "event": "reaction_added"}), "application/json"),
+], ids=["malformed JSON", "JSON list", "broken payload=", "no actions", "action not an object", "event a string"])
+def test_a_signed_malformed_request_is_answered_400_without_a_traceback(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture, body: str, content_type: str
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        assert _post_signed(workspace, body, content_type) == 400
+    assert _tracebacks(caplog) == []
+
+
+def test_a_replayed_command_runs_once_whatever_retry_number_is_added(workspace: Workspace) -> None:
+    body, content_type = slash_command_body("export controls", response_url=workspace.slack.response_url("cmd"))
+    headers = {"Content-Type": content_type, **signed_headers(SIGNING_SECRET, body)}
+    statuses = [workspace.server.request("POST", "/slack/events", body.encode(), {**headers, **extra}).status
+                for extra in ({}, {"X-Slack-Retry-Num": "1"}, {"X-Slack-Retry-Num": "2"}, {"X-Slack-Retry-Num": "3"})]
+    assert statuses == [200, 401, 401, 401]
+    workspace.slack.wait_for("response_url:cmd")
+    time.sleep(0.3)  # a replay that got through would answer within this
+    assert len(workspace.slack.responses("cmd")) == 1
+
+
+def test_slacks_retry_of_an_event_is_signed_anew_and_accepted(workspace: Workspace) -> None:
+    body, content_type = event_body({"type": "app_home_opened", "user": "U0ALICE", "channel": "D1", "tab": "messages"})
+    now = int(time.time())
+    first = workspace.server.post(body, content_type, timestamp=now - 3)
+    retry = workspace.server.post(body, content_type, timestamp=now, extra_headers={"X-Slack-Retry-Num": "1"})
+    assert (first.status, retry.status) == (200, 200)
+
+
+# What is logged -------------------------------------------------------------------------------------------
+
+
+def _log_text(caplog: pytest.LogCaptureFixture, level: int = logging.DEBUG) -> str:
+    return "\n".join(r.getMessage() + (str(r.exc_info[1]) if r.exc_info else "")
+                     for r in caplog.records if r.levelno >= level)
+
+
+def test_an_unsigned_request_is_logged_as_one_short_line_without_its_body(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    body, content_type = slash_command_body(SECRET_WORDS, response_url=workspace.slack.response_url("secret"))
+    with caplog.at_level(logging.DEBUG):
+        assert workspace.server.post(body, content_type, signed=False).status == 401
+    text = _log_text(caplog)
+    assert SECRET_WORDS.split()[1] not in text and "response_url" not in text and "secret" not in text
+    lines = [r for r in caplog.records if r.levelno >= logging.INFO]
+    assert len(lines) == 1 and len(lines[0].getMessage()) < 300, lines
+
+
+def test_a_stale_request_is_logged_without_its_body(workspace: Workspace, caplog: pytest.LogCaptureFixture) -> None:
+    body, content_type = slash_command_body(SECRET_WORDS, response_url=workspace.slack.response_url("secret"))
+    with caplog.at_level(logging.DEBUG):
+        assert workspace.server.post(body, content_type, timestamp=int(time.time()) - 600).status == 401
+    assert "merger" not in _log_text(caplog)
+
+
+def test_a_flood_of_large_unsigned_requests_adds_little_to_the_log(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = urlencode({"text": "x" * 900_000})
+    with caplog.at_level(logging.DEBUG):
+        for _ in range(40):
+            assert workspace.server.post(body, FORM, signed=False).status == 401
+    logged = sum(len(r.getMessage()) for r in caplog.records)
+    assert logged < 10_000, logged
+    assert len([r for r in caplog.records if r.name == "podbrief.requests"]) < 40  # rate-limited
+
+
+def test_an_oversized_request_is_logged_without_its_body(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = urlencode({"text": SECRET_WORDS + " " + "x" * 1_100_000})
+    with caplog.at_level(logging.DEBUG):
+        assert workspace.server.post(body, FORM).status == 413
+    assert "merger" not in _log_text(caplog)
+
+
+def test_a_database_error_logs_no_typed_topic(workspace: Workspace, caplog: pytest.LogCaptureFixture) -> None:
+    with workspace.deps.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE settings_changes")  # every settings change writes here
+    with caplog.at_level(logging.INFO):
+        answer = workspace.command("topics add zebrafishmerger")
+    assert "zebrafishmerger" not in json.dumps(answer)  # the person is told plainly, not shown SQL
+    time.sleep(0.2)  # let the answer thread finish logging
+    text = _log_text(caplog, logging.INFO)
+    assert "settings_changes" in text  # the failure itself is logged...
+    assert "zebrafishmerger" not in text  # ...without what was typed

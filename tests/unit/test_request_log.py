@@ -1,0 +1,43 @@
+"""Refused requests are logged at a bounded rate, and the next line says how many were left out."""
+
+from __future__ import annotations
+
+from bot.request_log import RefusalLogLimit
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_refusals_beyond_the_limit_are_left_out_and_counted_in_the_next_window() -> None:
+    clock = Clock()
+    limit = RefusalLogLimit(per_window=3, window=60, clock=clock)
+    assert [limit.admit() for _ in range(5)] == [0, 0, 0, None, None]
+    clock.now = 61
+    assert limit.admit() == 2
+    assert limit.admit() == 0
+
+
+def test_bolts_line_with_the_body_of_a_badly_signed_request_is_dropped() -> None:
+    import logging
+
+    from slack_bolt.middleware.request_verification import RequestVerification
+
+    from bot import bolt_fixes
+
+    bolt_fixes.install()
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    verification = RequestVerification("secret")
+    verification.logger.addHandler(handler)
+    verification.logger.setLevel(logging.DEBUG)
+    try:
+        verification._debug_log_error("v0=00", "0", "text=confidential+merger")
+    finally:
+        verification.logger.removeHandler(handler)
+    assert records == []
