@@ -40,7 +40,7 @@ SOUNDBITE_BOOST = 0.5
 #: Passages scoring below this are not published, however few are left.
 PUBLISH_THRESHOLD = 0.5
 #: Score factors for each sentence added to a passage: one that points back, one that shares a word.
-JOIN_POINTING_BACK = 0.97
+JOIN_POINTING_BACK = 1.0
 JOIN_SHARED_WORD = 0.88
 #: Centrality at which salience is halfway to its top (1.0 is an average sentence).
 SALIENCE_HALF = 0.5
@@ -177,7 +177,7 @@ def _boost(start: float | None, end: float | None, soundbites: Sequence[tuple[fl
 def _select(candidates: Sequence[Candidate], limit: int, threshold: float) -> list[Candidate]:
     """The best candidates from `threshold` up in score order, none sharing a sentence or near-duplicating another."""
     chosen: list[Candidate] = []
-    for candidate in sorted(candidates, key=lambda c: (-c.score, c.first, c.last)):
+    for candidate in sorted(candidates, key=lambda c: (-c.score, c.first, -c.last)):  # ties: the whole thought
         if len(chosen) == limit or candidate.score < threshold:
             break
         if any(c.first <= candidate.last and candidate.first <= c.last for c in chosen):

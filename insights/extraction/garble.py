@@ -30,7 +30,7 @@ _BAD_PAIRS = frozenset(
     | {(a, b) for a in ("and", "or", "but") for b in ("and", "or", "but")}
 )
 #: Words a complete sentence does not end on.
-_DANGLING_END = _DETERMINERS | _PREPOSITIONS | frozenset("and or but because if that which who my your our their its".split())
+_DANGLING_END = _DETERMINERS | frozenset("and or but because if my your our their".split())
 
 
 def garble_factor(raw: str) -> float:

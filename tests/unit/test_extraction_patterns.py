@@ -1,0 +1,153 @@
+"""The failure patterns of issue 12, each from real transcript sentences: what the extractor must not publish.
+
+Sentences marked "issue 12" open exactly as the failing picks quoted there (the rest of
+the sentence completes the thought); those marked with a fixture come verbatim from
+the shared fixtures (the Buzzsprout CC0 example, Changelog's Brain Science #1).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from insights.extraction import extract_insights, is_standalone, standalone_score, strip_lead_in
+from insights.extraction.extract import PUBLISH_THRESHOLD
+from insights.extraction.garble import garble_factor
+from insights.transcript import Segment
+
+# --- Lead-ins: judged by what follows them ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "core"),
+    [
+        ("I think that's really a significant lie, when we do struggle.", "That's really a significant lie, when we do struggle."),
+        ("I'll tell you, I think that it's the hardest part of the job.", "It's the hardest part of the job."),
+        ("You know, so yeah, podcasts are great.", "Podcasts are great."),
+        ("I think the other dimension is how long it takes.", "The other dimension is how long it takes."),
+        ("I think people forgive weak content sooner than bad sound.", "People forgive weak content sooner than bad sound."),
+        ("And I think it works.", "And I think it works."),  # "And" is not a lead-in: it leans on what came before
+    ],
+)
+def test_lead_ins_come_off_and_the_words_after_them_are_kept(said: str, core: str) -> None:
+    assert strip_lead_in(said) == core
+
+
+DANGLING_AFTER_LEAD_IN = [
+    "I think that's really a significant lie, when we do struggle.",  # Brain Science #1
+    "I think that's the reason why so many teams never ship the second version of their product.",  # issue 12
+    "I think the other dimension is the amount of time that you have to spend maintaining all of it.",  # issue 12
+    "I'll tell you, I think that it's the most underrated part of running an open source project today.",  # issue 12
+    "One is, like Patrick said, the tooling around the language has gotten dramatically better over the years.",
+    "One example is the way that the scheduler decides which of the jobs gets to run first on a busy machine.",
+    "The one that surprised me the most was how much faster the builds got after we moved everything over.",
+    "Your point, Adam, is that most developers never read the documentation before they reach for a library.",
+]
+
+
+@pytest.mark.parametrize("text", DANGLING_AFTER_LEAD_IN)
+def test_an_opener_that_points_back_is_caught_behind_a_lead_in(text: str) -> None:
+    assert not is_standalone(text), standalone_score(text)
+
+
+def test_a_lead_in_before_a_claim_that_stands_alone_does_not_sink_it() -> None:
+    text = "I think people forgive weak content far sooner than they forgive bad sound quality."
+    assert is_standalone(text), standalone_score(text)
+
+
+def test_an_it_inside_the_passage_with_nothing_before_it_to_stand_for_is_a_dangling_reference() -> None:
+    pointing = "I think the best way to handle it is to tell them how it felt to you, without blaming anyone."
+    resolved = "When your audio quality is bad, listeners leave, because nobody can fix it for them afterwards."
+    dummy = "When you start a podcast, it is tempting to buy expensive gear before you have recorded anything."
+    assert not is_standalone(pointing), standalone_score(pointing)
+    assert is_standalone(resolved), standalone_score(resolved)
+    assert is_standalone(dummy), standalone_score(dummy)
+
+
+# --- Plugs, segues, banter, self-promotion ------------------------------------------------
+
+CHATTER = [
+    "If you want to see every app that supports transcripts, check out podcastindex.org and filter by feature.",
+    "I'd love to switch gears a little bit and talk about the book that you wrote about memory last year.",
+    "This is the number one best weekly podcast of all time, and we are very proud of every single episode.",
+    "Appreciate it.",
+    "I got to sit down with the creator of the language last week and we talked about where it is going.",
+    "Head to changelog.com slash community to join thousands of developers who talk about this every day.",
+]
+
+
+@pytest.mark.parametrize("text", CHATTER)
+def test_plugs_segues_banter_and_self_promotion_are_not_insights(text: str) -> None:
+    assert not is_standalone(text), standalone_score(text)
+
+
+def _talk(turns: list[tuple[str, str]], step: float = 30.0) -> list[Segment]:
+    return [Segment(text, i * step, i * step + step - 1, speaker) for i, (speaker, text) in enumerate(turns)]
+
+
+def test_a_host_question_and_segue_are_not_picked_while_the_answer_is() -> None:
+    segments = _talk(
+        [
+            ("Host", "Most teams say that code review slows them down more than anything else in their process. "
+                     "Do you think code review is worth what it costs a small team?"),
+            ("Guest", "Code review catches design mistakes while they are still cheap to change, long before users "
+                      "ever see them."),
+            ("Host", "Small teams often skip code review entirely because they are always racing to the next release. "
+                     "How do you convince them otherwise?"),
+            ("Guest", "Short reviews of small changes keep the whole team familiar with the code, which matters more "
+                      "than the bugs they catch."),
+        ]
+    )
+    picked = [i.text for i in extract_insights(segments, limit=6)]
+    assert picked and all(not text.startswith(("Most teams", "Small teams")) for text in picked)
+    assert any(text.startswith("Code review catches") for text in picked)
+
+
+# --- Complete thoughts beat fragments -------------------------------------------------------
+
+
+def test_the_sentence_that_carries_the_point_is_kept_with_its_set_up() -> None:
+    setup = "Most people who start a podcast buy an expensive microphone before they have recorded a single episode."
+    payoff = "That is why their first ten episodes sound no better than a phone in a quiet closet would."
+    other = [
+        "Recording a short test clip before every interview catches most audio problems early on.",
+        "Guests share the episodes they appear in, so booking guests with an audience grows a podcast.",
+        "Consistent release days build a listening habit, and habits matter more than one viral episode.",
+    ]
+    segments = [Segment(f"{setup} {payoff}", 0.0, 20.0, "Ann")] + [
+        Segment(text, 30.0 * (i + 1), 30.0 * (i + 1) + 20, "Ann") for i, text in enumerate(other)
+    ]
+    picked = [i.text for i in extract_insights(segments, limit=6)]
+    assert f"{setup} {payoff}" in picked and setup not in picked
+
+
+# --- Machine-transcript garble --------------------------------------------------------------
+
+
+def test_stutters_and_broken_syntax_of_a_machine_transcript_score_low() -> None:
+    fluent = "Good audio quality keeps listeners engaged, because people forgive weak content sooner than bad sound."
+    garbled = "So the the thing is is that you you want to to make sure the a microphone is the and close."
+    assert garble_factor(fluent) == 1.0
+    assert garble_factor(garbled) < 0.2
+
+
+def test_a_garbled_sentence_is_not_published_even_when_it_would_stand_alone_cleaned() -> None:
+    garbled = "The the best way to to grow a a podcast is is to be a guest on on shows with with the a similar audience."
+    segments = [Segment(garbled, 0.0, 10.0, "Speaker 1"), Segment("Thanks for listening, see you next week.", 10.0, 12.0)]
+    assert extract_insights(segments, limit=6) == []
+
+
+# --- A calibrated score and a threshold -----------------------------------------------------
+
+
+def test_scores_are_between_0_and_1_and_nothing_below_the_threshold_is_published() -> None:
+    segments = _talk(
+        [
+            ("Ann", "Good audio quality keeps listeners engaged, because people forgive weak content sooner than bad "
+                    "sound."),
+            ("Ann", "I think that's the reason why so many shows never get to a second season of episodes at all."),
+            ("Ann", "Appreciate it, thanks so much for coming on the show today, this was a great conversation."),
+        ]
+    )
+    found = extract_insights(segments, limit=6)
+    assert [i.text[:10] for i in found] == ["Good audio"]
+    assert all(PUBLISH_THRESHOLD <= i.score <= 1.0 for i in found)
