@@ -16,7 +16,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot import outgoing
 from bot.grammar import SUBCOMMANDS
+from bot.mrkdwn import clip, escape, link, name
 from insights.model import Insight, Match
 
 MAX_BLOCKS = 50
@@ -28,31 +30,14 @@ SAVE_EMOJI = "bookmark"
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """Blocks and the plain-text fallback Slack shows in notifications."""
+    """Blocks and the fallback Slack shows in notifications (mrkdwn: third-party text in it is escaped)."""
 
     blocks: list[Block]
     text: str
 
     def as_kwargs(self) -> dict[str, Any]:
-        """Arguments for `chat.postMessage`, `respond()` and friends."""
-        assert len(self.blocks) <= MAX_BLOCKS, "Slack refuses messages with more than 50 blocks"
-        return {"blocks": [block.to_dict() for block in self.blocks], "text": self.text}
-
-
-def escape(text: str) -> str:
-    """Escape the three characters Slack's mrkdwn treats as control characters."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def link(url: str | None, label: str) -> str:
-    """A mrkdwn link, or the bare label when the URL is missing or unsafe to embed."""
-    if not url or not url.startswith(("http://", "https://")) or any(c in url for c in "|<> "):
-        return escape(label)
-    return f"<{url.replace('&', '&amp;')}|{escape(label)}>"
+        """Arguments for `chat.postMessage`, `respond()` and friends, through the one outgoing check."""
+        return outgoing.message(self.blocks, self.text)
 
 
 def timestamp(seconds: float) -> str:
@@ -67,7 +52,7 @@ def attribution(insight: Insight) -> str:
     """podcast · episode · date · ▶ moment — each part only when known."""
     parts = []
     if insight.podcast:
-        parts.append(f"*{escape(clip(insight.podcast, 150))}*")
+        parts.append(f"*{name(clip(insight.podcast, 150))}*")
     if insight.episode:
         parts.append(link(insight.url, clip(insight.episode, 200)))
     elif insight.url:
@@ -78,6 +63,11 @@ def attribution(insight: Insight) -> str:
     if insight.moment_url and insight.start_seconds is not None:
         parts.append(link(insight.moment_url, f"▶ listen at {timestamp(insight.start_seconds)}"))
     return " · ".join(parts) or "_source unknown_"
+
+
+def insight_fallback(insight: Insight) -> str:
+    """The notification text of a message carrying one insight: its text and podcast, escaped."""
+    return f"{escape(clip(insight.text, 2800))} ({name(clip(insight.podcast or 'podcast', 150))})"
 
 
 def insight_blocks(insight: Insight, *, with_buttons: bool) -> list[Block]:
@@ -111,8 +101,8 @@ def search_results(query: str, matches: Sequence[Match], notes: Sequence[str] = 
         if index:
             blocks.append(DividerBlock())
         blocks.extend(insight_blocks(match.insight, with_buttons=True))
-    fallback = f"{count} insight{'s' if count != 1 else ''} for “{clip(query, 200)}”: " + " | ".join(
-        clip(m.insight.text, 120) for m in matches
+    fallback = f"{count} insight{'s' if count != 1 else ''} for “{escape(clip(query, 200))}”: " + " | ".join(
+        escape(clip(m.insight.text, 120)) for m in matches
     )
     return Message(blocks[:MAX_BLOCKS], clip(fallback, 3000))
 
@@ -128,7 +118,7 @@ def no_results(query: str, notes: Sequence[str] = ()) -> Message:
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
     if notes:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" ".join(notes), 3000))]))
-    return Message(blocks, f"No insights found for “{clip(query, 200)}”.")
+    return Message(blocks, f"No insights found for “{escape(clip(query, 200))}”.")
 
 
 def nothing_to_search(query: str) -> Message:
@@ -170,7 +160,7 @@ def shared_insight(insight: Insight, shared_by: str) -> Message:
             elements=[MarkdownTextObject(text=f"Shared by <@{shared_by}> · react with :{SAVE_EMOJI}: to save it")]
         )
     )
-    return Message(blocks, clip(f"{insight.text} ({insight.podcast or 'podcast'})", 3000))
+    return Message(blocks, insight_fallback(insight))
 
 
 def notice(text: str) -> Message:

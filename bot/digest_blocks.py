@@ -7,7 +7,8 @@ from datetime import date
 
 from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks import SAVE_EMOJI, Message, clip, escape, insight_blocks
+from bot.blocks import SAVE_EMOJI, Message, insight_blocks, insight_fallback
+from bot.mrkdwn import clip, escape, name
 from insights.model import Insight
 from insights.targets import DigestTarget
 
@@ -38,10 +39,10 @@ def digest_item(insight: Insight, reasons: Sequence[str], also_on: Sequence[str]
     if reasons:
         notes.append("Why: " + escape(", ".join(reasons)))
     if also_on:
-        notes.append("Also on: " + escape(", ".join(also_on)))
+        notes.append("Also on: " + ", ".join(name(podcast) for podcast in also_on))
     if notes:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(notes), 3000))]))
-    return Message(blocks, clip(f"{insight.text} ({insight.podcast or 'podcast'})", 3000))
+    return Message(blocks, insight_fallback(insight))
 
 
 def quiet_day(target: DigestTarget, day: date) -> Message:

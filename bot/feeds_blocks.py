@@ -7,8 +7,9 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks import MAX_BLOCKS, SECTION_LIMIT, Message, clip, escape, link
+from bot.blocks import MAX_BLOCKS, SECTION_LIMIT, Message
 from bot.feeds_grammar import ACCESS_USAGE, CMD, FEEDS_USAGE, FeedsError
+from bot.mrkdwn import clip, escape, link, name
 from ingest.scan_results import AddFeedResult
 from storage.feeds_store import FeedInfo
 
@@ -57,7 +58,7 @@ def feeds_error(error: FeedsError, command: str = CMD) -> Message:
 def feed_name(title: str | None, url: str) -> str:
     """The podcast title linked to its feed (the URL when there is no title)."""
     label = clip(title or url, 150)
-    return link(url, label) if len(url) <= 500 else escape(label)
+    return link(url, label) if len(url) <= 500 else name(label)
 
 
 def _added_line(result: AddFeedResult) -> str:

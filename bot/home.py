@@ -7,6 +7,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot import outgoing
 from bot.deps import Deps
 from bot.digest_settings import upcoming
 from bot.home_blocks import HOME_SAVED, HomeContent, HomeDigest, home_blocks
@@ -61,7 +62,7 @@ def publish_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> N
         return
     blocks = home_blocks(home_content(deps, client, team_id, user_id))
     try:
-        client.views_publish(user_id=user_id, view={"type": "home", "blocks": [b.to_dict() for b in blocks]})
+        client.views_publish(user_id=user_id, view=outgoing.home_view(blocks))
     except SlackClientError as error:
         log.warning("views.publish failed for %s: %s", user_id, error)
 

@@ -15,7 +15,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks import SECTION_LIMIT, Message, attribution, clip, escape, notice
+from bot.blocks import SECTION_LIMIT, Message, attribution, notice
+from bot.mrkdwn import clip, escape
 from insights.model import Insight, Match
 from storage.people_store import Forgotten
 from storage.saved_store import Saved
@@ -59,7 +60,7 @@ def saved_page(
     blocks.append(ContextBlock(elements=[MarkdownTextObject(
         text=f"`{command} saved <words>` searches them · `{command} saved export` sends them to you as files"
     )]))
-    fallback = f"Your saved insights {first}–{last} of {total}: " + " | ".join(clip(s.insight.text, 80) for s in items)
+    fallback = f"Your saved insights {first}–{last} of {total}: " + " | ".join(escape(clip(s.insight.text, 80)) for s in items)
     return Message(blocks, clip(fallback, 3000))
 
 
@@ -67,7 +68,7 @@ def saved_results(query: str, matches: Sequence[Match], notes: Sequence[str] = (
     """What a search within someone's saved insights found."""
     shown = escape(clip(query, 200))
     if not matches:
-        text = f"None of your saved insights match *{shown}*. `/insights {clip(query, 100)}` searches everything."
+        text = f"None of your saved insights match *{shown}*. `/insights {escape(clip(query, 100))}` searches everything."
         return notice(" ".join([text, *notes]))
     count = len(matches)
     heading = f"{'The best match' if count == 1 else f'The {count} best matches'} among your saved insights for *{shown}*"
@@ -76,7 +77,7 @@ def saved_results(query: str, matches: Sequence[Match], notes: Sequence[str] = (
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" ".join(notes), 3000))]))
     for match in matches:
         blocks += [DividerBlock(), *saved_item_blocks(match.insight)]
-    fallback = f"{count} saved insight{'s' if count != 1 else ''} for “{clip(query, 200)}”"
+    fallback = f"{count} saved insight{'s' if count != 1 else ''} for “{shown}”"
     return Message(blocks, fallback)
 
 

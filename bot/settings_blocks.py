@@ -8,7 +8,8 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks import SECTION_LIMIT, Message, clip, escape
+from bot.blocks import SECTION_LIMIT, Message
+from bot.mrkdwn import clip, escape, name
 from bot.settings_grammar import CMD, SettingsError
 from bot.slack_facts import ChannelAccess
 from bot.topic_edits import TopicsAdded, TopicsRemoved
@@ -65,7 +66,7 @@ def settings_error(error: SettingsError, command: str = CMD) -> Message:
 
 
 def topic_list(topics: Sequence[str]) -> str:
-    return ", ".join(f"*{escape(t)}*" for t in topics)
+    return ", ".join(f"*{name(t)}*" for t in topics)
 
 
 def topics_shown(topics: Sequence[str], personal: bool = False, command: str = CMD) -> Message:
