@@ -26,6 +26,8 @@ SECTION_LIMIT = 3000
 SHARE_ACTION = "insight_share"
 SAVE_ACTION = "insight_save"
 SAVE_EMOJI = "bookmark"
+#: Characters of an insight's quote shown under it (the context line).
+QUOTE_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +72,18 @@ def insight_fallback(insight: Insight) -> str:
     return f"{escape(clip(insight.text, 2800))} ({name(clip(insight.podcast or 'podcast', 150))})"
 
 
+def _quoted(insight: Insight) -> str:
+    """The transcript's words a written insight rests on, as a line over its attribution ('' when none)."""
+    if not insight.quote:
+        return ""
+    return f"“{escape(clip(' '.join(insight.quote.split()), QUOTE_CHARS))}”\n"
+
+
 def insight_blocks(insight: Insight, *, with_buttons: bool) -> list[Block]:
-    """One insight: its text, its attribution and (in search results) share/save buttons."""
+    """One insight: its text, its quote (when written in other words), its attribution and (in search results) share/save buttons."""
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=clip(escape(insight.text), SECTION_LIMIT))),
-        ContextBlock(elements=[MarkdownTextObject(text=attribution(insight))]),
+        ContextBlock(elements=[MarkdownTextObject(text=_quoted(insight) + attribution(insight))]),
     ]
     if with_buttons:
         value = str(insight.id)
