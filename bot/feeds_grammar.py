@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.ids import parse_id
+
 CMD = "/insights"  # renderers swap in the real command name
 FEEDS_USAGE = (
     "feeds list",
@@ -130,6 +132,8 @@ def url_problem(url: str) -> str | None:
     """Why `url` cannot be a feed address, or None when it can."""
     if any(c.isspace() or c in "<>|\"" for c in url) or not url:
         return "it is not a web address"
+    if not url.isprintable():  # NUL and other control or invisible (format) characters
+        return "it contains a control or invisible character"
     if len(url) > MAX_URL_LENGTH:
         return f"it is longer than {MAX_URL_LENGTH} characters"
     try:
@@ -175,8 +179,8 @@ def _remove(args: str) -> FeedsCommand:
         which = "Which feed" if not words else "One feed at a time, please. Which one"
         return FeedsError(f"{which} should I stop following? Give its address or its id from `{CMD} feeds list`.")
     word = words[0].lstrip("#")
-    if word.isdigit():
-        return RemoveFeed(str(int(word)))
+    if (feed_id := parse_id(word)) is not None:
+        return RemoveFeed(str(feed_id))
     url = unwrap_url(words[0])
     if url is None:
         return FeedsError(f"`{_short(words[0])}` is neither a feed address nor an id from `{CMD} feeds list`.")

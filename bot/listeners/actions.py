@@ -13,6 +13,7 @@ from bot import blocks
 from bot.blocks import SAVE_ACTION, SHARE_ACTION, escape
 from bot.deps import Deps
 from bot.home import refresh_home
+from bot.ids import parse_id
 from bot.listeners.replies import friendly_failures
 from storage.insights_store import get_insight
 from storage.messages_store import record_posted_message
@@ -29,8 +30,7 @@ CANNOT_POST = {
 def action_insight_id(body: dict[str, Any]) -> int | None:
     """The insight id carried by the clicked button, if it is a well-formed one."""
     actions = body.get("actions") or [{}]
-    value = str(actions[0].get("value", ""))
-    return int(value) if value.isdigit() else None
+    return parse_id(str(actions[0].get("value", "")))
 
 
 def _ephemeral(respond: Respond, message: blocks.Message) -> None:

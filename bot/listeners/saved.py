@@ -17,6 +17,7 @@ from bot import saved_blocks as sb
 from bot.blocks import Message, notice
 from bot.deps import Deps
 from bot.grammar import parse_command
+from bot.ids import parse_id
 from bot.listeners.replies import friendly_failures
 from bot.listeners.settings import to_asker
 from bot.saved_grammar import (
@@ -79,16 +80,16 @@ def register(app: App, deps: Deps) -> None:
         ack()
         with friendly_failures(respond, logger, sb.MORE_ACTION):
             team, user, value = _clicker(body)
-            offset = int(value) if value.isdigit() else 0
+            offset = parse_id(value) or 0
             _ephemeral(respond, actions.show_page(deps, Asker(team, "", user), offset))
 
     @app.action(sb.UNSAVE_ACTION)
     def unsave(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
         ack()
         team, user, value = _clicker(body)
-        if not value.isdigit():
+        if (insight_id := parse_id(value)) is None:
             return
-        removed = actions.unsave(deps, client, team, user, int(value))
+        removed = actions.unsave(deps, client, team, user, insight_id)
         if respond is not None:  # clicked in an ephemeral list; on the Home tab there is no response_url
             text = "Removed from your saved insights." if removed else "That insight was not saved any more."
             _ephemeral(respond, notice(text))

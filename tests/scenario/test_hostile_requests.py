@@ -145,3 +145,22 @@ def test_a_database_error_logs_no_typed_topic(workspace: Workspace, caplog: pyte
     text = _log_text(caplog, logging.INFO)
     assert "settings_changes" in text  # the failure itself is logged...
     assert "zebrafishmerger" not in text  # ...without what was typed
+
+
+# Strict ids and addresses ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["feeds add https://example.com/pod\x00cast.xml", "feeds remove ²",
+                                   "feeds remove 12345678901234567890123"],
+                         ids=["NUL in a feed address", "superscript digit id", "23-digit id"])
+def test_odd_input_to_feeds_gets_a_plain_answer(workspace: Workspace, typed: str) -> None:
+    workspace.slack.set_user("U0ADMIN", is_admin=True)
+    answer = json.dumps(workspace.command(typed, user_id="U0ADMIN"))
+    assert "database" not in answer and "went wrong" not in answer.lower()
+    assert "address" in answer or "id" in answer
+
+
+@pytest.mark.parametrize("value", ["²", "12345678901234567890123"])
+def test_a_save_button_with_an_odd_id_says_the_insight_is_gone(workspace: Workspace, value: str) -> None:
+    answer = json.dumps(workspace.click("insight_save", value))
+    assert "no longer available" in answer
