@@ -75,6 +75,22 @@ CHATTER = re.compile(
     r"|thanks? (?:again|so much|a lot|for)|thank you|(?:great|good|fun) (?:conversation|chat|talking)"
     r"|(?:love|loved) (?:that|this|it)\b(?! \w+ (?:is|are)\b))\b"
 )
+#: An episode described rather than an insight said: show-notes blurbs and hosts' previews.
+SUMMARY = re.compile(
+    r"\b(?:joins? (?:the show|us|me|host)|(?:in|on) (?:this|today s|the latest) (?:episode|interview|conversation|installment)"
+    r"|(?:the|this|our|their) (?:conversation|discussion|episode|interview|show|chat) (?:also |then |now )?(?:touches|explores"
+    r"|covers|reflects|focuses|turns|looks|dives|delves|features|includes|examines|highlights|wraps)"
+    r"|(?:they|we|he|she|hosts?|guests?|the two|both) (?:also |then |now |briefly )?(?:note|notes|noted|argue|argues|argued"
+    r"|emphasi[sz]ed?|emphasi[sz]es|emphasi[sz]ing|highlight|highlights|highlighted|discuss|discusses|discussed|explore"
+    r"|explores|explored|delve|delves|delved|chat|chats|chatted|reflect|reflects|reflected|touch|touches|touched"
+    r"|talk about|talks about|talked about|dive into|dives into|dig into|digs into|cover|covers|covered|unpack|unpacks)\b"
+    r"|(?:discuss|discusses|discussed|discussing|explores?|exploring|delves? into|delving into|chats? about|chatted about"
+    r"|touch(?:es)? on|ruminat\w+ on|venture into|ventures into) (?:the|how|what|why|his|her|their|a|an|some)\b"
+    r"|this week s|episode \d+|ep \d+|discussing|listen in|(?:is|are|re) back (?:at it|for|with)|sat down (?:at|for|to)"
+    r"|another (?:episode|installment|edition|round)|award winning|(?:host|creator|author|founder|curator) of"
+    r"|let (?:me|us) know|(?:try|download|grab|get) (?:a|our|the|your) (?:new |free )?(?:podcast )?(?:app|copy|book|ticket)"
+    r"|is here to|we do this by|(?:chat|chats|chatted|chatting) (?:\w+ )?(?:about|with)|regularly scheduled|our favou?rite)"
+)
 #: Web addresses and domains ("podcastindex.org", "https://…"), on the passage as written.
 ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|fm|co|ai|dev|app|show|tv|me|ly|us|uk)\b", re.I)
 #: Replies that only make sense after someone else spoke, at the start.

@@ -141,6 +141,8 @@ def _content_factor(folded: str) -> float:
     """Penalty for chit-chat, anecdotes, set-ups, hedges and pointers back at earlier talk."""
     if cues.CHATTER.search(folded) or cues.REPLY.match(folded):
         return 0.1
+    if cues.SUMMARY.search(folded):
+        return 0.2
     factor = 0.45 if cues.ANECDOTE.search(folded) else 1.0
     factor *= 0.45 if cues.SETUP.search(folded) else 1.0
     factor *= 0.8 if cues.HEDGES.search(folded) else 1.0

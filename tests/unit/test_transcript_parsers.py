@@ -279,6 +279,17 @@ def test_show_notes_html_becomes_untimed_paragraphs_without_links_or_scripts() -
     assert all(s.start is None and s.speaker is None for s in parse_show_notes(notes))
 
 
+def test_show_notes_link_lists_are_dropped_and_prose_around_a_link_is_kept() -> None:
+    # As in the Podcasting 2.0 feed's notes: a list of article titles, each one link.
+    notes = (
+        "<p>Batching recordings frees the rest of the month for <a href='https://a.example'>promotion</a>.</p>"
+        "<ul><li><a href='https://nyt.example/btc'>NYTimes climate btc article - Bitcoin Uses More Electricity Than "
+        "Many Countries. How Is That Possible?</a></li><li><a href='https://b.example'>Podcast Index</a> - "
+        "home</li></ul>"
+    )
+    assert [s.text for s in parse_show_notes(notes)] == ["Batching recordings frees the rest of the month for promotion."]
+
+
 def test_show_notes_in_plain_text_split_at_blank_lines_and_list_items() -> None:
     notes = b"In this episode we talk gear.\nMore on gear.\n\n- Microphones\n- Headphones\n\n* * *"
     assert [s.text for s in parse_show_notes(notes)] == [
