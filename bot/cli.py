@@ -12,12 +12,13 @@ import click
 
 from bot.bootstrap import StartupError, configure_logging, open_storage, settings_from_environment
 from bot.deps import Deps
+from bot.terminal import echo, printable_json
 from bot.settings import Settings, SettingsError
 from insights.model import Match
 
 
 def _fail(message: str) -> None:
-    click.secho(f"Error: {message}", fg="red", err=True)
+    echo(f"Error: {message}", fg="red", err=True)
     sys.exit(2)
 
 
@@ -102,20 +103,20 @@ def search(query: str, limit: int, as_json: bool) -> None:
     deps = _storage(_settings())
     result = deps.search(query, limit)
     if as_json:
-        click.echo(json.dumps([match_as_json(m) for m in result.matches], ensure_ascii=False, indent=2))
+        echo(printable_json(json.dumps([match_as_json(m) for m in result.matches], ensure_ascii=False, indent=2)))
         return
     for note in search_notes(result.plan):
-        click.secho(note.replace("*", ""), fg="yellow", err=True)
+        echo(note.replace("*", ""), fg="yellow", err=True)
     if not result.matches:
-        click.echo(f"No insights found for “{query}”.")
+        echo(f"No insights found for “{query}”.")
         return
     for rank, match in enumerate(result.matches, start=1):
         insight = match.insight
         source = " · ".join(p for p in (insight.podcast, insight.episode) if p) or "source unknown"
-        click.echo(f"{rank}. {insight.text}")
-        click.secho(f"   {source} · score {match.score:.1f} · id {insight.id}", dim=True)
+        echo(f"{rank}. {insight.text}")
+        echo(f"   {source} · score {match.score:.1f} · id {insight.id}", dim=True)
         if insight.moment_url:
-            click.secho(f"   ▶ {insight.moment_url}", dim=True)
+            echo(f"   ▶ {insight.moment_url}", dim=True)
 
 
 @main.command()
@@ -137,7 +138,7 @@ def upgrade() -> None:
     """Apply database migrations (also done automatically on start)."""
     settings = _settings()
     _storage(settings)
-    click.echo("Database schema is up to date.")
+    echo("Database schema is up to date.")
 
 
 from bot.feeds_cli import feeds, scan  # noqa: E402 - registered last: feeds_cli imports this module lazily

@@ -20,7 +20,7 @@ from bot.local_server import LocalServer
 from bot.settings import Settings
 from bot.slack_requests import block_action_body, slash_command_body
 from bot.slack_standin import SlackStandIn
-from bot.terminal import render_message
+from bot.terminal import echo as print_for_operator, printable, render_message
 from ingest.importer import import_file
 
 SAMPLE_INSIGHTS = Path(__file__).with_name("data") / "sample_insights.jsonl"
@@ -28,7 +28,7 @@ DEMO_QUERIES = ("export controls", "expor contrls", "hlep", "quantum knitting")
 DEMO_TOKEN = "xoxb-podbrief-demo"
 
 
-def run_demo(queries: Sequence[str] = DEMO_QUERIES, echo: Callable[[str], None] = click.echo) -> None:
+def run_demo(queries: Sequence[str] = DEMO_QUERIES, echo: Callable[[str], None] = print_for_operator) -> None:
     """Run the offline demo and print each answer."""
     with tempfile.TemporaryDirectory(prefix="podbrief-demo-") as folder, SlackStandIn(bot_token=DEMO_TOKEN) as slack:
         settings = Settings(
@@ -55,7 +55,7 @@ def _ask(server: LocalServer, slack: SlackStandIn, query: str, name: str) -> dic
     body, content_type = slash_command_body(query, response_url=slack.response_url(name))
     reply = server.post(body, content_type)
     if reply.status != 200:
-        raise click.ClickException(f"The app answered HTTP {reply.status}: {reply.body}")
+        raise click.ClickException(printable(f"The app answered HTTP {reply.status}: {reply.body}"))
     slack.wait_for(f"response_url:{name}", timeout=10)
     return slack.responses(name)[-1]
 

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from bot.deps import Deps
+from bot.terminal import echo, printable_json
 from insights.digest import DigestPick
 from insights.topics import parse_topics
 
@@ -50,7 +51,7 @@ def preview(topics: str, on_date: datetime | None, as_json: bool) -> None:
     wanted = parse_topics(topics)
     picks = deps.digests.composer.select(wanted, now)
     if as_json:
-        click.echo(json.dumps([pick_as_json(p) for p in picks], ensure_ascii=False, indent=2))
+        echo(printable_json(json.dumps([pick_as_json(p) for p in picks], ensure_ascii=False, indent=2)))
         return
     _print_picks(picks, wanted, now.date())
 
@@ -58,15 +59,15 @@ def preview(topics: str, on_date: datetime | None, as_json: bool) -> None:
 def _print_picks(picks: list[DigestPick], topics: list[str], day: date) -> None:
     label = ", ".join(topics) if topics else "the best of everything"
     if not picks:
-        click.echo(f"Quiet day: nothing recent is relevant enough for {label} ({day}).")
+        echo(f"Quiet day: nothing recent is relevant enough for {label} ({day}).")
         return
-    click.secho(f"Digest for {label} on {day}:", bold=True)
+    echo(f"Digest for {label} on {day}:", bold=True)
     for rank, pick in enumerate(picks, start=1):
-        click.echo(f"{rank}. {pick.insight.text}")
+        echo(f"{rank}. {pick.insight.text}")
         source = " · ".join(p for p in (pick.insight.podcast, pick.insight.episode) if p)
-        click.secho(f"   {source} · score {pick.score:.2f} · {'; '.join(pick.reasons)}", dim=True)
+        echo(f"   {source} · score {pick.score:.2f} · {'; '.join(pick.reasons)}", dim=True)
         if pick.also_on:
-            click.secho(f"   also on: {', '.join(pick.also_on)}", dim=True)
+            echo(f"   also on: {', '.join(pick.also_on)}", dim=True)
 
 
 @click.command()
@@ -91,10 +92,10 @@ def worker() -> None:
     scheduler = build_jobs(deps, settings.scan_interval_minutes, purge_grace_days=settings.uninstall_grace_days)
     minutes = settings.scan_interval_minutes
     scans = f"scanning feeds every {minutes} min" if minutes else "not scanning feeds (SCAN_INTERVAL_MINUTES=0)"
-    click.echo(f"Podbrief worker: delivering due digests, {scans} (Ctrl-C to stop).")
+    echo(f"Podbrief worker: delivering due digests, {scans} (Ctrl-C to stop).")
     try:
         run_worker(settings, deps, scheduler)
     except StartupError as error:
         _fail(str(error))
     except (KeyboardInterrupt, SystemExit):
-        click.echo("Stopped.")
+        echo("Stopped.")

@@ -14,6 +14,7 @@ import click
 
 from bot.deps import Deps
 from bot.feeds_blocks import ago, when
+from bot.terminal import echo, printable
 from ingest.fetch import Fetcher
 from ingest.scan import AddFeedResult, FeedOutcome, ScanOptions, ScanSummary, add_feed, scan as run_scan
 from storage import feeds_store
@@ -50,7 +51,7 @@ def add_command(urls: tuple[str, ...], allow_private_addresses: bool) -> None:
     with _fetcher(deps, allow_private_addresses) as fetcher:
         for url in urls:
             result = add_feed(deps.sessions, fetcher, deps.extractor, url, added_by="cli", clock=deps.clock)
-            click.echo(describe_added(result))
+            echo(describe_added(result))
             failed = failed or not result.ok
     sys.exit(1 if failed else 0)
 
@@ -75,11 +76,11 @@ def list_command() -> None:
     with deps.sessions() as session:
         followed = feeds_store.list_feeds(session)
     if not followed:
-        click.echo("No feeds followed yet. Add one with: podbrief feeds add URL")
+        echo("No feeds followed yet. Add one with: podbrief feeds add URL")
         return
     now = deps.clock()
     for feed in followed:
-        click.echo(describe_feed(feed, now))
+        echo(describe_feed(feed, now))
 
 
 def describe_feed(feed: FeedInfo, now: datetime) -> str:
@@ -103,9 +104,9 @@ def remove_command(target: str) -> None:
     with deps.sessions.begin() as session:
         removed = feeds_store.remove_feed(session, target)
     if removed is None:
-        click.echo(f"No followed feed matches “{target}”. See: podbrief feeds list")
+        echo(f"No followed feed matches “{target}”. See: podbrief feeds list")
         sys.exit(1)
-    click.echo(f"Stopped following {removed.title or removed.url} (id {removed.id}). Its insights stay.")
+    echo(f"Stopped following {removed.title or removed.url} (id {removed.id}). Its insights stay.")
 
 
 @feeds.command("import")
@@ -118,18 +119,18 @@ def import_command(file: Path, allow_private_addresses: bool) -> None:
     try:
         urls = feed_urls_from_opml(file.read_bytes())
     except OpmlError as error:
-        click.echo(f"{file}: {error}", err=True)
+        echo(f"{file}: {error}", err=True)
         sys.exit(1)
-    click.echo(f"{file}: {len(urls)} feeds")
+    echo(f"{file}: {len(urls)} feeds")
     deps = _deps()
     results: list[AddFeedResult] = []
     with _fetcher(deps, allow_private_addresses) as fetcher:
         for url in urls:
             results.append(add_feed(deps.sessions, fetcher, deps.extractor, url, added_by="opml", clock=deps.clock))
-            click.echo(describe_added(results[-1]))
+            echo(describe_added(results[-1]))
     added = sum(r.ok and not r.already_followed for r in results)
-    click.echo(f"{added} feeds added, {sum(r.already_followed for r in results)} already followed, "
-               f"{sum(not r.ok for r in results)} could not be used.")
+    echo(f"{added} feeds added, {sum(r.already_followed for r in results)} already followed, "
+         f"{sum(not r.ok for r in results)} could not be used.")
     sys.exit(0 if all(r.ok for r in results) else 1)
 
 
@@ -151,14 +152,14 @@ def scan(once: bool, minutes: int | None, all_feeds: bool, allow_private_address
         try:
             while True:
                 summary = _scan_with_progress(deps, fetcher, options, only_due=not all_feeds)
-                click.echo(describe_summary(summary))
+                echo(describe_summary(summary))
                 if once:
                     break
-                click.secho(f"Next scan in {minutes} min (Ctrl-C to stop).", dim=True)
+                echo(f"Next scan in {minutes} min (Ctrl-C to stop).", dim=True)
                 time.sleep(minutes * 60)
                 all_feeds = False
         except KeyboardInterrupt:
-            click.echo("\nStopped.")
+            echo("\nStopped.")
 
 
 def _scan_with_progress(deps: Deps, fetcher: Fetcher, options: ScanOptions, only_due: bool) -> ScanSummary:
@@ -169,7 +170,7 @@ def _scan_with_progress(deps: Deps, fetcher: Fetcher, options: ScanOptions, only
         if bar is None:
             bar = click.progressbar(length=total, label="Scanning feeds", file=sys.stderr)
             bar.__enter__()
-        bar.update(1, outcome.title or outcome.url)
+        bar.update(1, printable(outcome.title or outcome.url))
 
     try:
         return run_scan(deps.sessions, fetcher, deps.extractor, clock=deps.clock, options=options,

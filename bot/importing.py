@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from bot.deps import Deps
+from bot.terminal import echo, printable
 from ingest.importer import ImportProgress, ImportReport, import_file
 from storage.db import refresh_statistics
 
@@ -19,7 +20,7 @@ def import_with_progress(path: Path, deps: Deps) -> ImportReport:
     """Import one file, drawing a progress bar on long imports, then print what happened."""
     size = path.stat().st_size if path.is_file() else 0
     if size >= PROGRESS_BAR_BYTES:
-        with click.progressbar(length=size, label=f"Importing {path.name}", file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(length=size, label=f"Importing {printable(path.name)}", file=click.get_text_stream("stderr")) as bar:
             shown = 0
 
             def advance(progress: ImportProgress) -> None:
@@ -43,10 +44,10 @@ def print_report(report: ImportReport) -> None:
         f"{report.path}: {report.read} rows read, {report.added} insights added, "
         f"{report.duplicates} already there, {report.invalid} skipped"
     )
-    click.secho(summary, fg="green" if report.ok else "yellow")
+    echo(summary, fg="green" if report.ok else "yellow")
     for error in report.errors[:ERRORS_SHOWN]:
         where = f"{error.path}:{error.line}" if error.line is not None else error.path
-        click.secho(f"  {where}: {error.message}", fg="red", err=True)
+        echo(f"  {where}: {error.message}", fg="red", err=True)
     hidden = report.invalid - min(len(report.errors), ERRORS_SHOWN)
     if hidden > 0:
-        click.secho(f"  … and {hidden} more rows skipped", fg="red", err=True)
+        echo(f"  … and {hidden} more rows skipped", fg="red", err=True)

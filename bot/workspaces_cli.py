@@ -8,6 +8,7 @@ from datetime import timedelta
 import click
 
 from bot.deps import Deps
+from bot.terminal import echo
 from bot.settings import Settings
 from bot.workspace_lifecycle import purge_now
 from storage.token_cipher import TokenCipher, TokenKeyError, generate_key, reencrypt_all
@@ -33,17 +34,17 @@ def list_command() -> None:
     with deps.sessions() as session:
         statuses = list_workspaces(session)
     if not statuses:
-        click.echo("No workspaces yet.")
+        echo("No workspaces yet.")
         return
     for status in statuses:
         name = f"{status.team_name} " if status.team_name else ""
         state = "active" if status.active else f"inactive ({status.inactive_reason or 'no reason recorded'})"
-        click.echo(f"{status.team_id}  {name}{state}; {status.digest_targets} digest(s), "
-                   f"{status.saved_insights} saved insight(s)")
+        echo(f"{status.team_id}  {name}{state}; {status.digest_targets} digest(s), "
+             f"{status.saved_insights} saved insight(s)")
         if status.uninstalled_at is not None:
             purge_after = status.uninstalled_at + timedelta(days=settings.uninstall_grace_days)
-            click.echo(f"    uninstalled {status.uninstalled_at:%Y-%m-%d %H:%M} UTC; its data will be deleted after "
-                       f"{purge_after:%Y-%m-%d %H:%M} UTC (UNINSTALL_GRACE_DAYS={settings.uninstall_grace_days})")
+            echo(f"    uninstalled {status.uninstalled_at:%Y-%m-%d %H:%M} UTC; its data will be deleted after "
+                 f"{purge_after:%Y-%m-%d %H:%M} UTC (UNINSTALL_GRACE_DAYS={settings.uninstall_grace_days})")
 
 
 @workspaces.command()
@@ -56,16 +57,16 @@ def purge(team_id: str, yes: bool) -> None:
         known = {s.team_id: s for s in list_workspaces(session)}
     status = known.get(team_id)
     if status is None:
-        click.secho(f"No workspace {team_id} is known (see `podbrief workspaces list`).", fg="red", err=True)
+        echo(f"No workspace {team_id} is known (see `podbrief workspaces list`).", fg="red", err=True)
         sys.exit(1)
     if status.active:
-        click.secho(f"Note: {team_id} is still active; it keeps working after this but starts over empty.",
-                    fg="yellow", err=True)
+        echo(f"Note: {team_id} is still active; it keeps working after this but starts over empty.",
+             fg="yellow", err=True)
     if not yes:
         click.confirm(f"Delete all of {team_id}'s data now? This cannot be undone", abort=True)
     deleted = purge_now(deps, team_id)
-    click.echo(f"Deleted {sum(deleted.values())} rows for {team_id}: "
-               + ", ".join(f"{table} {count}" for table, count in deleted.items() if count))
+    echo(f"Deleted {sum(deleted.values())} rows for {team_id}: "
+         + ", ".join(f"{table} {count}" for table, count in deleted.items() if count))
 
 
 @click.group()
@@ -76,7 +77,7 @@ def tokens() -> None:
 @tokens.command(name="new-key")
 def new_key() -> None:
     """Print a new random key for TOKEN_ENCRYPTION_KEYS."""
-    click.echo(generate_key())
+    echo(generate_key())
 
 
 @tokens.command(name="rotate-key")
@@ -87,13 +88,13 @@ def rotate_key() -> None:
     """
     settings, deps = _settings_and_deps()
     if not settings.token_encryption_keys:
-        click.secho("TOKEN_ENCRYPTION_KEYS is not set.", fg="red", err=True)
+        echo("TOKEN_ENCRYPTION_KEYS is not set.", fg="red", err=True)
         sys.exit(2)
     try:
         with deps.sessions.begin() as session:
             rewritten = reencrypt_all(session, TokenCipher(settings.token_encryption_keys))
     except TokenKeyError as error:
-        click.secho(f"Nothing was changed: {error}", fg="red", err=True)
+        echo(f"Nothing was changed: {error}", fg="red", err=True)
         sys.exit(1)
-    click.echo(f"Re-encrypted the tokens of {rewritten} stored installation row(s) with the first key; every "
-               "stored token now uses it. You can remove the other keys from TOKEN_ENCRYPTION_KEYS.")
+    echo(f"Re-encrypted the tokens of {rewritten} stored installation row(s) with the first key; every "
+         "stored token now uses it. You can remove the other keys from TOKEN_ENCRYPTION_KEYS.")
