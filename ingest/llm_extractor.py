@@ -81,6 +81,9 @@ class LlmExtractor:
         self.clock = clock
         self.fallback: Extractor = fallback or BuiltinExtractor()
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        # Shared by every episode this extractor works on at once (a scan runs several feeds
+        # in parallel): at most `concurrency` requests are in flight in all.
+        self._slots = threading.BoundedSemaphore(self.concurrency)
         self._owns_client = client is None
         self._client = client or httpx.Client(timeout=timeout)
 
@@ -151,10 +154,16 @@ class LlmExtractor:
 
     def _post(self, body: dict[str, Any], deadline: float, chunk: Chunk, total: int) -> list[Any]:
         """One chunk's answer items, within what is left of the episode's deadline."""
-        remaining = deadline - self.clock()
-        if remaining <= 0:
-            raise DeadlineExceeded(f"the {self.episode_deadline:g} s episode deadline passed before {chunk.describe(total)} was sent")
-        response = self._client.post(self.url, json=body, headers=self._headers, timeout=min(self.timeout, remaining))
+        late = f"the {self.episode_deadline:g} s episode deadline passed before {chunk.describe(total)} was sent"
+        if deadline - self.clock() <= 0 or not self._slots.acquire(timeout=max(0.0, deadline - self.clock())):
+            raise DeadlineExceeded(late)
+        try:
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                raise DeadlineExceeded(late)
+            response = self._client.post(self.url, json=body, headers=self._headers, timeout=min(self.timeout, remaining))
+        finally:
+            self._slots.release()
         return answer_items(response)
 
     def close(self) -> None:

@@ -281,6 +281,29 @@ def test_requests_in_flight_never_exceed_the_concurrency(standin: StandIn) -> No
     assert len(standin.requests) >= 6 and most[0] == 2
 
 
+def test_episodes_extracted_at_once_share_the_concurrency(standin: StandIn) -> None:
+    lock, active, most = threading.Lock(), [0], [0]
+
+    def reply(body: dict[str, Any]) -> tuple[int, bytes]:
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        standin.release.wait(0.05)
+        with lock:
+            active[0] -= 1
+        return _answer([_first_sentence_item(body)])
+
+    standin.reply = reply
+    episode = _two_hour_episode()
+    with _extractor(standin, concurrency=1) as extractor:  # one extractor serves a whole scan
+        feeds = [threading.Thread(target=extractor.extract, args=(episode,)) for _ in range(3)]
+        for feed in feeds:
+            feed.start()
+        for feed in feeds:
+            feed.join()
+    assert len(standin.requests) >= 12 and most[0] == 1
+
+
 class _RecordingFallback:
     """A fallback extractor that says what it was asked (the built-in one is slow on two hours of talk)."""
 
