@@ -13,13 +13,9 @@ import re
 
 from insights.text import STOPWORDS, words
 
-_REPEAT = re.compile(
-    r"\b(?!(?:that|had|is|do|very|so|really|bye|no|yes|ha|go|well|now|many|more|far|long|again|on|over|round)\b)"
-    r"(\w+)(?:[\s,.…-]+\1\b)+",
-    re.IGNORECASE,
-)
-_REPEATED_PHRASE = re.compile(r"\b(\w+ \w+)[\s,.…-]+\1\b", re.IGNORECASE)
-_HESITATION = re.compile(r"(?<![\w'’-])(?:u+[mh]+|e+r+m*|h+m+|m+h?m+|a+h+)(?![\w'’-])", re.IGNORECASE)
+#: Words fluent speech does say twice in a row ("very very", "had had", "no no").
+_DOUBLES_OK = frozenset("that had is do very so really bye no yes ha go well now many more far long again on over round".split())
+_HESITATION = re.compile(r"u+[mh]+|e+r+m*|h+m+|m+h?m+|a+h+")
 _CUT_OFF = re.compile(r"\b\w+-(?=\s|$)|\b\w+\s*(?:--|—)\s*(?=\w)")
 #: Function words that fluent speech does not put next to each other, as (first, second).
 _DETERMINERS = frozenset("a an the".split())
@@ -39,12 +35,14 @@ def garble_factor(raw: str) -> float:
     if not tokens:
         return 0.0
     factor = 1.0
-    repeats = len(_REPEAT.findall(raw)) + len(_REPEATED_PHRASE.findall(raw))
+    pairs = list(zip(tokens, tokens[1:]))
+    repeats = sum(a == b and a not in _DOUBLES_OK for a, b in pairs)
+    repeats += sum(pairs[i] == pairs[i + 2] for i in range(len(pairs) - 2))  # "of the of the"
     factor *= 0.75**repeats
-    hesitations = len(_HESITATION.findall(raw))
-    factor *= 0.85**hesitations
-    factor *= 0.8 ** len(_CUT_OFF.findall(raw))
-    bad_pairs = sum((a, b) in _BAD_PAIRS for a, b in zip(tokens, tokens[1:]))
+    factor *= 0.85 ** sum(len(t) <= 4 and _HESITATION.fullmatch(t) is not None for t in tokens)
+    if "-" in raw or "—" in raw:
+        factor *= 0.8 ** len(_CUT_OFF.findall(raw))
+    bad_pairs = sum(pair in _BAD_PAIRS for pair in pairs)
     factor *= 0.55**bad_pairs
     if tokens[-1] in _DANGLING_END and raw.rstrip()[-1:] not in "?!":
         factor *= 0.5
