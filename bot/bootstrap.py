@@ -28,6 +28,7 @@ from bot.settings import Settings, load_settings
 from bot.workspace_clients import WorkspaceClients
 from ingest.extractors import BuiltinExtractor, Extractor
 from ingest.fetch import Fetcher
+from ingest.llm.chunks import chunk_chars_for
 from ingest.llm_extractor import LlmExtractor
 from storage.db import create_db_engine, migrate, session_factory
 from storage.search_index import SearchIndex
@@ -97,5 +98,13 @@ def _workspace_access(
 def build_extractor(settings: Settings) -> Extractor:
     """The language-model extractor when LLM_BASE_URL and LLM_MODEL are set, else the built-in one."""
     if settings.llm_base_url and settings.llm_model:
-        return LlmExtractor(settings.llm_base_url, settings.llm_model, settings.llm_api_key)
+        return LlmExtractor(
+            settings.llm_base_url,
+            settings.llm_model,
+            settings.llm_api_key,
+            timeout=float(settings.llm_timeout_seconds),
+            chunk_chars=chunk_chars_for(settings.llm_context_tokens),
+            concurrency=settings.llm_concurrency,
+            episode_deadline=60.0 * settings.llm_episode_minutes,
+        )
     return BuiltinExtractor()

@@ -55,6 +55,10 @@ class Settings:
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = field(default=None, repr=False)
+    llm_context_tokens: int = 8192
+    llm_concurrency: int = 2
+    llm_timeout_seconds: int = 120
+    llm_episode_minutes: int = 15
     slack_client_id: str | None = None
     slack_client_secret: str | None = field(default=None, repr=False)
     slack_scopes: tuple[str, ...] = DEFAULT_BOT_SCOPES
@@ -124,6 +128,10 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         llm_base_url=llm[0],
         llm_model=llm[1],
         llm_api_key=llm[2],
+        llm_context_tokens=_bounded(env, "LLM_CONTEXT_TOKENS", 8192, (3072, 1_000_000), "tokens"),
+        llm_concurrency=_bounded(env, "LLM_CONCURRENCY", 2, (1, 16), "requests"),
+        llm_timeout_seconds=_bounded(env, "LLM_TIMEOUT_SECONDS", 120, (5, 3600), "seconds"),
+        llm_episode_minutes=_bounded(env, "LLM_EPISODE_MINUTES", 15, (1, 1440), "minutes"),
         slack_client_id=_client_id(env.get("SLACK_CLIENT_ID")),
         slack_client_secret=_client_secret(env.get("SLACK_CLIENT_SECRET")),
         slack_scopes=_scopes(env.get("SLACK_SCOPES")),
@@ -242,6 +250,17 @@ def _llm(env: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
     if re.search(r"\s", model):
         raise SettingsError(f"LLM_MODEL must be a model name without spaces (e.g. gpt-4o-mini), not {model!r}.")
     return base_url, model, key
+
+
+def _bounded(env: Mapping[str, str], name: str, default: int, bounds: tuple[int, int], unit: str) -> int:
+    """A whole number setting within `bounds`, or `default` when unset."""
+    value = env.get(name)
+    if value is None:
+        return default
+    low, high = bounds
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+        raise SettingsError(f"{name} must be a number of {unit} from {low} to {high}, not {value!r}.")
+    return int(value)
 
 
 def _client_id(value: str | None) -> str | None:

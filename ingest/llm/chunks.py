@@ -22,6 +22,17 @@ CHUNK_CHARS = 12_000
 OVERLAP_CHARS = 600
 #: Requests per episode at most: a longer episode gets proportionally larger chunks.
 MAX_CHUNKS = 16
+#: Tokens of a request besides the transcript (instructions, topic list, time and speaker
+#: headers), tokens kept for the answer, and characters per token of English talk (a
+#: conservative figure for Llama and Qwen tokenizers).
+PROMPT_TOKENS = 700
+ANSWER_TOKENS = 1_000
+CHARS_PER_TOKEN = 3.5
+
+
+def chunk_chars_for(context_tokens: int) -> int:
+    """Chunk size that fits a model's context window (never larger than `CHUNK_CHARS`)."""
+    return max(1_000, min(CHUNK_CHARS, int((context_tokens - PROMPT_TOKENS - ANSWER_TOKENS) * CHARS_PER_TOKEN)))
 
 
 @dataclass(frozen=True, slots=True)
