@@ -38,6 +38,7 @@ REFERRING_OPENING = re.compile(
     r"|at the same time|after that|before that|because of (?:that|this)|in fact|that'?s why|which is why|now,"
     r"|as you(?:'d|’d| had| have)? (?:said|mentioned)|whatever that|(?:the )?(?:first|second|third|fourth|fifth"
     r"|final|last|next|other) (?:reason|thing|step|tip|point|one|mistake|way|example|part)s?\b"
+    r"|(?:first|second|third|next|last|finally)(?: one)? (?:is|was|up|off)\b"
     r"|one (?:is|was|example|more|other|thing (?:is|was))\b|the one (?:that|who|which|where|i|you|we|they)\b"
     r"|(?:your|his|her|their) (?:point|question|comment|take|example)\b|to (?:your|his|her|that) point\b"
     r"|(?:that|this)(?:'s|’s| is| was) (?:the|a|an|what|why|how|where|when|exactly|really|kind)\b"
@@ -45,7 +46,7 @@ REFERRING_OPENING = re.compile(
 )
 #: Subjects that are answers to something asked or said before ("The answer is no").
 CONTEXT_SUBJECT = re.compile(
-    r"^the (?:answer|idea|results?|only (?:thing|problem|catch|difference)|number one|question|plan|point|rest"
+    r"^the (?:answer|idea|results?|only (?:thing|problem|catch|difference)|number one|question|plan|point|rest|summary"
     r"|outcome|verdict|upshot|problem|issue|catch)\b"
 )
 #: "It" with a clause after it is a dummy subject, not a pointer ("It is important to…").
@@ -89,7 +90,7 @@ SUMMARY = re.compile(
     r"|this week s|episode \d+|ep \d+|discussing|listen in|(?:is|are|re) back (?:at it|for|with)|sat down (?:at|for|to)"
     r"|another (?:episode|installment|edition|round)|award winning|(?:host|creator|author|founder|curator) of"
     r"|let (?:me|us) know|(?:try|download|grab|get) (?:a|our|the|your) (?:new |free )?(?:podcast )?(?:app|copy|book|ticket)"
-    r"|is here to|we do this by|(?:chat|chats|chatted|chatting) (?:\w+ )?(?:about|with)|regularly scheduled|our favou?rite)"
+    r"|is here to|we do this by|(?:chat|chats|chatted|chatting) (?:\w+ )?(?:about|with)|regularly scheduled|at our favou?rite)"
 )
 #: Web addresses and domains ("podcastindex.org", "https://…"), on the passage as written.
 ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|fm|co|ai|dev|app|show|tv|me|ly|us|uk)\b", re.I)
@@ -116,6 +117,8 @@ BACK_REFERENCE = re.compile(
     r"|(?:like|as|what) (?:\w+ ){1,2}(?:said|mentioned|was saying|pointed out|just said)"
     r"|(?:you|he|she|they) (?:just )?(?:said|mentioned)|to (?:your|his|her|that) point|(?:your|his|her) point"
     r"|i agree with|going back to|coming back to|back to (?:what|your|the)"
+    r"|(?:you|he|she|they) (?:say|said|mention|mentioned|ask|asked|bring up|brought up) (?:that|this|it)\b"
+    r"|to (?:your|his|her|that) (?:\w+ )?point"
     r"|mean by (?:that|this)|(?:because of|on top of|apart from|other than|besides|beyond|after|before|similar to"
     r"|related to|going back to) (?:that|this)\b(?! \w+ (?:is|are|was|were)\b)"
     r"|what (?:i m|i am|you re|you are) (?:hearing|saying)|i hear (?:you|what you)"

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ from rapidfuzz import fuzz
 
 from insights.extraction.garble import garble_factor
 from insights.extraction.keywords import CONSIDERED, GENERIC, Keywords, match_vocabulary
+from insights.extraction.leadin import strip_lead_in
+from insights.extraction.quality import personal_factor, pointing_factor
 from insights.extraction.sentences import Sentence, transcript_sentences
 from insights.extraction.standalone import THRESHOLD, cleaned_standalone_score, leans_on_context
 from insights.extraction.textrank import centrality
@@ -39,9 +42,13 @@ MAX_SENTENCES = 3
 SOUNDBITE_BOOST = 0.5
 #: Passages scoring below this are not published, however few are left.
 PUBLISH_THRESHOLD = 0.5
-#: Score factors for each sentence added to a passage: one that points back, one that shares a word.
-JOIN_POINTING_BACK = 1.0
+#: Score factors for each sentence added to a passage: one that explains the one before, one that
+#: otherwise points back, one that shares a word; a sentence shorter than MIN_ADDED_WORDS is never added.
+JOIN_EXPLAINING = 1.0
+JOIN_POINTING_BACK = 0.85
 JOIN_SHARED_WORD = 0.88
+MIN_ADDED_WORDS = 5
+_EXPLAINS = re.compile(r"^(?:that s why|this is why|that is why|which is why|because|which means|that means|this means)\b")
 #: Centrality at which salience is halfway to its top (1.0 is an average sentence).
 SALIENCE_HALF = 0.5
 #: rapidfuzz token-set similarity (0-100) from which two candidates count as saying the same thing.
@@ -126,6 +133,7 @@ def _candidates(
             if standalone < THRESHOLD:
                 continue
             quality = standalone * min(garbled[first : last + 1]) * placed * joined * _shape(text, count)
+            quality *= _graded(text)
             start, end = opening.start, sentences[last].end
             score = min(1.0, quality * _salience(max(ranks[first : last + 1])) * _boost(start, end, soundbites))
             key = " ".join(sorted(frozenset().union(*stems[first : last + 1])))
@@ -133,13 +141,26 @@ def _candidates(
     return found
 
 
-def _continuation(sentence: Sentence, stems: frozenset[str], before: Sequence[frozenset[str]]) -> float:
-    """Factor for adding `sentence` to a passage: 0 when it starts another thought.
+def _graded(text: str) -> float:
+    """The graded quality factors of a passage (personal talk, pointers at earlier talk)."""
+    core = words(strip_lead_in(text))
+    return personal_factor(core) * pointing_factor(" ".join(core))
 
-    A sentence that points back ("That's why…") completes the thought and costs little;
-    one that only shares a content word may be a second claim, so a passage grows by it
-    only when that makes the passage better by more than the cost.
+
+def _continuation(sentence: Sentence, stems: frozenset[str], before: Sequence[frozenset[str]]) -> float:
+    """Factor for adding `sentence` to a passage: 0 when it starts another thought or adds nothing.
+
+    A sentence that explains the one before ("That's why…", "Because…") completes the
+    thought at no cost; one that carries on with "And"/"But"/"So" or a pronoun, or only
+    shares a content word, may be a second thought or an aside, so a passage grows by it
+    only when that makes the passage better by more than the cost. A backchannel ("Yep.",
+    "Great stuff.") is never added.
     """
+    tokens = words(sentence.text)
+    if len(tokens) < MIN_ADDED_WORDS:
+        return 0.0
+    if _EXPLAINS.match(" ".join(tokens[:4])):
+        return JOIN_EXPLAINING
     if leans_on_context(sentence.text):
         return JOIN_POINTING_BACK
     return JOIN_SHARED_WORD if any(stems & earlier for earlier in before) else 0.0

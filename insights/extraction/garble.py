@@ -16,6 +16,12 @@ from insights.text import STOPWORDS, words
 #: Words fluent speech does say twice in a row ("very very", "had had", "no no").
 _DOUBLES_OK = frozenset("that had is do very so really bye no yes ha go well now many more far long again on over round".split())
 _HESITATION = re.compile(r"u+[mh]+|e+r+m*|h+m+|m+h?m+|a+h+")
+#: Spoken disfluencies human editors often keep: "like" as filler, tag questions, "you know" and "I mean" mid-sentence.
+_DISFLUENCY = re.compile(
+    r",\s*like\b|\blike,|\b(?:to|have|has|had|re|is|was|were|are|and|just|still) like\b(?! (?:to|that|this|it|a|an|the|what|how)\b)"
+    r"|,\s*right[,?]|,\s*you know\b|,\s*i mean\b|\bkind of like\b|\bor whatever\b|,\s*okay,",
+    re.IGNORECASE,
+)
 _CUT_OFF = re.compile(r"\b\w+-(?=\s|$)|\b\w+\s*(?:--|—)\s*(?=\w)")
 #: Function words that fluent speech does not put next to each other, as (first, second).
 _DETERMINERS = frozenset("a an the".split())
@@ -42,6 +48,8 @@ def garble_factor(raw: str) -> float:
     factor *= 0.85 ** sum(len(t) <= 4 and _HESITATION.fullmatch(t) is not None for t in tokens)
     if "-" in raw or "—" in raw:
         factor *= 0.8 ** len(_CUT_OFF.findall(raw))
+    if "," in raw or " like " in raw:
+        factor *= 0.8 ** len(_DISFLUENCY.findall(raw))
     bad_pairs = sum(pair in _BAD_PAIRS for pair in pairs)
     factor *= 0.55**bad_pairs
     if tokens[-1] in _DANGLING_END and raw.rstrip()[-1:] not in "?!":
