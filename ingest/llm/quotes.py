@@ -22,6 +22,8 @@ MIN_QUOTE_SCORE = 90.0
 MIN_QUOTE_WORDS = 5
 #: Quotes longer than this are not a quote but a copy of the passage, and are dropped.
 MAX_QUOTE_WORDS = 120
+#: Sentences kept as a quote longer than this are cut to the words the model quoted.
+MAX_KEPT_CHARS = 700
 #: A quote starting this far (normalised characters) into a long sentence gets a time
 #: interpolated inside it; nearer the start, the sentence's own start time.
 MID_SENTENCE_CHARS = 40
@@ -76,7 +78,23 @@ class QuoteIndex:
         first = max(0, bisect.bisect_right(self.offsets, start) - 1)
         last = max(first, bisect.bisect_right(self.offsets, end - 1) - 1)
         text = clean_display_text(" ".join(s.text for s in self.sentences[first : last + 1]))
+        if len(text) > MAX_KEPT_CHARS:  # a run-on "sentence" of a machine transcript: keep the words quoted
+            text = self._matched_words(first, last, start, end)
         return Located(first, last, self._seconds(first, start), round(score, 2), text)
+
+    def _matched_words(self, first: int, last: int, start: int, end: int) -> str:
+        """The transcript's words from normalised offset `start` to `end`, "…" where a sentence is cut."""
+        begin = self.text.count(" ", self.offsets[first], start)  # normalised words before the match
+        through = self.text.count(" ", self.offsets[last], max(self.offsets[last], end - 1)) + 1
+        head, tail = _tokens(self.sentences[first].text), _tokens(self.sentences[last].text)
+        a = _token_at(head, begin)
+        b = _token_at(tail, through, after=True)
+        if first == last:
+            kept = head[a:b]
+        else:
+            middle = [t for s in self.sentences[first + 1 : last] for t in s.text.split()]
+            kept = head[a:] + middle + tail[:b]
+        return ("…" if a > 0 else "") + " ".join(kept) + ("…" if b < len(tail) else "")
 
     def _seconds(self, index: int, position: int) -> float | None:
         """The time at `position`: the sentence's start, moved on by how far into it the quote starts."""
@@ -89,3 +107,20 @@ class QuoteIndex:
             return sentence.start
         into = offset / length
         return round(sentence.start + min(1.0, max(0.0, into)) * (sentence.end - sentence.start), 2)
+
+
+def _tokens(text: str) -> list[str]:
+    return text.split()
+
+
+def _token_at(tokens: Sequence[str], normalised_words: int, *, after: bool = False) -> int:
+    """The index of the display token holding normalised word number `normalised_words`
+    (with `after`, the index just past the token that completes that many words)."""
+    seen = 0
+    for index, token in enumerate(tokens):
+        if after and seen >= normalised_words:
+            return index
+        seen += len(words(token))
+        if not after and seen > normalised_words:
+            return index
+    return len(tokens)

@@ -424,3 +424,17 @@ def test_the_best_rated_insights_win_across_chunks_and_overlap_repeats_are_dropp
     assert len(texts) == len(set(texts)) == len(standin.requests)
     rated = [SUBJECTS[3] in t for t in texts]
     assert rated == sorted(rated, reverse=True)  # the 9s first
+
+
+def test_a_quote_from_a_run_on_machine_transcript_keeps_only_the_words_quoted(standin: StandIn) -> None:
+    filler = " ".join(f"and then word{n} happened" for n in range(150))  # no full stop for minutes
+    point = "small local models answer faster when the prompt fits their context window"
+    run_on = [Segment(f"{filler} {point} {filler}", 0.0, 600.0, "Speaker 1")]
+    written = "Small local models answer faster when a prompt fits in their context window."
+    standin.reply = _completion({"insights": [{"quote": point, "insight": written, "rating": 7}]})
+    with _extractor(standin) as extractor:
+        (insight,) = extractor.extract(run_on)
+    assert insight.text == written and insight.quote is not None
+    assert insight.quote.startswith("…") and insight.quote.endswith("…") and point in insight.quote
+    assert len(insight.quote) < len(point) + 40
+    assert 250.0 < insight.start_seconds < 350.0  # type: ignore[operator]
