@@ -63,9 +63,9 @@ _FAILURES = {
 }
 
 
-def install_page(authorize_url: str) -> str:
-    """The page at /slack/install: what Podbrief does and the "Add to Slack" button."""
-    url = escape(authorize_url, quote=True)
+def install_page(start_url: str) -> str:
+    """The page at /slack/install: what Podbrief does and the "Add to Slack" button (to `start_url`)."""
+    url = escape(start_url, quote=True)
     return _page("Add Podbrief to Slack", f"""
 <h1>Podbrief</h1>
 <p>The best podcast insights, in your team's Slack channels.</p>
@@ -77,6 +77,15 @@ def install_page(authorize_url: str) -> str:
 <a class="button" id="add-to-slack" href="{url}">{_SLACK_LOGO}Add to Slack</a>
 <p class="muted">Podbrief reads no conversation history: it sees the commands you send it, reactions
 on its own messages, and the channels it is invited to.</p>""")
+
+
+def busy_page() -> str:
+    """Shown instead of sending the browser to Slack when too many installs were started just now."""
+    return _page("Podbrief: please try again", """
+<h1>Please try again in a minute</h1>
+<p id="reason">Too many installations are being started on this Podbrief server right now.
+Wait a minute, then start again from the install page.</p>
+<p><a href="/slack/install">Back to the install page</a></p>""")
 
 
 def installed_page(team_name: str | None, open_url: str) -> str:

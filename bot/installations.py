@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData
 
 from storage.token_cipher import SECRET_COLUMNS, TokenCipher
 
@@ -68,6 +69,14 @@ def oauth_state_store(engine: Engine) -> SQLAlchemyOAuthStateStore:
     """One-time `state` values for the install link, kept in the database so any replica can check them."""
     return SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine,
                                      logger=logging.getLogger("podbrief.oauth_state"))
+
+
+def purge_expired_states(engine: Engine, now: datetime) -> int:
+    """Delete the install states that expired before `now` (links never clicked through); how many."""
+    states = SQLAlchemyOAuthStateStore.build_oauth_states_table(MetaData(), SQLAlchemyOAuthStateStore.default_table_name)
+    naive_utc = now.astimezone(timezone.utc).replace(tzinfo=None)  # as slack_sdk stores expire_at
+    with engine.begin() as connection:
+        return connection.execute(states.delete().where(states.c.expire_at < naive_utc)).rowcount
 
 
 def _transformed(entity: _Entity, secret_fields: tuple[str, ...], change: Any) -> _Entity:

@@ -1,13 +1,17 @@
 """Installing Podbrief into many workspaces: Bolt's OAuth flow with our pages and bookkeeping.
 
-GET /slack/install shows the "Add to Slack" page (with a one-time `state`, kept in the
-database and in a cookie); GET /slack/oauth_redirect exchanges Slack's code for a bot token,
-stores it encrypted and marks the workspace installed.
+GET /slack/install shows the "Add to Slack" page, which writes nothing: its button links to
+GET /slack/install?start=1, which issues the one-time `state` (kept in the database and in a
+cookie) and redirects to Slack, at most `STARTS_PER_MINUTE` times a minute per process; the
+scheduler purges expired states (bot.installations.purge_expired_states).
+GET /slack/oauth_redirect exchanges Slack's code for a bot token, stores it encrypted and marks
+the workspace installed.
 """
 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
@@ -18,14 +22,19 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation, InstallationStore
 
 from bot.deps import Deps
-from bot.install_pages import failure_page, install_page, installed_page
+from bot.install_pages import busy_page, failure_page, install_page, installed_page
 from bot.installations import STATE_EXPIRATION_SECONDS, oauth_state_store
 from bot.logfmt import kv
+from bot.rate_limit import WindowLimit
 from bot.settings import Settings
 from storage.workspaces_store import record_installed
 
 log = logging.getLogger("podbrief.oauth")
 _HTML = "text/html; charset=utf-8"
+#: The query parameter of the "Add to Slack" link: only that click writes a state.
+START_PARAMETER = "start"
+#: Installs started per minute and process; more are answered 429 (a real person just tries again).
+STARTS_PER_MINUTE = 30
 
 
 class PodbriefOAuthFlow(OAuthFlow):
@@ -34,9 +43,23 @@ class PodbriefOAuthFlow(OAuthFlow):
     def __init__(self, *, client: WebClient, settings: OAuthSettings, deps: Deps) -> None:
         super().__init__(client=client, logger=log, settings=settings)
         self._deps = deps
+        self._starts = WindowLimit(STARTS_PER_MINUTE, 60.0)
 
-    def build_install_page_html(self, url: str, request: BoltRequest) -> str:
-        return install_page(url)
+    def handle_installation(self, request: BoltRequest) -> BoltResponse:
+        """The page (no state written), or, for its button's click, a new state and a redirect to Slack."""
+        team = (request.query.get("team") or [None])[0]
+        if START_PARAMETER not in request.query:
+            start = {START_PARAMETER: "1", **({"team": team} if team else {})}
+            return BoltResponse(status=200, body=install_page(f"{self.install_path}?{urlencode(start)}"),
+                                headers={"Content-Type": _HTML})
+        if (refused := self._starts.admit()) is None:
+            return BoltResponse(status=429, body=busy_page(), headers={"Content-Type": _HTML, "Retry-After": "60"})
+        if refused:
+            log.warning(kv("install_starts_refused", count=refused, per_minute=STARTS_PER_MINUTE))
+        state = self.issue_new_state(request)
+        headers = {"Content-Type": _HTML, "Location": self.build_authorize_url(state, request),
+                   "Set-Cookie": [self.settings.state_utils.build_set_cookie_for_new_state(state)]}
+        return BoltResponse(status=302, body="", headers=headers)
 
     def store_installation(self, request: BoltRequest, installation: Installation) -> None:
         super().store_installation(request, installation)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from slack_bolt.request.payload_utils import is_action, is_event, is_slash_comma
 from bot.bolt_fixes import parse_body
 from bot.logfmt import kv
 from bot.metrics import Metrics
+from bot.rate_limit import WindowLimit
 
 log = logging.getLogger("podbrief.requests")
 #: Lines about refused requests per `REFUSAL_WINDOW_SECONDS`: a flood of junk cannot fill the disk.
@@ -79,35 +79,10 @@ def _outcome(status: int) -> str:
     return {401: "rejected", 404: "unhandled", 413: "too_large"}.get(status, "error" if status >= 500 else "refused")
 
 
-class RefusalLogLimit:
-    """At most `per_window` log lines for refused requests per `window` seconds; the rest are counted."""
-
-    def __init__(self, per_window: int = REFUSALS_PER_WINDOW, window: float = REFUSAL_WINDOW_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self._per_window, self._window, self._clock = per_window, window, clock
-        self._window_start = clock()
-        self._logged = 0
-        self._suppressed = 0
-        self._lock = threading.Lock()
-
-    def admit(self) -> int | None:
-        """None: leave this line out; otherwise how many lines were left out before it."""
-        with self._lock:
-            now = self._clock()
-            if now - self._window_start >= self._window:
-                self._window_start, self._logged = now, 0
-            if self._logged >= self._per_window:
-                self._suppressed += 1
-                return None
-            self._logged += 1
-            suppressed, self._suppressed = self._suppressed, 0
-            return suppressed
-
-
 def observe_requests(inner: WsgiApp, metrics: Metrics, clock: Callable[[], float] = time.perf_counter,
-                     refusals: RefusalLogLimit | None = None) -> WsgiApp:
+                     refusals: WindowLimit | None = None) -> WsgiApp:
     """`inner`, with each request logged (refusals rate-limited) and counted."""
-    refusals = refusals or RefusalLogLimit()
+    refusals = refusals or WindowLimit(REFUSALS_PER_WINDOW, REFUSAL_WINDOW_SECONDS)
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = clock()
@@ -142,7 +117,7 @@ def _buffer_body(environ: dict[str, Any]) -> bytes:
 
 
 def _record(metrics: Metrics, environ: dict[str, Any], body: bytes, status: int, seconds: float,
-            refusals: RefusalLogLimit) -> None:
+            refusals: WindowLimit) -> None:
     facts = describe(body, environ.get("CONTENT_TYPE"))
     metrics.record_request(facts.kind, status, seconds)
     left_out = refusals.admit() if 400 <= status < 500 else 0

@@ -12,6 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.deps import Deps
 from bot.digest_delivery import DeliveryOutcome, DigestDeliverer
+from bot.installations import STATE_EXPIRATION_SECONDS, purge_expired_states
 from bot.workspace_lifecycle import PURGE_EVERY_HOURS, PURGE_JOB_ID, purge_expired
 from ingest.scan import ScanOptions, ScanSummary, scan
 
@@ -19,6 +20,7 @@ log = logging.getLogger("podbrief.scheduler")
 
 DIGEST_JOB_ID = "digest-tick"
 SCAN_JOB_ID = "feed-scan"
+STATE_PURGE_JOB_ID = "install-state-purge"
 #: How often due digests are looked for; a digest goes out within this long of its time.
 DIGEST_TICK_SECONDS = 30
 
@@ -73,6 +75,20 @@ def add_purge_job(scheduler: BaseScheduler, deps: Deps, grace_days: int) -> None
                        PURGE_JOB_ID, "purge workspaces uninstalled longer than the grace period", deps.clock())
 
 
+def purge_states_tick(deps: Deps) -> int:
+    """Delete expired OAuth install states; how many."""
+    purged = purge_expired_states(deps.engine, deps.clock())
+    if purged:
+        log.info("install states: %d expired ones purged", purged)
+    return purged
+
+
+def add_state_purge_job(scheduler: BaseScheduler, deps: Deps) -> None:
+    """Purge expired install states as often as they expire (multi-workspace mode only)."""
+    _add_repeating_job(scheduler, purge_states_tick, timedelta(seconds=STATE_EXPIRATION_SECONDS), (deps,),
+                       STATE_PURGE_JOB_ID, "purge expired OAuth install states", deps.clock())
+
+
 def _add_repeating_job(scheduler: BaseScheduler, job: Callable[..., object], every: timedelta, args: tuple[object, ...],
                        job_id: str, name: str, first_run: datetime) -> None:
     """One instance at a time, missed runs coalesced into one, replacing a job of the same id."""
@@ -92,10 +108,13 @@ def _add_repeating_job(scheduler: BaseScheduler, job: Callable[..., object], eve
 
 def build_jobs(deps: Deps, scan_interval_minutes: int, scheduler: BaseScheduler | None = None,
                purge_grace_days: int | None = None) -> BaseScheduler:
-    """The scheduler of the process that runs background work: digests, feed scans unless disabled, and
-    (given a grace period) purging the data of workspaces that uninstalled Podbrief."""
+    """The scheduler of the process that runs background work: digests, feed scans unless disabled,
+    (given a grace period) purging the data of workspaces that uninstalled Podbrief, and (when
+    installing to many workspaces) purging expired install states."""
     scheduler = build_scheduler(deps.digests, deps.clock, scheduler)
     add_feed_scan_job(scheduler, deps, scan_interval_minutes)
     if purge_grace_days is not None:
         add_purge_job(scheduler, deps, purge_grace_days)
+    if deps.installations is not None:
+        add_state_purge_job(scheduler, deps)
     return scheduler

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,12 +24,28 @@ SLACK_LOGO = {"blue": (0x36, 0xC5, 0xF0), "green": (0x2E, 0xB6, 0x7D), "yellow":
 
 
 def _install_page(chromium: Chromium, server: InstallServer) -> tuple[Element, str]:
-    """The rendered install page and the `state` of its "Add to Slack" link."""
+    """The rendered install page and the address its "Add to Slack" link points to."""
     dom = parse_dom(chromium.dump_dom(server.url(INSTALL)))
     link = dom.by_id("add-to-slack")
     assert link is not None and link.tag == "a", "no <a id=add-to-slack> on the install page"
-    state = parse_qs(urlsplit(link.attrs["href"]).query).get("state", [""])[0]
-    return dom, state
+    return dom, link.attrs["href"]
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args: object, **_kwargs: object) -> None:
+        return None
+
+
+def _click(server: InstallServer, href: str) -> tuple[str, str, str]:
+    """Follow the "Add to Slack" link as the browser does: (Slack address it is sent to, its state, cookie)."""
+    opener = urllib.request.build_opener(_NoRedirects)
+    try:
+        opener.open(server.url(href), timeout=10)
+    except urllib.error.HTTPError as redirect:
+        assert redirect.code == 302, redirect.code
+        location, cookie = redirect.headers["Location"], redirect.headers["Set-Cookie"]
+        return location, parse_qs(urlsplit(location).query).get("state", [""])[0], cookie
+    raise AssertionError("the Add to Slack link did not redirect to Slack")
 
 
 def _stored_state_expiry(server: InstallServer, state: str) -> datetime | None:
@@ -48,14 +65,16 @@ def _count(server: InstallServer, table: str) -> int:
 def test_the_install_page_renders_an_add_to_slack_button_for_our_app(
     chromium: Chromium, install_server: InstallServer,
 ) -> None:
-    dom, state = _install_page(chromium, install_server)
+    dom, start = _install_page(chromium, install_server)
 
     assert [t.text for t in dom.find_all("title")] == ["Add Podbrief to Slack"]
     assert [h.text for h in dom.find_all("h1")] == ["Podbrief"]
     link = dom.by_id("add-to-slack")
     assert link is not None and link.text == "Add to Slack"
+    assert start.startswith(INSTALL + "?"), "the button goes through our server, which issues the state"
 
-    href = urlsplit(link.attrs["href"])
+    authorize_url, state, _ = _click(install_server, start)
+    href = urlsplit(authorize_url)
     assert (href.scheme, href.netloc, href.path) == ("https", "slack.com", "/oauth/v2/authorize")
     query = parse_qs(href.query, keep_blank_values=True)
     assert query["client_id"] == [CLIENT_ID]
@@ -79,21 +98,23 @@ def test_the_install_page_renders_an_add_to_slack_button_for_our_app(
         assert not outside, f"<{element.tag}> loads {outside}"
 
 
-def test_each_page_load_issues_its_own_state_and_cookie(chromium: Chromium, install_server: InstallServer) -> None:
-    _, first = _install_page(chromium, install_server)
-    _, second = _install_page(chromium, install_server)
+def test_each_click_issues_its_own_state_and_cookie_and_the_page_itself_none(
+    chromium: Chromium, install_server: InstallServer,
+) -> None:
+    before = _count(install_server, "slack_oauth_states")
+    _, start = _install_page(chromium, install_server)
+    _install_page(chromium, install_server)
+    assert _count(install_server, "slack_oauth_states") == before, "showing the page wrote a state"
+
+    _, first, first_cookie = _click(install_server, start)
+    _, second, second_cookie = _click(install_server, start)
     assert first and second and first != second
     assert _stored_state_expiry(install_server, first) is not None
     assert _stored_state_expiry(install_server, second) is not None
 
     # The same browser must come back with the state in a cookie, or the redirect is refused.
-    with urllib.request.urlopen(install_server.url(INSTALL), timeout=10) as response:
-        cookie = response.headers["Set-Cookie"]
-        page = response.read().decode()
-    link = parse_dom(page).by_id("add-to-slack")
-    assert link is not None
-    state = parse_qs(urlsplit(link.attrs["href"]).query)["state"][0]
-    assert cookie.startswith(f"slack-app-oauth-state={state};") and "HttpOnly" in cookie
+    for state, cookie in ((first, first_cookie), (second, second_cookie)):
+        assert cookie.startswith(f"slack-app-oauth-state={state};") and "HttpOnly" in cookie
 
 
 def test_the_install_page_paints_a_real_picture(

@@ -152,11 +152,14 @@ class MultiPodbrief:
 
     # ------------------------------------------------------------------ installing
     def open_install_page(self) -> InstallAttempt:
+        """Load the install page and click "Add to Slack", which sends the browser to Slack with a state."""
         page = browser_get(self.server.base_url, "/slack/install")
         assert page.status == 200, page
-        state = page.cookie(STATE_COOKIE)
-        assert state, f"no state cookie in {page.headers}"
-        url = install_link(page)
+        click = browser_get(self.server.base_url, install_link(page))
+        assert click.status == 302, click
+        state = click.cookie(STATE_COOKIE)
+        assert state, f"no state cookie in {click.headers}"
+        url = click.header_values("Location")[0]
         return InstallAttempt(parse_qs(urlsplit(url).query)["state"][0], f"{STATE_COOKIE}={state}", url)
 
     def come_back_from_slack(self, attempt: InstallAttempt, code: str) -> Page:

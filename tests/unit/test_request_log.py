@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.request_log import RefusalLogLimit
+from bot.rate_limit import WindowLimit
 
 
 class Clock:
@@ -13,9 +13,9 @@ class Clock:
         return self.now
 
 
-def test_refusals_beyond_the_limit_are_left_out_and_counted_in_the_next_window() -> None:
+def test_what_is_beyond_the_limit_is_refused_and_counted_in_the_next_window() -> None:
     clock = Clock()
-    limit = RefusalLogLimit(per_window=3, window=60, clock=clock)
+    limit = WindowLimit(per_window=3, window=60, clock=clock)
     assert [limit.admit() for _ in range(5)] == [0, 0, 0, None, None]
     clock.now = 61
     assert limit.admit() == 2
