@@ -38,7 +38,7 @@ class Deps:
     background: Coalescer = field(default_factory=Coalescer)  # e.g. Home tab refreshes after a save
     installations: InstallationStore | None = None  # multi-workspace mode: the encrypted OAuth installations
 
-    def search(self, query: str, limit: int) -> SearchResult:
-        """Run a search in its own read-only session."""
+    def search(self, query: str, limit: int, *, team_id: str | None = None) -> SearchResult:
+        """Run a search in its own read-only session; with `team_id`, among what that workspace may see."""
         with self.sessions() as session:
-            return self.search_index.search(session, query, limit)
+            return self.search_index.search(session, query, limit, team_id=team_id)

@@ -1,8 +1,13 @@
-"""Choosing a target's picks: the recent window as a pool (cached per run), then selection."""
+"""Choosing a target's picks: the recent window as a pool (cached per run), then selection.
+
+A workspace's digests draw only on what it may see (`storage.tenancy`): one pool per scope,
+so neither the picks nor their "also on" agreement ever come from another workspace's feeds.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -15,9 +20,12 @@ from storage.deliveries_store import delivered_insight_ids
 from storage.digest_queries import recent_insights
 from storage.feedback_store import channel_feedback
 from storage.models import InsightRow
+from storage.tenancy import Scope, workspace_scope
 
 #: A pool is rebuilt when insights were added or it is older than this.
 POOL_MAX_AGE = timedelta(minutes=10)
+#: Pools kept at once (one per distinct scope; workspaces following the same feeds share one).
+MAX_POOLS = 64
 
 
 class DigestComposer:
@@ -27,20 +35,25 @@ class DigestComposer:
         self._sessions = sessions
         self.rules = rules or DigestRules()
         self._lock = threading.Lock()
-        self._pool: DigestPool | None = None
+        self._pools: OrderedDict[Scope, DigestPool] = OrderedDict()
         self._built_at: datetime | None = None
         self._stamp: int | None = None
 
-    def pool(self, now: datetime) -> DigestPool:
-        """The pool for `now`, rebuilt when stale."""
+    def pool(self, now: datetime, scope: Scope = None) -> DigestPool:
+        """The pool of `scope`'s podcasts (None: every insight) for `now`, rebuilt when stale."""
         with self._lock, self._sessions() as session:
             stamp = session.scalar(select(func.max(InsightRow.id))) or 0
             fresh = self._built_at is not None and timedelta(0) <= now - self._built_at < POOL_MAX_AGE
-            if self._pool is None or not fresh or stamp != self._stamp:
-                window = recent_insights(session, now - timedelta(days=self.rules.freshness_days), now + timedelta(days=1))
-                self._pool = build_pool(window, now, self.rules)
+            if not fresh or stamp != self._stamp:
+                self._pools.clear()
                 self._built_at, self._stamp = now, stamp
-            return self._pool
+            if scope not in self._pools:
+                since, until = now - timedelta(days=self.rules.freshness_days), now + timedelta(days=1)
+                self._pools[scope] = build_pool(recent_insights(session, since, until, scope), now, self.rules)
+                while len(self._pools) > MAX_POOLS:
+                    self._pools.popitem(last=False)
+            self._pools.move_to_end(scope)
+            return self._pools[scope]
 
     def select(self, topics: list[str] | tuple[str, ...], now: datetime) -> list[DigestPick]:
         """The digest these topics would get at `now`, for a target that has received nothing."""
@@ -50,4 +63,5 @@ class DigestComposer:
         """The digest `target` would get at `now`: never anything it already received, shaped by its feedback."""
         exclude = delivered_insight_ids(session, target.team_id, target.channel_id)
         liked = preferences(channel_feedback(session, target.team_id, target.channel_id, now), now)
-        return select_digest(self.pool(now), target.topics, exclude, preferences=liked)
+        scope = workspace_scope(session, target.team_id)
+        return select_digest(self.pool(now, scope), target.topics, exclude, preferences=liked)

@@ -1,7 +1,9 @@
 """Carrying out the feeds commands: who may manage feeds, and adding, listing, removing them.
 
 Each function receives its dependencies (database sessions, fetchers, the Slack client)
-and returns the `Message` to show. Feeds are followed for the whole installation.
+and returns the `Message` to show. Each workspace follows feeds of its own (a feed several follow is
+fetched once); the operator's feeds (CLI `podbrief feeds add`) are every workspace's, never listed or
+removed from Slack.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bot.slack_facts import look_up_person
 from ingest.scan import AddFeedResult, add_feed
 from storage import feeds_store
 from storage.channels_store import get_workspace, update_workspace
+from storage.models import OPERATOR_TEAM
 
 
 def answer_feeds(deps: Deps, client: WebClient, asker: Asker, parsed: FeedsCommand) -> Message:
@@ -72,8 +75,9 @@ def set_access(deps: Deps, client: WebClient, asker: Asker, command: SetFeedsAcc
 
 def list_feeds(deps: Deps, asker: Asker) -> Message:
     with deps.sessions() as session:
-        followed = feeds_store.list_feeds(session)
-    return fb.feeds_listed(followed, deps.clock(), asker.command)
+        followed = feeds_store.list_feeds(session, asker.team_id)
+        library = len(feeds_store.list_feeds(session, OPERATOR_TEAM))
+    return fb.feeds_listed(followed, deps.clock(), asker.command, library_feeds=library)
 
 
 def add_feeds(deps: Deps, asker: Asker, command: AddFeeds) -> Message:
@@ -82,13 +86,13 @@ def add_feeds(deps: Deps, asker: Asker, command: AddFeeds) -> Message:
     with deps.fetchers() as fetcher:
         for url in command.urls:
             results.append(add_feed(deps.sessions, fetcher, deps.extractor, url, added_by=f"slack:{asker.user_id}"[:64],
-                                    clock=deps.clock, process_episodes=False))
+                                    team_id=asker.team_id, clock=deps.clock, process_episodes=False))
     return fb.feeds_added(results, command.rejected, asker.command)
 
 
 def remove_feed(deps: Deps, asker: Asker, command: RemoveFeed) -> Message:
     with deps.sessions.begin() as session:
-        removed = feeds_store.remove_feed(session, command.target)
+        removed = feeds_store.remove_feed(session, command.target, team_id=asker.team_id)
     if removed is None:
         return fb.no_such_feed(command.target, asker.command)
     return fb.feed_removed(removed, asker.command)

@@ -119,18 +119,27 @@ def feed_status(feed: FeedInfo, now: datetime) -> str:
     return "\n".join(lines)
 
 
-def feeds_listed(feeds: Sequence[FeedInfo], now: datetime, command: str = CMD) -> Message:
-    """Every followed feed, packed into as few sections as fit (≤ 50 blocks in all)."""
+def _library_note(library_feeds: int) -> list[str]:
+    if not library_feeds:
+        return []
+    feeds = f"{library_feeds} feed{'' if library_feeds == 1 else 's'}"
+    return [f"Podbrief's operator also follows {feeds} for every workspace (the deployment-wide library)."]
+
+
+def feeds_listed(feeds: Sequence[FeedInfo], now: datetime, command: str = CMD, library_feeds: int = 0) -> Message:
+    """Every feed this workspace follows, packed into as few sections as fit (≤ 50 blocks in all)."""
     if not feeds:
-        return reply("Podbrief follows no podcast feeds yet.",
-                     [f"Add one with `{CMD} feeds add https://example.com/podcast.xml`."], command)
+        return reply("This workspace follows no podcast feeds yet.",
+                     [f"Add one with `{CMD} feeds add https://example.com/podcast.xml`.",
+                      *_library_note(library_feeds)], command)
     failing = sum(bool(f.last_error) for f in feeds)
-    heading = f"*Podbrief follows {len(feeds)} podcast feed{'' if len(feeds) == 1 else 's'}*" + (
+    heading = f"*This workspace follows {len(feeds)} podcast feed{'' if len(feeds) == 1 else 's'}*" + (
         f" ({failing} failing)" if failing else "")
     sections = _packed([feed_status(feed, now) for feed in feeds])
     blocks: list[Block] = [_section(heading, command)]
     blocks += [_section(text, command) for text, _ in sections[:_LIST_BLOCKS]]
-    notes = [f"Remove one with `{CMD} feeds remove ID`; add more with `{CMD} feeds add URL`."]
+    notes = [f"Remove one with `{CMD} feeds remove ID`; add more with `{CMD} feeds add URL`.",
+             *_library_note(library_feeds)]
     if hidden := sum(count for _, count in sections[_LIST_BLOCKS:]):
         notes.insert(0, f"…and {hidden} more: run `podbrief feeds list` to see them all.")
     blocks.append(_context("\n".join(notes), command))
@@ -152,13 +161,15 @@ def _packed(statuses: Sequence[str]) -> list[tuple[str, int]]:
 
 
 def feed_removed(feed: FeedInfo, command: str = CMD) -> Message:
-    return reply(f"Stopped following *{feed_name(feed.title, feed.url)}* (id {feed.id}). "
-                 "Its insights stay searchable.", command=command)
+    return reply(f"Stopped following *{feed_name(feed.title, feed.url)}* (id {feed.id}) in this workspace. "
+                 "Its insights leave this workspace's searches and digests (unless the operator's library has "
+                 "the feed too); what you saved stays saved.",
+                 command=command)
 
 
 def no_such_feed(target: str, command: str = CMD) -> Message:
     what = f"id {target}" if target.isdigit() else f"`{escape(clip(target, 200))}`"
-    return reply(f"Podbrief follows no feed with {what}.", [f"See the ids with `{CMD} feeds list`."], command)
+    return reply(f"This workspace follows no feed with {what}.", [f"See the ids with `{CMD} feeds list`."], command)
 
 
 def not_allowed(command: str = CMD) -> Message:

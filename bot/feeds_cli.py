@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,6 +19,7 @@ from ingest.fetch import Fetcher
 from ingest.scan import AddFeedResult, FeedOutcome, ScanOptions, ScanSummary, add_feed, scan as run_scan
 from storage import feeds_store
 from storage.feeds_store import FeedInfo
+from storage.models import OPERATOR_TEAM
 
 _PRIVATE_HELP = "Also fetch from private and local network addresses (a NAS, localhost)."
 
@@ -53,7 +54,13 @@ def add_command(urls: tuple[str, ...], allow_private_addresses: bool) -> None:
             result = add_feed(deps.sessions, fetcher, deps.extractor, url, added_by="cli", clock=deps.clock)
             echo(describe_added(result))
             failed = failed or not result.ok
+    echo(LIBRARY_NOTE)
     sys.exit(1 if failed else 0)
+
+
+#: Feeds the operator follows are deployment-wide: said after every `feeds add` and `feeds import`.
+LIBRARY_NOTE = ("Feeds added here are the operator's library: every workspace sees their insights. "
+                "A workspace follows feeds of its own with /insights feeds add.")
 
 
 def describe_added(result: AddFeedResult) -> str:
@@ -79,14 +86,17 @@ def list_command() -> None:
         echo("No feeds followed yet. Add one with: podbrief feeds add URL")
         return
     now = deps.clock()
+    with deps.sessions() as session:
+        following = {feed.id: feeds_store.followers(session, feed.id) for feed in followed}
     for feed in followed:
-        echo(describe_feed(feed, now))
+        echo(describe_feed(feed, now, following[feed.id]))
 
 
-def describe_feed(feed: FeedInfo, now: datetime) -> str:
-    """A feed's status in three lines."""
+def describe_feed(feed: FeedInfo, now: datetime, followers: Sequence[str] = (OPERATOR_TEAM,)) -> str:
+    """A feed's status in three lines, with who follows it."""
     lines = [
         f"{feed.id:>4}  {feed.title or '(not read yet)'}  {feed.url}",
+        f"      followed by {describe_followers(followers)}",
         f"      last checked {ago(feed.last_checked_at, now)} · last new episode {ago(feed.last_new_episode_at, now)}"
         f" · {feed.episode_count} episodes · {feed.insights_extracted} insights extracted",
     ]
@@ -99,14 +109,30 @@ def describe_feed(feed: FeedInfo, now: datetime) -> str:
 @feeds.command("remove")
 @click.argument("target")
 def remove_command(target: str) -> None:
-    """Stop following a feed, by URL or id (its insights stay)."""
+    """Remove a feed from the operator's library, by URL or id (workspaces following it keep it)."""
     deps = _deps()
     with deps.sessions.begin() as session:
         removed = feeds_store.remove_feed(session, target)
+        stored = feeds_store.find_feed(session, target) if removed is None else None
+        others = feeds_store.followers(session, stored.id) if stored else []
+    if removed is None and stored is not None:
+        echo(f"{stored.title or stored.url} (id {stored.id}) is not in the operator's library: it is followed by "
+             f"{describe_followers(others)}, which remove it with /insights feeds remove.")
+        sys.exit(1)
     if removed is None:
         echo(f"No followed feed matches “{target}”. See: podbrief feeds list")
         sys.exit(1)
-    echo(f"Stopped following {removed.title or removed.url} (id {removed.id}). Its insights stay.")
+    echo(f"Stopped following {removed.title or removed.url} (id {removed.id}) in the operator's library. "
+         "Its insights stay for workspaces that follow it themselves.")
+
+
+def describe_followers(teams: Sequence[str]) -> str:
+    """"the operator's library (every workspace)", "2 workspaces (T1, T2)", or both."""
+    parts = ["the operator's library (every workspace)"] if OPERATOR_TEAM in teams else []
+    workspaces = [team for team in teams if team != OPERATOR_TEAM]
+    if workspaces:
+        parts.append(f"{len(workspaces)} workspace{'' if len(workspaces) == 1 else 's'} ({', '.join(workspaces)})")
+    return " and ".join(parts) or "nobody"
 
 
 @feeds.command("import")
@@ -131,6 +157,7 @@ def import_command(file: Path, allow_private_addresses: bool) -> None:
     added = sum(r.ok and not r.already_followed for r in results)
     echo(f"{added} feeds added, {sum(r.already_followed for r in results)} already followed, "
          f"{sum(not r.ok for r in results)} could not be used.")
+    echo(LIBRARY_NOTE)
     sys.exit(0 if all(r.ok for r in results) else 1)
 
 

@@ -9,6 +9,7 @@ from bot.deps import Deps
 from bot.logfmt import kv
 from slack_sdk.errors import SlackApiError
 
+from storage import feeds_store
 from storage.workspaces_store import purge_workspace, reactivate, record_uninstalled, workspaces_to_purge
 
 log = logging.getLogger("podbrief.workspaces")
@@ -52,8 +53,13 @@ def purge_expired(deps: Deps, grace_days: int) -> list[str]:
 
 
 def purge_now(deps: Deps, team_id: str) -> dict[str, int]:
-    """Delete everything stored for one workspace, tokens included; rows deleted per table."""
+    """Delete everything stored for one workspace, tokens included; rows deleted per table.
+
+    Its feed subscriptions go too: a feed nobody else follows stops being fetched (its insights
+    stay stored, shown to nobody, in case someone follows it again; see `feeds_store.remove_feed`).
+    """
     with deps.sessions.begin() as session:
-        deleted = purge_workspace(session, team_id)
+        deleted = {"feed_subscriptions": feeds_store.drop_subscriptions(session, team_id)}
+        deleted.update(purge_workspace(session, team_id))
     log.warning(kv("workspace_purged", team=team_id, rows=sum(deleted.values())))
     return deleted

@@ -42,6 +42,7 @@ from ingest.scan_results import (
 from storage import episodes_store, feeds_store
 from storage.episodes_store import SHOW_NOTES, EpisodeFields, EpisodeInsights, EpisodeState
 from storage.feeds_store import FeedCheck, FeedInfo
+from storage.models import OPERATOR_TEAM
 
 if TYPE_CHECKING:
     from ingest.extractors import Extractor
@@ -264,11 +265,14 @@ def add_feed(
     url: str,
     *,
     added_by: str | None = None,
+    team_id: str = OPERATOR_TEAM,
     clock: Clock = utc_now,
     options: ScanOptions = ScanOptions(),
     process_episodes: bool = True,
 ) -> AddFeedResult:
-    """Follow a feed after fetching it once: its title and episode count, or why it cannot be used.
+    """`team_id` follows a feed (the operator's library by default): its title and episode count,
+    or why it cannot be used. A feed Podbrief already stores (someone else follows it) is not
+    fetched again: `team_id` subscribes to it and sees its insights at once. A new one is fetched once.
 
     With `process_episodes`, its newest episodes become insights right away (as a scan would);
     without, the feed is stored as due and the next scan processes it.
@@ -278,10 +282,12 @@ def add_feed(
         check_url(url)
     except FetchError as error:
         return AddFeedResult(url=url, ok=False, reason=str(error))
-    with sessions() as session:
+    with sessions.begin() as session:
         known = feeds_store.feed_by_url(session, url)
+        subscribed = known is not None and feeds_store.subscribe(session, team_id, known.id, now=clock(),
+                                                                 added_by=added_by)
     if known:
-        return _already(known)
+        return _already(known, new_follower=subscribed)
     result = fetch(url)
     if result.error:
         return AddFeedResult(url=url, ok=False, reason=result.error)
@@ -289,19 +295,22 @@ def add_feed(
         parsed = parse_feed(result.body, base_url=result.final_url or url)
     except FeedError as error:
         return AddFeedResult(url=url, ok=False, reason=str(error))
-    return _follow(url, result, parsed, added_by, process_episodes, _deps(sessions, fetch, extractor, clock, options))
+    deps = _deps(sessions, fetch, extractor, clock, options)
+    return _follow(url, result, parsed, (team_id, added_by), process_episodes, deps)
 
 
 def _follow(
-    url: str, result: FetchResult, parsed: ParsedFeed, added_by: str | None, process: bool, deps: _Deps
+    url: str, result: FetchResult, parsed: ParsedFeed, who: tuple[str, str | None], process: bool, deps: _Deps
 ) -> AddFeedResult:
     now = deps.clock()
+    team_id, added_by = who
     with deps.write() as session:
         if result.permanent_redirect and (moved := feeds_store.feed_by_url(session, result.permanent_redirect)):
-            return _already(moved)
-        feed, created = feeds_store.add_feed(session, url, now=now, added_by=added_by)
-    if not created:
-        return _already(feed)
+            new = feeds_store.subscribe(session, team_id, moved.id, now=now, added_by=added_by)
+            return _already(moved, new_follower=new)
+        feed, created = feeds_store.add_feed(session, url, now=now, added_by=added_by, team_id=team_id)
+    if not created:  # another workspace added it meanwhile: followed now, fetched by its scan
+        return _already(feed, new_follower=True)
     try:
         outcome = (_process if process else _register_only)(feed, result, parsed, deps, now)
     except Exception as error:  # noqa: BLE001 - the feed is followed; the next scan tries again
@@ -325,8 +334,9 @@ def _register_only(feed: FeedInfo, result: FetchResult, parsed: ParsedFeed, deps
                        moved_to=result.permanent_redirect)
 
 
-def _already(feed: FeedInfo) -> AddFeedResult:
+def _already(feed: FeedInfo, *, new_follower: bool = False) -> AddFeedResult:
+    """A feed Podbrief stores already; `new_follower`: followed by this team only now."""
     return AddFeedResult(
         url=feed.url, ok=True, feed_id=feed.id, title=feed.title, episode_count=feed.episode_count,
-        already_followed=True,
+        already_followed=not new_follower,
     )

@@ -1,5 +1,8 @@
-"""Feeds Podbrief follows: adding, listing, removing, and what each check found.
+"""Feeds Podbrief follows: who follows each, adding, listing, removing, and what each check found.
 
+A feed is stored (and fetched) once however many follow it; each workspace's following is a
+`FeedSubscription`, and the operator's (CLI `feeds add`, team `OPERATOR_TEAM`) is shown to
+every workspace. A feed nobody follows any more is deleted, so scans stop fetching it.
 Query functions take a `Session` and never commit; callers own the transaction.
 Episodes and their insights are in `storage.episodes_store`.
 """
@@ -9,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from insights.text import clean_display_text, normalise_content
 from storage.insights_store import as_utc, upsert_insert
-from storage.models import Feed, Podcast, utcnow
+from storage.models import OPERATOR_TEAM, Feed, FeedSubscription, Podcast, utcnow
 
 #: Errors are stored as plain words, cut to fit their column.
 MAX_ERROR_LENGTH = 500
@@ -89,19 +92,31 @@ def feed_by_url(session: Session, url: str) -> FeedInfo | None:
     return to_feed_info(row) if row else None
 
 
-def find_feed(session: Session, url_or_id: str | int) -> FeedInfo | None:
-    """A feed by its id (a number) or by its URL (current or original)."""
+#: Feed ids are database integers: a longer "number" is not an id (and never reaches the database).
+_MAX_ID_DIGITS = 18
+
+
+def find_feed(session: Session, url_or_id: str | int, *, team_id: str | None = None) -> FeedInfo | None:
+    """A feed by its id (a number) or by its URL (current or original); with `team_id`, only one it follows."""
     target = str(url_or_id).strip()
-    if target.isdigit():
-        row = session.get(Feed, int(target))
-        return to_feed_info(row) if row else None
-    return feed_by_url(session, target)
+    if target.isascii() and target.isdigit():
+        row = session.get(Feed, int(target)) if len(target) <= _MAX_ID_DIGITS else None
+        found = to_feed_info(row) if row else None
+    else:
+        found = feed_by_url(session, target)
+    if found is not None and team_id is not None and not is_followed_by(session, team_id, found.id):
+        return None
+    return found
 
 
-def add_feed(session: Session, url: str, *, now: datetime, added_by: str | None = None) -> tuple[FeedInfo, bool]:
-    """Follow `url` (due at once); (feed, True) when added, (existing feed, False) when already followed."""
+def add_feed(
+    session: Session, url: str, *, now: datetime, added_by: str | None = None, team_id: str = OPERATOR_TEAM
+) -> tuple[FeedInfo, bool]:
+    """Follow `url` for `team_id` (due at once); (feed, True) when the feed is new to Podbrief,
+    (existing feed, False) when it was stored already (then only `team_id`'s subscription is added)."""
     existing = _by_url(session, url)
     if existing:
+        subscribe(session, team_id, existing.id, now=now, added_by=added_by)
         return to_feed_info(existing), False
     table = Feed.__table__
     inserted = session.execute(
@@ -111,20 +126,72 @@ def add_feed(session: Session, url: str, *, now: datetime, added_by: str | None 
     ).first()
     row = _by_url(session, url)
     assert row is not None
+    subscribe(session, team_id, row.id, now=now, added_by=added_by)
     return to_feed_info(row), inserted is not None
 
 
-def list_feeds(session: Session) -> list[FeedInfo]:
-    """Every followed feed, oldest first."""
-    return [to_feed_info(row) for row in session.scalars(select(Feed).order_by(Feed.id))]
+def subscribe(session: Session, team_id: str, feed_id: int, *, now: datetime, added_by: str | None = None) -> bool:
+    """`team_id` follows the feed; False when it already did."""
+    inserted = session.execute(
+        upsert_insert(session, FeedSubscription.__table__)
+        .on_conflict_do_nothing(index_elements=["team_id", "feed_id"])
+        .returning(FeedSubscription.__table__.c.id),
+        {"team_id": team_id, "feed_id": feed_id, "added_by": added_by, "added_at": now},
+    ).first()
+    return inserted is not None
 
 
-def remove_feed(session: Session, url_or_id: str | int) -> FeedInfo | None:
-    """Stop following a feed (its podcast, episodes and insights stay); the removed feed, or None."""
-    found = find_feed(session, url_or_id)
+def is_followed_by(session: Session, team_id: str, feed_id: int) -> bool:
+    """Whether `team_id` (a workspace, or `OPERATOR_TEAM`) follows the feed."""
+    return session.scalar(
+        select(exists().where(FeedSubscription.team_id == team_id, FeedSubscription.feed_id == feed_id))
+    ) or False
+
+
+def followers(session: Session, feed_id: int) -> list[str]:
+    """The teams following a feed (`OPERATOR_TEAM` for the operator's library), sorted."""
+    statement = select(FeedSubscription.team_id).where(FeedSubscription.feed_id == feed_id)
+    return sorted(session.scalars(statement))
+
+
+def list_feeds(session: Session, team_id: str | None = None) -> list[FeedInfo]:
+    """The feeds `team_id` follows (every stored feed when None: the operator's view), oldest first."""
+    statement = select(Feed).order_by(Feed.id)
+    if team_id is not None:
+        statement = statement.join(FeedSubscription, FeedSubscription.feed_id == Feed.id).where(
+            FeedSubscription.team_id == team_id
+        )
+    return [to_feed_info(row) for row in session.scalars(statement)]
+
+
+def remove_feed(session: Session, url_or_id: str | int, *, team_id: str = OPERATOR_TEAM) -> FeedInfo | None:
+    """`team_id` stops following a feed (the removed feed, or None when it followed no such feed).
+
+    The feed is deleted when nobody follows it any more, so scans stop fetching it; its podcast,
+    episodes and insights stay stored (insights are shared by content), shown to nobody until
+    someone follows the feed again.
+    """
+    found = find_feed(session, url_or_id, team_id=team_id)
     if found:
-        session.execute(Feed.__table__.delete().where(Feed.id == found.id))
+        session.execute(
+            delete(FeedSubscription).where(FeedSubscription.team_id == team_id, FeedSubscription.feed_id == found.id)
+        )
+        _drop_unfollowed(session, [found.id])
     return found
+
+
+def drop_subscriptions(session: Session, team_id: str) -> int:
+    """Everything `team_id` follows is unfollowed (a purged workspace); the number of subscriptions removed."""
+    feed_ids = list(session.scalars(select(FeedSubscription.feed_id).where(FeedSubscription.team_id == team_id)))
+    session.execute(delete(FeedSubscription).where(FeedSubscription.team_id == team_id))
+    _drop_unfollowed(session, feed_ids)
+    return len(feed_ids)
+
+
+def _drop_unfollowed(session: Session, feed_ids: list[int]) -> None:
+    if feed_ids:
+        followed = select(FeedSubscription.feed_id).where(FeedSubscription.feed_id.in_(feed_ids))
+        session.execute(delete(Feed).where(Feed.id.in_(feed_ids), Feed.id.not_in(followed)))
 
 
 def due_feeds(session: Session, now: datetime, limit: int | None = None) -> list[FeedInfo]:

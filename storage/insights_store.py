@@ -405,7 +405,12 @@ def to_insight(row: Row[Any]) -> Insight:
     )
 
 
-def get_insight(session: Session, insight_id: int) -> Insight | None:
+def get_insight(session: Session, insight_id: int, *, team_id: str | None = None) -> Insight | None:
+    """The insight, or None when there is none (or, with `team_id`, that workspace may not see it)."""
+    from storage.tenancy import may_see  # tenancy reads the models this module's callers write
+
+    if team_id is not None and not may_see(session, team_id, insight_id):
+        return None
     row = session.execute(insight_query().where(InsightRow.id == insight_id)).first()
     return to_insight(row) if row else None
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, Integer, Row, Text, func, select, text
+from sqlalchemy import DateTime, Engine, Integer, Row, Text, TextClause, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from insights.model import Insight, Match
@@ -16,6 +16,7 @@ from insights.search import Candidate, QueryWord, SearchPlan, partial_matches, p
 from insights.vocabulary import Vocabulary
 from storage.insights_store import as_utc, insight_query, to_insight
 from storage.models import InsightRow, SearchTerm
+from storage.tenancy import Scope, workspace_scope
 
 #: Candidates taken from the full-text index before the final rerank: the newest
 #: insights holding the query's words. The database does not score them: FTS5's bm25
@@ -53,12 +54,14 @@ class SearchIndex:
         self._stamp: int | None = None
         self._checked_at = float("-inf")
 
-    def search(self, session: Session, query: str, limit: int = 5) -> SearchResult:
-        """The best `limit` insights for `query`, best first."""
+    def search(self, session: Session, query: str, limit: int = 5, *, team_id: str | None = None) -> SearchResult:
+        """The best `limit` insights for `query`, best first; with `team_id`, only among what that
+        workspace may see (its feeds, the operator's, the library: `storage.tenancy`)."""
         plan = plan_search(query, self.vocabulary(session))
         if plan.is_empty:
             return SearchResult(plan, ())
-        ranked = rank(plan, self.candidates(session, plan), limit)
+        scope = workspace_scope(session, team_id)
+        ranked = rank(plan, self.candidates(session, plan, scope), limit)
         return SearchResult(plan, tuple(_with_full_insights(session, ranked)))
 
     def vocabulary(self, session: Session) -> Vocabulary:
@@ -79,25 +82,28 @@ class SearchIndex:
         with self._lock:
             self._vocabulary = None
 
-    def candidates(self, session: Session, plan: SearchPlan) -> list[Candidate]:
+    def candidates(self, session: Session, plan: SearchPlan, scope: Scope = None) -> list[Candidate]:
         """Insights the full-text index proposes: all words first, then enough of them.
 
         Candidates carry only what ranking reads (id, indexed terms, date); the
         few that make the final list are loaded in full afterwards.
         """
         words = plan.searchable
-        rows = self._newest_matching(session, [tuple(words)])
+        rows = self._newest_matching(session, [tuple(words)], scope)
         if len(words) > 1 and len(rows) < CANDIDATE_POOL:
             seen = {row.id for row in rows}
-            more = self._newest_matching(session, partial_matches(words))
+            more = self._newest_matching(session, partial_matches(words), scope)
             rows += [row for row in more if row.id not in seen]
         return [
             Candidate(Insight(id=row.id, text="", published_at=as_utc(row.published_at)), tuple(row.search_text.split()))
             for row in rows[:CANDIDATE_POOL]
         ]
 
-    def _newest_matching(self, session: Session, groups: Sequence[Sequence[QueryWord]]) -> list[Row[Any]]:
-        """The newest insights holding every word of at least one group (each word: any variant)."""
+    def _newest_matching(
+        self, session: Session, groups: Sequence[Sequence[QueryWord]], scope: Scope = None
+    ) -> list[Row[Any]]:
+        """The newest insights holding every word of at least one group (each word: any variant),
+        among the podcasts of `scope` (and insights of no podcast) when one is given."""
         if not groups:
             return []
         if self._dialect == "sqlite":
@@ -108,7 +114,9 @@ class SearchIndex:
             vocabulary = self._vocabulary
             few = self._sort_few_matches and vocabulary is not None and _few_matches_expected(vocabulary, groups)
             sql = _POSTGRES_FEW_CANDIDATES if few else _POSTGRES_CANDIDATES
-        return list(session.execute(sql, {"q": expression, "n": CANDIDATE_POOL}))
+        if scope is None:
+            return list(session.execute(sql, {"q": expression, "n": CANDIDATE_POOL}))
+        return list(session.execute(_SCOPED[id(sql)], {"q": expression, "n": CANDIDATE_POOL, "podcasts": sorted(scope)}))
 
 
 _COLUMNS = {"id": Integer(), "search_text": Text(), "published_at": DateTime(timezone=True)}
@@ -137,6 +145,31 @@ _POSTGRES_FEW_CANDIDATES = text(
     """SELECT id, search_text, published_at FROM insights
     WHERE search_vector @@ to_tsquery('simple', :q) ORDER BY id + 0 DESC LIMIT :n"""
 ).columns(**_COLUMNS)
+
+# Scoped to a workspace's podcasts (`storage.tenancy`): the same walks, each match checked
+# against the podcast list on the way (one primary-key lookup per match on SQLite, a filter
+# on the heap rows PostgreSQL reads anyway), stopping as soon as :n in scope are found.
+_IN_SCOPE = "(i.podcast_id IS NULL OR i.podcast_id IN :podcasts)"
+
+
+def _scoped(sql: str) -> TextClause:
+    return text(sql).bindparams(bindparam("podcasts", expanding=True)).columns(**_COLUMNS)
+
+
+_SCOPED: dict[int, TextClause] = {  # by id() of the unscoped statement
+    id(_SQLITE_CANDIDATES): _scoped(
+        f"""SELECT i.id, i.search_text, i.published_at FROM insights_fts JOIN insights AS i ON i.id = insights_fts.rowid
+        WHERE insights_fts MATCH :q AND {_IN_SCOPE} ORDER BY insights_fts.rowid DESC LIMIT :n"""
+    ),
+    id(_POSTGRES_CANDIDATES): _scoped(
+        f"""SELECT i.id, i.search_text, i.published_at FROM insights AS i
+        WHERE i.search_vector @@ to_tsquery('simple', :q) AND {_IN_SCOPE} ORDER BY i.id DESC LIMIT :n"""
+    ),
+    id(_POSTGRES_FEW_CANDIDATES): _scoped(
+        f"""SELECT i.id, i.search_text, i.published_at FROM insights AS i
+        WHERE i.search_vector @@ to_tsquery('simple', :q) AND {_IN_SCOPE} ORDER BY i.id + 0 DESC LIMIT :n"""
+    ),
+}
 
 
 def _expected_matches(vocabulary: Vocabulary, groups: Sequence[Sequence[QueryWord]]) -> float:

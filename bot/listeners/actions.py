@@ -43,12 +43,12 @@ def register(app: App, deps: Deps) -> None:
         ack()
         with friendly_failures(respond, logger, SHARE_ACTION):
             insight_id = action_insight_id(body)
+            team_id, channel_id, user_id = body["team"]["id"], body["channel"]["id"], body["user"]["id"]
             with deps.sessions() as session:
-                insight = get_insight(session, insight_id) if insight_id is not None else None
+                insight = get_insight(session, insight_id, team_id=team_id) if insight_id is not None else None
             if insight is None:
                 _ephemeral(respond, blocks.notice(GONE))
                 return
-            team_id, channel_id, user_id = body["team"]["id"], body["channel"]["id"], body["user"]["id"]
             message = blocks.shared_insight(insight, user_id)
             try:
                 posted = client.chat_postMessage(
@@ -68,13 +68,13 @@ def register(app: App, deps: Deps) -> None:
     def save(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, logger: logging.Logger) -> None:
         ack()
         with friendly_failures(respond, logger, SAVE_ACTION):
-            insight_id = action_insight_id(body)
-            with deps.sessions.begin() as session:
-                insight = get_insight(session, insight_id) if insight_id is not None else None
+            insight_id, team_id = action_insight_id(body), body["team"]["id"]
+            with deps.sessions.begin() as session:  # only an insight this workspace may see
+                insight = get_insight(session, insight_id, team_id=team_id) if insight_id is not None else None
                 if insight is None:
                     _ephemeral(respond, blocks.notice(GONE))
                     return
-                new = save_insight(session, body["team"]["id"], body["user"]["id"], insight.id)
+                new = save_insight(session, team_id, body["user"]["id"], insight.id)
             if new:
                 refresh_home(deps, client, body["team"]["id"], body["user"]["id"])
             preview = escape(blocks.clip(insight.text, 80))

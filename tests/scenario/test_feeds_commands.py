@@ -114,7 +114,7 @@ def test_feeds_that_cannot_be_used_say_why(local: Workspace, feeds: FeedServer) 
     assert f"{laughs}: cannot be used:" in answer and "declares XML entities" in answer
     assert "`not-a-url` skipped: it is not a web address" in answer
     assert "is not a feed address" in ask(local, "feeds add ftp://example.com/feed.xml")
-    assert "Podbrief follows no podcast feeds yet" in ask(local, "feeds list")
+    assert "This workspace follows no podcast feeds yet" in ask(local, "feeds list")
 
 
 def test_without_the_setting_private_addresses_are_refused(workspace: Workspace, feeds: FeedServer) -> None:
@@ -131,7 +131,7 @@ def test_the_list_shows_last_checked_and_the_last_error(local: Workspace, feeds:
     deps = replace(local.deps, clock=lambda: datetime.now(timezone.utc))
     feed_scan_tick(deps, timedelta(minutes=30), deps.clock)
     listed = ask(local, "feeds list")
-    assert "Podbrief follows 2 podcast feeds* (1 failing)" in listed
+    assert "This workspace follows 2 podcast feeds* (1 failing)" in listed
     assert "Last checked just now · last new episode just now · 2 episodes" in listed
     assert "Last error: the server answered 500 Internal Server Error (failed 1× in a row" in listed
 
@@ -140,11 +140,11 @@ def test_a_feed_is_removed_by_url_and_by_id(local: Workspace, feeds: FeedServer)
     first = feeds.route("/brew.xml", static(podcast()))
     second = feeds.route("/other.xml", static(podcast("Other Show")))
     ask(local, f"feeds add {first} {second}")
-    assert f"Stopped following *<{first}|Brew Science>* (id 1). Its insights stay searchable." in ask(
+    assert f"Stopped following *<{first}|Brew Science>* (id 1) in this workspace." in ask(
         local, f"feeds remove <{first}>")
     assert "Stopped following *<" in ask(local, "feeds remove #2")
-    assert "Podbrief follows no feed with id 2" in ask(local, "feeds remove 2")
-    assert "Podbrief follows no feed with `https://nowhere.example/x`" in ask(local, "feeds remove https://nowhere.example/x")
+    assert "This workspace follows no feed with id 2" in ask(local, "feeds remove 2")
+    assert "This workspace follows no feed with `https://nowhere.example/x`" in ask(local, "feeds remove https://nowhere.example/x")
     with local.deps.sessions() as session:
         assert feeds_store.list_feeds(session) == []
 

@@ -43,7 +43,7 @@ def test_a_refused_feed_says_why_and_skipped_words_are_listed() -> None:
 def test_the_list_shows_last_checked_and_the_last_error() -> None:
     failing = replace(FEED, id=4, title=None, last_error="the server answered 404 Not Found", consecutive_failures=2)
     shown = text_of(fb.feeds_listed([FEED, failing], NOW))
-    assert "Podbrief follows 2 podcast feeds* (1 failing)" in shown
+    assert "This workspace follows 2 podcast feeds* (1 failing)" in shown
     assert "Last checked 12 min ago · last new episode never · 12 episodes · 40 insights" in shown
     assert "Last error: the server answered 404 Not Found (failed 2× in a row; next try in 18 min)" in shown
 

@@ -1,0 +1,289 @@
+"""Feeds belong to workspaces: nothing one workspace types, clicks or triggers changes or shows another's.
+
+Two workspaces installed through OAuth (multi-workspace mode, the real app over HTTP), each
+following a feed of its own from a loopback feed server, both seeing the operator's library
+(the six imported insights of `multi_workspace`). Every `/insights` command, button and event
+Beta can send is run from a table; after each one, nothing Beta was sent names Acme's feed or
+its insights, and what Acme sees is exactly what it saw before. On SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.blocks import SAVE_ACTION, SHARE_ACTION
+from bot.saved_blocks import UNSAVE_ACTION
+from bot.scheduler import feed_scan_tick
+from bot.slack_requests import block_action_body
+from bot.slack_standin import SlackStandIn
+from bot.workspace_lifecycle import purge_now
+from storage.models import Feed, InsightRow
+from tests.integration.feed_server import FeedServer, static
+from tests.scenario.multi_workspace import (
+    CHANNEL,
+    CHIPS,
+    NAME_A,
+    NAME_B,
+    NOW,
+    TEAM_A,
+    TEAM_B,
+    TOKEN_A,
+    TOKEN_B,
+    USER,
+    Clock,
+    MultiPodbrief,
+    multi_settings,
+    podbrief_cli,
+    running_podbrief,
+    standin,  # noqa: F401 - fixture
+)
+from tests.slack_checks import shown_text
+
+#: Acme's feed: words found nowhere else, so any answer naming them came from Acme's feed.
+ACME_NOTES = (
+    "Zymurgists say slow fermentation at low temperatures keeps the hop aroma in the finished beer.",
+    "Small breweries that share one canning line for fermentation tanks cut their packaging costs by half.",
+)
+ACME_TITLE = "Brew Science Secrets"
+#: Beta's feed.
+BETA_NOTES = (
+    "Reusable boosters brought the cost of a kilogram to orbit below two thousand dollars.",
+    "Small satellites in low orbit now relay broadband to ships in the middle of the ocean.",
+)
+BETA_TITLE = "Orbit Notes"
+#: Anything Beta is sent must never contain these (beyond what Beta typed itself).
+ACME_SECRETS = ("hop aroma", "canning line", "Brew Science", "acme-feed")
+_names = itertools.count()
+
+
+def podcast(title: str, notes: tuple[str, ...]) -> bytes:
+    """An RSS feed whose episodes came out the day before NOW (so digests may pick them)."""
+    items = "".join(
+        f"<item><title>{title} episode {n}</title><guid>{title}-{n}</guid><description>{text}</description>"
+        f"<pubDate>Mon, 23 Nov 2026 0{n + 6}:00:00 GMT</pubDate>"
+        f'<enclosure url="https://cdn.example.com/{n}.mp3" type="audio/mpeg" length="1"/></item>'
+        for n, text in enumerate(notes)
+    )
+    return f'<rss version="2.0"><channel><title>{title}</title>{items}</channel></rss>'.encode()
+
+
+@dataclass
+class Tenants:
+    """Podbrief with Acme and Beta installed, each following its own feed (scanned)."""
+
+    app: MultiPodbrief
+    feeds: FeedServer
+    acme_url: str
+    beta_url: str
+
+    def ask(self, team: str, text: str) -> str:
+        answer = self.app.command(team, text)
+        return shown_text(answer) if "blocks" in answer else str(answer.get("text", ""))
+
+    def types(self, team: str, text: str) -> str:
+        """Type `/insights <text>` in `team`; returns what was typed (an echo of it reveals nothing)."""
+        self.ask(team, text)
+        return text
+
+    def click(self, team: str, action_id: str, value: str) -> list[dict[str, Any]]:
+        """Click a button in `team`'s C1; what the click got back (response_url posts and messages)."""
+        name = f"click-{next(_names)}"
+        body, content_type = block_action_body(action_id, value, response_url=self.app.slack.response_url(name),
+                                               team_id=team, channel_id=CHANNEL, user_id=USER)
+        assert self.app.server.post(body, content_type).status == 200
+        self.app.listeners.wait_idle()
+        return self.app.slack.responses(name) + self.app.slack.posted_messages(team_id=team)
+
+    def scan(self) -> None:
+        feed_scan_tick(self.app.deps, timedelta(minutes=30), self.app.clock)
+
+    def insight_id(self, words: str) -> int:
+        with self.app.deps.sessions() as session:
+            found = session.scalar(select(InsightRow.id).where(InsightRow.text.contains(words)))
+        assert found is not None, words
+        return found
+
+    def acme_view(self) -> dict[str, str]:
+        """What Acme sees of its feeds and its feed's insights."""
+        return {"feeds": self.ask(TEAM_A, "feeds list"), "search": self.ask(TEAM_A, "zymurgists fermentation")}
+
+
+@pytest.fixture
+def tenants(database_url: str, standin: SlackStandIn, tmp_path: Path,  # noqa: F811 - fixture
+            monkeypatch: pytest.MonkeyPatch) -> Iterator[Tenants]:
+    monkeypatch.chdir(tmp_path)
+    settings = replace(multi_settings(database_url, tmp_path, standin.api_url), feeds_allow_private_addresses=True)
+    standin.set_user(USER, is_admin=True)
+    with FeedServer() as feeds, running_podbrief(settings, standin, Clock(NOW), with_insights=True) as app:
+        app.install(TEAM_A, NAME_A, TOKEN_A)
+        app.install(TEAM_B, NAME_B, TOKEN_B)
+        acme_url = feeds.route("/acme-feed.xml", static(podcast(ACME_TITLE, ACME_NOTES)))
+        beta_url = feeds.route("/beta-feed.xml", static(podcast(BETA_TITLE, BETA_NOTES)))
+        tenants = Tenants(app, feeds, acme_url, beta_url)
+        assert "Now following" in tenants.ask(TEAM_A, f"feeds add {acme_url}")
+        assert "Now following" in tenants.ask(TEAM_B, f"feeds add {beta_url}")
+        tenants.scan()
+        app.slack.reset()
+        yield tenants
+
+
+def acme_feed_id(tenants: Tenants) -> int:
+    with tenants.app.deps.sessions() as session:
+        found = session.scalar(select(Feed.id).where(Feed.url == tenants.acme_url))
+    assert found is not None
+    return found
+
+
+def acme_insight(tenants: Tenants) -> str:
+    return str(tenants.insight_id("Zymurgists"))
+
+
+def home_opened(tenants: Tenants) -> None:
+    tenants.app.event(TEAM_B, {"type": "app_home_opened", "user": USER, "channel": "D1", "tab": "home",
+                               "event_ts": f"{time.time():.6f}"})
+
+
+def digests_run(tenants: Tenants) -> None:
+    tenants.app.run_digests(NOW)
+
+
+#: Everything Beta's admin can do: a command typed, a button clicked or an event sent (with Acme's ids
+#: and URL where a command takes one), each as (name, action).
+BETA_DOES: list[tuple[str, Callable[[Tenants], object]]] = [
+    ("feeds list", lambda t: t.types(TEAM_B, "feeds list")),
+    ("feeds", lambda t: t.types(TEAM_B, "feeds")),
+    ("feeds remove by Acme's id", lambda t: t.types(TEAM_B, f"feeds remove {acme_feed_id(t)}")),
+    ("feeds remove by Acme's url", lambda t: t.types(TEAM_B, f"feeds remove {t.acme_url}")),
+    ("feeds add another feed", lambda t: t.types(TEAM_B, f"feeds add {t.feeds.url('/missing.xml')}")),
+    ("settings feeds open", lambda t: t.types(TEAM_B, "settings feeds open")),
+    ("search Acme's words", lambda t: t.types(TEAM_B, "zymurgists fermentation")),
+    ("search with a typo", lambda t: t.types(TEAM_B, "fermentaton breweries")),
+    ("search Acme's podcast title", lambda t: t.types(TEAM_B, "brew science secrets")),
+    ("topics add Acme's words", lambda t: t.types(TEAM_B, "topics add fermentation")),
+    ("digest at", lambda t: t.types(TEAM_B, "digest at 9:00 UTC")),
+    ("digest settings", lambda t: t.types(TEAM_B, "digest")),
+    ("digest preview", lambda t: t.types(TEAM_B, "digest preview")),
+    ("digest now", lambda t: t.types(TEAM_B, "digest now")),
+    ("me topics add Acme's words", lambda t: t.types(TEAM_B, "me topics add fermentation")),
+    ("me digest at", lambda t: t.types(TEAM_B, "me digest at 7:30 UTC")),
+    ("me digest", lambda t: t.types(TEAM_B, "me digest")),
+    ("the scheduled digests", digests_run),
+    ("share button with Acme's insight", lambda t: t.click(TEAM_B, SHARE_ACTION, acme_insight(t))),
+    ("save button with Acme's insight", lambda t: t.click(TEAM_B, SAVE_ACTION, acme_insight(t))),
+    ("unsave button with Acme's insight", lambda t: t.click(TEAM_B, UNSAVE_ACTION, acme_insight(t))),
+    ("saved", lambda t: t.types(TEAM_B, "saved")),
+    ("saved search", lambda t: t.types(TEAM_B, "saved fermentation")),
+    ("home tab", home_opened),
+    ("help", lambda t: t.types(TEAM_B, "help")),
+]
+
+
+def everything_sent_to(tenants: Tenants, team: str) -> str:
+    """Every request that reached Slack on `team`'s behalf, and every response_url post, as one text."""
+    calls = [c for c in tenants.app.slack.calls() if c.team_id == team or c.method.startswith("response_url:")]
+    return "\n".join(json.dumps(c.params, ensure_ascii=False) for c in calls)
+
+
+@pytest.mark.parametrize(("name", "action"), BETA_DOES, ids=[n for n, _ in BETA_DOES])
+def test_nothing_beta_does_shows_or_changes_anything_of_acmes_feeds(
+    tenants: Tenants, name: str, action: Callable[[Tenants], object],
+) -> None:
+    before = tenants.acme_view()
+    assert ACME_TITLE in before["feeds"] and "Zymurgists" in before["search"], "Acme sees its own feed"
+    tenants.app.slack.reset()
+    typed = action(tenants)
+    seen = everything_sent_to(tenants, TEAM_B).lower()
+    for word in typed.lower().split() if isinstance(typed, str) else ():
+        seen = seen.replace(word, "")  # an echo of what Beta typed itself reveals nothing
+    leaked = [secret for secret in ACME_SECRETS if secret.lower() in seen]
+    assert not leaked, f"{name}: Beta was sent {leaked}"
+    assert tenants.acme_view() == before, f"{name} changed what Acme sees"
+
+
+def test_each_workspace_lists_only_the_feeds_it_follows(tenants: Tenants) -> None:
+    acme, beta = tenants.ask(TEAM_A, "feeds list"), tenants.ask(TEAM_B, "feeds list")
+    assert ACME_TITLE in acme and BETA_TITLE not in acme
+    assert BETA_TITLE in beta and ACME_TITLE not in beta
+
+
+def test_search_and_digests_use_only_the_workspaces_own_feeds_and_the_library(tenants: Tenants) -> None:
+    library = CHIPS[0][0]
+    acme = tenants.ask(TEAM_A, "orbit boosters kilogram")
+    assert "Reusable boosters" not in acme
+    beta = tenants.ask(TEAM_B, "orbit boosters kilogram")
+    assert "Reusable boosters" in beta
+    for team in (TEAM_A, TEAM_B):
+        assert library in tenants.ask(team, "TSMC Arizona fab"), "the operator's library is everyone's"
+    for team in (TEAM_A, TEAM_B):
+        tenants.ask(team, "topics add fermentation, orbit")
+        tenants.ask(team, "digest at 9:00 UTC")
+    tenants.app.slack.reset()
+    tenants.app.run_digests(NOW)
+    posted = {team: " ".join(shown_text(m) for m in tenants.app.slack.posted_messages(team_id=team))
+              for team in (TEAM_A, TEAM_B)}
+    assert "Zymurgists" in posted[TEAM_A] and "Reusable boosters" not in posted[TEAM_A]
+    assert "Reusable boosters" in posted[TEAM_B] and "Zymurgists" not in posted[TEAM_B]
+
+
+def test_a_feed_followed_by_both_is_fetched_once_and_each_removes_only_its_own_subscription(
+    tenants: Tenants,
+) -> None:
+    fetches = len(tenants.feeds.requests_to("/acme-feed.xml"))
+    answer = tenants.ask(TEAM_B, f"feeds add {tenants.acme_url}")
+    assert "Now following" in answer and "already followed" not in answer, answer
+    assert len(tenants.feeds.requests_to("/acme-feed.xml")) == fetches, "a feed someone follows is not fetched again"
+    assert "Zymurgists" in tenants.ask(TEAM_B, "zymurgists fermentation"), "its insights are Beta's at once"
+    with tenants.app.deps.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Feed).where(Feed.url == tenants.acme_url)) == 1
+
+    assert "Stopped following" in tenants.ask(TEAM_B, f"feeds remove {tenants.acme_url}")
+    assert "Zymurgists" not in tenants.ask(TEAM_B, "zymurgists fermentation")
+    assert ACME_TITLE in tenants.ask(TEAM_A, "feeds list")
+    assert "Zymurgists" in tenants.ask(TEAM_A, "zymurgists fermentation")
+
+
+def test_a_feed_nobody_follows_any_more_stops_being_fetched(tenants: Tenants) -> None:
+    assert "Stopped following" in tenants.ask(TEAM_A, f"feeds remove {tenants.acme_url}")
+    fetches = len(tenants.feeds.requests_to("/acme-feed.xml"))
+    tenants.app.clock.now = NOW + timedelta(days=2)
+    tenants.scan()
+    assert len(tenants.feeds.requests_to("/acme-feed.xml")) == fetches
+    assert len(tenants.feeds.requests_to("/beta-feed.xml")) > 1, "Beta's feed is still scanned"
+
+
+def test_purging_a_workspace_removes_its_subscriptions_and_keeps_the_others(
+    tenants: Tenants, database_url: str,
+) -> None:
+    tenants.ask(TEAM_B, f"feeds add {tenants.acme_url}")
+    purge_now(tenants.app.deps, TEAM_B)
+    with tenants.app.deps.sessions() as session:
+        urls = set(session.scalars(select(Feed.url)))
+    assert urls == {tenants.acme_url}, "Beta's own feed stops being fetched; the shared one stays for Acme"
+    assert ACME_TITLE in tenants.ask(TEAM_A, "feeds list")
+    listed = podbrief_cli(database_url, "feeds", "list")
+    assert listed.exit_code == 0 and BETA_TITLE not in listed.output
+
+
+def test_feeds_added_on_the_command_line_are_the_operators_library_for_every_workspace(
+    tenants: Tenants, database_url: str,
+) -> None:
+    url = tenants.feeds.route("/library.xml", static(podcast("Harbour Logistics", (
+        "Container ships now wait four days on average before they can unload at the largest ports.",))))
+    added = podbrief_cli(database_url, "feeds", "add", url, FEEDS_ALLOW_PRIVATE_ADDRESSES="true")
+    assert added.exit_code == 0, added.output
+    assert "every workspace" in added.output
+    for team in (TEAM_A, TEAM_B):
+        assert "Container ships" in tenants.ask(team, "container ships unload ports")
+        assert "Harbour Logistics" not in tenants.ask(team, "feeds list"), "the library is not a workspace's feed"
+    assert "Stopped following" not in tenants.ask(TEAM_B, f"feeds remove {url}")
+    assert "Container ships" in tenants.ask(TEAM_A, "container ships unload ports")
