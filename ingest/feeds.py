@@ -2,8 +2,10 @@
 
     feed = parse_feed(body, base_url="https://example.com/feed.xml")   # raises FeedError
 
-The prolog is checked first (`ingest.xml_safety`): entity declarations and external DTDs
-are refused before any parser runs. feedparser then reads the feed from bytes (never from a
+The body is cleared first (`ingest.xml_safety`): defusedxml reads everything before the
+root element and refuses any DTD or entity declaration; parsers only ever get what it
+cleared (the document from its root element on, so nothing hidden in the prolog reaches
+feedparser's lenient parser). feedparser then reads the feed from bytes (never from a
 string, which it could take for a path or URL), and a second, streamed defusedxml pass
 collects what feedparser drops: it keeps only the last `<podcast:transcript>` of an item.
 """
@@ -25,7 +27,7 @@ import defusedxml.ElementTree as SafeElementTree
 import feedparser
 from defusedxml import DefusedXmlException
 
-from ingest.xml_safety import inspect_prolog
+from ingest.xml_safety import ClearedXml, XmlRefused, clear_for_parsing
 
 #: The podcast namespace, current and legacy (the GitHub document URL older feeds use).
 PODCAST_NAMESPACES = (
@@ -34,6 +36,7 @@ PODCAST_NAMESPACES = (
 )
 _NAMESPACE_KEYS = frozenset(ns.lower().rstrip("/") for ns in PODCAST_NAMESPACES)
 _ITEM_TAGS = frozenset({"item", "entry"})
+_WEB_PAGE = "it is a web page (HTML), not a podcast feed; look on that page for its RSS link"
 
 
 class FeedError(ValueError):
@@ -100,31 +103,34 @@ class _Extras:
 
 def parse_feed(body: bytes, base_url: str | None = None) -> ParsedFeed:
     """Parse a feed body; raise `UnsafeFeed`/`NotAFeed`/`FeedError` with a reason for people."""
-    check_feed_body(body)
-    parsed = feedparser.parse(io.BytesIO(body), sanitize_html=True, resolve_relative_uris=True)
+    cleared = check_feed_body(body)
+    parsed = feedparser.parse(io.BytesIO(cleared.body), sanitize_html=True, resolve_relative_uris=True)
     if not parsed.get("version") and not parsed.entries:
         raise NotAFeed(f"it is not an RSS or Atom feed{_bozo_words(parsed)}")
-    extras = podcast_extras(body, base_url)
+    extras = podcast_extras(cleared, base_url)
     episodes = [e for e in (_episode(entry, extras, base_url) for entry in parsed.entries) if e is not None]
     channel = parsed.get("feed", {})
     title = _text(channel.get("title")) or (urlsplit(base_url).hostname or "Untitled podcast" if base_url else "Untitled podcast")
     return ParsedFeed(title=title[:300], link=_http_url(channel.get("link"), base_url), episodes=episodes)
 
 
-def check_feed_body(body: bytes) -> None:
-    """Raise unless `body` may be handed to an XML parser as a feed."""
-    prolog = inspect_prolog(body)
-    if prolog.problem:
-        error = NotAFeed if "not an XML document" in prolog.problem else UnsafeFeed
-        raise error(prolog.problem)
-    root = (prolog.root or "").split(":")[-1].lower()
-    if root == "html" or (prolog.doctype or "").lower().startswith("html"):
-        raise NotAFeed("it is a web page (HTML), not a podcast feed; look on that page for its RSS link")
+def check_feed_body(body: bytes) -> ClearedXml:
+    """What of `body` may be handed to an XML parser as a feed; raise `UnsafeFeed`/`NotAFeed` otherwise."""
+    try:
+        cleared = clear_for_parsing(body)
+    except XmlRefused as refused:
+        if (refused.doctype or "").lower() == "html":
+            raise NotAFeed(_WEB_PAGE) from None
+        raise (UnsafeFeed if refused.unsafe else NotAFeed)(str(refused)) from None
+    root = cleared.root.lower()
+    if root == "html":
+        raise NotAFeed(_WEB_PAGE)
     if root == "opml":
         raise NotAFeed("it is an OPML subscription list, not a feed; import it with `podbrief feeds import`")
+    return cleared
 
 
-def podcast_extras(body: bytes, base_url: str | None) -> dict[str, _Extras]:
+def podcast_extras(cleared: ClearedXml, base_url: str | None) -> dict[str, _Extras]:
     """Every transcript and soundbite of every item, by each key the item can be found by.
 
     Streamed (items are cleared once read); entities, DTDs and external references are
@@ -132,7 +138,7 @@ def podcast_extras(body: bytes, base_url: str | None) -> dict[str, _Extras]:
     """
     found: dict[str, _Extras] = {}
     try:
-        for _, element in _items(body):
+        for _, element in _items(cleared.body):
             extras = _Extras(
                 transcripts=[t for c in _podcast_children(element, "transcript") if (t := _transcript(c, base_url))],
                 soundbites=[s for c in _podcast_children(element, "soundbite") if (s := _soundbite(c))],
@@ -147,7 +153,7 @@ def podcast_extras(body: bytes, base_url: str | None) -> dict[str, _Extras]:
 
 def _items(body: bytes) -> Iterator[tuple[str, ElementTree.Element]]:
     events = SafeElementTree.iterparse(
-        io.BytesIO(body), events=("end",), forbid_dtd=False, forbid_entities=True, forbid_external=True
+        io.BytesIO(body), events=("end",), forbid_dtd=True, forbid_entities=True, forbid_external=True
     )
     return ((event, element) for event, element in events if _local(element.tag) in _ITEM_TAGS)
 
