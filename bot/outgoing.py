@@ -81,6 +81,8 @@ def _unlink_longest(text: str) -> str | None:
 
 
 def _clip_outside_tokens(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
     clipped = clip(text, limit)
     body = clipped[:-1]
     opened = body.rfind("<")

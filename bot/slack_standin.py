@@ -21,6 +21,9 @@ adds more, and each call is answered (and recorded) as the team of the token use
 ``oauth.v2.access`` exchanges codes registered with `expect_oauth` for bot tokens,
 and refresh tokens for new expiring ones (token rotation), as Slack does. `outage`
 makes every matching call fail for a window of seconds (429, 5xx or a timeout).
+Messages, responses and views whose blocks break Slack's documented limits
+(`bot.standin_limits`) are refused with ``invalid_blocks`` (views: ``invalid_arguments``),
+and a ``text`` over 40,000 characters with ``msg_too_long``, as Slack does.
 Standard library only, so it ships in the package.
 """
 
@@ -42,6 +45,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.standin_limits import TEXT_CHARACTERS, VIEW_BLOCKS, block_errors
 
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
@@ -184,6 +189,20 @@ class _Reply:
 
 def _error(code: str) -> JsonDict:
     return {"ok": False, "error": code}
+
+
+def _invalid_blocks(errors: list[str], code: str = "invalid_blocks") -> JsonDict:
+    """Slack's answer to blocks over its limits: the code, and each problem as a JSON pointer."""
+    return {**_error(code), "errors": errors, "response_metadata": {"messages": [f"[ERROR] {e}" for e in errors]}}
+
+
+def _content_refusal(params: JsonDict) -> JsonDict | None:
+    """`invalid_blocks` or `msg_too_long` for a message Slack would refuse for its content, else None."""
+    if errors := block_errors(params.get("blocks")):
+        return _invalid_blocks(errors)
+    if len(str(params.get("text") or "")) > TEXT_CHARACTERS:
+        return _error("msg_too_long")
+    return None
 
 
 def _bearer_token(params: JsonDict, headers: dict[str, str]) -> str | None:
@@ -656,7 +675,7 @@ class SlackStandIn:
         except ValueError:  # malformed JSON, or form fields that are not UTF-8
             return self._serve(method, query, headers, lambda: _Reply(200, _error("invalid_json")))
         if kind == "response":
-            return self._serve(method, params, headers, lambda: _Reply(200, {"ok": True}, "ok"))
+            return self._serve(method, params, headers, lambda: self._response_url_reply(params))
         team_id = self.team_of(token) if (token := _bearer_token(params, headers)) else None
         return self._serve(method, params, headers, lambda: self._call_api(method, params, headers), team_id)
 
@@ -776,16 +795,21 @@ class SlackStandIn:
         return message
 
     @staticmethod
-    def _message_error(params: JsonDict) -> str | None:
+    def _response_url_reply(params: JsonDict) -> _Reply:
+        refusal = _content_refusal(params)
+        return _Reply(200, refusal, json.dumps(refusal)) if refusal else _Reply(200, {"ok": True}, "ok")
+
+    @staticmethod
+    def _message_error(params: JsonDict) -> JsonDict | None:
         if not params.get("channel"):
-            return "channel_not_found"
+            return _error("channel_not_found")
         if not (params.get("text") or params.get("blocks") or params.get("attachments")):
-            return "no_text"
-        return None
+            return _error("no_text")
+        return _content_refusal(params)
 
     def _chat_post_message(self, params: JsonDict, ws: _Workspace) -> JsonDict:
         if error := self._message_error(params):
-            return _error(error)
+            return error
         channel = str(params["channel"])
         if channel[:1] in ("U", "W"):  # posting to a user id lands in the DM with them
             channel = self._dm_id(channel)
@@ -795,9 +819,9 @@ class SlackStandIn:
     def _chat_post_ephemeral(self, params: JsonDict, _ws: _Workspace) -> JsonDict:
         error = self._message_error(params)
         if error is None and not params.get("user"):
-            error = "user_not_found"
+            error = _error("user_not_found")
         if error:
-            return _error(error)
+            return error
         return {"ok": True, "message_ts": self._next_ts()}
 
     def _chat_update(self, params: JsonDict, ws: _Workspace) -> JsonDict:
@@ -805,6 +829,8 @@ class SlackStandIn:
             return _error("channel_not_found")
         if not params.get("ts"):
             return _error("message_not_found")
+        if refusal := _content_refusal(params):
+            return refusal
         ts = str(params["ts"])
         return {"ok": True, "channel": params["channel"], "ts": ts, "text": params.get("text", ""),
                 "message": self._message(params, ts, ws)}
@@ -820,6 +846,8 @@ class SlackStandIn:
         view = params.get("view")
         if not params.get("user_id") or not isinstance(view, dict):
             return _error("invalid_arguments")
+        if errors := block_errors(view.get("blocks"), VIEW_BLOCKS):  # views answer invalid_arguments, like Slack
+            return _invalid_blocks(errors, "invalid_arguments")
         self._counter += 1
         return {"ok": True, "view": {**view, "id": f"V{self._counter:08d}", "team_id": ws.team_id,
                                      "hash": f"{self._counter}.standin", "app_id": APP_ID}}

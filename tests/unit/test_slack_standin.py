@@ -622,3 +622,36 @@ def test_a_mixed_outage_gives_each_call_one_of_its_kinds(slack: SlackStandIn) ->
 def test_an_outage_kind_slack_does_not_produce_is_refused(slack: SlackStandIn, kind: str) -> None:
     with pytest.raises(ValueError):
         slack.outage("auth.test", seconds=1, kind=kind)
+
+
+def test_blocks_over_slacks_limits_are_refused_with_invalid_blocks_as_slack_does(
+    slack: SlackStandIn, client: WebClient
+) -> None:
+    context = {"type": "context", "elements": [{"type": "mrkdwn", "text": "x" * 3001}]}
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel="C1", text="hi", blocks=[SECTION, context])
+    assert refused.value.response["error"] == "invalid_blocks"
+    assert refused.value.response["errors"] == [
+        "[json-pointer:/blocks/1/elements/0/text] must be less than 3001 characters"]
+    with pytest.raises(SlackApiError, match="invalid_blocks"):
+        client.chat_postEphemeral(channel="C1", user="U1", text="hi", blocks=[SECTION] * 51)
+    button = {"type": "button", "text": {"type": "plain_text", "text": "go"}, "action_id": "a", "value": "v" * 2001}
+    with pytest.raises(SlackApiError, match="invalid_blocks"):
+        client.chat_update(channel="C1", ts="1.2", text="hi", blocks=[{"type": "actions", "elements": [button]}])
+    with pytest.raises(SlackApiError, match="invalid_arguments"):
+        client.views_publish(user_id="U1", view={"type": "home", "blocks": [SECTION] * 101})
+    with pytest.raises(SlackApiError, match="msg_too_long"):
+        client.chat_postMessage(channel="C1", text="t" * 40_001)
+    assert slack.posted_messages() == []
+    client.chat_postMessage(channel="C1", text="hi", blocks=[SECTION] * 50)
+    client.views_publish(user_id="U1", view={"type": "home", "blocks": [SECTION] * 100})
+    assert len(slack.posted_messages()) == 1
+
+
+def test_a_response_url_refuses_blocks_over_the_limits_too(slack: SlackStandIn) -> None:
+    webhook = WebhookClient(slack.response_url("big"))
+    refused = webhook.send(text="hi", blocks=[{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}])
+    assert json.loads(refused.body)["error"] == "invalid_blocks"
+    assert slack.responses("big") == []
+    assert webhook.send(text="hi", blocks=[SECTION]).body == "ok"
+    assert len(slack.responses("big")) == 1
