@@ -472,6 +472,13 @@ def report(name: str, results: Sequence[EpisodeResult], reveal_heldout: bool, ou
             fuzzy = f" ~{pick.similarity:.0f}" if pick.similarity < 100 else ""
             print(f"- {result.episode.id} #{pick.rank} [{missed}]{fuzzy} {pick.label.note}", file=out)
             print(f"    {pick.text}", file=out)
+    carried = [(r, p) for r in shown for p in r.labelled if p.similarity < 100]
+    if carried:
+        print(f"\n{name}: labels carried over by similarity ({len(carried)}; check them, --exact turns this off)", file=out)
+        for result, pick in carried:
+            assert pick.label is not None
+            print(f"- {result.episode.id} #{pick.rank} ~{pick.similarity:.0f}: {pick.text}", file=out)
+            print(f"    label: {pick.label.text}", file=out)
     unlabelled = [(r, p) for r in shown for p in r.unlabelled]
     if unlabelled:
         print(f"\n{name}: UNLABELLED ({len(unlabelled)})", file=out)
@@ -562,6 +569,7 @@ def main(argv: Sequence[str] | None = None, out: Any = None) -> int:
     parser.add_argument("--labels", type=Path, help="labels file (default DATA/labels.jsonl)")
     parser.add_argument("--split", choices=("tune", "heldout", "all"), default="all")
     parser.add_argument("--episode", action="append", help="only this episode id; repeatable")
+    parser.add_argument("--exact", action="store_true", help="match labels by normalised text only (no fuzzy fallback)")
     parser.add_argument("--reveal-heldout", action="store_true", help="show held-out failures and unlabelled picks")
     parser.add_argument("--write-unlabelled", type=Path, metavar="FILE", help="append unlabelled picks as label rows (null criteria)")
     parser.add_argument("--materialise", action="store_true", help="fetch missing transcripts (see --git-dir, --download)")
@@ -596,7 +604,7 @@ def main(argv: Sequence[str] | None = None, out: Any = None) -> int:
     if not present:
         print("no transcripts to measure", file=out)
         return 1
-    book = LabelBook(load_labels(args.labels or args.data / "labels.jsonl"))
+    book = LabelBook(load_labels(args.labels or args.data / "labels.jsonl"), fuzzy=101.0 if args.exact else FUZZY)
     hours = {e.id: talk_hours(read_segments(e)) for e in present}
     human = sum(e.kind == "human" for e in present)
     print(f"{len(present)} episodes ({human} human-edited, {len(present) - human} machine), "
