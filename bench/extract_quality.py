@@ -534,8 +534,11 @@ def materialise(data_dir: Path, git_dirs: dict[str, str], download: bool) -> int
             data = httpx.get(source["url"], timeout=60, follow_redirects=True).raise_for_status().content
         if data is not None and source.get("cues"):
             data = _first_cues(data, int(source["cues"]))
+        if data is None and row.get("optional"):
+            print(f"optional, absent: {row['id']} ({target})")
+            continue
         if data is None or _sha256(data) != row.get("sha256"):
-            why = "no source given" if data is None else "sha256 differs"
+            why = "no --git-dir for its repository and no --download" if data is None else "sha256 differs"
             print(f"missing: {row['id']} ({why}; {source.get('repo')}:{source.get('path')})")
             missing += 1
             continue

@@ -192,3 +192,35 @@ def test_the_harness_runs_on_the_stored_transcripts_that_are_materialised() -> N
     printed = _run("--data", str(STORED), "--episode", episode.id, "--extractor", "lexrank", "--no-baseline")
     line = next(line for line in printed.splitlines() if line.startswith(f"{episode.id} ("))
     assert line.split()[2] == "6" and "/6" in line.split()[3]  # six picks, all labelled (the baseline was judged)
+
+
+def test_materialise_copies_a_missing_transcript_from_a_local_git_dir_and_checks_its_sha256(tmp_path: Path) -> None:
+    import subprocess
+
+    source = tmp_path / "source"
+    source.mkdir()
+    body = b"1\n00:00:00,000 --> 00:00:02,000\nA cue.\n\n2\n00:00:02,000 --> 00:00:04,000\nAnother cue.\n\n"
+    (source / "ep.srt").write_bytes(body)
+    git = ["git", "-C", str(source), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "ep.srt"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "ep"], check=True)
+    commit = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    data = tmp_path / "set"
+    data.mkdir()
+    source_row = {"repo": "someone/podcast", "path": "ep.srt", "commit": commit}
+    episodes = [
+        {"id": "whole", "show": "S", "file": "transcripts/whole.srt", "format": "srt", "kind": "machine",
+         "split": "tune", "sha256": hashlib.sha256(body).hexdigest(), "source": source_row},
+        {"id": "first-cue", "show": "S", "file": "transcripts/first.srt", "format": "srt", "kind": "machine",
+         "split": "tune", "sha256": hashlib.sha256(body.split(b"\n\n")[0] + b"\n\n").hexdigest(),
+         "source": {**source_row, "cues": 1}},
+        {"id": "tampered", "show": "S", "file": "transcripts/bad.srt", "format": "srt", "kind": "machine",
+         "split": "tune", "sha256": "0" * 64, "source": source_row},
+    ]  # fmt: skip
+    (data / "manifest.json").write_text(json.dumps({"episodes": episodes}), encoding="utf-8")
+    status = eq.main(["--data", str(data), "--materialise", "--git-dir", f"someone/podcast={source / '.git'}"], out=io.StringIO())
+    assert status == 1  # one transcript could not be had as labelled
+    assert (data / "transcripts" / "whole.srt").read_bytes() == body
+    assert (data / "transcripts" / "first.srt").read_bytes().endswith(b"A cue.\n\n")
+    assert not (data / "transcripts" / "bad.srt").exists()
