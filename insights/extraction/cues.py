@@ -47,6 +47,7 @@ REFERRING_OPENING = re.compile(
 #: Subjects that are answers to something asked or said before ("The answer is no").
 CONTEXT_SUBJECT = re.compile(
     r"^the (?:answer|idea|results?|only (?:thing|problem|catch|difference)|number one|question|plan|point|rest|summary"
+    r"|company|team|product|tool|project|guy|basic example|example|demo|first one|app|site|show|book"
     r"|outcome|verdict|upshot|problem|issue|catch)\b"
 )
 #: "It" with a clause after it is a dummy subject, not a pointer ("It is important to…").
@@ -87,7 +88,7 @@ SUMMARY = re.compile(
     r"|talk about|talks about|talked about|dive into|dives into|dig into|digs into|cover|covers|covered|unpack|unpacks)\b"
     r"|(?:discuss|discusses|discussed|discussing|explores?|exploring|delves? into|delving into|chats? about|chatted about"
     r"|touch(?:es)? on|ruminat\w+ on|venture into|ventures into) (?:the|how|what|why|his|her|their|a|an|some)\b"
-    r"|this week s|episode \d+|ep \d+|discussing|listen in|(?:is|are|re) back (?:at it|for|with)|sat down (?:at|for|to)"
+    r"|this week s|episode \d+|ep \d+|today s (?:show|episode)|discussing|listen in|(?:is|are|re) back (?:at it|for|with)|sat down (?:at|for|to)"
     r"|another (?:episode|installment|edition|round)|award winning|(?:host|creator|author|founder|curator) of"
     r"|let (?:me|us) know|(?:try|download|grab|get) (?:a|our|the|your) (?:new |free )?(?:podcast )?(?:app|copy|book|ticket)"
     r"|is here to|we do this by|(?:chat|chats|chatted|chatting) (?:\w+ )?(?:about|with)|regularly scheduled|at our favou?rite)"
@@ -97,7 +98,9 @@ ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|fm|co|
 #: Replies that only make sense after someone else spoke, at the start.
 REPLY = re.compile(
     r"^(?:(?:that s|that is|you re|you are) (?:right|true|so true|a (?:great|good) point|exactly)|makes sense"
-    r"|fair enough|i love that|go ahead|i (?:would |d )?(?:totally |completely )?agree|(?:great|good) (?:question|point))\b"
+    r"|fair enough|i love that|go ahead|i (?:would |d )?(?:totally |completely )?agree|(?:great|good) (?:question|point)"
+    r"|(?:interesting|great|good|nice|cool|fun|awesome|amazing|crazy|funny|sad|glad|neat) (?:to|that|how)"
+    r"|just in case|in case)\b"
 )
 #: Personal stories: told in the past, or dated relative to the day of recording.
 ANECDOTE = re.compile(
@@ -132,4 +135,7 @@ BACK_REFERENCE = re.compile(
 #: Telling listeners what they think, to correct it later ("You probably think you need a studio").
 SETUP = re.compile(r"\b(?:i know what you re thinking|you (?:probably|might|may) (?:be )?think(?:ing)?)\b(?!.*\bbut\b)")
 #: Vague hedges that leave a claim unfinished.
-HEDGES = re.compile(r"\b(?:i guess|or whatever|or something|stuff like that|and stuff|kind of thing|you know what i mean)\b")
+HEDGES = re.compile(
+    r"\b(?:i guess|or whatever|or something|stuff like that|and stuff|kind of thing|you know what i mean|a thing|stuff"
+    r"|or what have you|and so on|and things)\b"
+)

@@ -26,7 +26,13 @@ from rapidfuzz import fuzz
 from insights.extraction.garble import garble_factor
 from insights.extraction.keywords import CONSIDERED, GENERIC, Keywords, match_vocabulary
 from insights.extraction.leadin import strip_lead_in
-from insights.extraction.quality import personal_factor, pointing_factor
+from insights.extraction.quality import (
+    fact_factor,
+    narrative_factor,
+    personal_factor,
+    pointing_factor,
+    subject_factor,
+)
 from insights.extraction.sentences import Sentence, transcript_sentences
 from insights.extraction.standalone import THRESHOLD, cleaned_standalone_score, leans_on_context
 from insights.extraction.textrank import centrality
@@ -133,7 +139,7 @@ def _candidates(
             if standalone < THRESHOLD:
                 continue
             quality = standalone * min(garbled[first : last + 1]) * placed * joined * _shape(text, count)
-            quality *= _graded(text)
+            quality *= _graded(text, count)
             start, end = opening.start, sentences[last].end
             score = min(1.0, quality * _salience(max(ranks[first : last + 1])) * _boost(start, end, soundbites))
             key = " ".join(sorted(frozenset().union(*stems[first : last + 1])))
@@ -141,10 +147,12 @@ def _candidates(
     return found
 
 
-def _graded(text: str) -> float:
-    """The graded quality factors of a passage (personal talk, pointers at earlier talk)."""
+def _graded(text: str, count: int) -> float:
+    """The graded quality factors of a passage (personal talk, pointers at earlier talk, vague subjects, facts)."""
     core = words(strip_lead_in(text))
-    return personal_factor(core) * pointing_factor(" ".join(core))
+    folded = " ".join(core)
+    factor = personal_factor(core) * pointing_factor(folded) * narrative_factor(folded)
+    return factor * subject_factor(core) * fact_factor(text, count)
 
 
 def _continuation(sentence: Sentence, stems: frozenset[str], before: Sequence[frozenset[str]]) -> float:

@@ -19,7 +19,9 @@ _HESITATION = re.compile(r"u+[mh]+|e+r+m*|h+m+|m+h?m+|a+h+")
 #: Spoken disfluencies human editors often keep: "like" as filler, tag questions, "you know" and "I mean" mid-sentence.
 _DISFLUENCY = re.compile(
     r",\s*like\b|\blike,|\b(?:to|have|has|had|re|is|was|were|are|and|just|still) like\b(?! (?:to|that|this|it|a|an|the|what|how)\b)"
-    r"|,\s*right[,?]|,\s*you know\b|,\s*i mean\b|\bkind of like\b|\bor whatever\b|,\s*okay,",
+    r"|,\s*right[,?]|,\s*you know\b|,\s*i mean\b|\bkind of like\b|\bor whatever\b|,\s*okay,|,\s*well,"
+    r"|(?<!feel )(?<!feels )(?<!felt )(?<!look )(?<!looks )(?<!seem )(?<!seems )(?<!sound )(?<!sounds )(?<!just )"
+    r"\blike (?:you|we|i|they|he|she)\b(?! (?:said|mentioned)\b)",
     re.IGNORECASE,
 )
 _CUT_OFF = re.compile(r"\b\w+-(?=\s|$)|\b\w+\s*(?:--|—)\s*(?=\w)")

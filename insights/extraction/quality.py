@@ -1,4 +1,4 @@
-"""Graded signs that a passage that stands alone is still a weak insight: personal talk and pointers.
+"""Graded signs that a passage that stands alone is still a weak insight: personal talk, pointers, no facts.
 
 `standalone` says yes or no; these factors (each 0-1) tell a general claim ("Every
 knowledge worker is going to have a collection of agents") from talk about oneself
@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import re
 
+from insights.extraction.verbs import is_verb_form
+from insights.text import STOPWORDS
+
+_PREPOSITIONS = frozenset("in at on of for with from about by like into past beyond behind after before".split())
+#: Words after "that X" that make it a clause ("that people who…", "that users can…").
+_CLAUSE_WORDS = frozenset("who which that can could will would should may might must do does did don t s re ve".split())
 #: First-person singular words, folded.
 _FIRST_PERSON = frozenset("i me my mine myself".split())
 #: Demonstratives pointing at something said before (not "this year", "this is", "that means"…).
@@ -28,5 +34,59 @@ def personal_factor(tokens: list[str]) -> float:
 
 
 def pointing_factor(folded: str) -> float:
-    """Lower for each demonstrative that points at earlier talk ("this approach", "at that point")."""
-    return 0.7 ** min(3, len(_DEMONSTRATIVE.findall(folded)))
+    """Lower for each demonstrative that points at earlier talk ("this approach", "at that point", "that cloak")."""
+    tokens = folded.split()
+    pointing = len(_DEMONSTRATIVE.findall(folded)) + sum(
+        _demonstrative_that(tokens, i) for i, t in enumerate(tokens) if t == "that"
+    )
+    return 0.7 ** min(3, pointing)
+
+
+def _demonstrative_that(tokens: list[str], i: int) -> bool:
+    """True when "that" at `i` points ("tears away that cloak") rather than joins clauses ("that people want").
+
+    After a preposition `_DEMONSTRATIVE` already counts it; here: "that" + a noun-like
+    word not followed by a verb.
+    """
+    if i == 0 or tokens[i - 1] in _PREPOSITIONS or i + 1 >= len(tokens):
+        return False
+    noun = tokens[i + 1]
+    after = tokens[i + 2] if i + 2 < len(tokens) else ""
+    return _noun_like(noun) and not is_verb_form(after) and after not in _CLAUSE_WORDS
+
+
+def _noun_like(word: str) -> bool:
+    """A folded content word that is not a verb form, a pronoun or an -ly adverb."""
+    return len(word) > 3 and word not in STOPWORDS and not is_verb_form(word) and not word.endswith(("ly", "ing"))
+
+
+#: Subjects that leave the reader asking who: the speaker's company ("we"), the listener, "there".
+_VAGUE_SUBJECTS = frozenset("we you i there they our".split())
+_WE = frozenset("we our us ours ourselves".split())
+
+
+def subject_factor(tokens: list[str]) -> float:
+    """Lower when a passage (after its lead-in) opens on a vague subject, and for each "we"/"our" in it.
+
+    On the tuning labels, an opening "We…"/"You…"/"There…" passed half as often as a
+    named subject, and "we" is mostly an unnamed company or the speakers themselves.
+    """
+    if not tokens:
+        return 0.0
+    opening = 0.85 if tokens[0] in _VAGUE_SUBJECTS else 1.0
+    return opening * 0.9 ** min(3, sum(t in _WE for t in tokens))
+
+
+def fact_factor(text: str, count: int) -> float:
+    """Higher for passages that carry figures and a complete thought's length (18-40 words)."""
+    figures = 1.08 if any(c.isdigit() for c in text) else 1.0
+    length = 1.0 if 18 <= count <= 40 else 0.93
+    return min(1.0, figures * length)
+
+
+_NARRATIVE = re.compile(r"\b(?:i|we) (?:had|went|was|were|did|got|saw|met|tried|bought|built|spent|moved|started|used to)\b")
+
+
+def narrative_factor(folded: str) -> float:
+    """Lower for a passage that tells what the speakers did ("we had", "I tried"): an anecdote, not a lesson."""
+    return 0.75 if _NARRATIVE.search(folded) else 1.0

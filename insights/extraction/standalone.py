@@ -29,6 +29,8 @@ _DUMMY_IT_AFTER = re.compile(
     r"(?: \w+){0,3}? (?:to|that|when|if|how|because|for|whether|what|who)\b|(?:takes|took|turns out|turned out|seems"
     r"|seemed|depends|pays|makes sense|doesn t matter|does not matter|comes down|boils down|goes without)\b)"
 )
+#: "there" for a place named before ("popular there", "in there"), not "out there" or "there is".
+_THERE = re.compile(r"(?<!out )(?<!over )\bthere(?=[,.;:!?])|\b(?:in|from|back) there\b", re.IGNORECASE)
 #: "it" this far into a passage is not checked for what it stands for.
 _IT_WINDOW = 16
 
@@ -63,6 +65,7 @@ def _factors(clean: str, tokens: list[str]) -> Iterator[float]:
     yield 1.0 if has_verb(tokens) else 0.25
     yield 0.45 if _unresolved_pronoun(core, core_tokens) or unresolved_it(core_tokens) else 1.0
     yield 0.3 if cues.ADDRESS.search(clean) else 1.0
+    yield 0.5 if _THERE.search(clean) else 1.0
     yield _content_factor(folded)
 
 
