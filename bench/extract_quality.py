@@ -621,7 +621,7 @@ def main(argv: Sequence[str] | None = None, out: Any = None) -> int:
         results[spec] = evaluate(present, run_picks(present, spec, args.limit), book, hours)
         groups[spec] = report(spec, results[spec], args.reveal_heldout, out)
     if len(specs) > 1:
-        print("\n=== all three criteria (good/labelled), by part ===", file=out)
+        print("\n=== ours vs baseline: picks passing all three criteria (good/labelled), by part ===", file=out)
         keys = [k for k in ("tune human", "tune machine", "heldout human", "heldout machine", "overall")
                 if any(k in g for g in groups.values())]  # fmt: skip
         print(f"{'':18}" + "".join(f"{spec[:22]:>24}" for spec in specs), file=out)
