@@ -65,14 +65,10 @@ def run() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def import_command(files: tuple[Path, ...]) -> None:
     """Import insights from JSON Lines, JSON or CSV FILES (re-importing adds nothing)."""
-    from bot.importing import import_with_progress
+    from bot.importing import import_all
 
-    deps = _storage(_settings())
-    failed = False
-    for path in files:
-        report = import_with_progress(path, deps)
-        failed = failed or not report.ok
-    sys.exit(1 if failed else 0)
+    reports = import_all(files, _storage(_settings()))
+    sys.exit(0 if len(reports) == len(files) and all(report.ok for report in reports) else 1)
 
 
 def match_as_json(match: Match) -> dict[str, Any]:

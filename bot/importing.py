@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from bot.deps import Deps
 from bot.terminal import echo, printable
@@ -14,6 +17,19 @@ from storage.db import refresh_statistics
 #: Files smaller than this import in a blink; no bar for them.
 PROGRESS_BAR_BYTES = 1_000_000
 ERRORS_SHOWN = 20
+log = logging.getLogger(__name__)
+
+
+def import_all(paths: Sequence[Path], deps: Deps) -> list[ImportReport]:
+    """Import each file in turn; after one the database could not finish, the rest are not started."""
+    reports: list[ImportReport] = []
+    for index, path in enumerate(paths):
+        reports.append(import_with_progress(path, deps))
+        if reports[-1].stopped is not None:
+            for skipped in paths[index + 1:]:
+                echo(f"{skipped}: not imported (the import stopped at the file before)", fg="red", err=True)
+            break
+    return reports
 
 
 def import_with_progress(path: Path, deps: Deps) -> ImportReport:
@@ -32,7 +48,10 @@ def import_with_progress(path: Path, deps: Deps) -> ImportReport:
     else:
         report = import_file(path, deps.sessions)
     if report.added:
-        refresh_statistics(deps.engine)
+        try:
+            refresh_statistics(deps.engine)
+        except OperationalError as error:  # only the planner's statistics: the rows are stored
+            log.warning("could not refresh the planner statistics after the import: %s", type(error.orig).__name__)
     deps.search_index.invalidate()
     print_report(report)
     return report
@@ -41,7 +60,7 @@ def import_with_progress(path: Path, deps: Deps) -> ImportReport:
 def print_report(report: ImportReport) -> None:
     """One summary line, then each bad row as `file:line: message`."""
     summary = (
-        f"{report.path}: {report.read} rows read, {report.added} insights added, "
+        f"{report.path}: {'stopped early: ' if report.stopped else ''}{report.read} rows read, {report.added} insights added, "
         f"{report.duplicates} already there, {report.invalid} skipped"
     )
     echo(summary, fg="green" if report.ok else "yellow")
@@ -51,3 +70,5 @@ def print_report(report: ImportReport) -> None:
     hidden = report.invalid - min(len(report.errors), ERRORS_SHOWN)
     if hidden > 0:
         echo(f"  … and {hidden} more rows skipped", fg="red", err=True)
+    if report.stopped is not None:
+        echo(f"  {report.stopped}", fg="red", err=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.import_files import RawRecord, RowError, StrPath, read_records
@@ -45,7 +48,9 @@ class ImportReport:
 
     `read` counts rows found in the file (good and bad); `invalid` the rows rejected, whose
     errors (with file and line) are in `errors`, at most `MAX_ERRORS_KEPT` of them. An error
-    with `line` None means the file could not be read at all.
+    with `line` None means the file could not be read at all. `stopped` says why the import
+    ended before the end of the file (the disk is full, the database failed), at the first
+    line that was not imported; everything counted in `added` is stored.
     """
 
     path: str
@@ -54,11 +59,12 @@ class ImportReport:
     duplicates: int = 0
     invalid: int = 0
     errors: list[RowError] = field(default_factory=list)
+    stopped: RowError | None = None
 
     @property
     def ok(self) -> bool:
         """True when every row of the file was imported or already there."""
-        return not self.errors
+        return not self.errors and self.stopped is None
 
 
 ProgressCallback = Callable[[ImportProgress], None]
@@ -73,20 +79,24 @@ def import_file(
 ) -> ImportReport:
     """Import every valid row of `path`, committing each batch; importing again adds nothing.
 
-    Good rows are kept even when other rows are bad. Database errors propagate; batches
-    committed before them stay.
+    Good rows are kept even when other rows are bad. When the database cannot take a batch
+    (a full disk, a lost connection: an OperationalError, or OSError) the import stops there and
+    `report.stopped` says so; the batches committed before it stay. Other database errors propagate.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     report = ImportReport(os.fspath(path))
     total = _file_size(report.path)
     pending: list[NewInsight] = []
+    first_line = 0  # where the pending batch starts
     bytes_read = 0
     for item in read_records(path):
         if isinstance(item, RawRecord):
             bytes_read = item.bytes_read
             insight = _parse(report, item)
             if insight is not None:
+                if not pending:
+                    first_line = item.line
                 pending.append(insight)
         else:
             _reject(report, item)
@@ -94,12 +104,13 @@ def import_file(
                 continue
         report.read += 1
         if len(pending) >= batch_size:
-            _write(sessions, pending, report)
+            if not _write(sessions, pending, report, first_line):
+                return report
             pending = []
         if progress is not None and report.read % PROGRESS_EVERY == 0:
             progress(ImportProgress(report.read, min(bytes_read, total), total))
-    if pending:
-        _write(sessions, pending, report)
+    if pending and not _write(sessions, pending, report, first_line):
+        return report
     if progress is not None:
         progress(ImportProgress(report.read, total, total))
     return report
@@ -120,12 +131,45 @@ def _reject(report: ImportReport, error: RowError) -> None:
         report.errors.append(error)
 
 
-def _write(sessions: sessionmaker[Session], batch: list[NewInsight], report: ImportReport) -> None:
-    """One transaction, one writer, per batch."""
-    with sessions.begin() as session:
-        result = InsightWriter(session).add(batch)
+def _write(sessions: sessionmaker[Session], batch: list[NewInsight], report: ImportReport, first_line: int) -> bool:
+    """One transaction, one writer, per batch; False (and `report.stopped`) when the database cannot take it."""
+    try:
+        with sessions.begin() as session:
+            result = InsightWriter(session).add(batch)
+    except (OperationalError, sqlite3.OperationalError, OSError) as error:  # SQLite's rows go to the driver directly
+        report.stopped = RowError(report.path, first_line, _stopped_because(error, report.added))
+        return False
     report.added += result.added
     report.duplicates += result.duplicates
+    return True
+
+
+def _stopped_because(error: BaseException, added: int) -> str:
+    kept = (f"the {added:,} insights added before it are kept, nothing from this line on was imported; "
+            if added else "nothing from this file was imported; ")
+    if _is_disk_full(error):
+        return (f"the database ran out of disk space here (disk full): {kept}free some space and run the same "
+                "import again (rows already imported are skipped)")
+    return (f"the database failed here ({_reason(error)}): {kept}run the same import again once the database "
+            "works (rows already imported are skipped)")
+
+
+def _is_disk_full(error: BaseException) -> bool:
+    cause = getattr(error, "orig", None) or error
+    if isinstance(cause, OSError):
+        return cause.errno == errno.ENOSPC
+    if isinstance(cause, sqlite3.Error):
+        return getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(cause)
+    return getattr(cause, "sqlstate", None) == "53100" or "No space left on device" in str(cause)  # PostgreSQL disk_full
+
+
+def _reason(error: BaseException) -> str:
+    """The driver's own first line, without SQL or parameters."""
+    cause = getattr(error, "orig", None) or error
+    if isinstance(cause, OSError):
+        return cause.strerror or type(cause).__name__
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    return first if len(first) <= 200 else first[:199] + "…"
 
 
 def _file_size(path: str) -> int:
