@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 
 from ingest.extractors import BuiltinExtractor, Extractor
-from ingest.llm.answers import LlmResponseError, answer_items
+from ingest.llm.answers import MAX_RESPONSE_BYTES, LlmResponseError, answer_items
 from ingest.llm.chunks import CHUNK_CHARS, MAX_CHUNKS, Chunk, chunk_transcript
 from ingest.llm.prompt import request_body
 from ingest.llm.quotes import QuoteIndex
@@ -161,10 +161,23 @@ class LlmExtractor:
             remaining = deadline - self.clock()
             if remaining <= 0:
                 raise DeadlineExceeded(late)
-            response = self._client.post(self.url, json=body, headers=self._headers, timeout=min(self.timeout, remaining))
+            timeout = min(self.timeout, remaining)
+            with self._client.stream("POST", self.url, json=body, headers=self._headers, timeout=timeout) as response:
+                content = self._read(response, deadline, late.replace("before", "while").replace(" was sent", " was read"))
         finally:
             self._slots.release()
-        return answer_items(response)
+        return answer_items(response, content)
+
+    def _read(self, response: httpx.Response, deadline: float, late: str) -> bytes:
+        """The answer's bytes, refused past `MAX_RESPONSE_BYTES` or the deadline (a server trickling bytes)."""
+        content = bytearray()
+        for piece in response.iter_bytes():
+            content += piece
+            if len(content) > MAX_RESPONSE_BYTES:
+                raise LlmResponseError(f"the answer is longer than {MAX_RESPONSE_BYTES:,} bytes")
+            if self.clock() > deadline:
+                raise DeadlineExceeded(late)
+        return bytes(content)
 
     def close(self) -> None:
         """Close the HTTP client, if this extractor made it."""

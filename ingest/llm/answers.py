@@ -15,22 +15,28 @@ class LlmResponseError(ValueError):
     """The endpoint answered, but not with what was asked for."""
 
 
-def answer_items(response: httpx.Response) -> list[Any]:
-    """The insight items of a chat-completions response (raises on HTTP errors and bad answers)."""
+def answer_items(response: httpx.Response, body: bytes) -> list[Any]:
+    """The insight items of a chat-completions response and its `body` (raises on HTTP errors and bad answers)."""
     response.raise_for_status()
-    if len(response.content) > MAX_RESPONSE_BYTES:
-        raise LlmResponseError(f"the answer is {len(response.content):,} bytes long")
-    choice = response.json()["choices"][0]
+    choice = json.loads(body)["choices"][0]
     content = choice["message"]["content"]
     if not isinstance(content, str):
         raise LlmResponseError("the answer has no text content")
     try:
-        document = json.loads(_without_fences(content))
+        document = json.loads(_without_fences(_without_thinking(content)))
     except json.JSONDecodeError as error:
         if choice.get("finish_reason") == "length":
             raise LlmResponseError("the answer was cut off at the token limit (truncated JSON)") from error
         raise
     return _items(document)
+
+
+def _without_thinking(content: str) -> str:
+    """The answer after a reasoning model's leading <think>…</think> block, if any."""
+    stripped = content.lstrip()
+    if stripped.startswith("<think>") and "</think>" in stripped:
+        return stripped.split("</think>", 1)[1]
+    return content
 
 
 def _without_fences(content: str) -> str:

@@ -338,11 +338,11 @@ def test_an_episode_past_its_deadline_stops_asking_and_falls_back(standin: Stand
     standin.reply = reply
     episode, fallback = _two_hour_episode(), _RecordingFallback()
     with caplog.at_level(logging.WARNING, logger="podbrief.extract"):
-        with _extractor(standin, concurrency=1, episode_deadline=250.0, clock=clock, fallback=fallback) as extractor:
+        with _extractor(standin, concurrency=1, episode_deadline=300.0, clock=clock, fallback=fallback) as extractor:
             insights = extractor.extract(episode, limit=4)
     assert insights == fallback.ANSWER and fallback.asked == [len(episode)]
-    assert len(standin.requests) == 3  # sent at 0, 100 and 200 s; none at 300 s
-    assert "250 s episode deadline passed before chunk 4 of" in caplog.text
+    assert len(standin.requests) == 3  # sent at 0, 100 and 200 s, answered by 300 s; none after
+    assert "300 s episode deadline passed before chunk 4 of" in caplog.text
 
 
 def test_one_failing_chunk_hands_the_whole_episode_to_the_built_in_extractor(
@@ -438,3 +438,31 @@ def test_a_quote_from_a_run_on_machine_transcript_keeps_only_the_words_quoted(st
     assert insight.quote.startswith("…") and insight.quote.endswith("…") and point in insight.quote
     assert len(insight.quote) < len(point) + 40
     assert 250.0 < insight.start_seconds < 350.0  # type: ignore[operator]
+
+
+def test_an_answer_still_arriving_past_the_deadline_is_abandoned(standin: StandIn, caplog: pytest.LogCaptureFixture) -> None:
+    clock = _StepClock(1000.0)
+
+    def reply(body: dict[str, Any]) -> tuple[int, bytes]:
+        clock.now += clock.step  # the answer takes longer than the whole episode may
+        return _completion({"insights": [AUDIO]})(body)
+
+    standin.reply = reply
+    fallback = _RecordingFallback()
+    with caplog.at_level(logging.WARNING, logger="podbrief.extract"):
+        with _extractor(standin, episode_deadline=900.0, clock=clock, fallback=fallback) as extractor:
+            assert extractor.extract(TRANSCRIPT) == fallback.ANSWER
+    assert "900 s episode deadline passed while chunk 1 of 1 (from 0:00) was read" in caplog.text
+
+
+def test_an_enormous_answer_is_refused_without_being_kept(standin: StandIn, caplog: pytest.LogCaptureFixture) -> None:
+    huge = json.dumps({"choices": [{"message": {"content": "x" * 3_000_000}}]}).encode()
+    standin.reply = lambda body: (200, huge)
+    _falls_back(standin, caplog, "the answer is longer than 2,000,000 bytes")
+
+
+def test_a_reasoning_models_thinking_before_the_json_is_skipped(standin: StandIn) -> None:
+    standin.reply = _completion('<think>The audio point is the strongest.</think>\n{"insights": [' + json.dumps(AUDIO) + "]}")
+    with _extractor(standin) as extractor:
+        (insight,) = extractor.extract(TRANSCRIPT)
+    assert insight.text == AUDIO["insight"]
