@@ -1,6 +1,6 @@
 """Reactions on the bot's messages: save emojis save, thumbs up/down are digest feedback.
 
-Everything is keyed by the event's team, so a reaction in one workspace never touches
+Everything is keyed by the installed workspace the event came to, so a reaction in one workspace never touches
 another's rows, and every write is an idempotent upsert or delete, so Slack's retries,
 duplicate deliveries and a second save emoji leave exactly one row.
 """
@@ -89,13 +89,17 @@ class Reaction:
     added: bool
 
 
-def to_reaction(body: dict[str, Any], added: bool) -> Reaction | None:
-    """The reaction in an event callback, or None when it is not on a message."""
+def to_reaction(body: dict[str, Any], added: bool, team_id: str | None) -> Reaction | None:
+    """The reaction in an event callback, or None when it is not on a message.
+
+    `team_id` is the installed workspace (Bolt's `context.team_id`, from `authorizations[0]`):
+    in a Slack Connect channel the envelope's `team_id` is the reacting user's workspace.
+    """
     event = body.get("event") or {}
     item = event.get("item") or {}
     if item.get("type") != "message" or not event.get("user") or not item.get("channel") or not item.get("ts"):
         return None
-    team_id = str(body.get("team_id") or "")
+    team_id = team_id or str(body.get("team_id") or "")
     return Reaction(team_id, str(event["user"]), emoji_name(str(event.get("reaction") or "")),
                     str(item["channel"]), str(item["ts"]), added)
 

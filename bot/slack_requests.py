@@ -75,8 +75,14 @@ def block_action_body(
     return urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
 
 
-def event_body(event: dict[str, Any], *, team_id: str = "T0STANDIN", event_id: str = "Ev0001") -> tuple[str, str]:
-    """A JSON `event_callback` envelope around `event`."""
+def event_body(
+    event: dict[str, Any], *, team_id: str = "T0STANDIN", event_id: str = "Ev0001", installed_team_id: str | None = None
+) -> tuple[str, str]:
+    """A JSON `event_callback` envelope around `event`.
+
+    `installed_team_id` (default `team_id`) is the workspace in `authorizations`: in a Slack
+    Connect channel the envelope's `team_id` is the acting user's workspace, not the installed one.
+    """
     envelope = {
         "token": "unused-verification-token",
         "team_id": team_id,
@@ -85,6 +91,6 @@ def event_body(event: dict[str, Any], *, team_id: str = "T0STANDIN", event_id: s
         "type": "event_callback",
         "event_id": event_id,
         "event_time": int(time.time()),
-        "authorizations": [{"team_id": team_id, "user_id": "U0BOT", "is_bot": True}],
+        "authorizations": [{"team_id": installed_team_id or team_id, "user_id": "U0BOT", "is_bot": True}],
     }
     return json.dumps(envelope), "application/json"

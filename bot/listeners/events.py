@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import Deps
@@ -17,19 +17,19 @@ def register(app: App, deps: Deps) -> None:
     reactions = ReactionHandler(deps)
 
     @app.event("reaction_added")
-    def reaction_added(body: dict[str, Any], client: WebClient) -> None:
-        if reaction := to_reaction(body, added=True):
+    def reaction_added(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if reaction := to_reaction(body, True, context.team_id):
             reactions.handle(client, reaction)
 
     @app.event("reaction_removed")
-    def reaction_removed(body: dict[str, Any], client: WebClient) -> None:
-        if reaction := to_reaction(body, added=False):
+    def reaction_removed(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if reaction := to_reaction(body, False, context.team_id):
             reactions.handle(client, reaction)
 
     @app.event("app_home_opened")
-    def app_home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+    def app_home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab") == "home":
-            publish_home(deps, client, str(body.get("team_id") or ""), str(event.get("user") or ""))
+            publish_home(deps, client, str(context.team_id or body.get("team_id") or ""), str(event.get("user") or ""))
 
     @app.event("app_uninstalled")
     def app_uninstalled(body: dict[str, Any]) -> None:

@@ -78,12 +78,13 @@ def insight_message(workspace: Workspace, insight_id: int | None, *, channel: st
 
 
 def react(workspace: Workspace, user: str, emoji: str, ts: str, *, added: bool = True, channel: str = CHANNEL,
-          team: str = TEAM, event_id: str | None = None, retry: int = 0) -> int:
+          team: str = TEAM, event_id: str | None = None, retry: int = 0, envelope_team: str | None = None) -> int:
     """Send a reaction event, signed like Slack; a retry has the same body, a new timestamp and X-Slack-Retry-Num."""
     event = {"type": "reaction_added" if added else "reaction_removed", "user": user, "reaction": emoji,
              "item": {"type": "message", "channel": channel, "ts": ts}, "item_user": "U0BOT",
              "event_ts": f"{time.time():.6f}"}
-    body, content_type = event_body(event, team_id=team, event_id=event_id or f"Ev{next(_event_ids):08d}")
+    body, content_type = event_body(event, team_id=envelope_team or team, installed_team_id=team,
+                                    event_id=event_id or f"Ev{next(_event_ids):08d}")
     headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
     reply = workspace.server.post(body, content_type, timestamp=int(time.time()) + retry, extra_headers=headers)
     return reply.status

@@ -169,6 +169,21 @@ def test_a_reaction_from_another_workspace_never_touches_this_ones_rows(
     assert {r[4] for r in feedback_rows(workspace)} == {"save"}
 
 
+def test_a_reaction_in_a_slack_connect_channel_counts_for_the_installed_workspace(
+    workspace: Workspace, listeners: TrackingExecutor
+) -> None:
+    [insight] = insight_ids(workspace, 1)
+    ts = insight_message(workspace, insight)
+    # A guest from another organisation reacts: the envelope carries their team, `authorizations` ours.
+    react(workspace, "U0GUEST", "bookmark", ts, envelope_team="T0GUESTORG")
+    react(workspace, "U0GUEST", "+1", ts, envelope_team="T0GUESTORG")
+    listeners.wait_idle()
+    assert saved_rows(workspace) == [(TEAM, "U0GUEST", insight)]
+    assert sorted(r[4] for r in feedback_rows(workspace)) == ["save", "up"]
+    [note] = ephemerals(workspace)
+    assert note["user"] == "U0GUEST" and note["text"].startswith(":bookmark: Saved")
+
+
 def test_thumbs_on_digest_items_are_recorded_per_channel_and_removal_deletes_them(
     workspace: Workspace, listeners: TrackingExecutor
 ) -> None:
