@@ -154,21 +154,23 @@ class LlmExtractor:
 
     def _post(self, body: dict[str, Any], deadline: float, chunk: Chunk, total: int) -> list[Any]:
         """One chunk's answer items, within what is left of the episode's deadline."""
-        late = f"the {self.episode_deadline:g} s episode deadline passed before {chunk.describe(total)} was sent"
+        where, limit = chunk.describe(total), f"the {self.episode_deadline:g} s episode deadline passed"
         if deadline - self.clock() <= 0 or not self._slots.acquire(timeout=max(0.0, deadline - self.clock())):
-            raise DeadlineExceeded(late)
+            raise DeadlineExceeded(f"{limit} before {where} was sent")
         try:
             remaining = deadline - self.clock()
             if remaining <= 0:
-                raise DeadlineExceeded(late)
+                raise DeadlineExceeded(f"{limit} before {where} was sent")
             timeout = min(self.timeout, remaining)
             with self._client.stream("POST", self.url, json=body, headers=self._headers, timeout=timeout) as response:
-                content = self._read(response, deadline, late.replace("before", "while").replace(" was sent", " was read"))
+                content = self._read(response, deadline)
+        except DeadlineExceeded as late:
+            raise DeadlineExceeded(str(late) or f"{limit} while {where} was read") from None
         finally:
             self._slots.release()
         return answer_items(response, content)
 
-    def _read(self, response: httpx.Response, deadline: float, late: str) -> bytes:
+    def _read(self, response: httpx.Response, deadline: float) -> bytes:
         """The answer's bytes, refused past `MAX_RESPONSE_BYTES` or the deadline (a server trickling bytes)."""
         content = bytearray()
         for piece in response.iter_bytes():
@@ -176,7 +178,7 @@ class LlmExtractor:
             if len(content) > MAX_RESPONSE_BYTES:
                 raise LlmResponseError(f"the answer is longer than {MAX_RESPONSE_BYTES:,} bytes")
             if self.clock() > deadline:
-                raise DeadlineExceeded(late)
+                raise DeadlineExceeded()
         return bytes(content)
 
     def close(self) -> None:

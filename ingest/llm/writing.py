@@ -47,7 +47,7 @@ def written_statement(written: object, quote: str, source: str) -> str | None:
         return None
     if len(split_sentences(text)) > MAX_INSIGHT_SENTENCES or _FIRST_PERSON.search(text):
         return None
-    if _brings_in(_LINKISH, text, quote.casefold()) or _brings_in(_NUMBER, text, source):
+    if _brings_in(_LINKISH, text, quote) or _brings_in(_NUMBER, text, source):
         return None
     similar = fuzz.token_set_ratio(_content(text), _content(quote))
     return text if similar >= MIN_RESTATEMENT_SIMILARITY else None
