@@ -35,6 +35,7 @@ class Asker:
     channel_id: str
     user_id: str
     command: str = "/insights"
+    in_group_dm: bool = False  # a multi-person DM (`mpdm-…`): no channel digests, no conversations.info
 
     def place(self, personal: bool) -> Place:
         """The target a command addresses: this channel, or the asker's personal brief."""

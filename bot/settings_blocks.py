@@ -159,6 +159,12 @@ def use_personal_brief(command: str = CMD) -> Message:
                  command=command)
 
 
+def no_group_dm_digests(command: str = CMD) -> Message:
+    return reply(["This is a group direct message: digests go to channels or to you alone, not to group DMs.",
+                  f"Set one up in a channel with `{CMD} digest at 9:00`, or get your own brief with "
+                  f"`{CMD} me digest at 7:30`."], command=command)
+
+
 def not_allowed(creator: str | None, command: str = CMD) -> Message:
     who = f"workspace admins and <@{creator}>, who set it up," if creator else "workspace admins"
     return reply([f"In this workspace, only {who} can change this channel's digest.",

@@ -29,14 +29,15 @@ def slash_command_body(
     channel_id: str = "C0GENERAL",
     user_id: str = "U0ALICE",
     command: str = "/insights",
+    channel_name: str = "general",
 ) -> tuple[str, str]:
-    """A form-encoded slash command payload and its content type."""
+    """A form-encoded slash command payload and its content type (group DMs are named `mpdm-…`)."""
     form = {
         "token": "unused-verification-token",
         "team_id": team_id,
         "team_domain": "standin",
         "channel_id": channel_id,
-        "channel_name": "general",
+        "channel_name": channel_name,
         "user_id": user_id,
         "user_name": "alice",
         "command": command,

@@ -53,6 +53,7 @@ def to_asker(command: dict[str, Any]) -> Asker:
         channel_id=str(command.get("channel_id") or ""),
         user_id=str(command.get("user_id") or ""),
         command=str(command.get("command") or "/insights"),
+        in_group_dm=str(command.get("channel_name") or "").startswith("mpdm-"),
     )
 
 
@@ -79,6 +80,8 @@ def answer_settings(deps: Deps, client: WebClient, asker: Asker, parsed: Setting
         return actions.set_restriction(deps, client, asker, parsed)
     if not parsed.personal and asker.in_direct_message:
         return sb.use_personal_brief(asker.command)
+    if not parsed.personal and asker.in_group_dm:
+        return sb.no_group_dm_digests(asker.command)
     if isinstance(parsed, ShowTopics):
         return actions.show_topics(deps, asker, parsed)
     if isinstance(parsed, ShowDigest):

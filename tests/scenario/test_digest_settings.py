@@ -273,3 +273,14 @@ def test_the_audit_trail_records_who_changed_what(workspace: Workspace) -> None:
     overview = shown_text(ask(workspace, "digest"))
     assert "Set up by <@U0ALICE> · last changed by <@U0BOB>" in overview
     assert "<@U0BOB> turned thread mode on" in overview
+
+
+def test_a_group_dm_gets_a_clear_no_for_channel_digests_without_asking_slack_about_it(workspace: Workspace) -> None:
+    group = {"channel_id": "G0GROUPDM", "channel_name": "mpdm-alice--bob--carol-1"}
+    for text in ("digest at 9:00", "topics add interest rates", "digest now", "digest pause"):
+        answer = shown_text(ask(workspace, text, **group))
+        assert "group direct message" in answer and "me digest at 7:30" in answer, answer
+    assert target(workspace, "G0GROUPDM") is None
+    assert workspace.slack.calls("conversations.info") == []  # needs mpim:read, which Podbrief does not ask for
+    assert "Done" in shown_text(ask(workspace, "me digest at 7:30", **group))
+    assert target(workspace, ALICE) is not None
