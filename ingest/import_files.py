@@ -14,8 +14,9 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Literal, TextIO
 
@@ -200,25 +201,26 @@ def _read_csv(path: Path, name: str) -> Iterator[RawRecord | RowError]:
     """
     with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as file:
         delimiter = _delimiter(_first_line(path))
-        lines = _LineSource(file)
-        rows = csv.reader(lines, delimiter=delimiter, strict=True)
+        taken: list[str] = []  # the physical lines of the row being read
+        rows = csv.reader(_tracked(file, taken), delimiter=delimiter, strict=True)
         header: list[str] | None = None
         end = 0  # the last physical line consumed so far
         while True:
-            lines.taken.clear()
+            taken.clear()
             try:
                 row = next(rows, None)
             except csv.Error as error:
-                if not lines.taken:
+                if not taken:
                     return
                 yield RowError(name, end + 1, _csv_problem(error))
                 end += 1
-                lines.give_back(lines.taken[1:])  # read again after the bad line
-                rows = csv.reader(lines, delimiter=delimiter, strict=True)
+                again = taken[1:]  # read again, after the bad line
+                taken.clear()
+                rows = csv.reader(_tracked(chain(again, file), taken), delimiter=delimiter, strict=True)
                 continue
             if row is None:
                 return
-            start, end = end + 1, end + len(lines.taken)
+            start, end = end + 1, end + len(taken)
             if not any(cell.strip() for cell in row):
                 continue
             if header is None:
@@ -233,27 +235,12 @@ def _read_csv(path: Path, name: str) -> Iterator[RawRecord | RowError]:
             yield RawRecord(start, dict(zip(header, row, strict=False)), raw.tell())
 
 
-class _LineSource:
-    """The lines of a file for `csv.reader`, remembering those of the current row; lines can be given back."""
-
-    def __init__(self, file: TextIO) -> None:
-        self._file = file
-        self._pending: list[str] = []  # given-back lines, last one first
-        self.taken: list[str] = []
-
-    def __iter__(self) -> _LineSource:
-        return self
-
-    def __next__(self) -> str:
-        line = self._pending.pop() if self._pending else self._file.readline()
-        if not line:
-            raise StopIteration
-        self.taken.append(line)
-        return line
-
-    def give_back(self, lines: list[str]) -> None:
-        """`lines` are read again, in order, before the rest of the file."""
-        self._pending.extend(reversed(lines))
+def _tracked(lines: Iterable[str], taken: list[str]) -> Iterator[str]:
+    """`lines` for `csv.reader`, each also appended to `taken` (which the caller clears per row)."""
+    append = taken.append
+    for line in lines:
+        append(line)
+        yield line
 
 
 def _csv_problem(error: csv.Error) -> str:
