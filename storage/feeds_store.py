@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from hashlib import sha256
 
 from sqlalchemy import Select, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from insights.text import clean_display_text, normalise_content
 from storage.insights_store import as_utc, upsert_insert
-from storage.models import OPERATOR_TEAM, Feed, FeedSubscription, Podcast, utcnow
+from storage.models import OPERATOR_TEAM, Feed, FeedSubscription, InsightRow, Podcast, utcnow
 
 #: Errors are stored as plain words, cut to fit their column.
 MAX_ERROR_LENGTH = 500
@@ -285,12 +286,25 @@ def ensure_podcast(session: Session, title: str, feed_url: str, podcast_id: int 
             row.title, row.title_key = title, key
             session.flush()
         return row.id, row.title
+    feed_url = feed_url[:2000]
+    if (own := session.scalars(select(Podcast).where(Podcast.feed_url == feed_url)).first()) is not None:
+        return own.id, own.title  # followed before (its insights come back with it)
+    row = _podcast_with_key(session, title, key)
+    if row.feed_url is None and not session.scalar(select(exists().where(InsightRow.podcast_id == row.id))):
+        row.feed_url = feed_url
+        session.flush()
+        return row.id, row.title
+    # The title is the operator's library's, or another feed's: this feed gets a podcast of its own
+    # (same title shown, its own key), so following one never shows the other's insights.
+    row = _podcast_with_key(session, title, f"{key[:283]} ~{sha256(feed_url.encode()).hexdigest()[:12]}")
+    row.feed_url = feed_url
+    session.flush()
+    return row.id, row.title
+
+
+def _podcast_with_key(session: Session, title: str, key: str) -> Podcast:
     session.execute(
         upsert_insert(session, Podcast.__table__).on_conflict_do_nothing(index_elements=["title_key"]),
         [{"title": title, "title_key": key, "created_at": utcnow()}],
     )
-    row = session.scalars(select(Podcast).where(Podcast.title_key == key)).one()
-    if row.feed_url is None and not session.scalar(select(Podcast.id).where(Podcast.feed_url == feed_url)):
-        row.feed_url = feed_url[:2000]
-        session.flush()
-    return row.id, row.title
+    return session.scalars(select(Podcast).where(Podcast.title_key == key)).one()

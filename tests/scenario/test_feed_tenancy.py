@@ -287,3 +287,22 @@ def test_feeds_added_on_the_command_line_are_the_operators_library_for_every_wor
         assert "Harbour Logistics" not in tenants.ask(team, "feeds list"), "the library is not a workspace's feed"
     assert "Stopped following" not in tenants.ask(TEAM_B, f"feeds remove {url}")
     assert "Container ships" in tenants.ask(TEAM_A, "container ships unload ports")
+
+
+def test_a_feed_named_like_another_workspaces_feed_or_the_library_shows_only_its_own_insights(
+    tenants: Tenants,
+) -> None:
+    library_title = CHIPS[0][1]  # "Silicon Weekly", imported by the operator
+    twin = tenants.feeds.route("/twin.xml", static(podcast(ACME_TITLE, (
+        "Sourdough starters need feeding twice a day when the kitchen is warm.",))))
+    named_like_library = tenants.feeds.route("/silicon.xml", static(podcast(library_title, (
+        "Beta's own chip newsletter says wafer prices fell for the third month.",))))
+    assert "Now following" in tenants.ask(TEAM_B, f"feeds add {twin} {named_like_library}")
+    tenants.app.clock.now = NOW + timedelta(minutes=1)
+    tenants.scan()
+    beta = tenants.ask(TEAM_B, "zymurgists fermentation sourdough starters")
+    assert "Sourdough" in beta and "hop aroma" not in beta, "Beta sees its twin, not Acme's feed of the same name"
+    acme = tenants.ask(TEAM_A, "sourdough starters feeding")
+    assert "Sourdough" not in acme
+    assert CHIPS[0][0] in tenants.ask(TEAM_A, "TSMC Arizona fab"), "the library podcast stays everyone's"
+    assert "newsletter" not in tenants.ask(TEAM_A, "wafer prices fell")
