@@ -72,19 +72,21 @@ def parse_time(words: list[str]) -> tuple[time, list[str]]:
 
 
 def _clock_time(match: re.Match[str]) -> time:
+    """The hour is checked first, so every example offered is a time that would be accepted."""
     hour, minute_text, ampm = int(match["hour"]), match["minute"], _AM_PM.get(match["ampm"] or "")
-    if minute_text is not None and len(minute_text) != 2:
-        raise ValueProblem(f"Write the minutes with two digits, e.g. `{hour}:05` or `{hour}:30`.")
-    minute = int(minute_text or 0)
-    if minute > 59:
-        raise ValueProblem(f"There is no minute {minute}: minutes go from 00 to 59, e.g. `{hour}:30`.")
-    if ampm:
-        if not 1 <= hour <= 12:
-            raise ValueProblem(f"With am/pm the hour goes from 1 to 12, e.g. `7pm`; or use 24-hour time like `19:00`.")
-        hour = hour % 12 + (12 if ampm == "pm" else 0)
-    elif hour > 23:
+    if ampm and not 1 <= hour <= 12:
+        raise ValueProblem("With am/pm the hour goes from 1 to 12, e.g. `7pm`; or use 24-hour time like `19:00`.")
+    if not ampm and hour > 23:
         hint = " (for midnight, use `0:00`)" if hour == 24 else ""
         raise ValueProblem(f"There is no hour {hour}: hours go from 0 to 23{hint}, e.g. `18:00` or `6pm`.")
+    suffix = ampm or ""
+    if minute_text is not None and len(minute_text) != 2:
+        raise ValueProblem(f"Write the minutes with two digits, e.g. `{hour}:05{suffix}` or `{hour}:30{suffix}`.")
+    minute = int(minute_text or 0)
+    if minute > 59:
+        raise ValueProblem(f"There is no minute {minute}: minutes go from 00 to 59, e.g. `{hour}:30{suffix}`.")
+    if ampm:
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
     return time(hour, minute)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 
 import pytest
@@ -184,3 +185,15 @@ def test_searching_for_a_settings_word_still_works_with_search() -> None:
 def test_a_mistyped_settings_word_alone_gets_did_you_mean() -> None:
     assert parse_command("topcs") == DidYouMean("topcs", "topics")
     assert parse_command("digst") == DidYouMean("digst", "digest")
+
+
+@pytest.mark.parametrize("typed", ["25:99", "25:5", "99:61", "24:75", "13:99pm", "7:99pm", "8:5", "8:61", "25:00",
+                                   "13pm", "0am", "lunch", "7:9am"])
+def test_every_time_suggested_for_a_mistyped_time_is_itself_a_valid_time(typed: str) -> None:
+    error = parse_settings(f"digest at {typed}")
+    assert isinstance(error, SettingsError)
+    examples = re.findall(r"`(?:/insights digest at )?([^`]+)`", error.message)
+    times = [e for e in examples if re.fullmatch(r"[\d:]+\s*(?:am|pm)?", e)]
+    assert times, error.message
+    for example in times:
+        assert isinstance(parse_settings(f"digest at {example}"), SetDigestTime), (typed, error.message)
