@@ -1,4 +1,10 @@
-"""Block Kit renderers: pure functions from domain values to blocks plus fallback text."""
+"""Block Kit renderers: pure functions from domain values to blocks plus fallback text.
+
+Third-party text (an insight's text or quote, podcast and episode names, topics) reaches a
+block or a fallback only through `bot.mrkdwn`: `escape()` for running text, `name()` for a
+title, `link()` for a labelled URL. `Message.as_kwargs()` sends everything through
+`bot.outgoing`, which checks mentions, link labels and Slack's limits once more.
+"""
 
 from __future__ import annotations
 
