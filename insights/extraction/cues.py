@@ -120,6 +120,7 @@ BACK_REFERENCE = re.compile(
     r"|(?:like|as|what) (?:\w+ ){1,2}(?:said|mentioned|was saying|pointed out|just said)"
     r"|(?:you|he|she|they) (?:just )?(?:said|mentioned)|to (?:your|his|her|that) point|(?:your|his|her) point"
     r"|i agree with|going back to|coming back to|back to (?:what|your|the)"
+    r"|the (?:basic |first |second |last |other |same |previous |earlier )?(?:example|demo|screenshot|diagram|slide)\b"
     r"|(?:you|he|she|they) (?:say|said|mention|mentioned|ask|asked|bring up|brought up) (?:that|this|it)\b"
     r"|to (?:your|his|her|that) (?:\w+ )?point"
     r"|mean by (?:that|this)|(?:because of|on top of|apart from|other than|besides|beyond|after|before|similar to"

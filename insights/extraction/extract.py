@@ -11,7 +11,9 @@
    soundbite lifts the passages it covers.
 4. The best ones are picked in score order, never two that share a sentence or say
    nearly the same thing, and none below `PUBLISH_THRESHOLD`: four good insights beat
-   six with two bad ones. Topics come from `keywords`.
+   six with two bad ones. Only a timed transcript that would otherwise get fewer than
+   `MIN_PER_HOUR` per hour of talk takes the next best down to `FLOOR`; show notes
+   (untimed) get nothing that does not pass. Topics come from `keywords`.
 """
 
 from __future__ import annotations
@@ -47,7 +49,10 @@ MAX_SENTENCES = 3
 #: A candidate fully inside a publisher's soundbite scores this much more (0.5: half as much again, at most 1).
 SOUNDBITE_BOOST = 0.5
 #: Passages scoring below this are not published, however few are left.
-PUBLISH_THRESHOLD = 0.5
+PUBLISH_THRESHOLD = 0.74
+#: A timed transcript gets at least this many insights per hour of talk (limit allowing) from `FLOOR` up.
+MIN_PER_HOUR = 3.0
+FLOOR = 0.62
 #: Score factors for each sentence added to a passage: one that explains the one before, one that
 #: otherwise points back, one that shares a word; a sentence shorter than MIN_ADDED_WORDS is never added.
 JOIN_EXPLAINING = 1.0
@@ -99,7 +104,11 @@ def extract_insights(
     folded = [words(s.text) for s in sentences]
     stems = [frozenset(_content_stems(f)) for f in folded]
     ranks = centrality(stems)
-    chosen = _select(_candidates(sentences, stems, ranks, soundbites), limit, PUBLISH_THRESHOLD)
+    candidates = _candidates(sentences, stems, ranks, soundbites)
+    chosen = _select(candidates, limit, PUBLISH_THRESHOLD)
+    wanted = min(limit, math.ceil(MIN_PER_HOUR * _hours(sentences)))
+    if len(chosen) < wanted:
+        chosen = _select(candidates, wanted, FLOOR)
     keywords = Keywords(folded=folded)
     return [Extracted(c.text, c.start, round(c.score, 4), _topics(c.text, keywords, topic_vocabulary)) for c in chosen]
 
@@ -175,8 +184,8 @@ def _continuation(sentence: Sentence, stems: frozenset[str], before: Sequence[fr
 
 
 def _salience(rank: float) -> float:
-    """Centrality (1.0 average) as a 0.75-1 factor: it orders good passages more than it judges them."""
-    return 0.75 + 0.25 * rank / (rank + SALIENCE_HALF)
+    """Centrality (1.0 average) as a 0.85-1 factor: it orders good passages more than it judges them."""
+    return 0.85 + 0.15 * rank / (rank + SALIENCE_HALF)
 
 
 def _shape(text: str, count: int) -> float:
@@ -201,6 +210,12 @@ def _boost(start: float | None, end: float | None, soundbites: Sequence[tuple[fl
         elif end == start and bite_start <= start < bite_end:
             best = 1.0
     return 1.0 + SOUNDBITE_BOOST * best
+
+
+def _hours(sentences: Sequence[Sentence]) -> float:
+    """Hours of talk of a timed transcript (0 for untimed text such as show notes)."""
+    times = [s.end if s.end is not None else s.start for s in sentences[-3:]]
+    return max((t for t in times if t is not None), default=0.0) / 3600
 
 
 def _select(candidates: Sequence[Candidate], limit: int, threshold: float) -> list[Candidate]:

@@ -33,6 +33,14 @@ _BAD_PAIRS = frozenset(
     | {(a, b) for a in _PREPOSITIONS for b in _PREPOSITIONS - {"in", "on", "to", "from", "with"}}
     | {(a, b) for a in ("and", "or", "but") for b in ("and", "or", "but")}
 )
+_DETERMINER_SANDWICH = re.compile(
+    r"\b(?:a|an|the) (?!(?:way|time|moment|day|reason|thing|same|more|most|less|kind|sort|type|lot|bit)\b)\w+ (?:a|an|the)\b",
+    re.IGNORECASE,
+)
+#: A speaker starting over: an opening word, a comma, and the same word again within two words ("Models, the open models").
+_RESTART = re.compile(r"^\W*(\w{4,}?)s?, (?:\w+ ){0,2}\1s?\b", re.IGNORECASE)
+
+
 #: Words a complete sentence does not end on.
 _DANGLING_END = _DETERMINERS | frozenset("and or but because if my your our their".split())
 
@@ -52,6 +60,10 @@ def garble_factor(raw: str) -> float:
         factor *= 0.8 ** len(_CUT_OFF.findall(raw))
     if "," in raw or " like " in raw:
         factor *= 0.8 ** len(_DISFLUENCY.findall(raw))
+    if "," in raw:
+        factor *= 0.8 ** len(_RESTART.findall(raw))
+    if _DETERMINER_SANDWICH.search(raw):  # "through a called a diatribe"
+        factor *= 0.6
     bad_pairs = sum(pair in _BAD_PAIRS for pair in pairs)
     factor *= 0.55**bad_pairs
     if tokens[-1] in _DANGLING_END and raw.rstrip()[-1:] not in "?!":

@@ -20,7 +20,7 @@ _CLAUSE_WORDS = frozenset("who which that can could will would should may might 
 _FIRST_PERSON = frozenset("i me my mine myself".split())
 #: Demonstratives pointing at something said before (not "this year", "this is", "that means"…).
 _DEMONSTRATIVE = re.compile(
-    r"\b(?:this|these|those)\b(?! (?:is|was|s|are|were|will|would|can|could|has|have|had|means|meant|year|week|month"
+    r"\blike (?:this|that)\b|\b(?:this|these|those)\b(?! (?:is|was|s|are|were|will|would|can|could|has|have|had|means|meant|year|week|month"
     r"|morning|afternoon|evening|century|decade|day|days|time|one|who|which|that|kind|sort|type)\b)"
     r"|\b(?:in|at|on|of|for|with|from|about|by|like|into|past|beyond|behind|after|before) that\b"
     r"(?! (?:you|we|they|i|he|she|it|the|a|an|people|there|if|when|is|was|s|are|were|\w+ (?:is|are|was|were|can|will|do))\b)"
@@ -78,9 +78,9 @@ def subject_factor(tokens: list[str]) -> float:
 
 
 def fact_factor(text: str, count: int) -> float:
-    """Higher for passages that carry figures and a complete thought's length (18-40 words)."""
+    """Higher for passages that carry figures and a complete thought's length (15-45 words)."""
     figures = 1.08 if any(c.isdigit() for c in text) else 1.0
-    length = 1.0 if 18 <= count <= 40 else 0.93
+    length = 1.0 if 15 <= count <= 45 else 0.93
     return min(1.0, figures * length)
 
 

@@ -31,6 +31,8 @@ _DUMMY_IT_AFTER = re.compile(
 )
 #: "there" for a place named before ("popular there", "in there"), not "out there" or "there is".
 _THERE = re.compile(r"(?<!out )(?<!over )\bthere(?=[,.;:!?])|\b(?:in|from|back) there\b", re.IGNORECASE)
+#: Subject pronouns: the word after one is its verb, not a noun "it" could stand for.
+_SUBJECTS = frozenset("i we you they he she".split())
 #: "it" this far into a passage is not checked for what it stands for.
 _IT_WINDOW = 16
 
@@ -66,6 +68,7 @@ def _factors(clean: str, tokens: list[str]) -> Iterator[float]:
     yield 0.45 if _unresolved_pronoun(core, core_tokens) or unresolved_it(core_tokens) else 1.0
     yield 0.3 if cues.ADDRESS.search(clean) else 1.0
     yield 0.5 if _THERE.search(clean) else 1.0
+    yield 0.5 if clean.startswith("To ") and "," not in clean else 1.0  # "To spend a billion dollars…": no main clause
     yield _content_factor(folded)
 
 
@@ -93,7 +96,8 @@ def unresolved_it(tokens: list[str]) -> bool:
             continue
         if _DUMMY_IT_AFTER.match(" ".join(tokens[i : i + 8])):
             continue
-        return not any(_noun_like(t) for t in tokens[:i])
+        return not any(_noun_like(t) and tokens[j - 1 : j] != [] and tokens[j - 1] not in _SUBJECTS
+                       for j, t in enumerate(tokens[:i]) if j) and not _noun_like(tokens[0])
     return False
 
 

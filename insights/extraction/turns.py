@@ -19,7 +19,7 @@ ASKING_TURN = 0.5
 #: Most a speaker's habit of asking takes off (a speaker whose every turn asks: this much).
 ASKER = 0.45
 #: Score factor of the opening of an answer, right after another speaker's question.
-ANSWER_OPENING = 0.8
+ANSWER_OPENING = 0.9
 
 
 @dataclass(frozen=True, slots=True)
