@@ -8,14 +8,15 @@
 
 The body is read as a stream and decompressed here (gzip/deflate only), so both the bytes
 on the wire and the decompressed bytes are capped while reading: a gzip bomb stops at the cap.
-Each fetch also has a total deadline, so a server trickling one byte at a time cannot hold a
-worker for longer than about `deadline_seconds` (plus at most one read timeout).
+Each fetch has one total deadline (`deadline_seconds`) for everything: looking the name up,
+connecting, every redirect hop, the headers and the body (`ingest.safe_network`), so a server
+trickling headers or body one byte at a time cannot hold a worker longer than that.
+Connections go only to the public addresses the host name was checked to resolve to, unless
+`allow_private_addresses` (tests' loopback server, FEEDS_ALLOW_PRIVATE_ADDRESSES) says otherwise.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import time
 import zlib
 from dataclasses import dataclass, replace
@@ -24,6 +25,17 @@ from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+
+from ingest.safe_network import (
+    AddressRefused,
+    DeadlinePassed,
+    GuardedTransport,
+    Resolver,
+    fetch_deadline,
+    is_public_address,
+    literal_address,
+    system_resolver,
+)
 
 USER_AGENT = "Podbrief/0.1 (+https://github.com/podbrief/podbrief)"
 DEFAULT_MAX_BYTES = 10_000_000
@@ -81,18 +93,20 @@ class Fetcher:
         deadline_seconds: float = 5.0,
         max_connections: int = 16,
         allow_private_addresses: bool = False,
+        resolver: Resolver = system_resolver,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.max_bytes = max_bytes
         self.deadline_seconds = deadline_seconds
         self.allow_private_addresses = allow_private_addresses
         read = min(read_timeout, deadline_seconds)
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         self._client = httpx.Client(
             timeout=httpx.Timeout(connect=connect_timeout, read=read, write=read, pool=deadline_seconds),
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
             headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT, "Accept-Encoding": "gzip, deflate"},
             follow_redirects=False,
-            transport=transport,
+            transport=transport
+            or GuardedTransport(allow_private_addresses=allow_private_addresses, resolver=resolver, limits=limits),
         )
 
     def close(self) -> None:
@@ -111,11 +125,13 @@ class Fetcher:
         started = time.monotonic()
         attempt = _Attempt(self, url, started + self.deadline_seconds, max_bytes or self.max_bytes)
         try:
-            result = attempt.run(_conditional_headers(etag, last_modified))
+            with fetch_deadline(attempt.deadline):
+                result = attempt.run(_conditional_headers(etag, last_modified))
         except FetchError as error:
             result = FetchResult(url=url, status=attempt.status, final_url=attempt.current, error=str(error))
         except httpx.HTTPError as error:
-            result = FetchResult(url=url, status=attempt.status, final_url=attempt.current, error=_http_error(error, self))
+            words = _http_error(error, self, answered=attempt.answered)
+            result = FetchResult(url=url, status=attempt.status, final_url=attempt.current, error=words)
         except (httpx.InvalidURL, ValueError) as error:  # e.g. a host name IDNA cannot encode
             result = FetchResult(url=url, final_url=attempt.current, error=f"the address is not a valid URL ({error})")
         return replace(result, elapsed_seconds=time.monotonic() - started)
@@ -131,6 +147,7 @@ class _Attempt:
         self.deadline = deadline
         self.max_bytes = max_bytes
         self.status: int | None = None
+        self.answered = False  # the current hop's headers have arrived
 
     def run(self, headers: dict[str, str]) -> FetchResult:
         permanent = True
@@ -139,7 +156,9 @@ class _Attempt:
             if time.monotonic() > self.deadline:
                 raise FetchError(f"the server took longer than {self.fetcher.deadline_seconds:g} seconds to answer")
             request = self.fetcher._client.build_request("GET", self.current, headers=headers)
+            self.answered = False
             response = self.fetcher._client.send(request, stream=True)
+            self.answered = True
             try:
                 self.status = response.status_code
                 if response.status_code not in _REDIRECTS:
@@ -223,7 +242,10 @@ def _decoder(content_encoding: str) -> _Decoder:
 
 
 def check_url(url: str, allow_private_addresses: bool = True) -> None:
-    """Raise `FetchError` unless `url` is http(s) with a host (and, when asked, a public address)."""
+    """Raise `FetchError` unless `url` is http(s) with a host httpx can encode (and, when asked, no private IP).
+
+    Host names are checked where they are resolved, when a connection opens (`ingest.safe_network`).
+    """
     try:
         parts = urlsplit(url)
     except ValueError as error:
@@ -232,17 +254,13 @@ def check_url(url: str, allow_private_addresses: bool = True) -> None:
         raise FetchError("only http:// and https:// addresses can be fetched")
     if not parts.hostname:
         raise FetchError("the address has no host name")
-    if not allow_private_addresses and _is_private(parts.hostname, parts.port):
+    try:  # the very encoding httpx connects with (IDNA 2008); any error refuses
+        host = httpx.URL(url).raw_host.decode("ascii")
+    except (httpx.InvalidURL, UnicodeError, ValueError) as error:
+        raise FetchError(f"the address's host name cannot be used ({_first_line(error)})") from error
+    literal = literal_address(host)
+    if not allow_private_addresses and literal is not None and not is_public_address(literal):
         raise FetchError(f"{parts.hostname} is a private or local address, which Podbrief does not fetch")
-
-
-def _is_private(host: str, port: int | None) -> bool:
-    try:
-        infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        return False  # the request itself will report the unknown host
-    addresses = {ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos}
-    return any(not a.is_global or a.is_multicast for a in addresses)
 
 
 def _redirect_target(current: str, response: httpx.Response) -> str:
@@ -261,9 +279,15 @@ def _conditional_headers(etag: str | None, last_modified: str | None) -> dict[st
     return headers
 
 
-def _http_error(error: httpx.HTTPError, fetcher: Fetcher) -> str:
+def _http_error(error: httpx.HTTPError, fetcher: Fetcher, answered: bool = False) -> str:
     host = urlsplit(str(error.request.url)).hostname if _has_request(error) else None
     where = f" ({host})" if host else ""
+    if isinstance(error.__cause__, AddressRefused):
+        return str(error.__cause__)
+    if isinstance(error.__cause__, DeadlinePassed):
+        if answered:
+            return f"the server took longer than {fetcher.deadline_seconds:g} seconds to send it"
+        return f"the server{where} took too long to answer (more than {fetcher.deadline_seconds:g} seconds)"
     if isinstance(error, httpx.ConnectTimeout):
         return f"the server{where} did not accept a connection in time"
     if isinstance(error, httpx.TimeoutException):

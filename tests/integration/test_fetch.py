@@ -266,3 +266,125 @@ def test_bodies_in_broken_encodings_end_in_bounded_time_and_memory(server, fetch
         assert isinstance(outcome, ValueError | ParsedFeed)
         if traced == 0:  # tracemalloc slows parsing tenfold: measure memory on the largest case only
             assert bounded(attempt)[2] <= PEAK_BYTES
+
+
+# One total deadline, headers included (issue #10 item 5) -----------------------------------------
+
+
+def trickled_headers(every_seconds: float = 0.05) -> Callable[[object], None]:
+    """A status line, then headers one byte at a time for a minute: each read gets data in time."""
+
+    def serve(handler) -> None:  # type: ignore[no-untyped-def]
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        ends = time.monotonic() + 60
+        while time.monotonic() < ends:
+            handler.wfile.write(b"X")
+            handler.wfile.flush()
+            time.sleep(every_seconds)
+
+    return serve
+
+
+def test_a_server_trickling_its_headers_is_cut_off_at_the_total_deadline(server) -> None:  # type: ignore[no-untyped-def]
+    url = server.route("/slow-headers.xml", trickled_headers())
+    with Fetcher(allow_private_addresses=True, deadline_seconds=1.0, read_timeout=5.0) as quick:
+        started = time.monotonic()
+        result = quick(url)
+    assert result.error is not None and "took too long" in result.error, result.error
+    assert time.monotonic() - started < 30  # generous: only "not the minute the server would take"
+
+
+def test_a_transcript_whose_server_trickles_headers_fails_and_the_show_notes_are_used(server) -> None:  # type: ignore[no-untyped-def]
+    from ingest.extractors import BuiltinExtractor
+    from ingest.feeds import ParsedEpisode, TranscriptRef
+    from ingest.scan_episodes import EpisodeOptions, episode_work
+    from storage.episodes_store import EpisodeState
+
+    url = server.route("/slow.vtt", trickled_headers())
+    notes = "<p>" + " ".join(["Central banks raised interest rates again this quarter."] * 5) + "</p>"
+    episode = ParsedEpisode(guid="g", title="E", transcripts=[TranscriptRef(url, "text/vtt")], show_notes_html=notes)
+    state = EpisodeState(id=1, guid="g", title="E", transcript_kind=None, transcript_url=None, transcript_attempts=0)
+    with Fetcher(allow_private_addresses=True, deadline_seconds=1.0) as quick:
+        work = episode_work(episode, state, podcast="P", fetch=quick, extractor=BuiltinExtractor(),
+                            options=EpisodeOptions())
+    assert work.kind == "show_notes"
+    assert "took too long" in (work.transcript_error or ""), work.transcript_error
+
+
+# Connections go to the checked address (issue #10 item 4) ----------------------------------------
+
+
+class ScriptedResolver:
+    """A resolver answering from a script, one answer per lookup (the last one repeats)."""
+
+    def __init__(self, *answers: list[str]) -> None:
+        self.answers = list(answers)
+        self.asked: list[str] = []
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.asked.append(host)
+        return self.answers[min(len(self.asked), len(self.answers)) - 1]
+
+
+def test_a_name_answering_public_then_loopback_never_reaches_loopback(server) -> None:  # type: ignore[no-untyped-def]
+    port = server.url("").rsplit(":", 1)[1]
+    server.route("/feed.xml", static(b"<rss/>"))
+    rebinding = ScriptedResolver(["93.184.216.34"], ["127.0.0.1"])
+    with Fetcher(resolver=rebinding, connect_timeout=0.5, deadline_seconds=1.0) as strict:
+        result = strict(f"http://rebind.example:{port}/feed.xml")
+    assert not result.ok
+    assert not server.seen  # the one lookup said public, so only that address was tried
+    assert rebinding.asked == ["rebind.example"]
+
+
+def test_a_name_with_any_private_address_is_refused_without_connecting(server) -> None:  # type: ignore[no-untyped-def]
+    port = server.url("").rsplit(":", 1)[1]
+    mixed = ScriptedResolver(["93.184.216.34", "127.0.0.1"])
+    with Fetcher(resolver=mixed) as strict:
+        result = strict(f"http://mixed.example:{port}/feed.xml")
+    assert result.error == "mixed.example is a private or local address, which Podbrief does not fetch"
+    assert not server.seen
+
+
+@pytest.mark.parametrize("answer", ["::ffff:127.0.0.1", "64:ff9b::7f00:1", "2002:7f00:1::1", "::127.0.0.1",
+                                    "fec0::1", "64:ff9b:1::808:808", "169.254.169.254", "10.0.0.1", "::1"])
+def test_a_name_resolving_to_a_disguised_private_address_is_refused(server, answer: str) -> None:  # type: ignore[no-untyped-def]
+    with Fetcher(resolver=ScriptedResolver([answer])) as strict:
+        result = strict("http://disguised.example/feed.xml")
+    assert result.error == "disguised.example is a private or local address, which Podbrief does not fetch"
+
+
+def test_the_name_checked_is_the_idna_2008_name_httpx_connects_to(server) -> None:  # type: ignore[no-untyped-def]
+    port = server.url("").rsplit(":", 1)[1]
+    server.route("/f.xml", static(b"<rss/>"))
+    loopback = ScriptedResolver(["127.0.0.1"])
+    with Fetcher(allow_private_addresses=True, resolver=loopback) as fetcher:
+        assert fetcher(f"http://straße.example:{port}/f.xml").ok
+    assert loopback.asked == ["xn--strae-oqa.example"]  # IDNA 2008; IDNA 2003 would say strasse.example
+    assert server.requests_to("/f.xml")[0].headers["host"] == f"xn--strae-oqa.example:{port}"
+    with Fetcher(resolver=ScriptedResolver(["127.0.0.1"])) as strict:
+        refused = strict(f"http://straße.example:{port}/f.xml")
+    assert refused.error == "xn--strae-oqa.example is a private or local address, which Podbrief does not fetch"
+
+
+@pytest.mark.parametrize("url", ["http://☃.example/feed.xml", "http://a\u200db.example/feed.xml"])
+def test_a_host_name_idna_cannot_encode_is_refused_without_a_lookup(url: str) -> None:
+    never = ScriptedResolver(["93.184.216.34"])
+    with Fetcher(resolver=never) as strict:
+        result = strict(url)
+    assert (result.error or "").startswith("the address's host name cannot be used"), result.error
+    assert never.asked == []
+
+
+def test_every_redirect_hop_is_looked_up_and_checked_where_it_connects(server) -> None:  # type: ignore[no-untyped-def]
+    port = server.url("").rsplit(":", 1)[1]
+    server.route("/secret.xml", static(b"<rss/>"))
+    server.route("/hop.xml", redirect(302, f"http://internal.example:{port}/secret.xml"))
+    recording = ScriptedResolver(["127.0.0.1"])
+    with Fetcher(resolver=recording, allow_private_addresses=True) as open_fetcher:
+        assert open_fetcher(server.url("/hop.xml")).ok  # loopback allowed explicitly: followed
+    assert recording.asked == ["internal.example"]  # the second hop's name, resolved by the guarded connection
+    with Fetcher(resolver=ScriptedResolver(["127.0.0.1"])) as strict:
+        result = strict(f"http://internal.example:{port}/secret.xml")
+    assert result.error == "internal.example is a private or local address, which Podbrief does not fetch"
+    assert not server.requests_to("/secret.xml")[1:]
