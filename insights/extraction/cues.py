@@ -38,7 +38,7 @@ REFERRING_OPENING = re.compile(
     r"|at the same time|after that|before that|because of (?:that|this)|in fact|that'?s why|which is why|now,"
     r"|as you(?:'d|’d| had| have)? (?:said|mentioned)|whatever that|(?:the )?(?:first|second|third|fourth|fifth"
     r"|final|last|next|other) (?:reason|thing|step|tip|point|one|mistake|way|example|part)s?\b"
-    r"|(?:first|second|third|next|last|finally)(?: one)? (?:is|was|up|off)\b"
+    r"|(?:first|second|third|next|last|finally)(?: one)? (?:is|was|up|off)\b|(?:first|second|third|firstly|secondly)\b"
     r"|one (?:is|was|example|more|other|thing (?:is|was))\b|the one (?:that|who|which|where|i|you|we|they)\b"
     r"|(?:your|his|her|their) (?:point|question|comment|take|example)\b|to (?:your|his|her|that) point\b"
     r"|(?:that|this)(?:'s|’s| is| was) (?:the|a|an|what|why|how|where|when|exactly|really|kind)\b"
@@ -100,7 +100,8 @@ REPLY = re.compile(
     r"^(?:(?:that s|that is|you re|you are) (?:right|true|so true|a (?:great|good) point|exactly)|makes sense"
     r"|fair enough|i love that|go ahead|i (?:would |d )?(?:totally |completely )?agree|(?:great|good) (?:question|point)"
     r"|(?:interesting|great|good|nice|cool|fun|awesome|amazing|crazy|funny|sad|glad|neat) (?:to|that|how)"
-    r"|just in case|in case)\b"
+    r"|just in case|in case|(?:looks|sounds|seems|feels) (?:pretty |really |very |so )?(?:cool|good|great|nice|fun|right|like)"
+    r")\b"
 )
 #: Personal stories: told in the past, or dated relative to the day of recording.
 ANECDOTE = re.compile(
@@ -112,7 +113,8 @@ ANECDOTE = re.compile(
 #: Questions without their question mark.
 ASKING = re.compile(
     r"^(?:(?:do|does|did|is|are|was|were|can|could|would|should|will|have|has) (?:you|i|we|they|it|he|she|there)\b"
-    r"|(?:what|how|why|where|when|who|which) (?:do|does|did|is|are|was|were|can|could|would|should|will|has|have)\b)"
+    r"|(?:what|how|why|where|when|who|which) (?:do|does|did|is|are|was|were|can|could|would|should|will|has|have)\b"
+    r"|what if\b|what about\b|how about\b)"
 )
 #: Pointers back at something said before, anywhere in a passage.
 BACK_REFERENCE = re.compile(

@@ -19,7 +19,8 @@ _HESITATION = re.compile(r"u+[mh]+|e+r+m*|h+m+|m+h?m+|a+h+")
 #: Spoken disfluencies human editors often keep: "like" as filler, tag questions, "you know" and "I mean" mid-sentence.
 _DISFLUENCY = re.compile(
     r",\s*like\b|\blike,|\b(?:to|have|has|had|re|is|was|were|are|and|just|still) like\b(?! (?:to|that|this|it|a|an|the|what|how)\b)"
-    r"|,\s*right[,?]|,\s*you know\b|,\s*i mean\b|\bkind of like\b|\bor whatever\b|,\s*okay,|,\s*well,"
+    r"|,\s*right[,?]|,\s*you know\b|,\s*i mean\b|\bkind of like\b|\bor whatever\b|,\s*okay,|,\s*well,|,\s*again\b"
+    r"|\b(?:some|a|an|the|so|very|really) \w+, (?:the|a|an)\b"
     r"|(?<!feel )(?<!feels )(?<!felt )(?<!look )(?<!looks )(?<!seem )(?<!seems )(?<!sound )(?<!sounds )(?<!just )"
     r"\blike (?:you|we|i|they|he|she)\b(?! (?:said|mentioned)\b)",
     re.IGNORECASE,
@@ -52,7 +53,7 @@ def garble_factor(raw: str) -> float:
         return 0.0
     factor = 1.0
     pairs = list(zip(tokens, tokens[1:]))
-    repeats = sum(a == b and a not in _DOUBLES_OK for a, b in pairs)
+    repeats = sum((a == b or b == a + "s") and a not in _DOUBLES_OK for a, b in pairs)  # "podcast podcasts"
     repeats += sum(pairs[i] == pairs[i + 2] for i in range(len(pairs) - 2))  # "of the of the"
     factor *= 0.75**repeats
     factor *= 0.85 ** sum(len(t) <= 4 and _HESITATION.fullmatch(t) is not None for t in tokens)
