@@ -2,7 +2,9 @@
 
 Sentences marked "issue 12" open exactly as the failing picks quoted there (the rest of
 the sentence completes the thought); those marked with a fixture come verbatim from
-the shared fixtures (the Buzzsprout CC0 example, Changelog's Brain Science #1).
+the shared fixtures (the Buzzsprout CC0 example, Changelog's Brain Science #1); those
+marked with an episode are quoted from the tune split of tests/data/extraction
+(Changelog Media LLC transcripts, CC BY-SA 4.0, see tests/data/extraction/SOURCES.md).
 """
 
 from __future__ import annotations
@@ -151,3 +153,66 @@ def test_scores_are_between_0_and_1_and_nothing_below_the_threshold_is_published
     found = extract_insights(segments, limit=6)
     assert [i.text[:10] for i in found] == ["Good audio"]
     assert all(PUBLISH_THRESHOLD <= i.score <= 1.0 for i in found)
+
+
+# --- Spoken repairs and stutters kept in transcripts (tune split picks judged not well-formed) --------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Be a guest on other people's podcasts, but not just anyone's podcast podcasts that have a similar target "
+        "audience that you do.",  # buzzsprout-example.srt (CC0)
+        "The voice models that do text to voice, again they don't stream in the input.",  # The Changelog #673
+        "GPT-4o has got some annoying, the OpenAI endpoints have some annoying inconsistencies in latency.",  # #673
+        "Models, the open models aren't as good as the closed models, the ones you pay for.",  # Changelog & Friends #125
+        "In commenting on show four or eight through a called a diatribe, which means a rant or critic writing.",  # HPR
+        "OCR in general, you don't realize how bad it is until like you actually try to scan something in the real "
+        "world.",  # Changelog & Friends #125
+    ],
+)
+def test_spoken_repairs_stutters_and_mishearings_count_as_garble(said: str) -> None:
+    assert garble_factor(said) <= 0.8
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Workstation motherboards are a great hack to not have to go server grade and not go consumer grade.",  # #125
+        "What you don't want to do is combine two things that both hit the kidneys, because your kidneys are going "
+        "to be over capacity, and that's not good.",  # The Changelog #672: a word said twice on purpose
+        "If you're building a server with server grade hardware, a lot of people are buying them used.",  # #125
+    ],
+)
+def test_fluent_sentences_are_not_taken_for_garble(said: str) -> None:
+    assert garble_factor(said) == 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Looks pretty cool. It's going to be a facade on top of TrueNAS because they're going to use TrueNAS APIs.",
+        "Interesting to hear from someone coming from Windows to Linux with an open mind.",  # HPR community news
+        "First CLI is the important piece. And then you layer on the MCP server on top of your CLI.",  # #125
+        "I'll say the curated or the trusted open source content is something that was popular there.",  # Founders Talk
+        "When the user finishes speaking, the basic example sends your Next.js API route a webhook with the user text.",
+        "What if in your own branch, as a sales development representative, all they need is an interface.",  # #673
+        "Today's show is entitled, HPR Community News for April 2024.",  # HPR community news
+    ],
+)
+def test_reactions_list_steps_places_and_examples_named_before_do_not_stand_alone(text: str) -> None:
+    assert not is_standalone(text), standalone_score(text)
+
+
+def test_a_timed_transcript_gets_at_least_three_insights_an_hour_from_the_floor_up() -> None:
+    from insights.extraction.extract import FLOOR, MIN_PER_HOUR
+
+    claims = [
+        "Workstation motherboards are a great hack to not have to go server grade and not go consumer grade.",
+        "Collaboration should never get in the way of making individual progress on a small team.",
+        "Interviewing guests with a large audience is one of the best marketing strategies for podcasters.",
+        "Companies always need people who can get things done themselves and get them over the finish line.",
+    ]
+    hour = [Segment(text, i * 900.0, i * 900.0 + 30, "Ann") for i, text in enumerate(claims)]
+    found = extract_insights(hour + [Segment("Thanks for listening.", 3599.0, 3600.0, "Ann")], limit=6)
+    assert len(found) >= MIN_PER_HOUR and all(i.score >= FLOOR for i in found)
