@@ -195,9 +195,11 @@ def run_search(url: str, count: int, seed: int) -> dict[str, Any]:
                 clean = [m.insight.id for m in index.search(session, q["clean"], limit=5).matches]
             typo_agree += bool(ids) and bool(clean) and ids[0] in clean
     slowest = sorted(zip(timings, (q["query"] for q in queries)), reverse=True)[:5]
+    scoped = _scoped_search(engine, sessions, index, queries)
     engine.dispose()
     return {
         **latency_summary(timings),
+        "scoped": scoped,
         "cold": latency_summary(cold),
         "load_average_before": load_before,
         "load_average_after": load_after,
@@ -211,6 +213,37 @@ def run_search(url: str, count: int, seed: int) -> dict[str, Any]:
         "peak_rss_mb": rss,
         "queries": queries,
     }
+
+
+#: The workspace of the scoped search: it follows one podcast in SCOPED_EVERY.
+SCOPED_TEAM, SCOPED_EVERY = "T0BENCH", 10
+
+
+def _scoped_search(engine: Engine, sessions: Any, index: SearchIndex, queries: list[dict[str, Any]]) -> dict[str, Any]:
+    """The same queries as a workspace searching only its own feeds (`team_id`), the harder case of
+    tenancy: every podcast made a feed's (none left in the library), the workspace following 1 in 10."""
+    from storage.models import Feed, FeedSubscription, Podcast
+
+    with sessions.begin() as session:
+        podcasts = list(session.scalars(select(Podcast.id).order_by(Podcast.id)))
+        for number, podcast_id in enumerate(podcasts):
+            url = f"https://feeds.example.com/{podcast_id}.xml"
+            session.execute(Podcast.__table__.update().where(Podcast.id == podcast_id).values(feed_url=url))
+            feed = Feed(url=url, original_url=url, podcast_id=podcast_id)
+            session.add(feed)
+            session.flush()
+            team = SCOPED_TEAM if number % SCOPED_EVERY == 0 else "T0OTHER"  # another workspace follows the rest
+            session.add(FeedSubscription(team_id=team, feed_id=feed.id))
+        share = session.scalar(select(func.count()).select_from(InsightRow).where(
+            InsightRow.podcast_id.in_(podcasts[::SCOPED_EVERY]))) or 0
+        total = session.scalar(select(func.count()).select_from(InsightRow)) or 1
+    timings: list[float] = []
+    for q in queries:
+        started = time.perf_counter()
+        with sessions() as session:
+            index.search(session, q["query"], limit=5, team_id=SCOPED_TEAM)
+        timings.append(time.perf_counter() - started)
+    return {**latency_summary(timings), "visible_share": share / total}
 
 
 def run_baseline(url: str, queries: list[str]) -> dict[str, Any]:
