@@ -48,6 +48,13 @@ def test_the_list_shows_last_checked_and_the_last_error() -> None:
     assert "Last error: the server answered 404 Not Found (failed 2× in a row; next try in 18 min)" in shown
 
 
+def test_a_feed_whose_show_notes_gave_no_insights_says_so() -> None:
+    notes_only = replace(FEED, id=5, podcast_id=7, insights_extracted=0)
+    shown = text_of(fb.feeds_listed([FEED, notes_only], NOW, show_notes_only={7, 1}))
+    assert "12 episodes · 0 insights · no insights: show notes only" in shown
+    assert "40 insights · no insights" not in shown  # a feed with insights never says so
+
+
 def test_a_long_list_stays_within_fifty_blocks_and_says_how_many_more() -> None:
     many = [replace(FEED, id=n, last_error="x" * 400, url=f"https://example.com/{n}/" + "p" * 400) for n in range(600)]
     message = fb.feeds_listed(many, NOW)
