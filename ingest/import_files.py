@@ -14,9 +14,9 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Literal, TextIO
 
@@ -29,6 +29,8 @@ StrPath = str | os.PathLike[str]
 EXTENSIONS: dict[str, Format] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
 #: A JSON Lines record longer than this is skipped with an error, not loaded into memory.
 MAX_LINE_LENGTH = 1_000_000
+#: A JSON document is parsed whole (several times its size in memory); larger ones must be JSON Lines.
+MAX_JSON_DOCUMENT_BYTES = 100_000_000
 _CHUNK = 1 << 20
 _PEEK = 1 << 16
 _SAVE_AS_UTF8 = "save it as UTF-8 and import it again"
@@ -80,6 +82,11 @@ def check_file(path: Path) -> str | None:
     Reads the whole file once, in chunks, so a wrong encoding is found before anything is imported.
     """
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            return "this is a folder, not a file"
+        if not stat.S_ISREG(mode):  # opening a pipe would wait for a writer forever
+            return "this is not a regular file (a pipe, a device or a socket cannot be imported)"
         with path.open("rb") as file:
             return _check_content(file)
     except FileNotFoundError:
@@ -181,6 +188,12 @@ def _json_line(name: str, number: int, line: str, bytes_read: int) -> RawRecord 
 
 
 def _read_json(path: Path, name: str) -> Iterator[RawRecord | RowError]:
+    size = path.stat().st_size
+    if size > MAX_JSON_DOCUMENT_BYTES:
+        yield RowError(name, None, f"this JSON document is larger than {_size(MAX_JSON_DOCUMENT_BYTES)} ({_size(size)}); "
+                                   "save it as JSON Lines (one insight per line, read a line at a time) and import "
+                                   "that; nothing was imported from this file")
+        return
     text = path.read_text(encoding="utf-8-sig")
     try:
         elements = array_elements(text)
@@ -202,7 +215,8 @@ def _read_csv(path: Path, name: str) -> Iterator[RawRecord | RowError]:
     with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as file:
         delimiter = _delimiter(_first_line(path))
         taken: list[str] = []  # the physical lines of the row being read
-        rows = csv.reader(_tracked(file, taken), delimiter=delimiter, strict=True)
+        overlong = [False]  # set when a line of the row was too long and was skipped
+        rows = csv.reader(_tracked([], file, taken, overlong), delimiter=delimiter, strict=True)
         header: list[str] | None = None
         end = 0  # the last physical line consumed so far
         while True:
@@ -216,11 +230,17 @@ def _read_csv(path: Path, name: str) -> Iterator[RawRecord | RowError]:
                 end += 1
                 again = taken[1:]  # read again, after the bad line
                 taken.clear()
-                rows = csv.reader(_tracked(chain(again, file), taken), delimiter=delimiter, strict=True)
+                overlong[0] = False
+                rows = csv.reader(_tracked(again, file, taken, overlong), delimiter=delimiter, strict=True)
                 continue
             if row is None:
                 return
             start, end = end + 1, end + len(taken)
+            if overlong[0]:
+                overlong[0] = False
+                which = "the line" if len(taken) == 1 else "a line of this row"
+                yield RowError(name, start, f"{which} is longer than {MAX_LINE_LENGTH:,} characters")
+                continue
             if not any(cell.strip() for cell in row):
                 continue
             if header is None:
@@ -235,10 +255,21 @@ def _read_csv(path: Path, name: str) -> Iterator[RawRecord | RowError]:
             yield RawRecord(start, dict(zip(header, row, strict=False)), raw.tell())
 
 
-def _tracked(lines: Iterable[str], taken: list[str]) -> Iterator[str]:
-    """`lines` for `csv.reader`, each also appended to `taken` (which the caller clears per row)."""
+def _tracked(again: list[str], file: TextIO, taken: list[str], overlong: list[bool]) -> Iterator[str]:
+    """The lines in `again`, then the file's, for `csv.reader`; each is also appended to `taken`
+    (which the caller clears per row). A line longer than `MAX_LINE_LENGTH` is skipped unread
+    (an empty line instead) and `overlong[0]` set."""
     append = taken.append
-    for line in lines:
+    for line in again:
+        append(line)
+        yield line
+    readline, limit = file.readline, MAX_LINE_LENGTH
+    while line := readline(limit):
+        if len(line) >= limit and line[-1] not in "\r\n":
+            while (rest := readline(limit)) and rest[-1] not in "\r\n":
+                pass
+            overlong[0] = True
+            line = "\n"
         append(line)
         yield line
 
@@ -262,6 +293,10 @@ def _delimiter(header: str) -> str:
     counts = {candidate: header.count(candidate) for candidate in (",", ";", "\t")}
     best = max(counts, key=lambda candidate: counts[candidate])
     return best if counts[best] else ","
+
+
+def _size(count: int) -> str:
+    return f"{count / 1_000_000:,.0f} MB" if count >= 1_000_000 else f"{count:,} bytes"
 
 
 def _no_text_column(header: list[str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import random
 from pathlib import Path
 
@@ -148,6 +149,22 @@ def test_a_csv_row_with_more_cells_than_the_header_is_an_error_not_a_cut_short_i
     assert items[1:] == [(3, {"text": "Fine row", "podcast": "Pod B"})]
 
 
+def test_an_overlong_csv_line_is_skipped_with_an_error_without_being_held_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_files, "MAX_LINE_LENGTH", 50)
+    path = _write(tmp_path / "in.csv", "text,podcast\n" + "a" * 200 + ",A\nshort,B\n")
+    assert _read(path) == [(2, "the line is longer than 50 characters"), (3, {"text": "short", "podcast": "B"})]
+
+
+def test_an_overlong_line_inside_a_quoted_csv_cell_makes_that_row_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_files, "MAX_LINE_LENGTH", 50)
+    path = _write(tmp_path / "in.csv", 'text,podcast\n"start\n' + "a" * 200 + '\nend",A\nshort,B\n')
+    assert _read(path) == [(2, "a line of this row is longer than 50 characters"), (5, {"text": "short", "podcast": "B"})]
+
+
 def test_a_csv_with_a_bom_has_a_clean_first_column_name(tmp_path: Path) -> None:
     path = _write(tmp_path / "in.csv", b"\xef\xbb\xbftext,podcast\r\nOne,A\r\n")
     assert _read(path) == [(2, {"text": "One", "podcast": "A"})]
@@ -213,6 +230,21 @@ def test_a_missing_file_is_one_clear_error(tmp_path: Path) -> None:
 
 def test_a_folder_is_one_clear_error(tmp_path: Path) -> None:
     assert _only_error(tmp_path) == "this is a folder, not a file"
+
+
+def test_a_named_pipe_is_one_clear_error_instead_of_waiting_forever(tmp_path: Path) -> None:
+    fifo = tmp_path / "insights.jsonl"
+    os.mkfifo(fifo)
+    assert _only_error(fifo) == "this is not a regular file (a pipe, a device or a socket cannot be imported)"
+
+
+def test_a_json_document_over_the_size_limit_is_one_error_pointing_to_json_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_files, "MAX_JSON_DOCUMENT_BYTES", 100)
+    path = _write(tmp_path / "in.json", "[" + ",\n".join('{"text": "insight number %d"}' % n for n in range(20)) + "]")
+    message = _only_error(path)
+    assert "larger than" in message and "JSON Lines" in message and "nothing was imported" in message
 
 
 def test_a_latin_1_file_is_one_error_naming_the_line(tmp_path: Path) -> None:
