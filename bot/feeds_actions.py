@@ -73,11 +73,19 @@ def set_access(deps: Deps, client: WebClient, asker: Asker, command: SetFeedsAcc
     return fb.feeds_access_set(command.open_to_all, asker.command)
 
 
+def managed_by(deps: Deps, team_id: str) -> tuple[str, ...]:
+    """Whose feeds a workspace manages from Slack: its own; in single-workspace mode (no OAuth
+    installations) the operator's too, as before feeds had owners: one workspace, one library."""
+    return (team_id,) if deps.installations is not None else (team_id, OPERATOR_TEAM)
+
+
 def list_feeds(deps: Deps, asker: Asker) -> Message:
+    teams = managed_by(deps, asker.team_id)
     with deps.sessions() as session:
-        followed = feeds_store.list_feeds(session, asker.team_id)
-        library = len(feeds_store.list_feeds(session, OPERATOR_TEAM))
-    return fb.feeds_listed(followed, deps.clock(), asker.command, library_feeds=library)
+        followed = {feed.id: feed for team in teams for feed in feeds_store.list_feeds(session, team)}
+        library = 0 if OPERATOR_TEAM in teams else len(feeds_store.list_feeds(session, OPERATOR_TEAM))
+    return fb.feeds_listed(sorted(followed.values(), key=lambda f: f.id), deps.clock(), asker.command,
+                           library_feeds=library)
 
 
 def add_feeds(deps: Deps, asker: Asker, command: AddFeeds) -> Message:
@@ -92,7 +100,8 @@ def add_feeds(deps: Deps, asker: Asker, command: AddFeeds) -> Message:
 
 def remove_feed(deps: Deps, asker: Asker, command: RemoveFeed) -> Message:
     with deps.sessions.begin() as session:
-        removed = feeds_store.remove_feed(session, command.target, team_id=asker.team_id)
+        gone = [feeds_store.remove_feed(session, command.target, team_id=team) for team in managed_by(deps, asker.team_id)]
+    removed = next((feed for feed in gone if feed is not None), None)
     if removed is None:
         return fb.no_such_feed(command.target, asker.command)
     return fb.feed_removed(removed, asker.command)

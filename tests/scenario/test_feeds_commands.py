@@ -178,3 +178,15 @@ def test_the_scan_job_is_registered_once_with_a_stable_id_and_can_be_turned_off(
     assert (jobs[0].coalesce, jobs[0].max_instances) == (True, 1)
     off = build_jobs(local.deps, 0, BackgroundScheduler(timezone=timezone.utc))
     assert off.get_job(SCAN_JOB_ID) is None and off.get_job("digest-tick") is not None
+
+
+def test_in_single_workspace_mode_the_operators_feeds_are_listed_and_removed_in_slack_as_before(
+    local: Workspace, feeds: FeedServer,
+) -> None:
+    url = feeds.route("/brew.xml", static(podcast()))
+    with local.deps.sessions.begin() as session:  # as `podbrief feeds add` (and migration 0007) leave it
+        feeds_store.add_feed(session, url, now=datetime.now(timezone.utc), added_by="cli")
+    assert f"<{url}|" in ask(local, "feeds list")
+    assert "Stopped following" in ask(local, f"feeds remove {url}")
+    with local.deps.sessions() as session:
+        assert feeds_store.list_feeds(session) == []
