@@ -16,7 +16,7 @@ from insights.targets import DigestTarget
 def _topics_line(target: DigestTarget) -> str:
     if not target.topics:
         return "the best of everything (no topics set)"
-    return ", ".join(escape(t) for t in target.topics)
+    return ", ".join(name(t) for t in target.topics)
 
 
 def digest_header(target: DigestTarget, day: date, count: int) -> Message:
