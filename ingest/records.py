@@ -31,6 +31,12 @@ _CLOCK = re.compile(r"(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)")
 _KEY_SEPARATORS = re.compile(r"[\s-]+")
 #: NUL cannot be stored by PostgreSQL; lone surrogates cannot be encoded as UTF-8 at all.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+#: Control characters (terminal escapes, C1) mean nothing in text: each becomes a space.
+_CONTROL = re.compile("[\x01-\x1f\x7f-\x9f]")
+#: Bidi embeddings, overrides and isolates can make text read differently from what it says.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: No episode is longer than this; larger numbers are mistakes (and make absurd links).
+MAX_START_SECONDS = 7 * 24 * 3600
 
 
 class InvalidRecord(ValueError):
@@ -73,7 +79,7 @@ def _present(value: object) -> object:
 def _text(name: str, value: object) -> str:
     if value is None:
         raise InvalidRecord(f'"{name}" is missing or empty')
-    text = clean_display_text(_string(name, value))
+    text = _displayable(_string(name, value))
     if len(text) > MAX_TEXT_LENGTH:
         raise InvalidRecord(f'"{name}" is {len(text):,} characters long; the limit is {MAX_TEXT_LENGTH:,}')
     if not normalise_content(text):
@@ -86,7 +92,7 @@ def _name(name: str, value: object) -> str | None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)  # "episode": 42
-    return clean_display_text(_string(name, value))
+    return _displayable(_string(name, value))
 
 
 def _url(name: str, value: object) -> str | None:
@@ -119,6 +125,8 @@ def _seconds(name: str, value: object) -> float | None:
         raise InvalidRecord(f'"{name}": {_show(value)} is not a number of seconds or a timestamp ({SECONDS_EXAMPLE})')
     if seconds < 0:
         raise InvalidRecord(f'"{name}": {_show(value)} must be 0 or more')
+    if seconds > MAX_START_SECONDS:
+        raise InvalidRecord(f'"{name}": {_show(value)} is more than a week ({MAX_START_SECONDS:,} seconds)')
     return abs(seconds)  # -0.0 -> 0.0
 
 
@@ -177,7 +185,7 @@ def _topics(name: str, value: object) -> tuple[str, ...]:
         )
     unique: dict[str, str] = {}
     for item in items:
-        topic = clean_display_text(_storable(name, item))
+        topic = _displayable(_storable(name, item))
         if topic:
             unique.setdefault(topic.casefold(), topic)
     return tuple(unique.values())
@@ -199,6 +207,11 @@ def _string(name: str, value: object) -> str:
     if not isinstance(value, str):
         raise InvalidRecord(f'"{name}" must be a string, not {_kind(value)}')
     return _storable(name, value)
+
+
+def _displayable(value: str) -> str:
+    """Text as shown and stored: no control characters or bidi overrides, white space collapsed."""
+    return clean_display_text(_BIDI.sub("", _CONTROL.sub(" ", value)))
 
 
 def _storable(name: str, value: str) -> str:

@@ -87,6 +87,13 @@ GOOD: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {},
     ),
     ("nulls count as absent", {"podcast": None, "start_seconds": None, "topics": None}, {}),
+    (
+        "terminal escapes and bidi overrides are removed from text, names and topics",
+        {"text": f"{TEXT}\x1b]0;owned\x07\x9b2J", "podcast": "Real\u202e cod\u2066", "episode": "Ep\x1b[31m 1",
+         "topics": ["a\x1bi", "\u202dpolicy"]},
+        {"text": f"{TEXT} ]0;owned 2J", "podcast": "Real cod", "episode": "Ep [31m 1", "topics": ("a i", "policy")},
+    ),
+    ("start_seconds of a week is kept", {"start_seconds": 604_800}, {"start_seconds": 604_800.0}),
     ("unknown fields are ignored", {"guest": "Ada", "rating": 5}, {}),
     (
         "field names ignore case and spaces",
@@ -154,6 +161,11 @@ BAD: list[tuple[str, object, str]] = [
         "timestamp with 60 seconds",
         {"text": TEXT, "start_seconds": "12:60"},
         f'"start_seconds": "12:60" is not a number of seconds or a timestamp {SECONDS_HINT}',
+    ),
+    (
+        "start_seconds longer than any episode",
+        {"text": TEXT, "start_seconds": 1e308},
+        '"start_seconds": 1e+308 is more than a week (604,800 seconds)',
     ),
     (
         "start_seconds that is not finite",
