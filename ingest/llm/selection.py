@@ -4,8 +4,9 @@ Each chunk's items are checked (quote found in that chunk, statement passes
 `writing.insight_text`) and become candidates. The final choice across chunks is a
 deterministic rank, not another request: by the model's own rating (1-10), then its
 order within the chunk; a candidate that repeats one already chosen (the same
-sentences, seen twice where chunks overlap, or nearly the same words) is skipped, and
-no chunk fills more than half the picks while others have candidates left.
+sentences, seen twice where chunks overlap, or the same claim by
+`insights.near_duplicates`) is skipped, and no chunk fills more than half the picks
+while others have candidates left.
 """
 
 from __future__ import annotations
@@ -15,16 +16,14 @@ from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from ingest.llm.chunks import Chunk
 from ingest.llm.quotes import Located, QuoteIndex
 from ingest.llm.writing import insight_text
 from insights.extraction import match_vocabulary
+from insights.near_duplicates import are_near_duplicates
 from insights.topics import normalise_topic
 from insights.transcript import Extracted
 
-NEAR_DUPLICATE = 85.0
 DEFAULT_RATING = 5.0
 
 
@@ -112,11 +111,11 @@ def select(candidates: Sequence[Candidate], limit: int) -> list[Extracted]:
 
 
 def _repeats(candidate: Candidate, other: Candidate) -> bool:
-    """The same sentences (where chunks overlap) or nearly the same words."""
+    """The same sentences (where chunks overlap) or the same claim in other words."""
     a, b = candidate.located, other.located
     if a.first <= b.last and b.first <= a.last:
         return True
-    return fuzz.token_set_ratio(candidate.text, other.text) >= NEAR_DUPLICATE
+    return are_near_duplicates(candidate.text, other.text)
 
 
 def _rating(raw: object) -> float:
