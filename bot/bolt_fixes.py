@@ -5,9 +5,10 @@ interactive payload (`payload=<json>`). A slash command such as `/insights rocke
 then parses as an empty body and is answered 404 "unhandled request". The fixed parser reads
 the `payload` field only when the form actually has one.
 
-Bolt also logs the whole body of a request whose signature fails, at INFO. Those requests are
-refused before Bolt sees them (bot.request_gate); should one ever get that far, its line is
-dropped here all the same (bot.request_log has already logged one short line for it).
+Bolt also logs the whole body of a request whose signature fails, at INFO, and the payload of
+one no listener handles, at WARNING. Badly signed requests are refused before Bolt sees them
+(bot.request_gate); should one ever get that far its line is dropped here all the same, and
+the unhandled one keeps only its first words (bot.request_log has logged one short line for each).
 """
 
 from __future__ import annotations
@@ -36,12 +37,21 @@ def parse_body(body: str, content_type: str | None) -> dict[str, Any]:
 
 
 def _no_request_bodies(record: logging.LogRecord) -> bool:
-    return not str(record.msg).startswith("Invalid request signature detected")
+    """Drop Bolt's line with a badly signed body; cut the payload (maybe typed text) off "Unhandled request"."""
+    message = str(record.msg)
+    if message.startswith("Invalid request signature detected"):
+        return False
+    if message.startswith("Unhandled request"):
+        record.msg, record.args = "Unhandled request (body not logged)", ()
+    elif message.startswith("A global middleware"):
+        record.msg, record.args = message.split(" for the request (", 1)[0] + " (body not logged)", ()
+    return True
 
 
 def install() -> None:
     """Make Bolt's request objects use `parse_body` and keep request bodies out of Bolt's logs (idempotent)."""
     bolt_request.parse_body = parse_body  # type: ignore[attr-defined]
-    verification_log = logging.getLogger("slack_bolt.RequestVerification")
-    if _no_request_bodies not in verification_log.filters:
-        verification_log.addFilter(_no_request_bodies)
+    for name in ("slack_bolt.RequestVerification", "slack_bolt.App", "podbrief.bolt"):  # where Bolt logs bodies
+        bolt_log = logging.getLogger(name)
+        if _no_request_bodies not in bolt_log.filters:
+            bolt_log.addFilter(_no_request_bodies)

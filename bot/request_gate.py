@@ -96,7 +96,8 @@ def _well_shaped(payload: dict[str, Any]) -> bool:
         event = payload.get("event")
         return isinstance(event, dict) and isinstance(event.get("type"), str)
     if kind in ("view_submission", "view_closed"):
-        return isinstance(payload.get("view"), dict)
+        view = payload.get("view")
+        return isinstance(view, dict) and isinstance(view.get("type"), str)
     if "command" in payload:
         return isinstance(payload.get("command"), str)
     return True

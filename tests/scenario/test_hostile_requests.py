@@ -59,7 +59,10 @@ def test_a_non_numeric_timestamp_is_refused_with_401_and_no_traceback(
     (urlencode({"payload": json.dumps({"type": "block_actions", "team": {"id": "T0STANDIN"},
                                        "user": {"id": "U0ALICE"}, "actions": ["x"]})}), FORM),
     (json.dumps({"type": "event_callback", "team_id": "T0STANDIN", "event": "reaction_added"}), "application/json"),
-], ids=["malformed JSON", "JSON list", "broken payload=", "no actions", "action not an object", "event a string"])
+    (urlencode({"payload": json.dumps({"type": "view_submission", "team": {"id": "T0STANDIN"},
+                                       "user": {"id": "U0ALICE"}, "view": {"callback_id": "x"}})}), FORM),
+], ids=["malformed JSON", "JSON list", "broken payload=", "no actions", "action not an object", "event a string",
+        "view without a type"])
 def test_a_signed_malformed_request_is_answered_400_without_a_traceback(
     workspace: Workspace, caplog: pytest.LogCaptureFixture, body: str, content_type: str
 ) -> None:
@@ -136,12 +139,16 @@ def test_an_oversized_request_is_logged_without_its_body(
 
 
 def test_a_database_error_logs_no_typed_topic(workspace: Workspace, caplog: pytest.LogCaptureFixture) -> None:
-    with workspace.deps.engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE settings_changes")  # every settings change writes here
-    with caplog.at_level(logging.INFO):
-        answer = workspace.command("topics add zebrafishmerger")
+    with workspace.deps.engine.begin() as connection:  # every settings change writes to settings_changes
+        connection.exec_driver_sql("ALTER TABLE settings_changes RENAME TO settings_changes_away")
+    try:
+        with caplog.at_level(logging.INFO):
+            answer = workspace.command("topics add zebrafishmerger")
+            time.sleep(0.2)  # let the answer thread finish logging
+    finally:
+        with workspace.deps.engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE settings_changes_away RENAME TO settings_changes")
     assert "zebrafishmerger" not in json.dumps(answer)  # the person is told plainly, not shown SQL
-    time.sleep(0.2)  # let the answer thread finish logging
     text = _log_text(caplog, logging.INFO)
     assert "settings_changes" in text  # the failure itself is logged...
     assert "zebrafishmerger" not in text  # ...without what was typed
@@ -164,3 +171,14 @@ def test_odd_input_to_feeds_gets_a_plain_answer(workspace: Workspace, typed: str
 def test_a_save_button_with_an_odd_id_says_the_insight_is_gone(workspace: Workspace, value: str) -> None:
     answer = json.dumps(workspace.click("insight_save", value))
     assert "no longer available" in answer
+
+
+def test_a_signed_request_no_listener_handles_is_logged_without_its_payload(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    payload = {"type": "dialog_submission", "team": {"id": "T0STANDIN"}, "user": {"id": "U0ALICE"},
+               "callback_id": "nothing_here", "submission": {"plans": SECRET_WORDS}}  # Bolt would log `submission`
+    with caplog.at_level(logging.DEBUG):
+        status = _post_signed(workspace, urlencode({"payload": json.dumps(payload)}), FORM)
+    assert status == 404
+    assert "merger" not in _log_text(caplog)

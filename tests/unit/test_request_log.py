@@ -41,3 +41,22 @@ def test_bolts_line_with_the_body_of_a_badly_signed_request_is_dropped() -> None
     finally:
         verification.logger.removeHandler(handler)
     assert records == []
+
+
+def test_bolts_unhandled_request_warning_keeps_no_payload() -> None:
+    import logging
+
+    from bot import bolt_fixes
+
+    bolt_fixes.install()
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    app_log = logging.getLogger("slack_bolt.App")
+    app_log.addHandler(handler)
+    try:
+        app_log.warning("Unhandled request ({'type': 'view_submission', 'submission': 'confidential merger'})")
+    finally:
+        app_log.removeHandler(handler)
+    (record,) = records
+    assert record.getMessage() == "Unhandled request (body not logged)"
