@@ -72,6 +72,8 @@ def link_token(url: str, label_mrkdwn: str) -> str:
     shown = label_mrkdwn.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     if honest_label(url, shown):
         return f"<{target}|{label_mrkdwn}>"
+    if shown.strip() in (url, url.split("://", 1)[-1]):  # labelled with its own address: Slack shows it as is
+        return f"<{target}>"
     return f"{label_mrkdwn} (<{target}|{escape(host_of(url)) or 'link'}>)"
 
 

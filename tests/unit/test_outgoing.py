@@ -105,6 +105,11 @@ def test_every_insight_message_escapes_hostile_text_in_blocks_and_fallback() -> 
     assert "https://trusted.example/ep (<https://evil.example/ep|evil.example>)" in attribution
 
 
+def test_a_link_labelled_with_its_own_address_shows_that_address() -> None:
+    assert link("https://a.example/feed.xml", "https://a.example/feed.xml") == "<https://a.example/feed.xml>"
+    assert link("https://a.example/feed.xml", "a.example/feed.xml") == "<https://a.example/feed.xml>"
+
+
 def test_names_cannot_close_the_bold_or_break_the_line() -> None:
     assert name("Real* · *The\nEconomist _x_ `y` ~z~ <!here>") == "Real∗ · ∗The Economist ˍxˍ ˋyˋ ∼z∼ &lt;!here&gt;"
     assert link("https://a.example/e", "A *bold* show") == "<https://a.example/e|A ∗bold∗ show>"
