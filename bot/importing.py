@@ -34,7 +34,7 @@ def import_all(paths: Sequence[Path], deps: Deps) -> list[ImportReport]:
 
 def import_with_progress(path: Path, deps: Deps) -> ImportReport:
     """Import one file, drawing a progress bar on long imports, then print what happened."""
-    size = path.stat().st_size if path.is_file() else 0
+    size = _size(path)
     if size >= PROGRESS_BAR_BYTES:
         with click.progressbar(length=size, label=f"Importing {printable(path.name)}", file=click.get_text_stream("stderr")) as bar:
             shown = 0
@@ -55,6 +55,14 @@ def import_with_progress(path: Path, deps: Deps) -> ImportReport:
     deps.search_index.invalidate()
     print_report(report)
     return report
+
+
+def _size(path: Path) -> int:
+    """The file's size for the progress bar; 0 when it is not a readable file (the import says why)."""
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:  # e.g. a name too long for the system
+        return 0
 
 
 def print_report(report: ImportReport) -> None:

@@ -85,6 +85,13 @@ def test_a_missing_file_is_a_clear_error(cli, tmp_path: Path) -> None:  # type: 
     assert "Traceback" not in result.output
 
 
+def test_a_file_name_the_system_cannot_open_is_a_clear_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("import", str(tmp_path / ("x" * 5000 + ".jsonl")))
+    assert result.exit_code == 1
+    assert "File name too long" in result.output or "cannot be read" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_searching_an_empty_database_says_nothing_was_found(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("search", "anything")
     assert result.exit_code == 0
