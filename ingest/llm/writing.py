@@ -4,7 +4,7 @@ A written insight is shown in Slack as if the episode said it, so it may not bri
 what the transcript does not: no link, domain, @mention or figure that is not in its
 source, no first person, at most three sentences, and close enough to its quote
 (rapidfuzz `token_set_ratio` over content words). One that fails is not published; the
-quote itself is published instead when it stands alone.
+quote itself is published instead when it stands alone (and opens with no "I think").
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from insights.extraction import is_standalone, split_sentences
+from insights.extraction import has_lead_in, is_standalone, split_sentences
 from insights.text import clean_display_text, without_stopwords, words
 
 MIN_INSIGHT_WORDS = 6
@@ -59,7 +59,7 @@ def insight_text(written: object, quote: str, source: str) -> tuple[str, str | N
     statement = written_statement(written, quote, source)
     if statement is not None:
         return statement, (quote if words(statement) != words(quote) else None)
-    if is_standalone(quote) and not _LINKISH.search(quote):
+    if is_standalone(quote) and not has_lead_in(quote) and not _LINKISH.search(quote):
         return quote, None
     return None
 

@@ -50,3 +50,10 @@ def test_a_refused_statement_falls_back_to_its_quote_only_when_the_quote_stands_
     assert insight_text("We love release days!", standalone, standalone) == (standalone, None)
     assert insight_text("We love release days!", "That's exactly what I was going to say about it.", SOURCE) is None
     assert insight_text(None, "Check out podcastindex.org for every show that publishes its transcripts.", SOURCE) is None
+
+
+def test_a_quote_opening_with_a_spoken_lead_in_is_not_published_as_it_stands() -> None:
+    quote = "I think consistent release days build a listening habit that matters more than any viral episode."
+    assert insight_text("We love release days!", quote, quote) is None
+    written = "Consistent release days build a listening habit that matters more than any single viral episode."
+    assert insight_text(written, quote, quote) == (written, quote)
