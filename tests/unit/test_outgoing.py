@@ -10,6 +10,7 @@ import pytest
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
+    ConfirmObject,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -171,3 +172,17 @@ def test_a_home_view_keeps_at_most_100_blocks() -> None:
 def test_clipping_never_ends_inside_an_entity() -> None:
     assert clip("a &amp; b", 5) == "a…"
     assert clip("abc", 3) == "abc"
+
+
+def test_block_models_that_slack_sdk_would_refuse_are_shortened_too() -> None:
+    confirm = ConfirmObject(title="Sure?", text="Delete it?")
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text="x" * 5000),
+                     accessory=ButtonElement(text="t" * 100, action_id="a", value="1")),
+        ActionsBlock(elements=[ButtonElement(text="ok", action_id="b", value="v" * 2500, confirm=confirm)]),
+    ]
+    payload = Message(blocks, "hi").as_kwargs()
+    assert_valid_blocks(payload["blocks"])
+    section, actions = payload["blocks"]
+    assert len(section["text"]["text"]) == 3000 and len(section["accessory"]["text"]["text"]) == 75
+    assert len(actions["elements"][0]["value"]) == 2000 and actions["elements"][0]["confirm"] == confirm.to_dict()
