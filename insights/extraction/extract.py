@@ -49,7 +49,7 @@ MAX_SENTENCES = 3
 #: A candidate fully inside a publisher's soundbite scores this much more (0.5: half as much again, at most 1).
 SOUNDBITE_BOOST = 0.5
 #: Passages scoring below this are not published, however few are left.
-PUBLISH_THRESHOLD = 0.74
+PUBLISH_THRESHOLD = 0.72
 #: A timed transcript gets at least this many insights per hour of talk (limit allowing) from `FLOOR` up.
 MIN_PER_HOUR = 3.0
 FLOOR = 0.62
@@ -148,7 +148,7 @@ def _candidates(
             if standalone < THRESHOLD:
                 continue
             quality = standalone * min(garbled[first : last + 1]) * placed * joined * _shape(text, count)
-            quality *= _graded(text, count)
+            quality *= _graded(text)
             start, end = opening.start, sentences[last].end
             score = min(1.0, quality * _salience(max(ranks[first : last + 1])) * _boost(start, end, soundbites))
             key = " ".join(sorted(frozenset().union(*stems[first : last + 1])))
@@ -156,12 +156,12 @@ def _candidates(
     return found
 
 
-def _graded(text: str, count: int) -> float:
+def _graded(text: str) -> float:
     """The graded quality factors of a passage (personal talk, pointers at earlier talk, vague subjects, facts)."""
     core = words(strip_lead_in(text))
     folded = " ".join(core)
     factor = personal_factor(core) * pointing_factor(folded) * narrative_factor(folded)
-    return factor * subject_factor(core) * fact_factor(text, count)
+    return factor * subject_factor(core) * fact_factor(text)
 
 
 def _continuation(sentence: Sentence, stems: frozenset[str], before: Sequence[frozenset[str]]) -> float:
