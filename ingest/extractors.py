@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Protocol
 
 from insights.extraction import extract_insights
 from insights.transcript import Extracted, Segment
+
+
+#: "Podcast / Episode" being extracted, for extractors' log lines (set by the scan).
+current_episode: ContextVar[str | None] = ContextVar("current_episode", default=None)
+
+
+@contextmanager
+def extracting(label: str) -> Iterator[None]:
+    """Name the episode an extractor works on in this thread, for its log lines."""
+    token = current_episode.set(label)
+    try:
+        yield
+    finally:
+        current_episode.reset(token)
 
 
 class Extractor(Protocol):

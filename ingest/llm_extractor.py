@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from ingest.extractors import BuiltinExtractor, Extractor
+from ingest.extractors import BuiltinExtractor, Extractor, current_episode
 from ingest.llm.answers import MAX_RESPONSE_BYTES, LlmResponseError, answer_items
 from ingest.llm.chunks import CHUNK_CHARS, MAX_CHUNKS, Chunk, chunk_transcript
 from ingest.llm.prompt import request_body
@@ -110,7 +110,9 @@ class LlmExtractor:
                 log.info("LLM extractor (%s): %d insights from %d chunks", self.model, len(found), len(chunks))
                 return found
             reason = checked.why_none(len(chunks))
-        log.warning("LLM extractor (%s at %s) failed: %s; using the built-in extractor", self.model, self.url, reason)
+        episode = current_episode.get()
+        log.warning("LLM extractor (%s at %s) failed%s: %s; using the built-in extractor",
+                    self.model, self.url, f" for {episode}" if episode else "", reason)  # fmt: skip
         return self.fallback.extract(segments, limit=limit, soundbites=soundbites, topic_vocabulary=topic_vocabulary)
 
     def _checked(
@@ -146,7 +148,7 @@ class LlmExtractor:
                 where = futures[failed].describe(len(chunks))
                 if not isinstance(error, (*_FAILURES, DeadlineExceeded)):
                     log.error("LLM extractor: unexpected error on %s", where, exc_info=error)
-                raise _ChunkFailed(f"{where}: {type(error).__name__}: {error}") from error
+                raise _ChunkFailed(f"{where}: {_described(error)}") from error
         checked = Checked()
         for future in futures:
             checked.add(future.result())
@@ -200,6 +202,15 @@ def per_chunk(limit: int, chunks: int) -> int:
     if chunks <= 1:
         return limit
     return max(2, min(limit, math.ceil(2 * limit / chunks)))
+
+
+def _described(error: BaseException) -> str:
+    """One log-friendly line: the error's type and first line (status and reason for HTTP errors)."""
+    if isinstance(error, httpx.HTTPStatusError):
+        detail = f"HTTP {error.response.status_code} {error.response.reason_phrase}".strip()
+    else:
+        detail = (str(error).splitlines() or [""])[0]
+    return f"{type(error).__name__}: {detail}"
 
 
 class _ChunkFailed(Exception):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
+from ingest.extractors import extracting
 from ingest.feeds import ParsedEpisode, TranscriptRef
 from ingest.fetch import Fetch
 from insights.model import NewInsight
@@ -135,12 +136,13 @@ def _insights(
     if not segments:
         return []
     try:
-        found = extractor.extract(
-            segments,
-            limit=options.insights_per_episode,
-            soundbites=[(s.start_seconds, s.duration_seconds) for s in episode.soundbites],
-            topic_vocabulary=options.topic_vocabulary,
-        )
+        with extracting(f"{podcast} / {state.title}"):
+            found = extractor.extract(
+                segments,
+                limit=options.insights_per_episode,
+                soundbites=[(s.start_seconds, s.duration_seconds) for s in episode.soundbites],
+                topic_vocabulary=options.topic_vocabulary,
+            )
     except Exception:  # noqa: BLE001 - a failing extractor costs this episode, not the scan
         logger.exception("extraction failed for episode %s", episode.guid)
         return []

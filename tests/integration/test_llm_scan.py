@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.scan import add_feed
@@ -39,3 +41,17 @@ def test_written_insights_reach_the_database_with_their_quotes(  # type: ignore[
     assert stored and all(i.text.startswith("In this episode: ") for i in stored)
     assert all(i.quote and i.text == "In this episode: " + i.quote for i in stored)
     assert all(i.start_seconds is not None for i in stored)
+
+
+def test_an_episode_handed_to_the_built_in_extractor_is_named_in_the_log(  # type: ignore[no-untyped-def]
+    sessions: sessionmaker[Session], server: FeedServer, fetch: LoopbackFetch, clock: Clock, fixtures_dir: Path,
+    standin: StandIn, caplog: pytest.LogCaptureFixture,  # noqa: F811
+) -> None:
+    standin.reply = lambda body: (503, b"model is loading")
+    url = server.route("/pc20.xml", static(real_feed(fixtures_dir, "pc20rss.xml")))
+    with caplog.at_level(logging.WARNING, logger="podbrief.extract"):
+        with LlmExtractor(standin.url, "stand-in", None, timeout=5.0) as extractor:
+            result = add_feed(sessions, fetch, extractor, url, clock=clock, options=replace(OPTIONS, max_episodes_per_feed=1))
+    assert result.ok and result.insights_added > 0  # the built-in extractor's
+    (line,) = [r.getMessage() for r in caplog.records if "using the built-in extractor" in r.getMessage()]
+    assert "503" in line and "for Podcasting 2.0 / Episode " in line
