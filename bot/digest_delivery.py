@@ -4,7 +4,9 @@ Exactly once per (team, channel, local date): the claim row is unique, picks are
 with it, and every posted message is recorded as soon as Slack accepts it, so a worker
 that takes over an expired claim resumes instead of posting again. (A crash in the
 instant between Slack accepting a message and our recording it can still repeat that
-one message: chat.postMessage has no idempotency key.)
+one message: chat.postMessage has no idempotency key, and finding the message again would
+need channel-history scopes. So: at most one repeated message per channel whose post was in
+flight, measured by tests/scenario/test_digest_crash.py and stated in the README.)
 
 Several workers share a run: each claims a few due targets at a time, as its threads free up,
 locking their rows with FOR UPDATE SKIP LOCKED (PostgreSQL) so that workers claiming at the

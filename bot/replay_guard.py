@@ -23,6 +23,9 @@ from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 
+from bot.rate_limit import WindowLimit
+from bot.request_log import REFUSAL_WINDOW_SECONDS, REFUSALS_PER_WINDOW
+
 #: Bolt's (and Slack's) allowed clock difference for a request timestamp.
 SIGNATURE_WINDOW_SECONDS = 5 * 60
 
@@ -70,6 +73,7 @@ class RejectReplays(Middleware):
 
     def __init__(self, cache: SignatureCache | None = None) -> None:
         self.cache = cache or SignatureCache()
+        self._warnings = WindowLimit(REFUSALS_PER_WINDOW, REFUSAL_WINDOW_SECONDS)  # a replay flood stays a few lines
 
     def process(  # `next` is Bolt's name for the continuation
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]  # noqa: A002
@@ -80,7 +84,9 @@ class RejectReplays(Middleware):
         timestamp = _header(req, "x-slack-request-timestamp")
         if self.cache.first_time(f"{timestamp}:{signature}", timestamp):
             return next()
-        req.context.logger.warning("Refused a replayed request (signature already seen)")
+        if (left_out := self._warnings.admit()) is not None:
+            req.context.logger.warning("Refused a replayed request (signature already seen)"
+                                       + (f"; {left_out} more not logged" if left_out else ""))
         return BoltResponse(status=401, body="")
 
 
