@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot import blocks
 from bot.blocks import Message, escape
@@ -10,6 +10,7 @@ from bot.feeds_grammar import is_feeds_command
 from bot.grammar import DidYouMean, Search, ShowHelp, parse_command
 from bot.saved_grammar import is_saved_command
 from bot.settings_grammar import is_settings_command
+from insights.model import Match
 from insights.search import SearchPlan
 from insights.text import fold
 from storage.search_index import SearchResult
@@ -44,19 +45,24 @@ def answer_command(text: str | None, search: SearchFunction, command: str = "/in
 def _results(query: str, result: SearchResult, extra: tuple[str, ...] = ()) -> Message:
     if not result.plan.words:
         return blocks.nothing_to_search(query)
-    notes = (*extra, *search_notes(result.plan))
+    notes = (*extra, *search_notes(result.plan, result.matches))
     if not result.matches:
         return blocks.no_results(query, notes)
     return blocks.search_results(result.plan.query, result.matches, notes)
 
 
-def search_notes(plan: SearchPlan) -> list[str]:
-    """Short notes on how the query was read: corrections, unknown words, truncation."""
+def search_notes(plan: SearchPlan, matches: Sequence[Match] | None = None) -> list[str]:
+    """Short notes on how the query was read: corrections, unknown words, truncation.
+
+    With `matches` (a workspace's results), a correction is named only when a shown match holds it:
+    the vocabulary is deployment-wide, and its words must not reveal another workspace's feeds.
+    """
     notes: list[str] = []
+    shown = None if matches is None else {term for m in matches for term in m.matched_terms}
     corrected = [
         f"{escape(w.word)} → {escape(w.variants[0].term)}"
         for w in plan.words
-        if w.variants and w.variants[0].term != w.word
+        if w.variants and w.variants[0].term != w.word and (shown is None or w.variants[0].term in shown)
     ]
     if corrected:
         notes.append("Also matched similar words: " + ", ".join(corrected) + ".")

@@ -40,7 +40,7 @@ def search(deps: Deps, asker: Asker, query: str) -> Message:
         plan = plan_search(query, deps.search_index.vocabulary(session))
         candidates = saved_candidates(session, asker.team_id, asker.user_id) if not plan.is_empty else []
     matches = rank(plan, candidates, SEARCH_RESULTS)
-    return blocks.saved_results(plan.query or query, matches, search_notes(plan))
+    return blocks.saved_results(plan.query or query, matches, search_notes(plan, matches))
 
 
 def export(deps: Deps, client: WebClient, asker: Asker) -> Message:

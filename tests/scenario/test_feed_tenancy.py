@@ -62,7 +62,7 @@ BETA_NOTES = (
 )
 BETA_TITLE = "Orbit Notes"
 #: Anything Beta is sent must never contain these (beyond what Beta typed itself).
-ACME_SECRETS = ("hop aroma", "canning line", "Brew Science", "acme-feed")
+ACME_SECRETS = ("hop aroma", "canning line", "Brew Science", "acme-feed", "fermentation", "zymurgist", "breweries")
 _names = itertools.count()
 
 
