@@ -127,7 +127,7 @@ def _candidates(
     """Every passage of 1-3 consecutive sentences of one turn and one thought that stands alone, scored."""
     found: list[Candidate] = []
     turns = turn_facts(sentences)
-    garbled = [garble_factor(s.raw) for s in sentences]
+    garbled: dict[int, float] = {}  # computed for the sentences of passages that stand alone only
     for first, opening in enumerate(sentences):
         if not opening.text:
             continue
@@ -147,10 +147,16 @@ def _candidates(
             standalone = cleaned_standalone_score(text, floor=THRESHOLD) if count >= MIN_WORDS else 0.0
             if standalone < THRESHOLD:
                 continue
-            quality = standalone * min(garbled[first : last + 1]) * placed * joined * _shape(text, count)
-            quality *= _graded(text)
+            for i in range(first, last + 1):
+                if i not in garbled:
+                    garbled[i] = garble_factor(sentences[i].raw)
+            worst = min(garbled[i] for i in range(first, last + 1))
             start, end = opening.start, sentences[last].end
-            score = min(1.0, quality * _salience(max(ranks[first : last + 1])) * _boost(start, end, soundbites))
+            score = standalone * worst * placed * joined * _shape(text, count)
+            score *= _salience(max(ranks[first : last + 1])) * _boost(start, end, soundbites)
+            if score < FLOOR:  # the graded factors only lower it: never published
+                continue
+            score = min(1.0, score * _graded(text))
             key = " ".join(sorted(frozenset().union(*stems[first : last + 1])))
             found.append(Candidate(first, last, text, start, end, score, key))
     return found

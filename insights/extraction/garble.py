@@ -17,12 +17,19 @@ from insights.text import STOPWORDS, words
 _DOUBLES_OK = frozenset("that had is do very so really bye no yes ha go well now many more far long again on over round".split())
 _HESITATION = re.compile(r"u+[mh]+|e+r+m*|h+m+|m+h?m+|a+h+")
 #: Spoken disfluencies human editors often keep: "like" as filler, tag questions, "you know" and "I mean" mid-sentence.
-_DISFLUENCY = re.compile(
-    r",\s*like\b|\blike,|\b(?:to|have|has|had|re|is|was|were|are|and|just|still) like\b(?! (?:to|that|this|it|a|an|the|what|how)\b)"
-    r"|,\s*right[,?]|,\s*you know\b|,\s*i mean\b|\bkind of like\b|\bor whatever\b|,\s*okay,|,\s*well,|,\s*again\b"
-    r"|\b(?:some|a|an|the|so|very|really) \w+, (?:the|a|an)\b"
-    r"|(?<!feel )(?<!feels )(?<!felt )(?<!look )(?<!looks )(?<!seem )(?<!seems )(?<!sound )(?<!sounds )(?<!just )"
-    r"\blike (?:you|we|i|they|he|she)\b(?! (?:said|mentioned)\b)",
+#: Disfluencies after a comma: ", like", ", right,", ", you know", ", well,", ", again", "some annoying, the".
+_COMMA_DISFLUENCY = re.compile(
+    r",\s*(?:like\b|right[,?]|you know\b|i mean\b|okay,|well,|again\b)|\blike,",
+    re.IGNORECASE,
+)
+#: A phrase dropped half-way for another: "has got some annoying, the OpenAI endpoints".
+_DROPPED_PHRASE = re.compile(r"\b(?:some|a|an|the|so|very|really) \w+, (?:the|a|an)\b", re.IGNORECASE)
+#: "like" as filler: "to like bundle", "until like you try", "kind of like".
+_LIKE_DISFLUENCY = re.compile(
+    r"\b(?:to|have|has|had|re|is|was|were|are|and|just|still) like\b(?! (?:to|that|this|it|a|an|the|what|how)\b)"
+    r"|\bkind of like\b|\bor whatever\b"
+    r"|\b(?!(?:feel|feels|felt|look|looks|seem|seems|sound|sounds|just)\b)\w+ like (?:you|we|i|they|he|she)\b"
+    r"(?! (?:said|mentioned)\b)",
     re.IGNORECASE,
 )
 _CUT_OFF = re.compile(r"\b\w+-(?=\s|$)|\b\w+\s*(?:--|—)\s*(?=\w)")
@@ -59,8 +66,12 @@ def garble_factor(raw: str) -> float:
     factor *= 0.85 ** sum(len(t) <= 4 and _HESITATION.fullmatch(t) is not None for t in tokens)
     if "-" in raw or "—" in raw:
         factor *= 0.8 ** len(_CUT_OFF.findall(raw))
-    if "," in raw or " like " in raw:
-        factor *= 0.8 ** len(_DISFLUENCY.findall(raw))
+    if "," in raw:
+        factor *= 0.8 ** len(_COMMA_DISFLUENCY.findall(raw))
+    if ", the " in raw or ", a" in raw:
+        factor *= 0.8 ** len(_DROPPED_PHRASE.findall(raw))
+    if "like" in raw or "whatever" in raw:
+        factor *= 0.8 ** len(_LIKE_DISFLUENCY.findall(raw))
     if "," in raw:
         factor *= 0.8 ** len(_RESTART.findall(raw))
     if _DETERMINER_SANDWICH.search(raw):  # "through a called a diatribe"

@@ -214,19 +214,21 @@ def test_one_scan_records_errors_on_hostile_feeds_while_the_others_succeed(sessi
 def test_rescanning_adds_nothing(sessions, server, fetch, clock, fixtures_dir) -> None:  # type: ignore[no-untyped-def]
     launched = first_items(real_feed(fixtures_dir, "launched-fireside.xml"), 6)
     example = real_feed(fixtures_dir, "podcastindex-namespace-example.xml")
+    with_transcripts = first_items(real_feed(fixtures_dir, "themnshow.xml"), 2)  # the Launched notes give none
     server.route("/launched.xml", static(launched, etag='"1"'))
     server.route("/example.xml", static(example, last_modified="Mon, 02 Mar 2026 08:00:00 GMT"))
-    for path in ("/launched.xml", "/example.xml"):
+    server.route("/mn.xml", static(with_transcripts, etag='"mn"'))
+    for path in ("/launched.xml", "/example.xml", "/mn.xml"):
         assert follow(sessions, fetch, server.url(path), clock).ok
     stored = count(sessions, InsightRow)
     assert stored > 0
     clock.advance(OPTIONS.interval)
     unchanged = scan_now(sessions, fetch, clock)
-    assert (unchanged.feeds_checked, unchanged.unchanged, unchanged.insights_added) == (2, 2, 0)
+    assert (unchanged.feeds_checked, unchanged.unchanged, unchanged.insights_added) == (3, 3, 0)
     server.route("/launched.xml", static(launched, etag='"2"'))  # same content, new validator
     clock.advance(OPTIONS.interval)
     again = scan_now(sessions, fetch, clock)
-    assert (again.unchanged, again.new_episodes, again.insights_added, again.errors) == (1, 0, 0, 0)
+    assert (again.unchanged, again.new_episodes, again.insights_added, again.errors) == (2, 0, 0, 0)
     assert count(sessions, InsightRow) == stored
 
 
@@ -323,8 +325,9 @@ def test_episodes_sharing_a_title_keep_their_own_insights(sessions, server, fetc
 
 
 def test_a_feed_added_without_processing_is_processed_by_the_next_scan(sessions, server, fetch, clock, fixtures_dir) -> None:  # type: ignore[no-untyped-def]
-    url = server.route("/launched.xml", static(first_items(real_feed(fixtures_dir, "launched-fireside.xml"), 2)))
+    # Episodes with transcripts: the Launched show notes are blurbs, which give no insights (issue 12).
+    url = server.route("/mn.xml", static(first_items(real_feed(fixtures_dir, "themnshow.xml"), 2)))
     added = add_feed(sessions, fetch, BuiltinExtractor(), url, clock=clock, options=OPTIONS, process_episodes=False)
-    assert (added.ok, added.title, added.episode_count, added.insights_added) == (True, "Launched", 2, 0)
+    assert (added.ok, added.title, added.episode_count, added.insights_added) == (True, "The Mike Neumann Show", 2, 0)
     summary = scan_now(sessions, fetch, clock)
     assert (summary.feeds_checked, summary.new_episodes) == (1, 2) and summary.insights_added > 0
