@@ -309,3 +309,34 @@ class Feedback(Base):
     insight_id: Mapped[int] = mapped_column(ForeignKey("insights.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Transcription(Base):
+    """An episode to transcribe (the job queue) and, once done, its machine transcript.
+
+    status: "queued" -> "running" (claimed until `lease_until`; a worker that dies leaves it to
+    be claimed again) -> "done" (segments stored, insights stored in the same transaction) or
+    "failed" (after `max attempts`; `last_error` says why) or "skipped" (the publisher's own
+    transcript appeared, or the feed asked not to be transcribed).
+    `segments` is zlib-compressed JSON [[start, end, text], ...], so re-extraction never re-transcribes.
+    """
+
+    __tablename__ = "transcriptions"
+    __table_args__ = (Index("ix_transcriptions_status_published_at", "status", "published_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"), unique=True)
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"), index=True)
+    audio_url: Mapped[str] = mapped_column(String(2000))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    model: Mapped[str | None] = mapped_column(String(200))
+    segments: Mapped[bytes | None] = mapped_column(LargeBinary)
+    audio_seconds: Mapped[float | None] = mapped_column(Float)
+    cpu_seconds: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
