@@ -194,11 +194,11 @@ def test_one_scan_records_errors_on_hostile_feeds_while_the_others_succeed(sessi
         for url in [*good, *bad, mangled]:
             feeds_store.add_feed(session, url, now=clock())
     tracemalloc.start()
-    started = time.monotonic()
     summary = scan_now(sessions, fetch, clock, replace(OPTIONS, max_episodes_per_feed=2))
-    elapsed, peak = time.monotonic() - started, tracemalloc.get_traced_memory()[1]
+    peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert elapsed <= 15.0 and peak <= 100_000_000  # every feed at once, under tracemalloc
+    # Memory only: time is measured in bench/hostile_feeds_bench.py, never asserted in a test.
+    assert peak <= 100_000_000  # every feed at once, under tracemalloc
     assert summary.feeds_checked == 11 and summary.errors == len(bad)
     assert {p.url for p in summary.feed_errors} == set(bad)
     with sessions() as session:
