@@ -60,6 +60,8 @@ class ImportReport:
     invalid: int = 0
     errors: list[RowError] = field(default_factory=list)
     stopped: RowError | None = None
+    #: Where the rows not yet committed start: the line `stopped` names if the import stops now.
+    first_uncommitted_line: int = 1
 
     @property
     def ok(self) -> bool:
@@ -81,14 +83,25 @@ def import_file(
 
     Good rows are kept even when other rows are bad. When the database cannot take a batch
     (a full disk, a lost connection: an OperationalError, or OSError) the import stops there and
-    `report.stopped` says so; the batches committed before it stay. Other database errors propagate.
+    `report.stopped` says so; the batches committed before it stay, and so does Ctrl-C
+    (KeyboardInterrupt). Other database errors propagate.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     report = ImportReport(os.fspath(path))
+    try:
+        _import_records(path, sessions, report, batch_size, progress)
+    except KeyboardInterrupt:  # Ctrl-C: batches committed so far stay; say how far it got
+        report.stopped = RowError(report.path, report.first_uncommitted_line,
+                                  "interrupted (Ctrl-C) here: " + _kept(report.added) + "run the same import again to "
+                                  "add the rest (rows already imported are skipped)")
+    return report
+
+
+def _import_records(path: StrPath, sessions: sessionmaker[Session], report: ImportReport, batch_size: int,
+                    progress: ProgressCallback | None) -> None:
     total = _file_size(report.path)
     pending: list[NewInsight] = []
-    first_line = 0  # where the pending batch starts
     bytes_read = 0
     for item in read_records(path):
         if isinstance(item, RawRecord):
@@ -96,7 +109,7 @@ def import_file(
             insight = _parse(report, item)
             if insight is not None:
                 if not pending:
-                    first_line = item.line
+                    report.first_uncommitted_line = item.line
                 pending.append(insight)
         else:
             _reject(report, item)
@@ -104,16 +117,16 @@ def import_file(
                 continue
         report.read += 1
         if len(pending) >= batch_size:
-            if not _write(sessions, pending, report, first_line):
-                return report
+            if not _write(sessions, pending, report):
+                return
             pending = []
+            report.first_uncommitted_line = item.line + 1
         if progress is not None and report.read % PROGRESS_EVERY == 0:
             progress(ImportProgress(report.read, min(bytes_read, total), total))
-    if pending and not _write(sessions, pending, report, first_line):
-        return report
+    if pending and not _write(sessions, pending, report):
+        return
     if progress is not None:
         progress(ImportProgress(report.read, total, total))
-    return report
 
 
 def _parse(report: ImportReport, record: RawRecord) -> NewInsight | None:
@@ -131,22 +144,27 @@ def _reject(report: ImportReport, error: RowError) -> None:
         report.errors.append(error)
 
 
-def _write(sessions: sessionmaker[Session], batch: list[NewInsight], report: ImportReport, first_line: int) -> bool:
+def _write(sessions: sessionmaker[Session], batch: list[NewInsight], report: ImportReport) -> bool:
     """One transaction, one writer, per batch; False (and `report.stopped`) when the database cannot take it."""
     try:
         with sessions.begin() as session:
             result = InsightWriter(session).add(batch)
     except (OperationalError, sqlite3.OperationalError, OSError) as error:  # SQLite's rows go to the driver directly
-        report.stopped = RowError(report.path, first_line, _stopped_because(error, report.added))
+        report.stopped = RowError(report.path, report.first_uncommitted_line, _stopped_because(error, report.added))
         return False
     report.added += result.added
     report.duplicates += result.duplicates
     return True
 
 
+def _kept(added: int) -> str:
+    if not added:
+        return "nothing from this file was imported; "
+    return f"the {added:,} insights added before it are kept, nothing from this line on was imported; "
+
+
 def _stopped_because(error: BaseException, added: int) -> str:
-    kept = (f"the {added:,} insights added before it are kept, nothing from this line on was imported; "
-            if added else "nothing from this file was imported; ")
+    kept = _kept(added)
     if _is_disk_full(error):
         return (f"the database ran out of disk space here (disk full): {kept}free some space and run the same "
                 "import again (rows already imported are skipped)")

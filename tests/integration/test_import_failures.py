@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.bootstrap import open_storage
 from bot.importing import import_all
 from bot.settings import Settings
-from ingest.importer import import_file
+from ingest.importer import ImportProgress, import_file
 from storage.db import is_sqlite
 from storage.insights_store import count_insights
 
@@ -165,3 +165,18 @@ def test_podbrief_import_on_a_full_disk_says_what_was_kept_without_a_traceback(
     assert f"  {first}:{kept + 1}: the database ran out of disk space here" in printed.err
     assert "run the same import again" in printed.err
     assert f"{second}: not imported" in printed.err
+
+
+def test_ctrl_c_during_an_import_says_how_far_it_got_and_keeps_what_was_committed(
+    tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
+    path = _many_rows(tmp_path / "many.jsonl")
+
+    def press_ctrl_c_at_row_700(progress: ImportProgress) -> None:  # in the middle of the fifth batch
+        if progress.records >= 700:
+            raise KeyboardInterrupt
+
+    report = import_file(path, sessions, batch_size=150, progress=press_ctrl_c_at_row_700)
+    assert report.stopped is not None and report.stopped.line == 601
+    assert report.added == 600 == _count(sessions)
+    assert report.stopped.message.startswith("interrupted (Ctrl-C) here: the 600 insights added before it are kept")
