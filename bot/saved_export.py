@@ -17,6 +17,7 @@ CSV_COLUMNS = ("saved_at", "insight", "podcast", "episode", "published", "episod
 _MD_SPECIAL = frozenset("\\`*_{}[]()<>!&~|#")
 #: Characters that would end or split a link target or autolink; encoded, the address is the same.
 _URL_SPECIAL = frozenset(" \"'()<>[]\\`*_{}|^~")
+_BLOCK_START = re.compile(r"^(\d*)([-+=.])")
 _FORMULA_START = re.compile(r"(?:^|(?<=[,;\t\r\n\"]))(?= *[=+\-@\t\r\n\uff1d\uff0b\uff0d\uff20])")
 
 
@@ -70,7 +71,8 @@ def _one_line(text: str) -> str:
 
 def _md(text: str) -> str:
     """Text that reads as written and cannot open a link, an image, emphasis, code or HTML."""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in _one_line(text))
+    escaped = "".join("\\" + c if c in _MD_SPECIAL else c for c in _one_line(text))
+    return _BLOCK_START.sub(r"\1\\\2", escaped)  # "- x", "+ x", "1. x" would start a list where a line starts
 
 
 def _md_url(url: str | None) -> str | None:

@@ -121,3 +121,11 @@ def test_a_url_that_is_not_a_web_address_is_never_a_link() -> None:
     html = rendered(export_markdown([saved("Plain insight", url="javascript:alert(1)", audio_url="javascript:alert(2)")], NOW))
     assert links_and_html(html) == []
     assert "href" not in html
+
+
+@pytest.mark.parametrize("text", ["- not a list", "+ not a list", "1. not a list", "2) not a list", "--- not a rule",
+                                  "=== not a heading", "# not a heading"])
+def test_an_insight_that_starts_like_markdown_block_syntax_stays_one_plain_quote(text: str) -> None:
+    html = rendered(export_markdown([saved(text)], NOW))
+    quote = html.split("<blockquote>")[1].split("</blockquote>")[0]
+    assert quote.strip() == f"<p>{text}</p>"
