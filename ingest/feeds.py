@@ -82,6 +82,7 @@ class ParsedEpisode:
     transcripts: list[TranscriptRef] = field(default_factory=list)
     soundbites: list[Soundbite] = field(default_factory=list)
     show_notes_html: str = ""
+    blocked: bool = False  # <itunes:block>yes: the publisher asks not to be listed (no transcription)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,7 @@ class ParsedFeed:
     title: str
     link: str | None
     episodes: list[ParsedEpisode]
+    blocked: bool = False  # <podcast:block>yes</podcast:block> or <itunes:block>yes for the whole feed
 
 
 @dataclass
@@ -111,7 +113,14 @@ def parse_feed(body: bytes, base_url: str | None = None) -> ParsedFeed:
     episodes = [e for e in (_episode(entry, extras, base_url) for entry in parsed.entries) if e is not None]
     channel = parsed.get("feed", {})
     title = _text(channel.get("title")) or (urlsplit(base_url).hostname or "Untitled podcast" if base_url else "Untitled podcast")
-    return ParsedFeed(title=title[:300], link=_http_url(channel.get("link"), base_url), episodes=episodes)
+    return ParsedFeed(title=title[:300], link=_http_url(channel.get("link"), base_url), episodes=episodes,
+                      blocked=_blocked(channel))
+
+
+def _blocked(element: Mapping[str, Any]) -> bool:
+    """`<itunes:block>Yes` or a `<podcast:block>yes` naming no one platform (an `id` blocks that one only)."""
+    itunes, podcast = element.get("itunes_block"), element.get("podcast_block")
+    return itunes in (1, True) or (isinstance(podcast, str) and podcast.strip().lower() == "yes")
 
 
 def check_feed_body(body: bytes) -> ClearedXml:
@@ -232,6 +241,7 @@ def _episode(entry: Mapping[str, Any], extras: Mapping[str, _Extras], base_url: 
             transcripts=found.transcripts,
             soundbites=found.soundbites,
             show_notes_html=notes,
+            blocked=_blocked(entry),
         )
     except (AttributeError, KeyError, TypeError, ValueError):
         return None
