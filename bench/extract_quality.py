@@ -624,13 +624,14 @@ def main(argv: Sequence[str] | None = None, out: Any = None) -> int:
         print("\n=== ours vs baseline: picks passing all three criteria (good/labelled), by part ===", file=out)
         keys = [k for k in ("tune human", "tune machine", "heldout human", "heldout machine", "overall")
                 if any(k in g for g in groups.values())]  # fmt: skip
-        print(f"{'':18}" + "".join(f"{spec[:22]:>24}" for spec in specs), file=out)
+        print(f"{'':18}" + "".join(f"{spec[:26]:>28}" for spec in specs), file=out)
         for key in keys:
             cells = []
             for spec in specs:
                 t = groups[spec].get(key)
-                cells.append(f"{t.passed['all']}/{t.labelled} {t.share('all')}" if t and t.labelled else "-")
-            print(f"{key:18}" + "".join(f"{cell:>24}" for cell in cells), file=out)
+                cell = f"{t.passed['all']}/{t.labelled} {t.share('all')}" if t and t.labelled else "-"
+                cells.append(cell + (f" ({t.unlabelled} unlab.)" if t and t.unlabelled else ""))
+            print(f"{key:18}" + "".join(f"{cell:>28}" for cell in cells), file=out)
     if args.write_unlabelled:
         written = write_unlabelled(args.write_unlabelled, results, args.reveal_heldout)
         print(f"\n{written} unlabelled picks appended to {args.write_unlabelled}", file=out)
