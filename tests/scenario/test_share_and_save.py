@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import func, select
 
 from bot.blocks import SAVE_ACTION, SHARE_ACTION
+from bot.slack_requests import event_body
 from storage.models import PostedMessage, SavedInsight
 from tests.scenario.conftest import Workspace
 from tests.slack_checks import assert_valid_message
@@ -76,8 +79,11 @@ def test_the_save_emoji_on_a_shared_insight_saves_it_and_removing_it_unsaves(wor
     workspace.click(SHARE_ACTION, insight_id)
     ts = workspace.slack.posted_messages()[-1]["ts"]
     reaction = {"user": "U0BOB", "reaction": "bookmark", "item": {"type": "message", "channel": "C0GENERAL", "ts": ts}}
-    assert workspace.event({"type": "reaction_added", **reaction}).status == 200
-    assert workspace.event({"type": "reaction_added", **reaction}, **{"X-Slack-Retry-Num": "1"}).status == 200
+    body, content_type = event_body({"type": "reaction_added", **reaction}, event_id="Ev1")
+    now = int(time.time())
+    assert workspace.server.post(body, content_type, timestamp=now - 3).status == 200
+    # Slack's retry of the same event: signed anew, with its own timestamp
+    assert workspace.server.post(body, content_type, timestamp=now, extra_headers={"X-Slack-Retry-Num": "1"}).status == 200
     _wait_until(lambda: _saved_rows(workspace) == [("T0STANDIN", "U0BOB", int(insight_id))])
     workspace.event({"type": "reaction_removed", **reaction}, event_id="Ev2")
     _wait_until(lambda: _saved_rows(workspace) == [])
