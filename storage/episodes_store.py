@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +24,11 @@ from storage.models import DeliveredInsight, Episode, InsightRow, SavedInsight, 
 
 #: `Episode.transcript_kind` of an episode whose insights came from its show notes.
 SHOW_NOTES = "show_notes"
+#: `Episode.transcript_kind` of an episode whose insights came from our own (machine) transcript;
+#: like show-notes insights, they give way to the publisher's transcript when it appears.
+AUTO_TRANSCRIPT = "auto"
+#: Kinds whose insights a published transcript replaces.
+REPLACEABLE = (SHOW_NOTES, AUTO_TRANSCRIPT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +176,8 @@ def store_insights(session: Session, podcast_id: int, batches: Sequence[EpisodeI
     episodes = {e.id: e for e in session.scalars(select(Episode).where(Episode.id.in_(ids)))}
     batches = [b for b in batches if b.episode_id in episodes]
     upgrades = [b for b in batches if b.kind != SHOW_NOTES and b.items
-                and episodes[b.episode_id].transcript_kind == SHOW_NOTES]
+                and episodes[b.episode_id].transcript_kind in REPLACEABLE
+                and b.kind != episodes[b.episode_id].transcript_kind]
     _delete_unshared(session, [i for b in upgrades for i in episodes[b.episode_id].notes_insight_ids or []])
     for batch in upgrades:
         episodes[batch.episode_id].notes_insight_ids = []
@@ -179,7 +185,7 @@ def store_insights(session: Session, podcast_id: int, batches: Sequence[EpisodeI
     placed = _place(session, result.added_ids, _owners(batches), podcast_id)
     for batch in batches:
         episode = episodes[batch.episode_id]
-        if batch.kind == SHOW_NOTES:
+        if batch.kind in REPLACEABLE:
             episode.notes_insight_ids = list(episode.notes_insight_ids or []) + placed.get(episode.id, [])
         else:
             episode.transcript_url = batch.transcript_url[:2000] if batch.transcript_url else None
@@ -249,3 +255,18 @@ def _delete_unshared(session: Session, insight_ids: list[int]) -> None:
         [{"t": term, "n": count} for term, count in sorted(counts.items())],
     )
     session.execute(delete(SearchTerm).where(SearchTerm.term.in_(list(counts)), SearchTerm.doc_count <= 0))
+
+
+def show_notes_only(session: Session, podcast_ids: Collection[int]) -> set[int]:
+    """The podcasts among `podcast_ids` with processed episodes, all of them from show notes (no transcript)."""
+    if not podcast_ids:
+        return set()
+    kinds = session.execute(
+        select(Episode.podcast_id, Episode.transcript_kind)
+        .where(Episode.podcast_id.in_(list(podcast_ids)), Episode.transcript_kind.is_not(None))
+        .distinct()
+    )
+    found: dict[int, set[str]] = {}
+    for podcast_id, kind in kinds:
+        found.setdefault(podcast_id, set()).add(kind)
+    return {podcast_id for podcast_id, seen in found.items() if seen == {SHOW_NOTES}}

@@ -256,6 +256,22 @@ def test_a_transcript_appearing_later_replaces_the_show_notes_insights(sessions,
     assert count(sessions, InsightRow) == len(rows)
 
 
+def test_a_feed_of_show_note_blurbs_gets_no_insights_and_is_listed_as_show_notes_only(sessions, server, fetch, clock, fixtures_dir) -> None:  # type: ignore[no-untyped-def]
+    from bot.feeds_blocks import feeds_listed
+    from storage.episodes_store import show_notes_only
+
+    notes = follow(sessions, fetch, server.route("/launched.xml", static(first_items(real_feed(fixtures_dir, "launched-fireside.xml"), 4))), clock)
+    timed = follow(sessions, fetch, server.route("/mn.xml", static(first_items(real_feed(fixtures_dir, "themnshow.xml"), 1))), clock)
+    assert notes.ok and notes.insights_added == 0  # "Marco Arment joins the show to talk about…" is a blurb
+    assert timed.insights_added > 0
+    with sessions() as session:
+        feeds = feeds_store.list_feeds(session)
+        marked = show_notes_only(session, {f.podcast_id for f in feeds if f.podcast_id is not None})
+    shown = str(feeds_listed(feeds, clock(), show_notes_only=marked).as_kwargs()["blocks"])
+    assert marked == {f.podcast_id for f in feeds if f.id == notes.feed_id}
+    assert shown.count("no insights: show notes only") == 1
+
+
 def test_an_item_with_srt_and_vtt_uses_the_vtt(sessions, server, fetch, clock, fixtures_dir) -> None:  # type: ignore[no-untyped-def]
     feed = real_feed(fixtures_dir, "themnshow.xml")
     both = b"<item>" + feed.split(b"<item>")[5]  # episode 50 links an SRT and a VTT
