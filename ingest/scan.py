@@ -29,6 +29,7 @@ from ingest.claimed_work import drain
 from ingest.feeds import FeedError, ParsedEpisode, ParsedFeed, parse_feed
 from ingest.fetch import Fetch, FetchError, FetchResult, check_url
 from ingest.scan_episodes import EpisodeWork, episode_work, needs_work, newest_first
+from ingest.transcribe.queueing import queue_transcriptions
 from ingest.scan_results import (
     AddFeedResult,
     Clock,
@@ -220,6 +221,7 @@ def _process(feed: FeedInfo, result: FetchResult, parsed: ParsedFeed, deps: _Dep
     )
     with deps.write() as session:
         added = _store_works(session, feed.id, podcast_id, works)
+        queue_transcriptions(session, feed.id, parsed, works, newest=options.transcribe_newest, now=now)
         feeds_store.record_check(session, feed.id, check)
     return FeedOutcome(
         feed.id, feed.url, "updated", title=parsed.title, new_episodes=new_episodes, episode_count=len(states),

@@ -17,7 +17,7 @@ from ingest.feeds import ParsedEpisode, TranscriptRef
 from ingest.fetch import Fetch
 from insights.model import NewInsight
 from insights.transcript import Segment
-from storage.episodes_store import SHOW_NOTES, EpisodeState
+from storage.episodes_store import REPLACEABLE, SHOW_NOTES, EpisodeState
 
 if TYPE_CHECKING:
     from ingest.extractors import Extractor
@@ -52,7 +52,7 @@ def needs_work(state: EpisodeState, episode: ParsedEpisode, options: EpisodeOpti
     if not state.processed:
         return True
     return (
-        state.transcript_kind == SHOW_NOTES
+        state.transcript_kind in REPLACEABLE
         and bool(episode.transcripts)
         and state.transcript_attempts < options.max_transcript_attempts
     )
@@ -81,7 +81,7 @@ def episode_work(
             if segments:
                 items = _insights(segments, episode, state, podcast, extractor, options)
                 return EpisodeWork(kind=kind, items=items, transcript_url=ref.url)
-    if state.transcript_kind == SHOW_NOTES:
+    if state.transcript_kind in REPLACEABLE:
         return EpisodeWork(kind=None, transcript_url=tried_url, transcript_error=error)
     items = _insights(_show_note_segments(episode), episode, state, podcast, extractor, options)
     return EpisodeWork(kind=SHOW_NOTES, items=items, transcript_url=tried_url, transcript_error=error)

@@ -24,6 +24,7 @@ class ScanOptions:
     max_backoff: timedelta = timedelta(hours=24)
     max_workers: int = 8
     max_episodes_per_feed: int = 20  # newest first; the rest follow on later scans
+    transcribe_newest: int = 0  # TRANSCRIBE=missing: queue this many newest untranscribed episodes per check
     episode: EpisodeOptions = field(default_factory=EpisodeOptions)
 
     def retry_delay(self, failures: int) -> timedelta:
