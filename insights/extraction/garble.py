@@ -19,7 +19,7 @@ _HESITATION = re.compile(r"u+[mh]+|e+r+m*|h+m+|m+h?m+|a+h+")
 #: Spoken disfluencies human editors often keep: "like" as filler, tag questions, "you know" and "I mean" mid-sentence.
 #: Disfluencies after a comma: ", like", ", right,", ", you know", ", well,", ", again", "some annoying, the".
 _COMMA_DISFLUENCY = re.compile(
-    r",\s*(?:like\b|right[,?]|you know\b|i mean\b|okay,|well,|again\b)|\blike,",
+    r",\s*(?:like\b|right[,?]|you know\b|i mean\b|okay,|well,|again\b|i don['’]t know,|i guess,)|\blike,",
     re.IGNORECASE,
 )
 #: A phrase dropped half-way for another: "has got some annoying, the OpenAI endpoints".

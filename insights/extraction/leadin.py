@@ -23,7 +23,7 @@ _LEAD_INS = (
     r"(?:so|and|but) yeah\b",
     r"yeah,? (?:so|and|i mean)\b",
     r"(?:yeah|yep|yes|no|well|oh|okay|ok|right|sure|look|listen|honestly|frankly|basically|absolutely|totally"
-    r"|exactly|definitely|man|dude|wow|hmm|um|uh|hopefully|actually|obviously|certainly|clearly|anyway|now)\b"
+    r"|exactly|definitely|man|dude|wow|hmm|um|uh|hopefully|actually|obviously|certainly|clearly|anyway|now|technically|honestly|seriously|personally)\b"
     r"(?=\s*[,.!—–-]|\s*$)",
     r"to be (?:honest|fair|clear)\b",
     r"(?:in|from) my (?:opinion|experience|view)\b",

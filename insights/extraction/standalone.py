@@ -30,7 +30,7 @@ _DUMMY_IT_AFTER = re.compile(
     r"|seemed|depends|pays|makes sense|doesn t matter|does not matter|comes down|boils down|goes without)\b)"
 )
 #: "there" for a place named before ("popular there", "in there"), not "out there" or "there is".
-_THERE = re.compile(r"(?<!out )(?<!over )\bthere(?=[,.;:!?])|\b(?:in|from|back) there\b", re.IGNORECASE)
+_THERE = re.compile(r"(?<!out )(?<!over )\bthere(?=[,.;:!?])|\b(?:in|on|from|back|up) there\b", re.IGNORECASE)
 #: Subject pronouns: the word after one is its verb, not a noun "it" could stand for.
 _SUBJECTS = frozenset("i we you they he she".split())
 #: "it" this far into a passage is not checked for what it stands for.
@@ -63,7 +63,7 @@ def _factors(clean: str, tokens: list[str]) -> Iterator[float]:
     yield _length_factor(len(clean.split()))
     yield _opening_factor(core, core_tokens)
     yield _form_factor(clean)
-    yield _question_factor(clean, folded)
+    yield _question_factor(clean, " ".join(core_tokens))
     yield 1.0 if has_verb(tokens) else 0.25
     yield 0.45 if _unresolved_pronoun(core, core_tokens) or unresolved_it(core_tokens) else 1.0
     yield 0.3 if cues.ADDRESS.search(clean) else 1.0
