@@ -9,30 +9,36 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
+from insights.model import NewInsight
+from storage.insights_store import InsightWriter
 from tests.integration.feed_server import FeedServer, static
 
 SLACK_VARS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL")
 #: Anything a terminal acts on: C0 controls but the line feed, DEL, C1 controls, bidi overrides and isolates.
 TERMINAL_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-#: An OSC 8 hyperlink, a window retitle, clear screen, a C1 CSI and a right-to-left override, as a feed encodes them.
-ENCODED = "&#27;]8;;https://evil.example&#7;&#27;]0;owned&#7;&#27;[2J&#157;31m&#8238;"
+#: Well-formed XML carrying what a terminal acts on: a C1 CSI and a right-to-left override as character
+#: references, and in the HTML show notes an OSC 8 hyperlink, a window retitle and clear screen as HTML
+#: character references (`&amp;#27;` is the text `&#27;`, which the show notes' HTML turns into ESC).
+C1_AND_BIDI = "&#155;31m&#157;0;x&#8238;"
+IN_HTML = "&amp;#27;]8;;https://evil.example&amp;#7;&amp;#27;]0;owned&amp;#7;&amp;#27;[2J"
 RAW = "\x1b]8;;https://evil.example\x07\x1b]0;owned\x07\x1b[2J\x9d31m\u202e"
 
 FEED = f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel>
-<title>Chip Lines {ENCODED}</title>
+<title>Chip Lines {C1_AND_BIDI}</title>
 <link>https://example.org/</link>
 <description>Chips and policy.</description>
 <item>
-<title>Export controls {ENCODED} episode</title>
+<title>Export controls {C1_AND_BIDI} episode</title>
 <guid>ep-1</guid>
 <pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate>
 <link>https://example.org/ep/1</link>
-<description>Export controls on advanced chips {ENCODED} pushed buyers toward older fabrication nodes within a year.
-Grid batteries now set evening power prices {ENCODED} in sunny regions, which changes how utilities plan.
-Heat pumps cut winter bills most in homes that were insulated first, according to three utility studies.</description>
+<description>Export controls on advanced chips pushed buyers toward older fabrication nodes within a year.
+Heat pumps cut winter bills most in homes that were insulated first, according to three utility studies.
+Grid batteries now set evening power prices {IN_HTML} in sunny regions, which changes how utilities plan.</description>
 </item>
 </channel></rss>"""
 
@@ -84,7 +90,20 @@ def test_json_output_keeps_the_text_exactly_but_escapes_what_a_terminal_acts_on(
         result = cli(*args)
         assert_inert(result)
         first = json.loads(result.stdout)[0]
-        assert RAW in first["podcast"]
+        assert "\x9d0;x\u202e" in first["podcast"]
+
+
+def test_stored_insights_with_escape_sequences_print_inert_and_exact_in_json(cli, sessions: sessionmaker[Session]) -> None:  # type: ignore[no-untyped-def]
+    text = f"Grid batteries now set evening {RAW} power prices in sunny regions."
+    with sessions.begin() as session:
+        InsightWriter(session).add([NewInsight(text, podcast=f"Pod{RAW}", episode=f"Ep{RAW}", topics=(f"grid{RAW}",))])
+    found = cli("search", "grid batteries evening")
+    assert "Grid batteries now set evening" in found.output
+    assert_inert(found)
+    as_json = cli("search", "grid batteries evening", "--json")
+    assert_inert(as_json)
+    assert json.loads(as_json.stdout)[0]["text"] == text
+    assert_inert(cli("digest", "preview", "--topics", "grid"))
 
 
 def test_an_import_file_with_escapes_in_its_name_and_cells_reports_inert(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
