@@ -216,3 +216,18 @@ def test_a_timed_transcript_gets_at_least_three_insights_an_hour_from_the_floor_
     hour = [Segment(text, i * 900.0, i * 900.0 + 30, "Ann") for i, text in enumerate(claims)]
     found = extract_insights(hour + [Segment("Thanks for listening.", 3599.0, 3600.0, "Ann")], limit=6)
     assert len(found) >= MIN_PER_HOUR and all(i.score >= FLOOR for i in found)
+
+
+def test_a_sentence_cut_before_its_main_clause_gives_way_to_the_passage_that_completes_it() -> None:
+    # buzzsprout-example.srt (CC0): the ASR put a period in the middle of the thought.
+    cut = ("Creating good audio is really key to keeping your podcast listeners engaged because no matter how good "
+           "the content is, if your audio quality isn't good.")
+    rest = "It's unfortunately just going to turn them away."
+    assert not is_standalone(cut), standalone_score(cut)
+    assert is_standalone(f"{cut} {rest}")
+
+
+def test_a_question_behind_a_lead_in_is_still_a_question() -> None:
+    text = ("Technically, what if you constantly wrote to a file locally and then at some point you send a call "
+            "that sends the end versus packaging it up.")  # The Changelog #673
+    assert not is_standalone(text), standalone_score(text)
