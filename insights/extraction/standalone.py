@@ -71,7 +71,7 @@ def _factors(clean: str, tokens: list[str]) -> Iterator[float]:
     yield 0.3 if cues.ADDRESS.search(clean) else 1.0
     yield 0.45 if _THERE.search(clean) else 1.0
     yield 0.5 if clean.startswith("To ") and "," not in clean else 1.0  # "To spend a billion dollars…": no main clause
-    yield 0.5 if _OPEN_ENDING.search(clean) else 1.0
+    yield 0.45 if _OPEN_ENDING.search(clean) else 1.0
     yield _content_factor(folded)
 
 
