@@ -5,9 +5,11 @@
 The body is cleared first (`ingest.xml_safety`): defusedxml reads everything before the
 root element and refuses any DTD or entity declaration; parsers only ever get what it
 cleared (the document from its root element on, so nothing hidden in the prolog reaches
-feedparser's lenient parser). feedparser then reads the feed from bytes (never from a
-string, which it could take for a path or URL), and a second, streamed defusedxml pass
-collects what feedparser drops: it keeps only the last `<podcast:transcript>` of an item.
+feedparser's lenient parser), reduced to a bounded view (`ingest.feed_reduction`: the
+channel and the newest items, every part capped, nesting refused beyond a depth). feedparser
+then reads that view from bytes (never from a string, which it could take for a path or
+URL), and a second, streamed defusedxml pass over the same view collects what feedparser
+drops: it keeps only the last `<podcast:transcript>` of an item.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import defusedxml.ElementTree as SafeElementTree
 import feedparser
 from defusedxml import DefusedXmlException
 
+from ingest.feed_reduction import reduce_feed
 from ingest.xml_safety import ClearedXml, XmlRefused, clear_for_parsing
 
 #: The podcast namespace, current and legacy (the GitHub document URL older feeds use).
@@ -124,19 +127,22 @@ def _blocked(element: Mapping[str, Any]) -> bool:
 
 
 def check_feed_body(body: bytes) -> ClearedXml:
-    """What of `body` may be handed to an XML parser as a feed; raise `UnsafeFeed`/`NotAFeed` otherwise."""
+    """What of `body` may be handed to an XML parser as a feed (its bounded view, `ingest.feed_reduction`).
+
+    Raises `UnsafeFeed`/`NotAFeed` with a reason for people otherwise.
+    """
     try:
         cleared = clear_for_parsing(body)
+        root = cleared.root.lower()
+        if root == "html":
+            raise NotAFeed(_WEB_PAGE)
+        if root == "opml":
+            raise NotAFeed("it is an OPML subscription list, not a feed; import it with `podbrief feeds import`")
+        return reduce_feed(cleared).cleared
     except XmlRefused as refused:
         if (refused.doctype or "").lower() == "html":
             raise NotAFeed(_WEB_PAGE) from None
         raise (UnsafeFeed if refused.unsafe else NotAFeed)(str(refused)) from None
-    root = cleared.root.lower()
-    if root == "html":
-        raise NotAFeed(_WEB_PAGE)
-    if root == "opml":
-        raise NotAFeed("it is an OPML subscription list, not a feed; import it with `podbrief feeds import`")
-    return cleared
 
 
 def podcast_extras(cleared: ClearedXml, base_url: str | None) -> dict[str, _Extras]:
