@@ -1,7 +1,8 @@
 """The last step before anything is sent to Slack: one check for every message, view and response.
 
-`message` (chat.postMessage, chat.postEphemeral, chat.update, respond) and `home_view`
-(views.publish) turn blocks into dicts and make them safe and sendable:
+`message` (chat.postMessage, chat.postEphemeral, chat.update, respond), `home_view`
+(views.publish), `modal` (views.open, views.update, view_submission answers) and `unfurl`
+(chat.unfurl) turn blocks into dicts and make them safe and sendable:
 
 * in the ``text`` fallback and every mrkdwn field, broadcast tokens (``<!channel>``,
   ``<!here>``, ``<!everyone>``, ``<!subteam^…>``) are neutralised, and a link whose label
@@ -40,6 +41,9 @@ URL_LIMIT = 3000
 ID_LIMIT = 255
 ALT_TEXT = 2000
 CONFIRM_TITLE, CONFIRM_TEXT, CONFIRM_BUTTON = 100, 300, 30
+MODAL_TITLE = 24  # a modal's title, submit and close texts
+PRIVATE_METADATA = 3000
+INPUT_LABEL = 2000
 
 JsonDict = dict[str, Any]
 _TOKEN = re.compile(r"<([^<>\n]*)>")
@@ -191,9 +195,16 @@ def _fit_image(block: JsonDict) -> JsonDict | None:
     return block
 
 
+def _fit_input(block: JsonDict) -> JsonDict:
+    for key in ("label", "hint"):
+        if isinstance(block.get(key), dict):
+            block[key] = _fit_text_object(block[key], INPUT_LABEL)
+    return block
+
+
 _FITTERS: dict[str, Callable[[JsonDict], JsonDict | None]] = {
     "section": _fit_section, "context": _fit_context, "actions": _fit_actions, "header": _fit_header,
-    "image": _fit_image,
+    "image": _fit_image, "input": _fit_input,
 }
 
 
@@ -232,3 +243,25 @@ def message(blocks: Sequence[Any], text: str) -> JsonDict:
 def home_view(blocks: Sequence[Any]) -> JsonDict:
     """The ``view`` for views.publish of a Home tab."""
     return {"type": "home", "blocks": fit_blocks(blocks, VIEW_BLOCKS)}
+
+
+def modal(blocks: Sequence[Any], *, title: str, callback_id: str, submit: str | None = None,
+          close: str = "Cancel", private_metadata: str = "") -> JsonDict:
+    """The ``view`` of a modal for views.open / views.update (titles within Slack's 24 characters)."""
+    view: JsonDict = {
+        "type": "modal", "callback_id": callback_id[:ID_LIMIT], "blocks": fit_blocks(blocks, VIEW_BLOCKS),
+        "title": {"type": "plain_text", "text": clip(title, MODAL_TITLE) or "Podbrief"},
+        "close": {"type": "plain_text", "text": clip(close, MODAL_TITLE)},
+    }
+    if submit:
+        view["submit"] = {"type": "plain_text", "text": clip(submit, MODAL_TITLE)}
+    if private_metadata:
+        if len(private_metadata) > PRIVATE_METADATA:
+            raise ValueError("private_metadata over Slack's 3,000 characters would be cut: keep it small")
+        view["private_metadata"] = private_metadata
+    return view
+
+
+def unfurl(blocks: Sequence[Any]) -> JsonDict:
+    """One link's unfurl for chat.unfurl (the same limits as a message's blocks)."""
+    return {"blocks": fit_blocks(blocks, MESSAGE_BLOCKS)}

@@ -46,7 +46,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.standin_limits import TEXT_CHARACTERS, VIEW_BLOCKS, block_errors
+from bot.standin_limits import TEXT_CHARACTERS, VIEW_BLOCKS, block_errors, modal_errors
 
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
@@ -57,7 +57,7 @@ ROTATED_TOKEN_SECONDS = 43_200  # Slack's expiring tokens last 12 hours
 UPLOAD_METHOD = "upload"
 RESPONSE_URL_PREFIX = "response_url:"
 _FIRST_TS_SECONDS = 1_700_000_000
-_JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata")
+_JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata", "unfurls", "outputs")
 
 JsonDict = dict[str, Any]
 CallPredicate = Callable[["RecordedCall"], bool]
@@ -391,6 +391,11 @@ class SlackStandIn:
             "reactions.add": self._reactions_add,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            "chat.unfurl": self._chat_unfurl,
+            "views.open": self._views_open,
+            "views.update": self._views_update,
+            "functions.completeSuccess": self._functions_complete_success,
+            "functions.completeError": self._functions_complete_error,
         }
 
     # ----------------------------------------------------------------- lifecycle
@@ -851,6 +856,55 @@ class SlackStandIn:
         self._counter += 1
         return {"ok": True, "view": {**view, "id": f"V{self._counter:08d}", "team_id": ws.team_id,
                                      "hash": f"{self._counter}.standin", "app_id": APP_ID}}
+
+    def _chat_unfurl(self, params: JsonDict, _ws: _Workspace) -> JsonDict:
+        """Unfurls keyed by URL, for a message (channel + ts) or a composer (unfurl_id + source)."""
+        if not (params.get("channel") and params.get("ts")) and not (params.get("unfurl_id") and params.get("source")):
+            return _error("cannot_unfurl_message")
+        unfurls = params.get("unfurls")
+        if not isinstance(unfurls, dict) or not unfurls:
+            return _error("invalid_unfurls")
+        for url, unfurl in unfurls.items():
+            if not isinstance(unfurl, dict):
+                return _error("invalid_unfurls")
+            if errors := block_errors(unfurl.get("blocks")):
+                return _invalid_blocks([e.replace("/blocks", f"/unfurls/{url}/blocks", 1) for e in errors])
+        return {"ok": True}
+
+    def _views_open(self, params: JsonDict, ws: _Workspace) -> JsonDict:
+        if not params.get("trigger_id"):
+            return _error("invalid_trigger_id")
+        return self._modal(params, ws, None)
+
+    def _views_update(self, params: JsonDict, ws: _Workspace) -> JsonDict:
+        view_id = params.get("view_id") or params.get("external_id")
+        if not view_id:
+            return _error("not_found")
+        return self._modal(params, ws, str(view_id))
+
+    def _modal(self, params: JsonDict, ws: _Workspace, view_id: str | None) -> JsonDict:
+        view = params.get("view")
+        if not isinstance(view, dict) or view.get("type") != "modal":
+            return _error("invalid_arguments")
+        if errors := modal_errors(view):
+            return _invalid_blocks(errors, "invalid_arguments")
+        self._counter += 1
+        return {"ok": True, "view": {**view, "id": view_id or f"V{self._counter:08d}", "team_id": ws.team_id,
+                                     "hash": f"{self._counter}.standin", "app_id": APP_ID}}
+
+    @staticmethod
+    def _functions_complete_success(params: JsonDict, _ws: _Workspace) -> JsonDict:
+        if not params.get("function_execution_id"):
+            return _error("invalid_arguments")
+        if not isinstance(params.get("outputs"), dict):
+            return _error("invalid_arguments")
+        return {"ok": True}
+
+    @staticmethod
+    def _functions_complete_error(params: JsonDict, _ws: _Workspace) -> JsonDict:
+        if not params.get("function_execution_id") or not params.get("error"):
+            return _error("invalid_arguments")
+        return {"ok": True}
 
     def _users_info(self, params: JsonDict, ws: _Workspace) -> JsonDict:
         user_id = params.get("user")

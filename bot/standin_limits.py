@@ -105,3 +105,30 @@ def block_errors(blocks: Any, limit: int = MESSAGE_BLOCKS) -> list[str]:
     for index, block in enumerate(blocks):
         errors += ["[json-pointer:{}] {}".format(*e.split(": ", 1)) for e in _block_errors(block, f"/blocks/{index}")]
     return errors
+
+
+_MODAL_TITLE, _PRIVATE_METADATA, _INPUT_LABEL = 24, 3000, 2000
+
+
+def modal_errors(view: dict[str, Any]) -> list[str]:
+    """Slack's complaints about a modal view: title and buttons of at most 24 characters, metadata, blocks."""
+    errors: list[str] = []
+    for key, required in (("title", True), ("submit", False), ("close", False)):
+        if key in view or required:
+            obj = view.get(key)
+            if not isinstance(obj, dict) or obj.get("type") != "plain_text":
+                errors.append(f"[json-pointer:/view/{key}] must be a plain_text object")
+            else:
+                errors += [f"[json-pointer:/view/{key}] {e.split(': ', 1)[1]}"
+                           for e in _text_errors(obj, key, _MODAL_TITLE)]
+    if len(str(view.get("private_metadata") or "")) > _PRIVATE_METADATA:
+        errors.append(f"[json-pointer:/view/private_metadata] must be less than {_PRIVATE_METADATA + 1} characters")
+    blocks = view.get("blocks")
+    errors += block_errors(blocks, VIEW_BLOCKS)
+    for index, block in enumerate(blocks if isinstance(blocks, list) else []):
+        if isinstance(block, dict) and block.get("type") == "input":
+            errors += ["[json-pointer:{}] {}".format(*e.split(": ", 1))
+                       for e in _text_errors(block.get("label"), f"/blocks/{index}/label", _INPUT_LABEL)]
+            if not isinstance(block.get("element"), dict):
+                errors.append(f"[json-pointer:/blocks/{index}/element] must be an object")
+    return errors
