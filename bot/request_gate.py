@@ -9,7 +9,8 @@ the whole body of a request whose signature fails):
 - a signed body that is not a readable Slack payload (malformed JSON or `payload=`, no
   actions in an action, an event that is not an object): 400.
 
-Everything else (the OAuth pages, health checks) passes through untouched; Bolt still runs its
+Slack's SSL check (`ssl_check=1`, which Bolt answers before checking any signature) gets its
+`200` here, as from Bolt. Everything else (the OAuth pages, health checks) passes through untouched; Bolt still runs its
 own signature check and our replay guard (bot.replay_guard) on what gets past.
 """
 
@@ -19,6 +20,7 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 from slack_sdk.signature import SignatureVerifier
 
@@ -38,6 +40,8 @@ def gate_slack_requests(inner: WsgiApp, signing_secret: str, path: str) -> WsgiA
         if environ.get("PATH_INFO") != path or environ.get("REQUEST_METHOD") != "POST":
             return inner(environ, start_response)
         body = _read_body(environ)
+        if _is_ssl_check(body):
+            return _answer(start_response, "200 OK", b"")
         if not _signed_by_slack(verifier, body, environ):
             return _answer(start_response, "401 Unauthorized", b'{"error":"invalid request"}')
         if not readable_payload(body.decode("utf-8"), environ.get("CONTENT_TYPE")):
@@ -57,6 +61,12 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     body = stream.read(length) if length > 0 and stream is not None else b""
     environ["wsgi.input"] = io.BytesIO(body)
     return body
+
+
+def _is_ssl_check(body: bytes) -> bool:
+    if len(body) > 1000 or b"ssl_check" not in body:
+        return False
+    return parse_qs(body.decode("latin-1"), keep_blank_values=True).get("ssl_check") == ["1"]
 
 
 def _signed_by_slack(verifier: SignatureVerifier, body: bytes, environ: dict[str, Any]) -> bool:

@@ -182,3 +182,9 @@ def test_a_signed_request_no_listener_handles_is_logged_without_its_payload(
         status = _post_signed(workspace, urlencode({"payload": json.dumps(payload)}), FORM)
     assert status == 404
     assert "merger" not in _log_text(caplog)
+
+
+def test_slacks_ssl_check_is_answered_without_a_signature_and_runs_nothing(workspace: Workspace) -> None:
+    assert workspace.server.post("ssl_check=1&token=unused", FORM, signed=False).status == 200
+    assert workspace.server.post("ssl_check=1&command=%2Finsights&text=x", FORM, signed=False).status == 200
+    assert workspace.slack.responses() == []
