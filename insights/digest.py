@@ -19,8 +19,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from insights.meaning import Meaning, WindowMeaning
+from insights.meaning_topics import ABOUT
 from insights.model import Insight
-from insights.near_duplicates import DuplicateRules, cluster_claims, make_claim
+from insights.near_duplicates import Claim, DuplicateRules, candidate_pairs, cluster_claims, make_claim, same_claim
 from insights.text import words
 from insights.topics import (
     TopicDoc,
@@ -36,6 +38,8 @@ from insights.topics import (
 Entry = tuple[float, int, int, str]
 
 _CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
+#: Members of each of two stories checked for a disagreement before they join.
+STORY_CHECKS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +110,14 @@ def agreement(podcasts: int) -> float:
 class DigestPool:
     """The recent window, scored and clustered once, with topic lists built on demand."""
 
-    def __init__(self, insights: Sequence[Insight], now: datetime, rules: DigestRules) -> None:
+    def __init__(
+        self, insights: Sequence[Insight], now: datetime, rules: DigestRules, meaning: Meaning | None = None
+    ) -> None:
         self.rules, self.now = rules, now
         self.insights = tuple(insights)
+        #: Vectors and decisions by meaning; None: lexical only (the extra is not installed).
+        self.meaning = WindowMeaning(self.insights, meaning) if meaning is not None else None
+        self._how: dict[tuple[str, int], str] = {}
         self._position = {insight.id: p for p, insight in enumerate(self.insights)}
         keys: dict[str | None, str] = {}
         self._podcast = [keys.get(i.podcast) or keys.setdefault(i.podcast, _key(i.podcast)) for i in self.insights]
@@ -125,14 +134,45 @@ class DigestPool:
                 tags[insight.topics] = tuple(dict.fromkeys(t for t in map(topic_stems, insight.topics) if t))
         index = TopicIndex([TopicDoc(s, tags[i.topics]) for i, s in zip(self.insights, stems)])
         claims = [make_claim(i.id, i.text, s) for i, s in zip(self.insights, stems)]
-        cluster_of = cluster_claims(claims, self.rules.duplicates, index.frequency())
-        self._cluster = [self._position[cluster_of[i.id]] for i in self.insights]
+        if self.meaning is None:
+            cluster_of = cluster_claims(claims, self.rules.duplicates, index.frequency())
+            self._cluster = [self._position[cluster_of[i.id]] for i in self.insights]
+        else:
+            self._cluster = self._stories(claims, index.frequency())
         members: dict[int, list[int]] = {}
         for position, cluster in enumerate(self._cluster):
             members.setdefault(cluster, []).append(position)
         self._echoes = {c: self._podcasts_of(m) for c, m in members.items()}
         self.base = [self._base(p, quality(i.text, len(s))) for p, (i, s) in enumerate(zip(self.insights, stems))]
         return index
+
+    def _stories(self, claims: Sequence[Claim], frequency: Mapping[str, int]) -> list[int]:
+        """Clusters by meaning: lexical near-duplicates and close vectors, each pair confirmed."""
+        assert self.meaning is not None
+        parent = list(range(len(claims)))
+
+        def root(p: int) -> int:
+            while parent[p] != p:
+                parent[p] = parent[parent[p]]
+                p = parent[p]
+            return p
+
+        rules = self.rules.duplicates
+        lexical = (
+            (a, b) for a, b in candidate_pairs(claims, rules, frequency)
+            if same_claim(claims[a], claims[b], rules) and not self.meaning.disagree(a, b)
+        )
+        members = {p: [p] for p in range(len(claims))}
+        for a, b in [*lexical, *self.meaning.story_pairs()]:
+            ra, rb = root(a), root(b)
+            # no chaining across a disagreement: A ~ B ~ C must not join A and C when they disagree
+            if ra != rb and not any(
+                self.meaning.disagree(x, y) for x in members[ra][:STORY_CHECKS] for y in members[rb][:STORY_CHECKS]
+            ):
+                low, high = (ra, rb) if self.insights[ra].id < self.insights[rb].id else (rb, ra)
+                parent[high] = low
+                members[low].extend(members.pop(high))
+        return [root(p) for p in range(len(claims))]
 
     def _podcasts_of(self, positions: Sequence[int]) -> list[str]:
         if len(positions) == 1:  # most claims: no need to sort
@@ -180,7 +220,7 @@ class DigestPool:
         if found is None:
             if topic:
                 weight = self.rules.relevance_weight
-                matches = self.topic_index.matches(topic, self.rules.relevance_floor)
+                matches = self._matches(topic)
                 found = [(-(weight * rel + self.base[p]), self.insights[p].id, p, topic) for p, rel in matches]
             else:  # no topics: the best of everything
                 full = self.rules.relevance_weight
@@ -188,6 +228,29 @@ class DigestPool:
             found.sort()
             self._ranked[topic] = found
         return found
+
+    def _matches(self, topic: str) -> list[tuple[int, float]]:
+        """(position, relevance) of the insights at least `relevance_floor` relevant to a topic."""
+        floor = self.rules.relevance_floor
+        if self.meaning is None:
+            return self.topic_index.matches(topic, floor)
+        compiled = self.topic_index.compile(topic)
+        lexical = {p: compiled.score(self.topic_index.docs[p]) for p, _ in self.topic_index.matches(topic, 0.0)}
+        blended = self.meaning.topic_matches(topic, lexical)
+        found = []
+        for position in sorted(blended):
+            match = blended[position]
+            if match.relevance >= floor:
+                found.append((position, match.relevance))
+                self._how[(topic, position)] = match.how
+        return found
+
+    def why_topic(self, position: int, topic: str) -> str:
+        """The Why line's topic part: "matched: t", or "about: t (phrase, phrase)" for a match by meaning."""
+        if self.meaning is None or self._how.get((topic, position)) != ABOUT:
+            return f"matched: {topic}"
+        near = self.meaning.about(position, topic)
+        return f"about: {topic} ({', '.join(near)})" if near else f"about: {topic}"
 
     def cluster_key(self, position: int) -> int:
         return self._cluster[position]
@@ -201,15 +264,20 @@ class DigestPool:
         return tuple(names.get(t) or names.setdefault(t, normalise_topic(t)) for t in self.insights[position].topics)
 
 
-def build_pool(insights: Sequence[Insight], now: datetime, rules: DigestRules | None = None) -> DigestPool:
-    """The pool of insights published within the freshness window before `now`, ordered by id."""
+def build_pool(
+    insights: Sequence[Insight], now: datetime, rules: DigestRules | None = None, meaning: Meaning | None = None
+) -> DigestPool:
+    """The pool of insights published within the freshness window before `now`, ordered by id.
+
+    With `meaning` (the embedding model's), topics and stories are matched by meaning too.
+    """
     rules = rules or DigestRules()
     now = _utc(now)
     start = now - timedelta(days=rules.freshness_days)
     end = now + timedelta(hours=rules.future_skew_hours)
     recent = {i.id: i for i in insights if i.published_at is not None and start <= _utc(i.published_at) <= end}
     with _collector_paused():
-        return DigestPool([recent[k] for k in sorted(recent)], now, rules)
+        return DigestPool([recent[k] for k in sorted(recent)], now, rules, meaning)
 
 
 @contextmanager
@@ -328,7 +396,7 @@ def _explain(pool: DigestPool, rank: int, chosen: _Chosen, plain: Sequence[_Chos
     """The pick with its reasons and the other podcasts that said it."""
     insight = pool.insights[chosen.position]
     echoes = pool.echoed_by(chosen.position)
-    reasons = [f"matched: {chosen.topic}"] if chosen.topic else []
+    reasons = [pool.why_topic(chosen.position, chosen.topic)] if chosen.topic else []
     if len(echoes) > 1:
         reasons.append(f"echoed by {len(echoes)} podcasts")
     reasons.append(_age_label(pool.age_days(chosen.position)))

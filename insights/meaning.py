@@ -1,0 +1,136 @@
+"""Meaning for a digest window: insight vectors, story pairs, topic relevance, Why phrases.
+
+`Meaning` is what the digest is given when the embedding model can run: a function
+`texts -> unit vectors` (an `(n, d)` numpy array; any model id), optional vectors known
+already (`cached`, by insight id: what a vector store fills), and the rules. Nothing
+here loads a model or touches numpy unless a `Meaning` is given, so the pure domain
+stays lexical and dependency-free without the extra.
+
+Cost is bounded: at most `max_insights` insights of a window (the newest) are embedded;
+a topic embeds its own name once and, for a one-word topic, the texts that mention it
+(at most `max_sense_checks`) without that word; the Why line embeds a pick's phrases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from insights.meaning_stories import ClaimSigns, StoryRules, contradicts, same_story
+from insights.meaning_topics import MeaningRules, blend, closest_phrases, mentions_topic, phrases, without_topic_words
+from insights.model import Insight
+from insights.topics import TopicMatch, topic_stems
+
+#: texts -> unit vectors, one row per text.
+Embed = Callable[[Sequence[str]], Any]
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What the digest needs to match by meaning."""
+
+    embed: Embed
+    model_id: str = ""
+    #: Vectors already known, by insight id (computed with the same model).
+    cached: Mapping[int, Any] = field(default_factory=dict)
+    topics: MeaningRules = field(default_factory=MeaningRules)
+    stories: StoryRules = field(default_factory=StoryRules)
+    max_insights: int = 2000
+    max_sense_checks: int = 500
+
+
+class WindowMeaning:
+    """The vectors of a window's insights (by position) and the decisions made from them."""
+
+    def __init__(self, insights: Sequence[Insight], meaning: Meaning) -> None:
+        import numpy as np  # the extra is installed: a Meaning was built from its model
+
+        self._np = np
+        self.meaning = meaning
+        self.insights = insights
+        newest = sorted(range(len(insights)), key=lambda p: (insights[p].published_at is not None, insights[p].published_at or 0, insights[p].id))
+        chosen = sorted(newest[-meaning.max_insights :]) if meaning.max_insights else []
+        self.positions = chosen
+        self.row = {p: r for r, p in enumerate(chosen)}
+        missing = [p for p in chosen if insights[p].id not in meaning.cached]
+        fresh = meaning.embed([insights[p].text for p in missing]) if missing else None
+        vectors = np.zeros((len(chosen), _width(fresh, meaning.cached)), dtype=np.float32)
+        fresh_row = {p: i for i, p in enumerate(missing)}
+        for r, p in enumerate(chosen):
+            vectors[r] = fresh[fresh_row[p]] if p in fresh_row else np.asarray(meaning.cached[insights[p].id], dtype=np.float32)
+        self.vectors = vectors
+        self._signs: dict[int, ClaimSigns] = {}
+        self._topic_vectors: dict[str, Any] = {}
+        self._phrases: dict[str, Any] = {}
+
+    def signs(self, position: int) -> ClaimSigns:
+        found = self._signs.get(position)
+        if found is None:
+            found = self._signs[position] = ClaimSigns.of(self.insights[position].text)
+        return found
+
+    def story_pairs(self) -> list[tuple[int, int]]:
+        """Positions of pairs of insights that tell the same story (close vectors, confirmed)."""
+        np, rules = self._np, self.meaning.stories
+        found: list[tuple[int, int]] = []
+        block = 512  # bounded memory: a block of rows against all
+        for start in range(0, len(self.positions), block):
+            sims = self.vectors[start : start + block] @ self.vectors.T
+            rows, cols = np.nonzero(sims >= rules.min_cosine)
+            for r, c in zip(rows.tolist(), cols.tolist()):
+                a, b = start + r, c
+                if a < b:
+                    pa, pb = self.positions[a], self.positions[b]
+                    if same_story(self.signs(pa), self.signs(pb), float(sims[r, c]), rules):
+                        found.append((pa, pb))
+        return found
+
+    def disagree(self, a: int, b: int) -> bool:
+        """Whether the words of two insights (a lexical candidate pair) say they disagree."""
+        return contradicts(self.signs(a), self.signs(b))
+
+    def topic_vector(self, topic: str) -> Any:
+        found = self._topic_vectors.get(topic)
+        if found is None:
+            found = self._topic_vectors[topic] = self.meaning.embed([topic])[0]
+        return found
+
+    def topic_matches(self, topic: str, lexical: Mapping[int, TopicMatch]) -> dict[int, TopicMatch]:
+        """Blended relevance of every embedded insight (and the lexical matches of the rest)."""
+        rules = self.meaning.topics
+        vector = self.topic_vector(topic)
+        cosines = (self.vectors @ vector).tolist() if self.positions else []
+        rests: dict[int, float] = {}
+        if len(topic_stems(topic)) == 1:
+            mention = [p for p in self.positions if mentions_topic(self.insights[p].text, topic)]
+            mention = mention[: self.meaning.max_sense_checks]
+            if mention:
+                masked = self.meaning.embed([without_topic_words(self.insights[p].text, topic) for p in mention])
+                rests = dict(zip(mention, (masked @ vector).tolist()))
+        found = {p: m for p, m in lexical.items() if p not in self.row}
+        none = TopicMatch(None, 0.0)
+        for p, cosine in zip(self.positions, cosines):
+            match = blend(lexical.get(p, none), topic, cosine, rests.get(p), rules)
+            if match.relevance:
+                found[p] = match
+        return found
+
+    def about(self, position: int, topic: str) -> list[str]:
+        """The phrases of an insight nearest a topic, for "about: topic (phrase, phrase)"."""
+        candidates = phrases(self.insights[position].text)
+        unknown = [c for c in candidates if c not in self._phrases]
+        if unknown:
+            for phrase, vector in zip(unknown, self.meaning.embed(unknown)):
+                self._phrases[phrase] = vector
+        vector = self.topic_vector(topic)
+        cosines = [float(self._phrases[c] @ vector) for c in candidates]
+        return closest_phrases(candidates, cosines, topic, self.meaning.topics)
+
+
+def _width(fresh: Any, cached: Mapping[int, Any]) -> int:
+    if fresh is not None and len(fresh):
+        return int(fresh.shape[1])
+    for vector in cached.values():
+        return len(vector)
+    return 0
