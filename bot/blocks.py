@@ -70,6 +70,8 @@ def attribution(insight: Insight) -> str:
         parts.append(f"<!date^{epoch}^{{date_short}}|{insight.published_at:%b %d, %Y}>")
     if insight.moment_url and insight.start_seconds is not None:
         parts.append(link(insight.moment_url, f"▶ listen at {timestamp(insight.start_seconds)}"))
+    if insight.machine_transcribed:
+        parts.append("_auto-transcribed_")
     return " · ".join(parts) or "_source unknown_"
 
 

@@ -143,3 +143,5 @@ from bot.digest_cli import digest, worker  # noqa: E402 - same pattern
 main.add_command(digest); main.add_command(worker)  # noqa: E702
 from bot.workspaces_cli import tokens, workspaces  # noqa: E402 - same pattern
 main.add_command(workspaces); main.add_command(tokens)  # noqa: E702
+from bot.transcribe_cli import transcribe  # noqa: E402 - same pattern
+main.add_command(transcribe)

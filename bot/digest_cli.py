@@ -81,6 +81,7 @@ def worker() -> None:
     from bot.ops import run_worker
     from bot.scheduler import build_jobs
     from bot.settings import SettingsError
+    from bot.transcribe_setup import transcription_for
 
     settings = _settings()
     if not settings.slack_bot_token:
@@ -88,10 +89,17 @@ def worker() -> None:
             settings.require_slack()
         except SettingsError as error:
             _fail(str(error))
+    try:
+        transcription = transcription_for(settings)
+    except StartupError as error:
+        _fail(str(error))
     deps = _storage()
-    scheduler = build_jobs(deps, settings.scan_interval_minutes, purge_grace_days=settings.uninstall_grace_days)
+    scheduler = build_jobs(deps, settings.scan_interval_minutes, purge_grace_days=settings.uninstall_grace_days,
+                           transcription=transcription)
     minutes = settings.scan_interval_minutes
     scans = f"scanning feeds every {minutes} min" if minutes else "not scanning feeds (SCAN_INTERVAL_MINUTES=0)"
+    if transcription is not None:
+        scans += f", transcribing episodes without a transcript ({settings.transcribe_model})"
     echo(f"Podbrief worker: delivering due digests, {scans} (Ctrl-C to stop).")
     try:
         run_worker(settings, deps, scheduler)

@@ -14,6 +14,7 @@ from bot.deps import Deps
 from bot.digest_delivery import DeliveryOutcome, DigestDeliverer
 from bot.installations import STATE_EXPIRATION_SECONDS, purge_expired_states
 from bot.workspace_lifecycle import PURGE_EVERY_HOURS, PURGE_JOB_ID, purge_expired
+from bot.transcribe_setup import TRANSCRIBE_JOB_ID, TRANSCRIBE_TICK_SECONDS, Transcription, transcribe_tick
 from ingest.scan import ScanOptions, ScanSummary, scan
 
 log = logging.getLogger("podbrief.scheduler")
@@ -42,10 +43,13 @@ def build_scheduler(
     return scheduler
 
 
-def feed_scan_tick(deps: Deps, interval: timedelta, clock: Callable[[], datetime]) -> ScanSummary:
-    """One scan of the feeds that are due; new insights become searchable (and digest-able) at once."""
+def feed_scan_tick(deps: Deps, interval: timedelta, clock: Callable[[], datetime],
+                   transcribe_newest: int = 0) -> ScanSummary:
+    """One scan of the feeds that are due; new insights become searchable (and digest-able) at once.
+    With `transcribe_newest`, each feed's newest episodes without a transcript are queued for transcription."""
+    options = ScanOptions(interval=interval, transcribe_newest=transcribe_newest)
     with deps.fetchers() as fetcher:
-        summary = scan(deps.sessions, fetcher, deps.extractor, clock=clock, options=ScanOptions(interval=interval))
+        summary = scan(deps.sessions, fetcher, deps.extractor, clock=clock, options=options)
     if summary.insights_added:
         deps.search_index.invalidate()  # the digest composer notices the new max insight id by itself
     if summary.feeds_checked:
@@ -59,12 +63,12 @@ def feed_scan_tick(deps: Deps, interval: timedelta, clock: Callable[[], datetime
     return summary
 
 
-def add_feed_scan_job(scheduler: BaseScheduler, deps: Deps, interval_minutes: int) -> bool:
+def add_feed_scan_job(scheduler: BaseScheduler, deps: Deps, interval_minutes: int, transcribe_newest: int = 0) -> bool:
     """Scan due feeds every `interval_minutes` (0: not at all); whether the job was added."""
     if interval_minutes <= 0:
         return False
     interval = timedelta(minutes=interval_minutes)
-    _add_repeating_job(scheduler, feed_scan_tick, interval, (deps, interval, deps.clock), SCAN_JOB_ID,
+    _add_repeating_job(scheduler, feed_scan_tick, interval, (deps, interval, deps.clock, transcribe_newest), SCAN_JOB_ID,
                        "scan due podcast feeds", deps.clock())
     return True
 
@@ -89,6 +93,12 @@ def add_state_purge_job(scheduler: BaseScheduler, deps: Deps) -> None:
                        STATE_PURGE_JOB_ID, "purge expired OAuth install states", deps.clock())
 
 
+def add_transcription_job(scheduler: BaseScheduler, deps: Deps, transcription: Transcription) -> None:
+    """Drain the transcription queue (TRANSCRIBE=missing): one pass at a time per process, every minute."""
+    _add_repeating_job(scheduler, transcribe_tick, timedelta(seconds=TRANSCRIBE_TICK_SECONDS), (deps, transcription),
+                       TRANSCRIBE_JOB_ID, "transcribe queued episodes", deps.clock())
+
+
 def _add_repeating_job(scheduler: BaseScheduler, job: Callable[..., object], every: timedelta, args: tuple[object, ...],
                        job_id: str, name: str, first_run: datetime) -> None:
     """One instance at a time, missed runs coalesced into one, replacing a job of the same id."""
@@ -107,12 +117,15 @@ def _add_repeating_job(scheduler: BaseScheduler, job: Callable[..., object], eve
 
 
 def build_jobs(deps: Deps, scan_interval_minutes: int, scheduler: BaseScheduler | None = None,
-               purge_grace_days: int | None = None) -> BaseScheduler:
+               purge_grace_days: int | None = None, transcription: Transcription | None = None) -> BaseScheduler:
     """The scheduler of the process that runs background work: digests, feed scans unless disabled,
     (given a grace period) purging the data of workspaces that uninstalled Podbrief, and (when
     installing to many workspaces) purging expired install states."""
     scheduler = build_scheduler(deps.digests, deps.clock, scheduler)
-    add_feed_scan_job(scheduler, deps, scan_interval_minutes)
+    add_feed_scan_job(scheduler, deps, scan_interval_minutes,
+                      transcription.newest_per_check if transcription is not None else 0)
+    if transcription is not None:
+        add_transcription_job(scheduler, deps, transcription)
     if purge_grace_days is not None:
         add_purge_job(scheduler, deps, purge_grace_days)
     if deps.installations is not None:

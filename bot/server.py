@@ -15,6 +15,7 @@ from bot.bootstrap import StartupError
 from bot.deps import Deps
 from bot.ops import serve_http, start_scheduler
 from bot.scheduler import build_jobs
+from bot.transcribe_setup import transcription_for
 from bot.settings import Settings
 from bot.workspace_lifecycle import resume_single_workspace
 
@@ -43,7 +44,9 @@ def serve(settings: Settings, deps: Deps) -> None:
         raise StartupError(f"Cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {error}") from error
     if not settings.multi_workspace:
         resume_single_workspace(deps)
-    scheduler = (build_jobs(deps, settings.scan_interval_minutes, purge_grace_days=settings.uninstall_grace_days)
+    transcription = transcription_for(settings)  # TRANSCRIBE=missing without the extra stops here, saying why
+    scheduler = (build_jobs(deps, settings.scan_interval_minutes, purge_grace_days=settings.uninstall_grace_days,
+                            transcription=transcription)
                  if settings.run_scheduler else None)
     scheduler_problem = start_scheduler(scheduler, deps)
     if scheduler is not None:

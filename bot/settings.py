@@ -14,6 +14,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_SCAN_MINUTES = 30
 MAX_SCAN_MINUTES = 7 * 24 * 60
 DEFAULT_GRACE_DAYS = 30
+DEFAULT_TRANSCRIBE_MODEL = "base.en"
 #: The bot scopes of manifest.yml (tests/unit/test_manifest.py keeps the two equal).
 DEFAULT_BOT_SCOPES = ("commands", "chat:write", "reactions:read", "users:read", "channels:read", "groups:read",
                       "im:write", "files:write")
@@ -65,6 +66,11 @@ class Settings:
     slack_redirect_uri: str | None = None
     token_encryption_keys: tuple[str, ...] = field(default=(), repr=False)
     uninstall_grace_days: int = DEFAULT_GRACE_DAYS
+    transcribe: str = "off"  # "missing": transcribe episodes that publish no transcript (bot.transcribe_setup)
+    transcribe_model: str = DEFAULT_TRANSCRIBE_MODEL  # a faster-whisper model name, or a model folder
+    transcribe_max_minutes: int = 180  # per episode; the rest of a longer one is not transcribed
+    transcribe_threads: int = 0  # CTranslate2 threads per transcription; 0: up to 4, by the CPU count
+    transcribe_max_audio_mb: int = 500  # an episode's audio file larger than this is not downloaded
 
     @property
     def socket_mode(self) -> bool:
@@ -138,7 +144,21 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         slack_redirect_uri=_redirect_uri(env.get("SLACK_REDIRECT_URI")),
         token_encryption_keys=_encryption_keys(env.get("TOKEN_ENCRYPTION_KEYS")),
         uninstall_grace_days=_grace_days(env.get("UNINSTALL_GRACE_DAYS")),
+        transcribe=_transcribe(env.get("TRANSCRIBE")),
+        transcribe_model=env.get("TRANSCRIBE_MODEL", DEFAULT_TRANSCRIBE_MODEL),
+        transcribe_max_minutes=_bounded(env, "TRANSCRIBE_MAX_MINUTES", 180, (1, 24 * 60), "minutes"),
+        transcribe_threads=_bounded(env, "TRANSCRIBE_THREADS", 0, (0, 64), "threads"),
+        transcribe_max_audio_mb=_bounded(env, "TRANSCRIBE_MAX_AUDIO_MB", 500, (1, 10_000), "megabytes"),
     )
+
+
+def _transcribe(value: str | None) -> str:
+    if value is None or value.lower() in ("off", "no", "false", "0"):
+        return "off"
+    if value.lower() == "missing":
+        return "missing"
+    raise SettingsError(f"TRANSCRIBE must be off (the default) or missing (transcribe the episodes that publish "
+                        f"no transcript), not {value!r}.")
 
 
 def _missing(name: str, why: str = "") -> SettingsError:

@@ -21,6 +21,8 @@ class Insight:
     topics: tuple[str, ...] = ()
     #: The transcript's own words when `text` was written in other words (a language model's); else None.
     quote: str | None = None
+    #: Found in Podbrief's own transcript of the audio (the episode published none): said as "auto-transcribed".
+    machine_transcribed: bool = False
 
     @property
     def moment_url(self) -> str | None:

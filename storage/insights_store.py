@@ -384,6 +384,7 @@ def insight_query() -> Select[Any]:
             InsightRow.published_at,
             InsightRow.topics,
             InsightRow.quote,
+            Episode.transcript_kind,
         )
         .outerjoin(Podcast, Podcast.id == InsightRow.podcast_id)
         .outerjoin(Episode, Episode.id == InsightRow.episode_id)
@@ -402,6 +403,7 @@ def to_insight(row: Row[Any]) -> Insight:
         published_at=as_utc(row.published_at),
         topics=tuple(row.topics or ()),
         quote=row.quote,
+        machine_transcribed=row.transcript_kind == "auto",  # episodes_store.AUTO_TRANSCRIPT
     )
 
 

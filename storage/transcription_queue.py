@@ -89,7 +89,8 @@ def claim(session: Session, *, worker: str, now: datetime, lease: timedelta, lim
         return []
     token = f"{worker[:60]}:{uuid.uuid4().hex}"
     table = Transcription.__table__
-    free = or_(table.c.status == QUEUED, and_(table.c.status == RUNNING, table.c.lease_until < now))
+    waited = or_(table.c.lease_until.is_(None), table.c.lease_until <= now)  # a retry waits out its delay
+    free = or_(and_(table.c.status == QUEUED, waited), and_(table.c.status == RUNNING, table.c.lease_until < now))
     chosen = (
         select(table.c.id).where(free, table.c.attempts < max_attempts)
         .order_by(table.c.published_at.desc().nulls_last(), table.c.id)
@@ -163,13 +164,16 @@ def complete(session: Session, job: Job, segments: Sequence[Segment], *, model: 
         raise LostClaim(f"transcription {job.id} was taken over by another worker")
 
 
-def fail(session: Session, job: Job, error: str, *, now: datetime, retry: bool, max_attempts: int = 3) -> None:
-    """Record why the job failed: queued again while attempts remain (and `retry`), else failed for good."""
+def fail(session: Session, job: Job, error: str, *, now: datetime, retry: bool, max_attempts: int = 3,
+         retry_delay: timedelta = timedelta(minutes=10)) -> None:
+    """Record why the job failed: queued again (after `retry_delay` × attempts) while attempts remain
+    and `retry`, else failed for good."""
     table = Transcription.__table__
     again = retry and job.attempts < max_attempts
     session.execute(
         update(table).where(table.c.id == job.id, table.c.claimed_by == job.token)
-        .values(status=QUEUED if again else FAILED, last_error=error[:MAX_ERROR_LENGTH], lease_until=None,
+        .values(status=QUEUED if again else FAILED, last_error=error[:MAX_ERROR_LENGTH],
+                lease_until=now + retry_delay * job.attempts if again else None,
                 finished_at=None if again else now)
     )
 

@@ -72,6 +72,13 @@ class WhisperTranscriber:
         self._loaded: Any = None
         self._lock = threading.Lock()
 
+    def rechunked(self, chunk_seconds: float) -> WhisperTranscriber:
+        """The same loaded model, cutting audio into chunks of `chunk_seconds`."""
+        other = WhisperTranscriber(self.model_name, models_dir=self.models_dir, threads=self.threads,
+                                   local_files_only=self.local_files_only, chunk_seconds=chunk_seconds)
+        other._loaded = self.load()
+        return other
+
     def model_path(self) -> str:
         """The model's folder: the setting itself when it is one, else the download (made once)."""
         if Path(self.model_name).expanduser().is_dir():
