@@ -15,7 +15,7 @@ from insights.model import Insight, Match
 from insights.search import Candidate, QueryWord, SearchPlan, partial_matches, plan_search, rank
 from insights.vocabulary import Vocabulary
 from storage.insights_store import as_utc, insight_query, to_insight
-from storage.models import InsightRow, SearchTerm
+from storage.models import InsightRow, Podcast, SearchTerm
 from storage.tenancy import Scope, workspace_scope
 
 #: Candidates taken from the full-text index before the final rerank: the newest
@@ -112,7 +112,8 @@ class SearchIndex:
         else:
             expression = " | ".join("(" + _tsquery_expression(g, require_all=True) + ")" for g in groups)
             vocabulary = self._vocabulary
-            few = self._sort_few_matches and vocabulary is not None and _few_matches_expected(vocabulary, groups)
+            share = 1.0 if scope is None else _podcast_share(session, scope)
+            few = self._sort_few_matches and vocabulary is not None and _few_matches_expected(vocabulary, groups, share)
             sql = _POSTGRES_FEW_CANDIDATES if few else _POSTGRES_CANDIDATES
         if scope is None:
             return list(session.execute(sql, {"q": expression, "n": CANDIDATE_POOL}))
@@ -191,7 +192,14 @@ def _expected_matches(vocabulary: Vocabulary, groups: Sequence[Sequence[QueryWor
     return min(expected, float(total))
 
 
-def _few_matches_expected(vocabulary: Vocabulary, groups: Sequence[Sequence[QueryWord]]) -> bool:
+def _podcast_share(session: Session, scope: frozenset[int]) -> float:
+    """The share of podcasts a scope holds: the guess of its share of insights (podcasts are few)."""
+    return min(1.0, len(scope) / max(1, session.scalar(select(func.count()).select_from(Podcast)) or 0))
+
+
+def _few_matches_expected(
+    vocabulary: Vocabulary, groups: Sequence[Sequence[QueryWord]], share: float = 1.0
+) -> bool:
     """Whether fetching every match and sorting them beats walking the primary key newest-first.
 
     With M matches spread over N insights, the walk reads about N x pool / M rows before
@@ -200,9 +208,11 @@ def _few_matches_expected(vocabulary: Vocabulary, groups: Sequence[Sequence[Quer
     M^2 < N x pool / cost: below ~7,000 expected matches at 1M insights. Underestimating
     (correlated words) costs at most the GIN fetch of the real matches; the walk that
     misses costs up to the whole table.
+    A workspace's search (`share` of the insights in scope) walks 1/share times further for the
+    same pool, while the GIN path still fetches every match: it wins when M^2 x share < N x pool / cost.
     """
     expected = _expected_matches(vocabulary, groups)
-    return expected * expected * BITMAP_FETCH_COST_IN_ROWS_WALKED < vocabulary.total_documents * CANDIDATE_POOL
+    return expected * expected * BITMAP_FETCH_COST_IN_ROWS_WALKED * share < vocabulary.total_documents * CANDIDATE_POOL
 
 
 def _with_full_insights(session: Session, matches: list[Match]) -> list[Match]:

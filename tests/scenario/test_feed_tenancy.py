@@ -27,7 +27,7 @@ from bot.scheduler import feed_scan_tick
 from bot.slack_requests import block_action_body
 from bot.slack_standin import SlackStandIn
 from bot.workspace_lifecycle import purge_now
-from storage.models import Feed, InsightRow
+from storage.models import Feed, FeedSubscription, InsightRow
 from tests.integration.feed_server import FeedServer, static
 from tests.scenario.multi_workspace import (
     CHANNEL,
@@ -97,7 +97,7 @@ class Tenants:
 
     def click(self, team: str, action_id: str, value: str) -> list[dict[str, Any]]:
         """Click a button in `team`'s C1; what the click got back (response_url posts and messages)."""
-        name = f"click-{next(_names)}"
+        name = f"{team}-click-{next(_names)}"
         body, content_type = block_action_body(action_id, value, response_url=self.app.slack.response_url(name),
                                                team_id=team, channel_id=CHANNEL, user_id=USER)
         assert self.app.server.post(body, content_type).status == 200
@@ -113,9 +113,14 @@ class Tenants:
         assert found is not None, words
         return found
 
-    def acme_view(self) -> dict[str, str]:
-        """What Acme sees of its feeds and its feed's insights."""
-        return {"feeds": self.ask(TEAM_A, "feeds list"), "search": self.ask(TEAM_A, "zymurgists fermentation")}
+    def acme_view(self) -> dict[str, object]:
+        """What Acme sees of its feeds and its feed's insights, and Acme's subscriptions, saves and feedback."""
+        counts = self.app.row_counts(TEAM_A)
+        with self.app.deps.sessions() as session:
+            subscriptions = sorted(session.execute(select(FeedSubscription.team_id, FeedSubscription.feed_id)
+                                                   .where(FeedSubscription.team_id == TEAM_A)).all())
+        return {"feeds": self.ask(TEAM_A, "feeds list"), "search": self.ask(TEAM_A, "zymurgists fermentation"),
+                "subscriptions": subscriptions, "saved": counts["saved_insights"], "feedback": counts["feedback"]}
 
 
 @pytest.fixture
@@ -157,6 +162,18 @@ def digests_run(tenants: Tenants) -> None:
     tenants.app.run_digests(NOW)
 
 
+def react_to_acmes_digest_item(tenants: Tenants) -> None:
+    """Acme's C1 gets a digest of its feed; Beta's U1 reacts in Beta's C1 on the same ts (ids repeat across teams)."""
+    for command in ("topics add fermentation", "digest at 9:00 UTC"):
+        tenants.ask(TEAM_A, command)
+    tenants.app.run_digests(NOW)
+    items = [m for m in tenants.app.slack.posted_messages(team_id=TEAM_A) if "Zymurgists" in shown_text(m)]
+    assert items, "Acme's digest carries its feed's insight"
+    for emoji in ("bookmark", "+1", "-1"):
+        tenants.app.react(TEAM_B, items[0]["ts"], emoji)
+        tenants.app.react(TEAM_B, items[0]["ts"], emoji, added=False)
+
+
 #: Everything Beta's admin can do: a command typed, a button clicked or an event sent (with Acme's ids
 #: and URL where a command takes one), each as (name, action).
 BETA_DOES: list[tuple[str, Callable[[Tenants], object]]] = [
@@ -184,13 +201,15 @@ BETA_DOES: list[tuple[str, Callable[[Tenants], object]]] = [
     ("saved", lambda t: t.types(TEAM_B, "saved")),
     ("saved search", lambda t: t.types(TEAM_B, "saved fermentation")),
     ("home tab", home_opened),
+    ("reactions on the ts of Acme's digest item", react_to_acmes_digest_item),
     ("help", lambda t: t.types(TEAM_B, "help")),
 ]
 
 
 def everything_sent_to(tenants: Tenants, team: str) -> str:
-    """Every request that reached Slack on `team`'s behalf, and every response_url post, as one text."""
-    calls = [c for c in tenants.app.slack.calls() if c.team_id == team or c.method.startswith("response_url:")]
+    """Every request that reached Slack on `team`'s behalf, and every post to `team`'s response URLs
+    (named after the team by `MultiPodbrief.command` and `Tenants.click`), as one text."""
+    calls = [c for c in tenants.app.slack.calls() if c.team_id == team or c.method.startswith(f"response_url:{team}-")]
     return "\n".join(json.dumps(c.params, ensure_ascii=False) for c in calls)
 
 
@@ -199,7 +218,7 @@ def test_nothing_beta_does_shows_or_changes_anything_of_acmes_feeds(
     tenants: Tenants, name: str, action: Callable[[Tenants], object],
 ) -> None:
     before = tenants.acme_view()
-    assert ACME_TITLE in before["feeds"] and "Zymurgists" in before["search"], "Acme sees its own feed"
+    assert ACME_TITLE in str(before["feeds"]) and "Zymurgists" in str(before["search"]), "Acme sees its own feed"
     tenants.app.slack.reset()
     typed = action(tenants)
     seen = everything_sent_to(tenants, TEAM_B).lower()
