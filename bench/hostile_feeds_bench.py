@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +104,82 @@ def real_feed_at_cap(size: int) -> bytes | None:
     return head + items * ((size - len(head) - 20) // len(items)) + b"</channel></rss>"
 
 
+def _real_items(size: int, oldest_first: bool) -> bytes | None:
+    """pc20rss's first item repeated up to the cap, each with its own guid and date (a show of many years)."""
+    path = FIXTURES / "pc20rss.xml"
+    if not path.exists():
+        return None
+    body = path.read_bytes()
+    head, rest = body.split(b"<item>", 1)
+    first = b"<item>" + rest.split(b"</item>", 1)[0] + b"</item>"
+    guid = first.split(b"<guid", 1)[1].split(b"</guid>", 1)[0].split(b">", 1)[1]
+    published = first.split(b"<pubDate>", 1)[1].split(b"</pubDate>", 1)[0]
+    count = (size - len(head) - 20) // (len(first) + 8)
+    start = datetime(2001, 1, 1, 9, tzinfo=timezone.utc)
+    numbers = range(count) if oldest_first else reversed(range(count))
+    items = (first.replace(b">" + guid + b"</guid>", b">real-%d</guid>" % n).replace(
+        published, (start + timedelta(days=n)).strftime("%a, %d %b %Y %H:%M:%S +0000").encode()) for n in numbers)
+    return head + b"".join(items) + b"</channel></rss>"
+
+
+def real_newest_first(size: int) -> bytes | None:
+    return _real_items(size, oldest_first=False)
+
+
+def real_oldest_first(size: int) -> bytes | None:
+    return _real_items(size, oldest_first=True)
+
+
+def dense_html_notes(size: int) -> bytes:
+    """Items whose notes are 100 KB of (escaped) HTML markup: the most work for feedparser's sanitizer."""
+    notes = "&lt;p&gt;&lt;a href='https://x.example/'&gt;&lt;b&gt;x&lt;/b&gt;&lt;/a&gt;&lt;/p&gt;" * 1_500
+    item = f"<item><title>e</title><guid>g{{0}}</guid><description>{notes}</description></item>"
+    count = (size - 100) // len(item)
+    return ('<rss version="2.0"><channel><title>t</title>' + "".join(item.format(i) for i in range(count))
+            + "</channel></rss>").encode()
+
+
+def attribute_heavy_html_notes(size: int) -> bytes:
+    """Like `dense_html_notes`, each (escaped) tag carrying 20 attributes."""
+    tag = "&lt;a " + " ".join(f"h{n}='v'" for n in range(20)) + "&gt;x&lt;/a&gt;"
+    item = f"<item><title>e</title><guid>g{{0}}</guid><description>{tag * (100_000 // len(tag))}</description></item>"
+    count = (size - 100) // len(item)
+    return ('<rss version="2.0"><channel><title>t</title>' + "".join(item.format(i) for i in range(count))
+            + "</channel></rss>").encode()
+
+
+def deep_but_allowed(size: int) -> bytes:
+    """Items nested 60 deep (just under the refusal), repeated to the cap."""
+    item = "<item><title>e</title><guid>g{0}</guid>" + "<x>" * 58 + "t" + "</x>" * 58 + "</item>"
+    count = (size - 100) // len(item)
+    return ('<rss version="2.0"><channel><title>t</title>' + "".join(item.format(i) for i in range(count))
+            + "</channel></rss>").encode()
+
+
+def one_item_many_children(size: int) -> bytes:
+    children = "<category>c</category>" * ((size - 200) // 22)
+    return ('<rss version="2.0"><channel><title>t</title><item><title>e</title>' + children
+            + "</item></channel></rss>").encode()
+
+
+def monstrous_start_tag(size: int) -> bytes:
+    attributes = " ".join(f'a{n}="v"' for n in range((size - 200) // 10))
+    return f'<rss version="2.0"><channel><title>t</title><item {attributes}><title>e</title></item></channel></rss>'.encode()
+
+
+def stray_ampersands(size: int) -> bytes:
+    """Not well-formed: millions of bare `&` (too many to mend)."""
+    return _rss("", "& ", size)
+
+
+def control_characters(size: int) -> bytes:
+    """Not well-formed: a control character in every item (mended)."""
+    item = "<item><title>e\x0c</title><guid>g{0}</guid><description>notes\x01</description></item>"
+    count = (size - 100) // len(item)
+    return ('<rss version="2.0"><channel><title>t</title>' + "".join(item.format(i) for i in range(count))
+            + "</channel></rss>").encode()
+
+
 CASES: dict[str, tuple[Callable[[int], bytes | None], int]] = {
     "comment-40k": (hidden_in_comment, 40_000),
     "comment-200k": (hidden_in_comment, 200_000),
@@ -118,6 +195,15 @@ CASES: dict[str, tuple[Callable[[int], bytes | None], int]] = {
     "deep-nesting-at-cap": (deep_nesting, SIZE_CAP),
     "many-tiny-items-at-cap": (many_tiny_items, SIZE_CAP),
     "real-feed-at-cap": (real_feed_at_cap, SIZE_CAP),
+    "real-newest-first-at-cap": (real_newest_first, SIZE_CAP),
+    "real-oldest-first-at-cap": (real_oldest_first, SIZE_CAP),
+    "dense-html-notes-at-cap": (dense_html_notes, SIZE_CAP),
+    "attribute-html-at-cap": (attribute_heavy_html_notes, SIZE_CAP),
+    "deep-but-allowed-at-cap": (deep_but_allowed, SIZE_CAP),
+    "one-item-many-children": (one_item_many_children, SIZE_CAP),
+    "monstrous-start-tag": (monstrous_start_tag, SIZE_CAP),
+    "stray-ampersands-at-cap": (stray_ampersands, SIZE_CAP),
+    "control-chars-at-cap": (control_characters, SIZE_CAP),
 }
 
 

@@ -34,14 +34,21 @@ from ingest.xml_safety import ClearedXml, XmlRefused
 #: Items kept, newest first; well above what a scan reads (`max_episodes_per_feed`, 20 by default).
 MAX_ITEMS = 200
 #: Bytes of items kept in all (an item as written out, up to `ITEM_LIMIT` each).
-ITEMS_BUDGET = 2_000_000
+ITEMS_BUDGET = 600_000
 ITEM_LIMIT = 256 * 1024
 #: Bytes of the channel's own elements (title, links, images, categories …).
 CHANNEL_LIMIT = 256 * 1024
 #: Characters of text per element (show notes, a description); the rest is cut.
 TEXT_LIMIT = 100_000
+#: HTML tags (`<` in text) in all the kept items' notes: feedparser's sanitizer costs per tag. Items are
+#: written newest first; text past the budget is cut before its first tag (titles and links stay).
+MARKUP_BUDGET = 10_000
 ATTRIBUTE_LIMIT = 8 * 1024
 ATTRIBUTES_PER_ELEMENT = 64
+#: The walk stops after this many elements or items (a 10 MB real feed has some 40,000 elements and
+#: 2,000 items); what came before is used, as if the feed ended there.
+SURVEY_ELEMENTS = 150_000
+SURVEY_ITEMS = 10_000
 #: Element nesting refused beyond this: feeds nest a handful deep (HTML in notes is text).
 MAX_DEPTH = 64
 #: A start tag longer than this is refused before expat builds its attributes.
@@ -76,6 +83,7 @@ class ReducedFeed:
     items_seen: int
     items_kept: int
     broken_at: int | None = None  # line where the XML broke beyond repair (what came before is kept)
+    stopped_at: int | None = None  # line where the walk stopped, having read `SURVEY_ELEMENTS` or `SURVEY_ITEMS`
 
 
 def reduce_feed(cleared: ClearedXml) -> ReducedFeed:
@@ -90,12 +98,13 @@ def reduce_feed(cleared: ClearedXml) -> ReducedFeed:
         retry.run()
         if retry.broken_at is None or retry.count >= survey.count:
             body, survey = repaired, retry
-    chosen = sorted(_choose(survey.items), key=lambda item: item[1])
-    written = [_write_item(body[start:end]) for _, _, start, end in chosen]
-    items = "".join(w for w in written if w)
+    markup = [MARKUP_BUDGET]
+    written = sorted((place, _write_item(body[start:end], markup)) for _, place, start, end in _choose(survey.items))
+    items = "".join(w for _, w in written if w)
     head, tail = survey.skeleton()
     document = _DECLARATION + (head + items + tail).encode("utf-8", errors="replace")
-    return ReducedFeed(ClearedXml(document, cleared.root), survey.count, sum(bool(w) for w in written), survey.broken_at)
+    kept = sum(bool(w) for _, w in written)
+    return ReducedFeed(ClearedXml(document, cleared.root), survey.count, kept, survey.broken_at, survey.stopped_at)
 
 
 def _repaired(body: bytes) -> bytes | None:
@@ -139,6 +148,10 @@ class _TooDeep(Exception):
     pass
 
 
+class _Enough(Exception):
+    """The walk has read as many elements or items as it reads."""
+
+
 class _Full(Exception):
     """A writer reached its byte limit: the rest of what it writes is left out."""
 
@@ -155,6 +168,7 @@ class _Writer:
         self.open: list[str] = []  # tags written and not yet closed
         self.texts: list[int] = []  # characters of text written into each open element
         self.skipped_count = 0
+        self.markup_left = MARKUP_BUDGET  # `<` in text (HTML tags in notes) still to write
         self.parser: expat.XMLParserType | None = None
 
     def start(self, name: str, attributes: list[str]) -> None:
@@ -186,6 +200,10 @@ class _Writer:
         if self.skipping or not self.open or self.texts[-1] >= TEXT_LIMIT:
             return
         part = data[: TEXT_LIMIT - self.texts[-1]]
+        if (tags := part.count("<")) > self.markup_left:
+            part = part[: _nth(part, "<", self.markup_left + 1)]  # cut before the first tag past the budget
+            tags = self.markup_left
+        self.markup_left -= tags
         self.texts[-1] += len(part)
         escaped = _escape_text(part)
         self.out.append(escaped)
@@ -225,7 +243,9 @@ class _Survey:
         self.items: list[_Item] = []
         self.count = 0
         self.skipped_count = 0
+        self.elements = 0
         self.broken_at: int | None = None
+        self.stopped_at: int | None = None  # line where the walk stopped, having read enough
 
     def run(self) -> None:
         try:
@@ -239,6 +259,8 @@ class _Survey:
             ) from None
         except expat.ExpatError as error:
             self.broken_at = error.lineno
+        except _Enough:
+            self.stopped_at = self.parser.CurrentLineNumber
         self.channel.close_all()
 
     def skeleton(self) -> tuple[str, str]:
@@ -248,8 +270,11 @@ class _Survey:
 
     def _start(self, name: str, attributes: list[str]) -> None:
         self.depth += 1
+        self.elements += 1
         if self.depth > MAX_DEPTH:
             raise _TooDeep
+        if self.elements > SURVEY_ELEMENTS:
+            raise _Enough
         if self.item_depth:
             if self.depth == self.item_depth + 1 and name in _DATE_TAGS and self.date_key == _UNDATED:
                 self.date = []
@@ -298,11 +323,18 @@ class _Survey:
         if len(self.items) >= 4 * MAX_ITEMS:  # keep memory bounded: the newest candidates only
             self.items = heapq.nlargest(MAX_ITEMS, self.items, key=lambda i: (i[0], -i[1]))
         self.items.append(item)
+        if self.count >= SURVEY_ITEMS:
+            raise _Enough
 
 
-def _write_item(data: bytes) -> str:
-    """One item (well-formed: the survey read it) written out within its caps; "" if it cannot be."""
+def _write_item(data: bytes, markup: list[int]) -> str:
+    """One item (well-formed: the survey read it) written out within its caps; "" if it cannot be.
+
+    `markup[0]` is what is left of the view's `MARKUP_BUDGET`: items are written newest
+    first, so an older item is the one whose notes are cut.
+    """
     writer = _Writer(ITEM_LIMIT, stop_when_full=True)
+    writer.markup_left = markup[0]
     parser = _parser(writer)
     try:
         parser.Parse(data, True)
@@ -310,7 +342,18 @@ def _write_item(data: bytes) -> str:
         writer.close_all()
     except expat.ExpatError:
         return ""
+    markup[0] = writer.markup_left
     return "".join(writer.out)
+
+
+def _nth(text: str, char: str, n: int) -> int:
+    """Where the `n`th `char` of `text` is (its length if there are fewer)."""
+    at = -1
+    for _ in range(n):
+        at = text.find(char, at + 1)
+        if at < 0:
+            return len(text)
+    return at
 
 
 def _parser(writer: _Writer | None = None) -> expat.XMLParserType:
