@@ -29,6 +29,7 @@ from ingest.scan import AddFeedResult, add_feed
 from storage import feeds_store
 from storage.channels_store import get_workspace, update_workspace
 from storage.episodes_store import show_notes_only
+from storage.transcription_queue import feeds_transcribing
 from storage.models import OPERATOR_TEAM
 
 
@@ -86,8 +87,9 @@ def list_feeds(deps: Deps, asker: Asker) -> Message:
         followed = {feed.id: feed for team in teams for feed in feeds_store.list_feeds(session, team)}
         library = 0 if OPERATOR_TEAM in teams else len(feeds_store.list_feeds(session, OPERATOR_TEAM))
         notes_only = show_notes_only(session, {f.podcast_id for f in followed.values() if f.podcast_id is not None})
+        transcribing = feeds_transcribing(session, set(followed))
     return fb.feeds_listed(sorted(followed.values(), key=lambda f: f.id), deps.clock(), asker.command,
-                           library_feeds=library, show_notes_only=notes_only)
+                           library_feeds=library, show_notes_only=notes_only, transcribing=transcribing)
 
 
 def add_feeds(deps: Deps, asker: Asker, command: AddFeeds) -> Message:

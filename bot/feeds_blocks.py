@@ -106,12 +106,14 @@ def when(moment: datetime | None, now: datetime) -> str:
     return f"in {max(1, int((moment - now).total_seconds() // 60))} min"
 
 
-def feed_status(feed: FeedInfo, now: datetime, *, show_notes_only: bool = False) -> str:
+def feed_status(feed: FeedInfo, now: datetime, *, show_notes_only: bool = False, transcribing: bool = False) -> str:
     """One feed in mrkdwn: name and id, then last checked, last new episode, counts, last error.
 
     `show_notes_only`: the feed's episodes had no transcript, so insights could only come from show notes.
+    `transcribing`: some of its episodes are queued for (or in) transcription (TRANSCRIBE=missing).
     """
     nothing_good = " · no insights: show notes only" if show_notes_only and not feed.insights_extracted else ""
+    nothing_good = " · transcribing…" if transcribing else nothing_good
     lines = [
         f"*{feed_name(feed.title or '(not read yet)', feed.url)}* · id {feed.id}",
         f"Last checked {ago(feed.last_checked_at, now)} · last new episode {ago(feed.last_new_episode_at, now)} · "
@@ -131,10 +133,11 @@ def _library_note(library_feeds: int) -> list[str]:
 
 
 def feeds_listed(feeds: Sequence[FeedInfo], now: datetime, command: str = CMD, library_feeds: int = 0,
-                 show_notes_only: Collection[int] = ()) -> Message:
+                 show_notes_only: Collection[int] = (), transcribing: Collection[int] = ()) -> Message:
     """Every feed this workspace follows, packed into as few sections as fit (≤ 50 blocks in all).
 
     `show_notes_only`: podcast ids whose processed episodes all came from show notes.
+    `transcribing`: ids of the feeds with episodes being transcribed.
     """
     if not feeds:
         return reply("This workspace follows no podcast feeds yet.",
@@ -143,7 +146,8 @@ def feeds_listed(feeds: Sequence[FeedInfo], now: datetime, command: str = CMD, l
     failing = sum(bool(f.last_error) for f in feeds)
     heading = f"*This workspace follows {len(feeds)} podcast feed{'' if len(feeds) == 1 else 's'}*" + (
         f" ({failing} failing)" if failing else "")
-    sections = _packed([feed_status(feed, now, show_notes_only=feed.podcast_id in show_notes_only) for feed in feeds])
+    sections = _packed([feed_status(feed, now, show_notes_only=feed.podcast_id in show_notes_only,
+                                    transcribing=feed.id in transcribing) for feed in feeds])
     blocks: list[Block] = [_section(heading, command)]
     blocks += [_section(text, command) for text, _ in sections[:_LIST_BLOCKS]]
     notes = [f"Remove one with `{CMD} feeds remove ID`; add more with `{CMD} feeds add URL`.",
