@@ -95,3 +95,78 @@ def event_body(
         "authorizations": [{"team_id": installed_team_id or team_id, "user_id": "U0BOT", "is_bot": True}],
     }
     return json.dumps(envelope), "application/json"
+
+
+def _interactive(payload: dict[str, Any]) -> tuple[str, str]:
+    return urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+
+
+def view_submission_body(
+    view: dict[str, Any], values: dict[str, dict[str, Any]], *, team_id: str = "T0STANDIN", user_id: str = "U0ALICE",
+) -> tuple[str, str]:
+    """A `view_submission` payload: the modal as opened, with `values` as its state (block id -> action id -> value)."""
+    payload = {
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": "standin"},
+        "user": {"id": user_id, "username": "alice", "team_id": team_id},
+        "api_app_id": "A0PODBRIEF",
+        "trigger_id": "4.5.6",
+        "view": {**view, "team_id": team_id, "state": {"values": values}},
+    }
+    return _interactive(payload)
+
+
+def block_suggestion_body(
+    action_id: str, value: str, *, block_id: str = "", team_id: str = "T0STANDIN", user_id: str = "U0ALICE",
+) -> tuple[str, str]:
+    """A `block_suggestion` payload: someone typed `value` into an external select."""
+    payload = {
+        "type": "block_suggestion",
+        "team": {"id": team_id, "domain": "standin"},
+        "user": {"id": user_id, "team_id": team_id},
+        "api_app_id": "A0PODBRIEF",
+        "action_id": action_id,
+        "block_id": block_id,
+        "value": value,
+        "container": {"type": "view", "view_id": "V0MODAL"},
+    }
+    return _interactive(payload)
+
+
+def message_action_body(
+    callback_id: str, message: dict[str, Any], *, response_url: str, team_id: str = "T0STANDIN",
+    channel_id: str = "C0GENERAL", user_id: str = "U0ALICE",
+) -> tuple[str, str]:
+    """A `message_action` payload: a message shortcut used on `message`."""
+    payload = {
+        "type": "message_action",
+        "callback_id": callback_id,
+        "team": {"id": team_id, "domain": "standin"},
+        "user": {"id": user_id, "username": "alice", "team_id": team_id},
+        "channel": {"id": channel_id, "name": "general"},
+        "message": message,
+        "message_ts": message.get("ts", ""),
+        "response_url": response_url,
+        "trigger_id": "7.8.9",
+        "action_ts": f"{time.time():.6f}",
+    }
+    return _interactive(payload)
+
+
+def function_executed_body(
+    callback_id: str, inputs: dict[str, Any], *, execution_id: str = "Fx0001", team_id: str = "T0STANDIN",
+    event_id: str = "EvFn0001", bot_access_token: str = "xwfp-standin",
+) -> tuple[str, str]:
+    """A `function_executed` event: Workflow Builder runs a custom step with `inputs`."""
+    event = {
+        "type": "function_executed",
+        "function": {"id": "Fn0PODBRIEF", "callback_id": callback_id, "title": "Top podcast insights",
+                     "type": "app", "app_id": "A0PODBRIEF", "date_created": 1_700_000_000,
+                     "date_updated": 1_700_000_000, "date_deleted": 0},
+        "inputs": inputs,
+        "function_execution_id": execution_id,
+        "workflow_execution_id": "Wx0001",
+        "event_ts": f"{time.time():.6f}",
+        "bot_access_token": bot_access_token,
+    }
+    return event_body(event, team_id=team_id, event_id=event_id)

@@ -20,6 +20,7 @@ from bot.deps import Deps
 from bot.grammar import parse_command
 from bot.listeners.replies import friendly_failures
 from bot.settings_actions import Asker
+from bot.settings_modal import with_change_button
 from bot.settings_grammar import (
     AddTopics,
     ClearTopics,
@@ -84,8 +85,9 @@ def answer_settings(deps: Deps, client: WebClient, asker: Asker, parsed: Setting
         return sb.no_group_dm_digests(asker.command)
     if isinstance(parsed, ShowTopics):
         return actions.show_topics(deps, asker, parsed)
-    if isinstance(parsed, ShowDigest):
-        return digest.show_digest(deps, asker, parsed)
+    if isinstance(parsed, ShowDigest):  # with the button that opens the settings modal
+        place = asker.place(parsed.personal)
+        return with_change_button(digest.show_digest(deps, asker, parsed), place.personal, place.channel_id)
     if isinstance(parsed, PreviewDigest):
         return digest.preview(deps, asker, parsed)
     refused = actions.refusal(deps, client, asker, asker.place(parsed.personal))
