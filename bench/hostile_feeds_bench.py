@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/hostile_feeds_bench.py                    # this checkout
     .venv/bin/python bench/hostile_feeds_bench.py --source /tmp/old  # another tree (e.g. `git archive` of a commit)
+    .venv/bin/python bench/hostile_feeds_bench.py --before /tmp/old  # that tree and this checkout, side by side
     .venv/bin/python bench/hostile_feeds_bench.py --cases comment-40k billion-laughs
 
 Each body is parsed in its own child process, under an address-space limit and a timeout,
@@ -13,6 +14,7 @@ in <= 5 s and <= 100 MB more than the child had before parsing.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -211,6 +213,29 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _status_mb(field: str) -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def reset_peak() -> float:
+    """The resident MB now, with the peak reset to it (Linux), so building the body does not hide growth."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+    return _status_mb("VmRSS") or rss_mb()
+
+
+def peak_mb() -> float:
+    return _status_mb("VmHWM") or rss_mb()
+
+
 def child(case: str, source: str) -> None:
     """Parse one body and print one JSON line: outcome, seconds, peak RSS growth."""
     sys.path.insert(0, source)
@@ -221,7 +246,8 @@ def child(case: str, source: str) -> None:
     if body is None:
         print(json.dumps({"skipped": "fixtures absent"}))
         return
-    before = rss_mb()
+    gc.collect()
+    before = reset_peak()
     started = time.monotonic()
     try:
         feed = parse_feed(body)
@@ -230,8 +256,9 @@ def child(case: str, source: str) -> None:
         outcome = f"refused: {error}"
     except MemoryError:
         outcome = "out of memory"
-    print(json.dumps({"bytes": len(body), "outcome": outcome, "seconds": time.monotonic() - started,
-                      "growth_mb": rss_mb() - before, "peak_mb": rss_mb()}))
+    seconds = time.monotonic() - started
+    print(json.dumps({"bytes": len(body), "outcome": outcome, "seconds": seconds,
+                      "growth_mb": peak_mb() - before, "peak_mb": peak_mb()}))
 
 
 def run(case: str, source: Path, timeout: float, memory_mb: int) -> dict[str, object]:
@@ -252,9 +279,20 @@ def run(case: str, source: Path, timeout: float, memory_mb: int) -> dict[str, ob
     return {"outcome": f"{words} (exit {done.returncode}, {memory_mb} MB limit)", "seconds": time.monotonic() - started}
 
 
+def _cells(row: dict[str, object]) -> tuple[str, bool]:
+    """`seconds growth-MB` for one run, and whether it meets the targets."""
+    if "skipped" in row:
+        return f"{'skipped':>19}", True
+    seconds, growth = float(row["seconds"]), row.get("growth_mb")  # type: ignore[arg-type]
+    ok = growth is not None and seconds <= SECONDS_TARGET and float(growth) <= GROWTH_TARGET_MB  # type: ignore[arg-type]
+    grown = f"{float(growth):9.1f}" if growth is not None else f"{'-':>9}"  # type: ignore[arg-type]
+    return f"{seconds:8.2f} {grown} {'ok' if ok else 'NO':>2}", ok
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", default=str(ROOT), help="the project tree whose ingest.feeds is measured")
+    parser.add_argument("--before", help="another tree measured first, side by side (e.g. `git archive` of a commit)")
     parser.add_argument("--cases", nargs="*", choices=list(CASES), default=list(CASES))
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a child is stopped")
     parser.add_argument("--memory-mb", type=int, default=1500, help="address-space limit per child")
@@ -263,19 +301,21 @@ def main() -> None:
     if args.child:
         child(args.child, args.source)
         return
-    print(f"source {args.source} · load {os.getloadavg()[0]:.2f} · targets <= {SECONDS_TARGET:g} s, "
-          f"<= {GROWTH_TARGET_MB:g} MB growth")
-    print(f"{'case':<24} {'bytes':>11} {'seconds':>8} {'growth MB':>10} {'ok':>3}  outcome")
+    print(f"source {args.source}" + (f" · before {args.before}" if args.before else "")
+          + f" · load {os.getloadavg()[0]:.2f} · targets <= {SECONDS_TARGET:g} s, <= {GROWTH_TARGET_MB:g} MB growth")
+    before_head = f"{'before: s':>8} {'MB':>9} {'':>2} " if args.before else ""
+    print(f"{'case':<26} {'bytes':>10} {before_head}{'after: s':>8} {'MB':>9} {'':>2}  outcome (after)")
+    misses = 0
     for case in args.cases:
+        first = ""
+        if args.before:
+            first = _cells(run(case, Path(args.before), args.timeout, args.memory_mb))[0] + " "
         row = run(case, Path(args.source), args.timeout, args.memory_mb)
-        if "skipped" in row:
-            print(f"{case:<24} skipped: {row['skipped']}")
-            continue
-        seconds, growth = float(row["seconds"]), row.get("growth_mb")  # type: ignore[arg-type]
-        ok = growth is not None and seconds <= SECONDS_TARGET and float(growth) <= GROWTH_TARGET_MB  # type: ignore[arg-type]
-        grown = f"{float(growth):10.1f}" if growth is not None else f"{'-':>10}"  # type: ignore[arg-type]
-        print(f"{case:<24} {row.get('bytes', '-'):>11} {seconds:8.2f} {grown} {'yes' if ok else 'NO':>3}  "
-              f"{str(row['outcome'])[:150]}", flush=True)
+        cells, ok = _cells(row)
+        misses += not ok
+        print(f"{case:<26} {row.get('bytes', '-'):>10} {first}{cells}  {str(row.get('outcome', row.get('skipped')))[:110]}",
+              flush=True)
+    print(f"load {os.getloadavg()[0]:.2f} at the end · {misses} case(s) over a target")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ one still broken keeps what came before the fault (`ReducedFeed.broken_at`).
 from __future__ import annotations
 
 import heapq
+import itertools
 import html.entities
 import re
 from dataclasses import dataclass
@@ -36,12 +37,14 @@ MAX_ITEMS = 200
 #: Bytes of items kept in all (an item as written out, up to `ITEM_LIMIT` each).
 ITEMS_BUDGET = 600_000
 ITEM_LIMIT = 256 * 1024
+#: Bytes of one item read to write it (what follows is left out): a huge item costs no more than this.
+ITEM_READ_LIMIT = 2_000_000
 #: Bytes of the channel's own elements (title, links, images, categories …).
 CHANNEL_LIMIT = 256 * 1024
 #: Characters of text per element (show notes, a description); the rest is cut.
 TEXT_LIMIT = 100_000
-#: HTML tags (`<` in text) in all the kept items' notes: feedparser's sanitizer costs per tag. Items are
-#: written newest first; text past the budget is cut before its first tag (titles and links stay).
+#: HTML tags and references (`<` and `&` in text) in all the kept items: feedparser's sanitizer costs per
+#: each. Items are written newest first; text past the budget is cut before its next one (titles stay).
 MARKUP_BUDGET = 10_000
 ATTRIBUTE_LIMIT = 8 * 1024
 ATTRIBUTES_PER_ELEMENT = 64
@@ -56,8 +59,10 @@ TAG_LIMIT = 64 * 1024
 
 _DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 _CHUNK = 1024 * 1024
+_ITEM_CHUNK = 64 * 1024
 _ITEM_TAGS = frozenset({"item", "entry"})
 _DATE_TAGS = frozenset({"pubDate", "pubdate", "published", "updated", "dc:date", "date", "issued", "modified"})
+_MARKUP = re.compile(r"[<&]")
 _LONG_TAG = re.compile(rb"<[A-Za-z_:][^<>]{%d}" % TAG_LIMIT)
 _STRAY_AMPERSAND = re.compile(rb"&(?![A-Za-z_:][A-Za-z0-9_:.-]{0,40};|#[0-9]{1,7};|#x[0-9a-fA-F]{1,6};)")
 _ROOT_TAG = re.compile(rb"\A(<\?xml[^>]{0,200}\?>\s*<[A-Za-z_:][^\s/>]{0,200})((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)(\s*/?>)")
@@ -168,7 +173,7 @@ class _Writer:
         self.open: list[str] = []  # tags written and not yet closed
         self.texts: list[int] = []  # characters of text written into each open element
         self.skipped_count = 0
-        self.markup_left = MARKUP_BUDGET  # `<` in text (HTML tags in notes) still to write
+        self.markup_left = MARKUP_BUDGET  # `<` and `&` in text (HTML in notes) still to write
         self.parser: expat.XMLParserType | None = None
 
     def start(self, name: str, attributes: list[str]) -> None:
@@ -200,8 +205,8 @@ class _Writer:
         if self.skipping or not self.open or self.texts[-1] >= TEXT_LIMIT:
             return
         part = data[: TEXT_LIMIT - self.texts[-1]]
-        if (tags := part.count("<")) > self.markup_left:
-            part = part[: _nth(part, "<", self.markup_left + 1)]  # cut before the first tag past the budget
+        if (tags := part.count("<") + part.count("&")) > self.markup_left:
+            part = part[: _nth_markup(part, self.markup_left + 1)]  # cut before the first one past the budget
             tags = self.markup_left
         self.markup_left -= tags
         self.texts[-1] += len(part)
@@ -337,7 +342,11 @@ def _write_item(data: bytes, markup: list[int]) -> str:
     writer.markup_left = markup[0]
     parser = _parser(writer)
     try:
-        parser.Parse(data, True)
+        for start in range(0, min(len(data), ITEM_READ_LIMIT), _ITEM_CHUNK):
+            parser.Parse(data[start : start + _ITEM_CHUNK], False)
+        if len(data) > ITEM_READ_LIMIT:
+            raise _Full
+        parser.Parse(b"", True)
     except _Full:
         writer.close_all()
     except expat.ExpatError:
@@ -346,14 +355,10 @@ def _write_item(data: bytes, markup: list[int]) -> str:
     return "".join(writer.out)
 
 
-def _nth(text: str, char: str, n: int) -> int:
-    """Where the `n`th `char` of `text` is (its length if there are fewer)."""
-    at = -1
-    for _ in range(n):
-        at = text.find(char, at + 1)
-        if at < 0:
-            return len(text)
-    return at
+def _nth_markup(text: str, n: int) -> int:
+    """Where the `n`th `<` or `&` of `text` is (its length if there are fewer)."""
+    found = next(itertools.islice(_MARKUP.finditer(text), n - 1, None), None)
+    return found.start() if found else len(text)
 
 
 def _parser(writer: _Writer | None = None) -> expat.XMLParserType:
