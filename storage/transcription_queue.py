@@ -124,6 +124,7 @@ def _jobs(session: Session, ids: list[int]) -> list[Job]:
         .join(Episode, Episode.id == Transcription.episode_id)
         .join(Podcast, Podcast.id == Episode.podcast_id)
         .where(Transcription.id.in_(ids))
+        .order_by(Transcription.published_at.desc().nulls_last(), Transcription.id)  # the claim's order
     )
     jobs = [
         Job(id=t.id, token=t.claimed_by or "", episode_id=e.id, audio_url=t.audio_url, attempts=t.attempts,
@@ -131,7 +132,7 @@ def _jobs(session: Session, ids: list[int]) -> list[Job]:
             published_at=as_utc(e.published_at))
         for t, e, p in rows
     ]
-    return sorted(jobs, key=lambda j: ids.index(j.id))
+    return jobs
 
 
 def renew(session: Session, job: Job, *, until: datetime) -> bool:
