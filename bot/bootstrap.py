@@ -27,6 +27,7 @@ from bot.logfmt import redacting_handler
 from bot.settings import Settings, load_settings
 from bot.workspace_clients import WorkspaceClients
 from ingest.extractors import BuiltinExtractor, Extractor
+from ingest.meaning import digest_meaning
 from ingest.fetch import Fetcher
 from ingest.llm.chunks import chunk_chars_for
 from ingest.llm_extractor import LlmExtractor
@@ -70,7 +71,9 @@ def open_storage(settings: Settings) -> Deps:
     sessions = session_factory(engine)
     slack = build_client(settings)
     installations, client_for = _workspace_access(settings, engine, sessions, slack)
-    digests = DigestDeliverer(sessions, client_for, DigestComposer(sessions))
+    digests = DigestDeliverer(sessions, client_for, DigestComposer(
+        sessions, meaning=digest_meaning if settings.match_by_meaning else None
+    ))
     return Deps(
         engine=engine, sessions=sessions, search_index=SearchIndex(engine), slack=slack, digests=digests,
         extractor=build_extractor(settings),

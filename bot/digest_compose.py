@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from insights.digest import DigestPick, DigestPool, DigestRules, build_pool, select_digest
 from insights.feedback import preferences
+from insights.meaning import Meaning
 from insights.targets import DigestTarget
 from storage.deliveries_store import delivered_insight_ids
 from storage.digest_queries import recent_insights
@@ -31,9 +33,16 @@ MAX_POOLS = 64
 class DigestComposer:
     """Builds the pool of recent insights once and selects each target's digest from it."""
 
-    def __init__(self, sessions: sessionmaker[Session], rules: DigestRules | None = None) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        rules: DigestRules | None = None,
+        meaning: Callable[[], Meaning | None] | None = None,
+    ) -> None:
+        """`meaning` gives the embedding model's `Meaning` when a pool is built (None: lexical only)."""
         self._sessions = sessions
         self.rules = rules or DigestRules()
+        self._meaning = meaning
         self._lock = threading.Lock()
         self._pools: OrderedDict[Scope, DigestPool] = OrderedDict()
         self._built_at: datetime | None = None
@@ -49,7 +58,8 @@ class DigestComposer:
                 self._built_at, self._stamp = now, stamp
             if scope not in self._pools:
                 since, until = now - timedelta(days=self.rules.freshness_days), now + timedelta(days=1)
-                self._pools[scope] = build_pool(recent_insights(session, since, until, scope), now, self.rules)
+                meaning = self._meaning() if self._meaning else None
+                self._pools[scope] = build_pool(recent_insights(session, since, until, scope), now, self.rules, meaning)
                 while len(self._pools) > MAX_POOLS:
                     self._pools.popitem(last=False)
             self._pools.move_to_end(scope)

@@ -53,6 +53,9 @@ class Settings:
     run_scheduler: bool = True
     scan_interval_minutes: int = DEFAULT_SCAN_MINUTES  # 0: the scheduler does not scan feeds
     feeds_allow_private_addresses: bool = False
+    #: Digests match topics and stories by meaning when the `meaning` extra is installed. On by
+    #: default from the environment (MATCH_BY_MEANING); off in a Settings built in code (tests).
+    match_by_meaning: bool = False
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = field(default=None, repr=False)
@@ -131,6 +134,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         run_scheduler=_flag(env, "RUN_SCHEDULER", default=True),
         scan_interval_minutes=_scan_minutes(env.get("SCAN_INTERVAL_MINUTES")),
         feeds_allow_private_addresses=_flag(env, "FEEDS_ALLOW_PRIVATE_ADDRESSES", default=False),
+        match_by_meaning=_flag(env, "MATCH_BY_MEANING", default=True),
         llm_base_url=llm[0],
         llm_model=llm[1],
         llm_api_key=llm[2],

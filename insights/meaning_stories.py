@@ -77,6 +77,8 @@ _NUMBER_WORDS = {
         "sixteen seventeen eighteen nineteen twenty".split()
     )
 } | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000", "dozen": "12"}
+#: "Dr. Ramírez": a title's full stop ends no sentence.
+_TITLES = re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof|St|Sen|Rep|Gov|Gen)\. ")
 _NAME = re.compile(r"(?<=[^.!?:;\s]\s)[A-Z][\w-]*|\b[A-Z]{2,}\b")
 
 
@@ -171,7 +173,7 @@ def _numbers(folded: Sequence[str]) -> frozenset[str]:
 def _names(text: str) -> frozenset[str]:
     """Capitalised words inside a sentence (names), as 4-letter stems ("European" ~ "Europe"),
     and the initials of a name of several words ("United States" ~ "US")."""
-    found = [m for m in _NAME.finditer(text)]
+    found = list(_NAME.finditer(_TITLES.sub(r"\1 ", text)))
     names = {stem(fold(m.group()))[:4] for m in found}
     run: list[str] = []
     for previous, current in zip([None, *found], found):

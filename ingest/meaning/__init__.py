@@ -12,8 +12,11 @@ import logging
 import threading
 
 from ingest.meaning.encoder import DIMENSION, MODEL_ID, Encoder, MeaningUnavailable, load_encoder
+from insights.meaning import Meaning
 
-__all__ = ["DIMENSION", "MODEL_ID", "Encoder", "MeaningUnavailable", "load_encoder", "shared_encoder"]
+__all__ = [
+    "DIMENSION", "MODEL_ID", "Encoder", "MeaningUnavailable", "digest_meaning", "load_encoder", "shared_encoder",
+]
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -30,3 +33,9 @@ def shared_encoder() -> Encoder | None:
                 log.info("Matching stays lexical: %s", why)
                 _loaded.append(None)
         return _loaded[0]
+
+
+def digest_meaning() -> Meaning | None:
+    """What a digest matches by meaning with: the shared encoder's, or None (lexical) without the extra."""
+    encoder = shared_encoder()
+    return Meaning(encoder, encoder.model_id) if encoder is not None else None
