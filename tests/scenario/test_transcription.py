@@ -220,3 +220,33 @@ def test_a_transcript_the_publisher_adds_later_replaces_the_auto_transcribed_ins
         assert episode.transcript_kind == "vtt"
         (job,) = session.scalars(select(Transcription))
         assert job.status == "done"  # kept: our transcript stays stored, its insights gave way
+
+
+def test_with_transcribe_missing_the_schedulers_jobs_queue_and_transcribe_a_new_episode(
+    database_url: str, whisper: WhisperTranscriber, spoken: list[SpokenEpisode], tmp_path: Path,
+) -> None:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.bootstrap import open_storage
+    from bot.scheduler import SCAN_JOB_ID, build_jobs, feed_scan_tick
+    from bot.settings import load_settings
+    from bot.transcribe_setup import TRANSCRIBE_JOB_ID, transcribe_tick, transcription_for
+
+    settings = load_settings({"DATABASE_URL": database_url, "PODBRIEF_DATA_DIR": str(tmp_path),
+                              "TRANSCRIBE": "missing", "TRANSCRIBE_MODEL": whisper.model_name,
+                              "FEEDS_ALLOW_PRIVATE_ADDRESSES": "true", "SLACK_BOT_TOKEN": "xoxb-test"})
+    transcription = transcription_for(settings)
+    assert transcription is not None
+    deps = open_storage(settings)
+    scheduler = build_jobs(deps, 30, BackgroundScheduler(), transcription=transcription)
+    assert scheduler.get_job(TRANSCRIBE_JOB_ID) is not None
+    assert scheduler.get_job(SCAN_JOB_ID).args[-1] == transcription.newest_per_check  # type: ignore[union-attr]
+    with FeedServer() as server, deps.fetchers() as fetcher:
+        url = serve(server, spoken[1:])
+        assert add_feed(deps.sessions, fetcher, BuiltinExtractor(), url, process_episodes=False).ok
+        feed_scan_tick(deps, timedelta(minutes=30), deps.clock, transcription.newest_per_check)
+        (outcome,) = transcribe_tick(deps, transcription)
+    assert outcome.status == "done" and outcome.insights_added >= 2
+    assert not list((tmp_path / "models").glob("*"))  # a model folder is used where it is, nothing downloaded
+    found = deps.search("cities housing rents", 3)
+    assert found.matches and found.matches[0].insight.machine_transcribed
