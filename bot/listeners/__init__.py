@@ -5,7 +5,18 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import actions, commands, events, feeds, saved, settings, settings_modal, shortcuts, unfurls
+from bot.listeners import (
+    actions,
+    commands,
+    events,
+    feeds,
+    saved,
+    settings,
+    settings_modal,
+    shortcuts,
+    unfurls,
+    workflow_step,
+)
 
 
 def register_all(app: App, deps: Deps) -> None:
@@ -13,5 +24,6 @@ def register_all(app: App, deps: Deps) -> None:
 
     Events first: Bolt tries listeners in order, and reactions are the busiest requests.
     """
-    for module in (events, unfurls, settings, settings_modal, shortcuts, feeds, saved, commands, actions):  # feeds and saved, too, before commands
+    # feeds and saved, too, before commands
+    for module in (events, unfurls, workflow_step, settings, settings_modal, shortcuts, feeds, saved, commands, actions):
         module.register(app, deps)
