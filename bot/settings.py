@@ -17,7 +17,7 @@ DEFAULT_GRACE_DAYS = 30
 DEFAULT_TRANSCRIBE_MODEL = "base.en"
 #: The bot scopes of manifest.yml (tests/unit/test_manifest.py keeps the two equal).
 DEFAULT_BOT_SCOPES = ("commands", "chat:write", "reactions:read", "users:read", "channels:read", "groups:read",
-                      "im:write", "files:write")
+                      "im:write", "files:write", "links:read", "links:write")
 
 _HOW_TO_GET = {
     "SLACK_BOT_TOKEN": "Find it at https://api.slack.com/apps → your app → OAuth & Permissions → "
