@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -11,6 +12,8 @@ from bot import outgoing
 from bot.deps import Deps
 from bot.digest_settings import upcoming
 from bot.home_blocks import HOME_SAVED, HomeContent, HomeDigest, home_blocks
+from bot.slack_facts import look_up_person
+from insights.targets import DigestTarget
 from storage.channels_store import get_workspace
 from storage.home_queries import visible_digests
 from storage.saved_store import count_saved, list_saved
@@ -51,9 +54,24 @@ def home_content(deps: Deps, client: WebClient, team_id: str, user_id: str) -> H
         saved = list_saved(session, team_id, user_id, limit=HOME_SAVED)
         total = count_saved(session, team_id, user_id) if len(saved) == HOME_SAVED else len(saved)
         targets = visible_digests(session, team_id, user_id, channels)
-        digests = [HomeDigest(t, upcoming(session, t, now)) for t in targets]
-        emojis = get_workspace(session, team_id).save_emojis
-    return HomeContent(saved, total, digests, emojis, now, note)
+        workspace = get_workspace(session, team_id)
+        changeable = _may_change(client, workspace.restrict_settings, user_id)
+        digests = [HomeDigest(t, upcoming(session, t, now), changeable(t)) for t in targets]
+        emojis = workspace.save_emojis
+    return HomeContent(saved, total, digests, emojis, now, note, user_id)
+
+
+def _may_change(client: WebClient, restricted: bool, user_id: str) -> Callable[[DigestTarget], bool]:
+    """Whether `user_id` may change a digest: the settings commands' rule (admins looked up once, if needed)."""
+    admin: list[bool] = []
+
+    def may(target: DigestTarget) -> bool:
+        if target.is_personal or not restricted or target.created_by == user_id:
+            return True
+        if not admin:
+            admin.append(look_up_person(client, user_id).is_admin)
+        return admin[0]
+    return may
 
 
 def publish_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> None:

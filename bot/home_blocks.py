@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, HeaderBlo
 
 from bot.blocks import clip, escape
 from bot.saved_blocks import saved_item_blocks
+from bot.settings_modal import change_button
 from bot.settings_blocks import topic_list, when
 from insights.targets import DigestTarget
 from storage.saved_store import Saved
@@ -24,6 +25,7 @@ class HomeDigest:
 
     target: DigestTarget
     next_at: datetime | None
+    changeable: bool = False  # the person may change it: a "Change settings" button opens the modal
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class HomeContent:
     save_emojis: Sequence[str]
     now: datetime
     channels_note: str | None = None  # why the channel list may be incomplete
+    user_id: str = ""  # whose Home this is (for the personal brief's "Change settings" button)
 
 
 def home_blocks(content: HomeContent) -> list[Block]:
@@ -70,7 +73,15 @@ def _digests_section(content: HomeContent) -> list[Block]:
         blocks.append(_context("None of your channels has a daily digest yet. In a channel, type "
                                "`/insights digest at 9:00`; for your own brief by DM, `/insights me digest at 7:30`."))
     for digest in content.digests:
-        blocks.append(_section(_digest_line(digest, content.now)))
+        line = _section(_digest_line(digest, content.now))
+        if digest.changeable:
+            line.accessory = change_button(digest.target.is_personal, digest.target.channel_id)
+        blocks.append(line)
+    if not any(d.target.is_personal for d in content.digests) and content.user_id:
+        brief = _section("*Your personal brief (DM)* · not set up: the best insights for your own topics, "
+                         "by direct message, at your time.")
+        brief.accessory = change_button(True, content.user_id)
+        blocks.append(brief)
     if content.channels_note:
         blocks.append(_context(content.channels_note))
     return blocks

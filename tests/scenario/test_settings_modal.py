@@ -185,3 +185,27 @@ def test_the_personal_brief_modal_changes_only_the_submitters_own_brief(
     bob, changes = stored(workspace, BOB)
     assert bob is not None and bob.is_personal and bob.topics == ("ai policy", "chips")
     assert all(user == BOB for user, _ in changes)
+
+
+def home_buttons(workspace: Workspace, listeners: TrackingExecutor, user: str) -> list[str]:
+    before = len(workspace.slack.calls("views.publish"))
+    workspace.event({"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home",
+                     "event_ts": "1800000009.000100"}, event_id=f"EvHome{user}{before}")
+    listeners.wait_idle()
+    view = [c for c in workspace.slack.calls("views.publish") if c.params.get("user_id") == user][-1].params["view"]
+    assert_valid_blocks(view["blocks"], 100)
+    return [b["accessory"]["value"] for b in view["blocks"]
+            if b.get("accessory", {}).get("action_id") == OPEN_ACTION]
+
+
+def test_the_home_tab_has_the_button_for_the_brief_and_each_digest_the_person_may_change(
+    workspace: Workspace, listeners: TrackingExecutor
+) -> None:
+    workspace.command("digest at 08:30 Europe/Berlin", channel_id=MODAL_CHANNEL, name="t")
+    for user in (ALICE, BOB):
+        workspace.slack.set_memberships(user, [MODAL_CHANNEL])
+    assert home_buttons(workspace, listeners, BOB) == [f"channel:{MODAL_CHANNEL}", "me"]
+    with workspace.deps.sessions.begin() as session:
+        update_workspace(session, TEAM, by_user="U0ADMIN", change="restricted", restrict_settings=True)
+    assert home_buttons(workspace, listeners, BOB) == ["me"]  # restricted: only Alice (who set it up) and admins
+    assert home_buttons(workspace, listeners, ALICE) == [f"channel:{MODAL_CHANNEL}", "me"]
