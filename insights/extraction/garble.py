@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from insights.extraction.verbs import AUXILIARIES, is_verb_form
 from insights.text import STOPWORDS, words
 
 #: Words fluent speech does say twice in a row ("very very", "had had", "no no").
@@ -49,6 +50,56 @@ _DETERMINER_SANDWICH = re.compile(
 _RESTART = re.compile(r"^\W*(\w{4,}?)s?, (?:\w+ ){0,2}\1s?\b", re.IGNORECASE)
 
 
+#: Words that open a clause that is not a main clause ("If…", "In order to…", "Having…").
+_NOT_MAIN = frozenset(
+    """if when whenever while because although though since as once unless until after before whether just even
+    in on at for with by from to of during without within despite given like so but and or then also maybe
+    not what how why where who which whatever however especially""".split()
+)
+#: Words that make what follows a subordinate clause ("that when you ship it, you learn").
+_SUBORDINATORS = frozenset("if when whenever while because although though since once unless until after before".split())
+_SUBJECT_PRONOUNS = frozenset("i we you they he she it there".split())
+_DETERMINERS_OF_SUBJECTS = frozenset("the a an this that these those my our your their his her its".split())
+#: What a speaker says after a comma that is filler, not a new clause ("…, you know", "…, I think").
+_TAGS = frozenset({("you", "know"), ("i", "mean"), ("i", "think"), ("i", "guess"), ("you", "see"), ("i", "d")})
+
+
+def comma_splices(raw: str) -> int:
+    """How many times a main clause runs on after a comma into another one ("…are happening, the worker has…").
+
+    Spoken, a speaker strings clauses with commas where writing needs a period or an
+    "and": "If you have a scripted podcast, you have to line up interviews, you need to
+    record the episode." A splice is a comma between a segment that is a main clause
+    (at least four words, opening on neither a subordinator, a preposition nor a
+    verb, with a verb after its first word) and one that opens on a subject and its verb.
+    """
+    if raw.count(",") == 0:
+        return 0
+    segments = [words(part) for part in raw.split(",")]
+    return sum(_main_clause(before) and _opens_clause(after) for before, after in zip(segments, segments[1:]))
+
+
+def _main_clause(tokens: list[str]) -> bool:
+    """True for a run of words that reads as a main clause of its own (not "If you have a scripted podcast")."""
+    if len(tokens) < 4 or tokens[0] in _NOT_MAIN or tokens[0].endswith("ing") or is_verb_form(tokens[0]):
+        return False  # "hold people and really have a connection, we're lonely": a list of things done
+    for i, token in enumerate(tokens[1:], start=1):  # "that when you ship it" leads into what follows the comma
+        if token in _SUBORDINATORS and tokens[i - 1] in {"that", "because", "is", "s", "and", "but", "so", "or", "then"}:
+            return False
+    return any(is_verb_form(t) for t in tokens[1:])
+
+
+def _opens_clause(tokens: list[str]) -> bool:
+    """True when words open on a subject and its verb ("the worker has", "you need", "it s")."""
+    if len(tokens) < 2 or tuple(tokens[:2]) in _TAGS:
+        return False
+    if tokens[0] in _SUBJECT_PRONOUNS:
+        return is_verb_form(tokens[1])
+    if tokens[0] in _DETERMINERS_OF_SUBJECTS:
+        return any(t in AUXILIARIES for t in tokens[2:4])
+    return False
+
+
 #: Words a complete sentence does not end on.
 _DANGLING_END = _DETERMINERS | frozenset("and or but because if my your our their".split())
 
@@ -74,6 +125,8 @@ def garble_factor(raw: str) -> float:
         factor *= 0.8 ** len(_LIKE_DISFLUENCY.findall(raw))
     if "," in raw:
         factor *= 0.8 ** len(_RESTART.findall(raw))
+    if "," in raw:
+        factor *= 0.7 ** comma_splices(raw)
     if _DETERMINER_SANDWICH.search(raw):  # "through a called a diatribe"
         factor *= 0.6
     bad_pairs = sum(pair in _BAD_PAIRS for pair in pairs)

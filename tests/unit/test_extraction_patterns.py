@@ -13,7 +13,7 @@ import pytest
 
 from insights.extraction import extract_insights, is_standalone, standalone_score, strip_lead_in
 from insights.extraction.extract import PUBLISH_THRESHOLD
-from insights.extraction.garble import garble_factor
+from insights.extraction.garble import comma_splices, garble_factor
 from insights.transcript import Segment
 
 # --- Lead-ins: judged by what follows them ------------------------------------------------
@@ -231,3 +231,34 @@ def test_a_question_behind_a_lead_in_is_still_a_question() -> None:
     text = ("Technically, what if you constantly wrote to a file locally and then at some point you send a call "
             "that sends the end versus packaging it up.")  # The Changelog #673
     assert not is_standalone(text), standalone_score(text)
+
+
+# --- Comma splices: a main clause running on into another after a comma ----------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "If you have a scripted podcast, you have to line up interviews, you need to record the episode.",  # buzzsprout
+        "Cloudflare workers start up in the time while the SSL negotiations are happening, the worker has already "
+        "started.",  # The Changelog #673
+    ],
+)
+def test_a_main_clause_running_on_after_a_comma_into_another_is_a_comma_splice(said: str) -> None:
+    assert comma_splices(said) == 1
+    assert garble_factor(said) <= 0.7
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "If you're building a server with server grade hardware, a lot of people are buying them used.",  # #125
+        "Just because you change the database, it doesn't mean that the reads come back quickly.",  # #125
+        "And when we can't touch people, hold people and really have a connection with people, we're lonely.",  # BS #1
+        "In order to go fast, collaboration should never get in the way from making individual progress.",  # #672
+        "The thing is that when you ship it, you learn what people want.",
+        "Podcasts are a great way to reach people, you know, because they listen for an hour.",
+    ],
+)
+def test_a_subordinate_clause_or_an_aside_before_the_comma_is_not_a_comma_splice(said: str) -> None:
+    assert comma_splices(said) == 0
