@@ -33,6 +33,7 @@ from insights.extraction.quality import (
     narrative_factor,
     personal_factor,
     pointing_factor,
+    praise_factor,
     subject_factor,
 )
 from insights.extraction.sentences import Sentence, transcript_sentences
@@ -163,10 +164,10 @@ def _candidates(
 
 
 def _graded(text: str) -> float:
-    """The graded quality factors of a passage (personal talk, pointers at earlier talk, vague subjects, facts)."""
+    """The graded quality factors of a passage (personal talk, pointers at earlier talk, praise, vague subjects, facts)."""
     core = words(strip_lead_in(text))
     folded = " ".join(core)
-    factor = personal_factor(core) * pointing_factor(folded) * narrative_factor(folded)
+    factor = personal_factor(core) * pointing_factor(folded) * narrative_factor(folded) * praise_factor(folded)
     return factor * subject_factor(core) * fact_factor(text)
 
 

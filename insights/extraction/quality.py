@@ -88,3 +88,30 @@ _NARRATIVE = re.compile(r"\b(?:i|we) (?:had|went|was|were|did|got|saw|met|tried|
 def narrative_factor(folded: str) -> float:
     """Lower for a passage that tells what the speakers did ("we had", "I tried"): an anecdote, not a lesson."""
     return 0.75 if _NARRATIVE.search(folded) else 1.0
+
+
+#: Evaluative words: praise says how good something is, not what it is or why.
+_PRAISE = frozenset(
+    """great fantastic amazing awesome incredible incredibly super cool fun wonderful brilliant tremendous excellent
+    excited exciting love lovely beautiful stellar phenomenal impressive killer neat best favorite favourite
+    terrific""".split()
+)
+#: Praise of a person or product, a sales pitch, excitement ("did a fantastic job", "the best reason to use it").
+_PITCH = re.compile(
+    r"\b(?:did|does|do|doing|done) (?:a |an |such an? )?(?:\w+ )?(?:great|fantastic|amazing|awesome|incredible|tremendous"
+    r"|wonderful|brilliant|phenomenal|terrific|good) (?:job|work)\b"
+    r"|\breasons? to (?:use|try|buy|choose|pick|switch to|go with)\b"
+    r"|\b(?:we re|we are|i m|i am) (?:so |really |super |very )?(?:excited|thrilled|stoked|pumped)\b"
+    r"|\b(?:is|are|s|re|was|were) (?:so |really |super |very |pretty |just )+(?:cool|awesome|amazing|fun|neat|great"
+    r"|fantastic|exciting|incredible|valuable)\b"
+)
+
+
+def praise_factor(folded: str) -> float:
+    """Lower for praise and pitches: "he's doing amazing work", "super valuable, super fun", "we're excited".
+
+    Praise tells the reader that something is good, not what it does or why; two
+    evaluative words, or an idiom of praise or selling, mark a passage that is mostly that.
+    """
+    factor = 0.75 if _PITCH.search(folded) else 1.0
+    return factor * (0.8 if sum(t in _PRAISE for t in folded.split()) >= 2 else 1.0)

@@ -188,8 +188,8 @@ def _form_factor(clean: str) -> float:
         factor *= 0.8
     if re.search(r"[\"“”]", clean):
         factor *= 0.65
-    if clean.endswith(("...", "…")):
-        factor *= 0.8
+    if clean.endswith(("...", "…")):  # trailing off: the thought is left unfinished ("…Docker Build...")
+        factor *= 0.55
     if "..." in clean[:-3] or "…" in clean[:-1]:  # trailing off, then going on
         factor *= 0.8
     return factor

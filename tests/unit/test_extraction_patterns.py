@@ -14,6 +14,8 @@ import pytest
 from insights.extraction import extract_insights, is_standalone, standalone_score, strip_lead_in
 from insights.extraction.extract import PUBLISH_THRESHOLD
 from insights.extraction.garble import comma_splices, garble_factor
+from insights.extraction.quality import praise_factor
+from insights.text import words
 from insights.transcript import Segment
 
 # --- Lead-ins: judged by what follows them ------------------------------------------------
@@ -262,3 +264,36 @@ def test_a_main_clause_running_on_after_a_comma_into_another_is_a_comma_splice(s
 )
 def test_a_subordinate_clause_or_an_aside_before_the_comma_is_not_a_comma_splice(said: str) -> None:
     assert comma_splices(said) == 0
+
+
+# --- Praise and pitches: how good something is, not what it is or why -----------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kilo has great agentic coding, but the best reason to use it is that it's all in one.",  # The Changelog #672
+        "There are so many places where voice AI will be super valuable, super fun, and isn't implemented yet.",  # #673
+        "Solomon did a fantastic job, that to this day we continue to benefit from.",  # Founders Talk #97
+        "We're so excited to share what the team has been building with all of you.",
+    ],
+)
+def test_praise_and_product_pitches_are_marked_down_as_not_substantive(text: str) -> None:
+    assert praise_factor(" ".join(words(text))) <= 0.8
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Workstation motherboards are a great hack to not have to go server grade and not go consumer grade.",  # #125
+        "Interviewing noteworthy guests that have a significant audience is actually one of our favorite marketing "
+        "strategies for podcasters.",  # buzzsprout-example.srt (CC0)
+    ],
+)
+def test_one_word_of_praise_beside_a_claim_does_not_mark_it_down(text: str) -> None:
+    assert praise_factor(" ".join(words(text))) == 1.0
+
+
+def test_a_passage_that_trails_off_scores_well_below_the_same_words_finished() -> None:
+    said = "Docker counts 30 million monthly downloads of Docker Engine and 25 million downloads of BuildKit"
+    assert standalone_score(said + "...") <= 0.55 * standalone_score(said + ".")  # after Founders Talk #97
