@@ -158,6 +158,20 @@ def deep_but_allowed(size: int) -> bytes:
             + "</channel></rss>").encode()
 
 
+def tiny_elements_in_items(size: int) -> bytes:
+    """200 items of 3 KB, each of 750 empty elements: as many elements as the byte budget holds."""
+    item = "<item><title>e</title><guid>g{0}</guid>" + "<x/>" * 750 + "</item>"
+    count = (size - 100) // len(item)
+    return ('<rss version="2.0"><channel><title>t</title>' + "".join(item.format(i) for i in range(count))
+            + "</channel></rss>").encode()
+
+
+def tiny_elements_in_channel(size: int) -> bytes:
+    children = "<x/>" * ((size - 200) // 4)
+    return ('<rss version="2.0"><channel><title>t</title>' + children
+            + "<item><title>e</title></item></channel></rss>").encode()
+
+
 def one_item_many_children(size: int) -> bytes:
     children = "<category>c</category>" * ((size - 200) // 22)
     return ('<rss version="2.0"><channel><title>t</title><item><title>e</title>' + children
@@ -167,6 +181,14 @@ def one_item_many_children(size: int) -> bytes:
 def monstrous_start_tag(size: int) -> bytes:
     attributes = " ".join(f'a{n}="v"' for n in range((size - 200) // 10))
     return f'<rss version="2.0"><channel><title>t</title><item {attributes}><title>e</title></item></channel></rss>'.encode()
+
+
+def wide_text(size: int) -> bytes:
+    """ASCII notes to the cap and one emoji in the title: decoded text takes 4 bytes a character."""
+    item = "<item><title>e</title><guid>g{0}</guid><description>" + "plain notes " * 300 + "</description></item>"
+    count = (size - 100) // len(item)
+    return ('<rss version="2.0"><channel><title>t\U0001F600</title>' + "".join(item.format(i) for i in range(count))
+            + "</channel></rss>").encode()
 
 
 def stray_ampersands(size: int) -> bytes:
@@ -203,7 +225,10 @@ CASES: dict[str, tuple[Callable[[int], bytes | None], int]] = {
     "attribute-html-at-cap": (attribute_heavy_html_notes, SIZE_CAP),
     "deep-but-allowed-at-cap": (deep_but_allowed, SIZE_CAP),
     "one-item-many-children": (one_item_many_children, SIZE_CAP),
+    "tiny-elements-in-items": (tiny_elements_in_items, SIZE_CAP),
+    "tiny-elements-in-channel": (tiny_elements_in_channel, SIZE_CAP),
     "monstrous-start-tag": (monstrous_start_tag, SIZE_CAP),
+    "wide-text-at-cap": (wide_text, SIZE_CAP),
     "stray-ampersands-at-cap": (stray_ampersands, SIZE_CAP),
     "control-chars-at-cap": (control_characters, SIZE_CAP),
 }

@@ -1,17 +1,20 @@
 """A bounded view of a cleared feed: its channel and its newest items, every part capped.
 
     view = reduce_feed(cleared)          # raises XmlRefused with a reason for people
-    feedparser.parse(io.BytesIO(view.body))
+    feedparser.parse(io.BytesIO(view.cleared.body))
 
 feedparser's cost grows with everything a document holds (hostile shapes cost it tens of
-seconds per megabyte), so it never reads a body as fetched. expat, a C tokenizer, walks the
-cleared document once: it refuses nesting deeper than `MAX_DEPTH`, writes the channel's own
+seconds per megabyte, its HTML sanitizer most per tag), so it never reads a body as fetched.
+expat, a C tokenizer, walks the cleared document once (up to `SURVEY_ELEMENTS` elements and
+`SURVEY_ITEMS` items): it refuses nesting deeper than `MAX_DEPTH`, writes the channel's own
 elements (capped at `CHANNEL_LIMIT`) and only notes where each item starts and ends and
 when it was published. The newest `MAX_ITEMS` items (by their date, by their place in the
-feed when undated), within `ITEMS_BUDGET` bytes, are then written out again, in the order the
-feed lists them, each text capped at `TEXT_LIMIT` characters and each item at `ITEM_LIMIT`
-bytes. What parsers get is well-formed XML without comments, PIs, CDATA or references
-other than XML's own five and numeric ones, so its cost is bounded whatever the body held.
+feed when undated) within `ITEMS_BUDGET` bytes are then read again (`ITEM_READ_LIMIT` bytes
+each at most) and written out in the order the feed lists them, each text capped at
+`TEXT_LIMIT` characters, each item at `ITEM_LIMIT` bytes, and the HTML in all their notes at
+`MARKUP_BUDGET` tags and references, newest first. What parsers get is well-formed XML
+without comments, PIs, CDATA or references other than XML's own five and numeric ones, so
+its cost is bounded whatever the body held.
 
 References to entities nobody declared (`&nbsp;`, common in real feeds, or millions of
 `&a;`) do not stop expat: an HTML entity becomes its character, any other literal text
@@ -23,8 +26,8 @@ one still broken keeps what came before the fault (`ReducedFeed.broken_at`).
 from __future__ import annotations
 
 import heapq
-import itertools
 import html.entities
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -46,6 +49,10 @@ TEXT_LIMIT = 100_000
 #: HTML tags and references (`<` and `&` in text) in all the kept items: feedparser's sanitizer costs per
 #: each. Items are written newest first; text past the budget is cut before its next one (titles stay).
 MARKUP_BUDGET = 10_000
+#: Elements written in all the kept items, and in the channel: feedparser costs per element too (a real
+#: item has 15 to 40). An item past the budget keeps the elements it came to first; later ones are left out.
+ITEM_ELEMENTS_BUDGET = 8_000
+CHANNEL_ELEMENTS = 1_000
 ATTRIBUTE_LIMIT = 8 * 1024
 ATTRIBUTES_PER_ELEMENT = 64
 #: The walk stops after this many elements or items (a 10 MB real feed has some 40,000 elements and
@@ -103,8 +110,8 @@ def reduce_feed(cleared: ClearedXml) -> ReducedFeed:
         retry.run()
         if retry.broken_at is None or retry.count >= survey.count:
             body, survey = repaired, retry
-    markup = [MARKUP_BUDGET]
-    written = sorted((place, _write_item(body[start:end], markup)) for _, place, start, end in _choose(survey.items))
+    budget = _Budget()
+    written = sorted((place, _write_item(body[start:end], budget)) for _, place, start, end in _choose(survey.items))
     items = "".join(w for _, w in written if w)
     head, tail = survey.skeleton()
     document = _DECLARATION + (head + items + tail).encode("utf-8", errors="replace")
@@ -164,8 +171,9 @@ class _Full(Exception):
 class _Writer:
     """Serialises expat events as plain XML, within a byte limit and per-element text caps."""
 
-    def __init__(self, limit: int, *, stop_when_full: bool) -> None:
+    def __init__(self, limit: int, *, elements: int, stop_when_full: bool) -> None:
         self.stop_when_full = stop_when_full  # else elements past the limit are left out, with their content
+        self.elements_left = elements
         self.skipping = 0  # depth of the element being left out, 0 when writing
         self.out: list[str] = []
         self.size = 0
@@ -177,11 +185,12 @@ class _Writer:
         self.parser: expat.XMLParserType | None = None
 
     def start(self, name: str, attributes: list[str]) -> None:
-        if self.skipping or self.size >= self.limit:
+        if self.skipping or self.size >= self.limit or self.elements_left <= 0:
             if self.stop_when_full:
                 raise _Full
             self.skipping += 1
             return
+        self.elements_left -= 1
         pairs = (
             f' {attributes[i]}="{_escape_attribute(attributes[i + 1][:ATTRIBUTE_LIMIT])}"'
             for i in range(0, min(len(attributes), 2 * ATTRIBUTES_PER_ELEMENT), 2)
@@ -233,7 +242,7 @@ class _Survey:
 
     def __init__(self, body: bytes) -> None:
         self.body = body
-        self.channel = _Writer(CHANNEL_LIMIT, stop_when_full=False)
+        self.channel = _Writer(CHANNEL_LIMIT, elements=CHANNEL_ELEMENTS, stop_when_full=False)
         self.parser = _parser()
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
@@ -332,14 +341,20 @@ class _Survey:
             raise _Enough
 
 
-def _write_item(data: bytes, markup: list[int]) -> str:
-    """One item (well-formed: the survey read it) written out within its caps; "" if it cannot be.
+@dataclass
+class _Budget:
+    """What is left for the items still to write: they are written newest first, so older ones are cut first."""
 
-    `markup[0]` is what is left of the view's `MARKUP_BUDGET`: items are written newest
-    first, so an older item is the one whose notes are cut.
-    """
-    writer = _Writer(ITEM_LIMIT, stop_when_full=True)
-    writer.markup_left = markup[0]
+    markup: int = MARKUP_BUDGET
+    elements: int = ITEM_ELEMENTS_BUDGET
+
+
+def _write_item(data: bytes, budget: _Budget) -> str:
+    """One item (well-formed: the survey read it) written out within its caps; "" if it cannot be."""
+    if budget.elements <= 0:
+        return ""
+    writer = _Writer(ITEM_LIMIT, elements=budget.elements, stop_when_full=True)
+    writer.markup_left = budget.markup
     parser = _parser(writer)
     try:
         for start in range(0, min(len(data), ITEM_READ_LIMIT), _ITEM_CHUNK):
@@ -351,7 +366,7 @@ def _write_item(data: bytes, markup: list[int]) -> str:
         writer.close_all()
     except expat.ExpatError:
         return ""
-    markup[0] = writer.markup_left
+    budget.markup, budget.elements = writer.markup_left, writer.elements_left
     return "".join(writer.out)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.feed_reduction import CHANNEL_LIMIT, ITEMS_BUDGET, MARKUP_BUDGET, MAX_DEPTH, MAX_ITEMS, SKIPPED_LIMIT, TEXT_LIMIT, reduce_feed
+from ingest.feed_reduction import CHANNEL_LIMIT, ITEM_ELEMENTS_BUDGET, ITEMS_BUDGET, MARKUP_BUDGET, MAX_DEPTH, MAX_ITEMS, SKIPPED_LIMIT, TEXT_LIMIT, reduce_feed
 from ingest.feeds import NotAFeed, UnsafeFeed, check_feed_body, parse_feed
 from ingest.xml_safety import clear_for_parsing
 
@@ -61,6 +61,14 @@ def test_notes_past_the_markup_budget_are_cut_and_the_newest_keep_theirs() -> No
     tags = [e.show_notes_html.count("<") for e in episodes]
     assert len(episodes) == count and tags[0] == 2_000 and sum(tags) <= MARKUP_BUDGET and tags[-1] == 0
     assert episodes[-1].title == "Episode 0"
+
+
+def test_items_stuffed_with_elements_use_up_the_element_budget_oldest_left_out() -> None:
+    stuffing = "<x/>" * 1_000
+    episodes = parse_feed(rss("".join(item(n, stuffing) for n in reversed(range(20))))).episodes
+    assert 0 < len(episodes) <= ITEM_ELEMENTS_BUDGET // 1_000 + 1
+    assert [e.guid for e in episodes] == [f"ep-{n}" for n in reversed(range(20 - len(episodes), 20))]
+    assert all(e.audio_url for e in episodes)
 
 
 def test_items_beyond_the_byte_budget_are_left_out_newest_kept() -> None:
