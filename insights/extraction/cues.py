@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-#: Openers that lean on the sentence before: conjunctions and connectives.
+#: Openers that lean on the sentence before: conjunctions and connectives ("Now you have…": as against before).
 CONNECTIVES = frozenset(
     """and but so because also or nor yet plus then though which whereas however therefore thus hence
     anyway anyways besides instead otherwise meanwhile again likewise similarly furthermore moreover
-    additionally consequently secondly thirdly lastly finally still""".split()
+    additionally consequently secondly thirdly lastly finally still now""".split()
 )
 #: Openers that point back at something said before.
 REFERENCES = frozenset("it its this that these those they them their theirs he she him her his hers such".split())

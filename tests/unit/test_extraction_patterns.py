@@ -297,3 +297,9 @@ def test_one_word_of_praise_beside_a_claim_does_not_mark_it_down(text: str) -> N
 def test_a_passage_that_trails_off_scores_well_below_the_same_words_finished() -> None:
     said = "Docker counts 30 million monthly downloads of Docker Engine and 25 million downloads of BuildKit"
     assert standalone_score(said + "...") <= 0.55 * standalone_score(said + ".")  # after Founders Talk #97
+
+
+def test_an_opening_now_sets_the_claim_against_a_before_said_earlier() -> None:
+    text = "Now you have one person and a whole team of agents working on something."  # The Changelog #672
+    assert not is_standalone(text), standalone_score(text)
+    assert is_standalone("One person can now have a whole team of agents working on a product.")
