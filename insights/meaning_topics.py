@@ -40,16 +40,30 @@ class MeaningRules:
     explain_floor: float = 0.3
 
 
+#: Letters two words share at the start to count as forms of one word ("inflated", "inflation").
+SAME_WORD_PREFIX = 6
+
+
+def _spells(word: str, wanted: set[str]) -> bool:
+    """Whether a word is a form of one of the topic's (stemmed) words."""
+    folded = stem(fold(word))
+    if folded in wanted:
+        return True
+    return len(folded) >= SAME_WORD_PREFIX and any(
+        len(w) >= SAME_WORD_PREFIX and w[:SAME_WORD_PREFIX] == folded[:SAME_WORD_PREFIX] for w in wanted
+    )
+
+
 def without_topic_words(text: str, topic: str) -> str:
     """`text` with the words that spell the topic (any form: "chips" for "chip") taken out."""
     wanted = set(topic_stems(topic))
-    return _TOKEN.sub(lambda m: "" if stem(fold(m.group())) in wanted else m.group(), text)
+    return _TOKEN.sub(lambda m: "" if _spells(m.group(), wanted) else m.group(), text)
 
 
 def mentions_topic(text: str, topic: str) -> bool:
     """Whether masking changes the text (only then does it need a second vector)."""
     wanted = set(topic_stems(topic))
-    return any(stem(fold(m.group())) in wanted for m in _TOKEN.finditer(text))
+    return any(_spells(m.group(), wanted) for m in _TOKEN.finditer(text))
 
 
 def semantic_relevance(cosine: float, rules: MeaningRules = MeaningRules()) -> float:
