@@ -13,7 +13,7 @@ a topic embeds its own name once and, for a one-word topic, the texts that menti
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,8 @@ class Meaning:
 
     embed: Embed
     model_id: str = ""
-    #: Vectors already known, by insight id (computed with the same model).
+    #: Vectors already known, by insight id (computed with the same model); a mutable one
+    #: also keeps the vectors computed here, so the next pool reuses them.
     cached: Mapping[int, Any] = field(default_factory=dict)
     topics: MeaningRules = field(default_factory=MeaningRules)
     stories: StoryRules = field(default_factory=StoryRules)
@@ -57,6 +58,9 @@ class WindowMeaning:
         fresh = meaning.embed([insights[p].text for p in missing]) if missing else None
         vectors = np.zeros((len(chosen), _width(fresh, meaning.cached)), dtype=np.float32)
         fresh_row = {p: i for i, p in enumerate(missing)}
+        if fresh is not None and isinstance(meaning.cached, MutableMapping):
+            for p, i in fresh_row.items():
+                meaning.cached[insights[p].id] = fresh[i]
         for r, p in enumerate(chosen):
             vectors[r] = fresh[fresh_row[p]] if p in fresh_row else np.asarray(meaning.cached[insights[p].id], dtype=np.float32)
         self.vectors = vectors

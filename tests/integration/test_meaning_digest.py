@@ -105,3 +105,20 @@ def test_without_the_extra_digests_stay_lexical(monkeypatch: pytest.MonkeyPatch)
     picks = select_digest(build_pool(window, NOW, meaning=digest_meaning()), ["ai policy, china"], ())
     assert [p.insight.id for p in picks] == [p.insight.id for p in select_digest(build_pool(window, NOW), ["ai policy, china"], ())]
     assert all(r.startswith(("matched:", "fresh:", "echoed")) for p in picks for r in p.reasons)
+
+
+def test_a_rebuilt_pool_reuses_the_vectors_it_already_computed() -> None:
+    encoder = real_encoder()
+    texts: list[str] = []
+
+    def counting(batch: list[str]):  # the real model, counting what it is asked
+        texts.extend(batch)
+        return encoder.encode(batch)
+
+    cache: dict[int, object] = {}
+    build_pool(six(), NOW, meaning=Meaning(counting, encoder.model_id, cached=cache))
+    assert len(texts) == 6 and set(cache) == {1, 2, 3, 4, 5, 6}
+    texts.clear()
+    build_pool([*six(), Insight(7, "Heat pumps keep working well below freezing.", "Grid Notes", published_at=NOW)], NOW,
+               meaning=Meaning(counting, encoder.model_id, cached=cache))
+    assert texts == ["Heat pumps keep working well below freezing."]
