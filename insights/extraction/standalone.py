@@ -35,6 +35,8 @@ _THERE = re.compile(r"(?<!out )(?<!over )\bthere(?=[,.;:!?])|\b(?:in|on|from|bac
 _OPEN_ENDING = re.compile(r"\bno matter (?:how|what|who|where|when)\b[^.?!]*,\s*(?:if|when|unless)\b[^,.?!]*[.!?…]*$", re.I)
 #: Subject pronouns: the word after one is its verb, not a noun "it" could stand for.
 _SUBJECTS = frozenset("i we you they he she".split())
+#: Words after which comes a verb, not a noun "it" could stand for ("you want", "to pass", "can't use").
+_VERB_BEFORE = _SUBJECTS | frozenset("to will would can could should must may might t".split())
 #: "it" this far into a passage is not checked for what it stands for.
 _IT_WINDOW = 16
 
@@ -68,6 +70,7 @@ def _factors(clean: str, tokens: list[str]) -> Iterator[float]:
     yield _question_factor(clean, " ".join(core_tokens))
     yield 1.0 if has_verb(tokens) else 0.25
     yield 0.45 if _unresolved_pronoun(core, core_tokens) or unresolved_it(core_tokens) else 1.0
+    yield 0.45 if _continues_earlier(core) else 1.0
     yield 0.3 if cues.ADDRESS.search(clean) else 1.0
     yield 0.45 if _THERE.search(clean) else 1.0
     yield 0.5 if clean.startswith("To ") and "," not in clean else 1.0  # "To spend a billion dollars…": no main clause
@@ -92,16 +95,31 @@ def unresolved_it(tokens: list[str]) -> bool:
 
     "The way to do it is…" points at the previous turn; "Make the show easy to share:
     it…" does not. An opening "it" is `_opening_factor`'s to judge; dummy "it"
-    ("it is hard to…", "it turns out") is left alone.
+    ("it is hard to…", "it turns out") is left alone. A word after
+    "to", a modal or a subject ("to pass", "you need") is not what "it" stands for.
     """
     for i, token in enumerate(tokens[1:_IT_WINDOW], start=1):
         if token != "it":
             continue
         if _DUMMY_IT_AFTER.match(" ".join(tokens[i : i + 8])):
             continue
-        return not any(_noun_like(t) and tokens[j - 1 : j] != [] and tokens[j - 1] not in _SUBJECTS
+        return not any(_noun_like(t) and tokens[j - 1] not in _VERB_BEFORE
                        for j, t in enumerate(tokens[:i]) if j) and not _noun_like(tokens[0])
     return False
+
+
+#: Words that say the claim carries on from something said before ("You're still in the 600 to 800 bucks").
+_CONTINUING = re.compile(r"\b(?:still|also|anymore|again)\b|\beither\b(?!.*\bor\b)|\btoo(?= (?:and|but|so)\b|$)")
+
+
+def _continues_earlier(core: str) -> bool:
+    """True when the first clause of a passage holds "still", "also", "again", "too"…: it goes on from earlier talk.
+
+    These words presuppose what came before (also = besides what was said; still = as
+    before), so the reader of a digest is missing the first half.
+    """
+    first = re.split(r"[,;:.!?]", core, maxsplit=1)[0]
+    return bool(_CONTINUING.search(" ".join(words(first)[:8])))
 
 
 def _noun_like(word: str) -> bool:

@@ -303,3 +303,33 @@ def test_an_opening_now_sets_the_claim_against_a_before_said_earlier() -> None:
     text = "Now you have one person and a whole team of agents working on something."  # The Changelog #672
     assert not is_standalone(text), standalone_score(text)
     assert is_standalone("One person can now have a whole team of agents working on a product.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You're still in the 600 to 800 bucks, maybe a thousand dollars for the motherboard.",  # Changelog & Friends #125
+        "Sometimes that's the value part too and you enjoy the process of building your own server.",  # after #125
+        "Podcasters also need to think about how their episodes sound on a phone speaker in a noisy room.",
+    ],
+)
+def test_still_also_and_too_in_the_first_clause_carry_on_from_something_said_before(text: str) -> None:
+    assert not is_standalone(text), standalone_score(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You might as well have two models work, and then see which one has a better result.",  # The Changelog #672
+        "Editing takes either an afternoon or a whole day for a one-hour episode.",
+        "Batching saves time, and it also keeps the sound of every episode the same.",
+    ],
+)
+def test_as_well_either_or_and_a_later_also_do_not_point_back(text: str) -> None:
+    assert is_standalone(text), standalone_score(text)
+
+
+def test_an_it_after_words_that_are_verbs_has_nothing_to_stand_for() -> None:
+    text = "There's no IDs to pass through because it thinks it's the true owner of the disks."  # Changelog & Friends #125
+    assert not is_standalone(text), standalone_score(text)
+    assert is_standalone("The episode is short enough to download quickly, and it plays without a connection.")
