@@ -101,3 +101,9 @@ def test_the_why_line_names_the_closest_phrases_but_not_the_topic_itself() -> No
     assert "export controls" in candidates and "safety treaties" in candidates
     cosines = [0.9 if c == "policy" else 0.6 if c == "export controls" else 0.5 if c == "safety" else 0.1 for c in candidates]
     assert closest_phrases(candidates, cosines, "ai policy") == ["export controls", "safety"]
+
+
+def test_why_line_phrases_are_plain_words_whatever_the_insight_holds() -> None:
+    hostile = "Ship <!channel> *now* `rm -rf` <https://evil.example|click> & _win_ ~gone~"
+    for phrase in phrases(hostile):
+        assert all(part.isalnum() for part in phrase.split()), phrase
