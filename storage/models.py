@@ -340,3 +340,22 @@ class Transcription(Base):
     cpu_seconds: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class InsightVector(Base):
+    """An insight's sentence embedding (the meaning extra), and the claim of the worker computing it.
+
+    `vector` is `model_id`'s unit vector as little-endian float16 bytes (768 for 384 dimensions).
+    An insight with no row, or a row of another model, still needs embedding; a worker claims it
+    by setting `claimed_by` until `lease_until` (a worker that dies leaves it to be claimed again),
+    and stores the vector only while the claim is still its own.
+    """
+
+    __tablename__ = "insight_vectors"
+
+    insight_id: Mapped[int] = mapped_column(ForeignKey("insights.id", ondelete="CASCADE"), primary_key=True)
+    model_id: Mapped[str | None] = mapped_column(String(200))
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
