@@ -29,6 +29,7 @@ from insights.extraction.garble import garble_factor
 from insights.extraction.keywords import CONSIDERED, GENERIC, Keywords, match_vocabulary
 from insights.extraction.leadin import strip_lead_in
 from insights.extraction.quality import (
+    command_factor,
     fact_factor,
     narrative_factor,
     personal_factor,
@@ -164,11 +165,11 @@ def _candidates(
 
 
 def _graded(text: str) -> float:
-    """The graded quality factors of a passage (personal talk, pointers at earlier talk, praise, vague subjects, facts)."""
+    """The graded quality factors of a passage (personal talk, pointers back, praise, vague subjects, commands, facts)."""
     core = words(strip_lead_in(text))
     folded = " ".join(core)
     factor = personal_factor(core) * pointing_factor(folded) * narrative_factor(folded) * praise_factor(folded)
-    return factor * subject_factor(core) * fact_factor(text)
+    return factor * subject_factor(core) * command_factor(core) * fact_factor(text)
 
 
 def _continuation(sentence: Sentence, stems: frozenset[str], before: Sequence[frozenset[str]]) -> float:

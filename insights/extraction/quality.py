@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from insights.extraction.verbs import is_verb_form
+from insights.extraction.verbs import AUXILIARIES, is_verb_form
 from insights.text import STOPWORDS
 
 _PREPOSITIONS = frozenset("in at on of for with from about by like into past beyond behind after before".split())
@@ -115,3 +115,33 @@ def praise_factor(folded: str) -> float:
     """
     factor = 0.75 if _PITCH.search(folded) else 1.0
     return factor * (0.8 if sum(t in _PRAISE for t in folded.split()) >= 2 else 1.0)
+
+
+#: Words that follow a verb used as a command ("Type in a couple of lines", "Learn the mistake", "Pretend you…").
+_OBJECT_START = frozenset(
+    """the a an your my our their his her it this that these those about in on up out to with for down into you
+    them me us yourself some every""".split()
+)
+#: Softeners said before a command ("Just use your best judgment", "Don't do that").
+_BEFORE_COMMAND = frozenset("just don t never always so then now please".split())
+_REASONED = re.compile(r"\b(?:because|so that|that way|otherwise|which means|in order to)\b")
+
+
+def command_factor(tokens: list[str]) -> float:
+    """Lower for a passage that opens on a command to the listener ("Just pretend you want to run Proxmox on it").
+
+    Said in a conversation, a command is a step of a walk-through or a hypothetical
+    ("Say you're…", "Type in…") for the people in the room; a tip keeps its score when it
+    gives its reason ("…, because…").
+    """
+    i = 0
+    while i < len(tokens) - 2 and tokens[i] in _BEFORE_COMMAND:
+        i += 1
+    verb, after = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
+    command = (
+        is_verb_form(verb)
+        and not verb.endswith(("s", "ed", "ing"))
+        and verb not in AUXILIARIES
+        and after in _OBJECT_START
+    )
+    return 0.8 if command and not _REASONED.search(" ".join(tokens)) else 1.0

@@ -14,7 +14,7 @@ import pytest
 from insights.extraction import extract_insights, is_standalone, standalone_score, strip_lead_in
 from insights.extraction.extract import PUBLISH_THRESHOLD
 from insights.extraction.garble import comma_splices, garble_factor
-from insights.extraction.quality import praise_factor
+from insights.extraction.quality import command_factor, praise_factor
 from insights.text import words
 from insights.transcript import Segment
 
@@ -333,3 +333,31 @@ def test_an_it_after_words_that_are_verbs_has_nothing_to_stand_for() -> None:
     text = "There's no IDs to pass through because it thinks it's the true owner of the disks."  # Changelog & Friends #125
     assert not is_standalone(text), standalone_score(text)
     assert is_standalone("The episode is short enough to download quickly, and it plays without a connection.")
+
+
+# --- Commands to the people in the room: steps of a walk-through, not insights ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Type in a couple of lines of text, and then that turns into a thing.",  # Founders Talk #97
+        "Just pretend you want to run Proxmox on it now.",  # Changelog & Friends #125
+        "Learn the mistake, go down the wrong road for the learning, and make the prompt better.",  # The Changelog #673
+    ],
+)
+def test_a_passage_opening_on_a_command_to_the_listener_is_marked_down(text: str) -> None:
+    assert command_factor(words(text)) < 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Record a month of episodes in one week, because batching saves hours of setting up.",  # a tip with its reason
+        "Trust takes years to build and a day to lose.",  # a noun that is also a verb, as the subject
+        "Interviewing noteworthy guests that have a significant audience is actually one of our favorite marketing "
+        "strategies for podcasters.",  # buzzsprout-example.srt (CC0)
+    ],
+)
+def test_a_tip_with_its_reason_or_a_noun_subject_is_not_taken_for_a_command(text: str) -> None:
+    assert command_factor(words(text)) == 1.0
