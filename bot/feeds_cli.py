@@ -15,6 +15,7 @@ import click
 from bot.deps import Deps
 from bot.feeds_blocks import ago, when
 from bot.terminal import echo, printable
+from bot.transcribe_setup import NEWEST_PER_CHECK
 from ingest.fetch import Fetcher
 from ingest.scan import AddFeedResult, FeedOutcome, ScanOptions, ScanSummary, add_feed, scan as run_scan
 from storage import feeds_store
@@ -174,7 +175,8 @@ def scan(once: bool, minutes: int | None, all_feeds: bool, allow_private_address
     settings = cli._settings()
     deps = cli._storage(settings)
     minutes = minutes or settings.scan_interval_minutes or 30
-    options = ScanOptions(interval=timedelta(minutes=minutes))
+    queue = NEWEST_PER_CHECK if settings.transcribe == "missing" else 0  # a scan by hand queues as the job does
+    options = ScanOptions(interval=timedelta(minutes=minutes), transcribe_newest=queue)
     with _fetcher(deps, allow_private_addresses) as fetcher:
         try:
             while True:
