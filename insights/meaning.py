@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from insights.meaning_stories import ClaimSigns, StoryRules, contradicts, same_story
@@ -50,7 +51,7 @@ class WindowMeaning:
         self._np = np
         self.meaning = meaning
         self.insights = insights
-        newest = sorted(range(len(insights)), key=lambda p: (insights[p].published_at is not None, insights[p].published_at or 0, insights[p].id))
+        newest = sorted(range(len(insights)), key=lambda p: (_moment(insights[p]), insights[p].id))
         chosen = sorted(newest[-meaning.max_insights :]) if meaning.max_insights else []
         self.positions = chosen
         self.row = {p: r for r, p in enumerate(chosen)}
@@ -130,6 +131,14 @@ class WindowMeaning:
         vector = self.topic_vector(topic)
         cosines = [float(self._phrases[c] @ vector) for c in candidates]
         return closest_phrases(candidates, cosines, topic, self.meaning.topics)
+
+
+def _moment(insight: Insight) -> datetime:
+    """When an insight was published, in UTC (naive times are UTC; unknown is oldest)."""
+    moment = insight.published_at
+    if moment is None:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 def _width(fresh: Any, cached: Mapping[int, Any]) -> int:

@@ -122,3 +122,23 @@ def test_a_rebuilt_pool_reuses_the_vectors_it_already_computed() -> None:
     build_pool([*six(), Insight(7, "Heat pumps keep working well below freezing.", "Grid Notes", published_at=NOW)], NOW,
                meaning=Meaning(counting, encoder.model_id, cached=cache))
     assert texts == ["Heat pumps keep working well below freezing."]
+
+
+def test_only_the_newest_insights_are_embedded_when_a_window_is_larger_than_the_bound() -> None:
+    from datetime import timedelta
+
+    encoder = real_encoder()
+    asked: list[str] = []
+
+    def counting(batch: list[str]):
+        asked.extend(batch)
+        return encoder.encode(batch)
+
+    window = [
+        Insight(1, "Old and naive in time.", "A", published_at=(NOW - timedelta(days=2)).replace(tzinfo=None)),
+        Insight(2, "Newest of all.", "B", published_at=NOW),
+        Insight(3, "In between.", "C", published_at=NOW - timedelta(days=1)),
+    ]
+    pool = build_pool(window, NOW, meaning=Meaning(counting, encoder.model_id, max_insights=2))
+    assert sorted(asked) == ["In between.", "Newest of all."]
+    assert len(pool) == 3
