@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, Integer, Row, Text, TextClause, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
+from insights.fusion import fuse
 from insights.model import Insight, Match
 from insights.search import Candidate, QueryWord, SearchPlan, partial_matches, plan_search, rank
 from insights.vocabulary import Vocabulary
+from storage.dense_index import DenseIndex
 from storage.insights_store import as_utc, insight_query, to_insight
 from storage.models import InsightRow, Podcast, SearchTerm
 from storage.tenancy import Scope, workspace_scope
@@ -23,6 +25,8 @@ from storage.tenancy import Scope, workspace_scope
 #: counts every document holding each term (~40 ms for a common word at 1M rows), and
 #: leaving the order to the shared rerank gives the same answers on both databases.
 CANDIDATE_POOL = 200
+#: Nearest vectors proposed by the meaning side of a hybrid search (united with the lexical candidates).
+DENSE_TOP_K = 50
 #: How long a loaded vocabulary is trusted before checking whether insights were added.
 VOCABULARY_RECHECK_SECONDS = 2.0
 #: PostgreSQL: fetching one match through the GIN index (a random heap page, then the
@@ -43,10 +47,14 @@ class SearchIndex:
     """Typo-tolerant search: plan in `insights`, candidates from the database, rerank in `insights`."""
 
     def __init__(
-        self, engine: Engine, clock: Callable[[], float] = time.monotonic, *, sort_few_matches: bool = True
+        self, engine: Engine, clock: Callable[[], float] = time.monotonic, *, sort_few_matches: bool = True,
+        dense: DenseIndex | None = None, embed_query: Callable[[str], Any] | None = None,
     ) -> None:
-        """`sort_few_matches=False` always leaves PostgreSQL's plan to PostgreSQL (for benchmarks)."""
+        """`sort_few_matches=False` always leaves PostgreSQL's plan to PostgreSQL (for benchmarks).
+        With `dense` and `embed_query` (the meaning extra: query text -> unit vector), search is hybrid."""
         self._dialect = engine.dialect.name
+        self._dense = dense if embed_query is not None else None
+        self._embed_query = embed_query
         self._sort_few_matches = sort_few_matches
         self._clock = clock
         self._lock = threading.Lock()
@@ -58,6 +66,8 @@ class SearchIndex:
         """The best `limit` insights for `query`, best first; with `team_id`, only among what that
         workspace may see (its feeds, the operator's, the library: `storage.tenancy`)."""
         plan = plan_search(query, self.vocabulary(session))
+        if self._dense is not None and self._embed_query is not None and plan.words:
+            return hybrid_search(self, self._dense, self._embed_query, session, plan, limit, team_id)
         if plan.is_empty:
             return SearchResult(plan, ())
         scope = workspace_scope(session, team_id)
@@ -213,6 +223,32 @@ def _few_matches_expected(
     """
     expected = _expected_matches(vocabulary, groups)
     return expected * expected * BITMAP_FETCH_COST_IN_ROWS_WALKED * share < vocabulary.total_documents * CANDIDATE_POOL
+
+
+def hybrid_search(index: SearchIndex, dense: DenseIndex, embed_query: Callable[[str], Any], session: Session,
+                  plan: SearchPlan, limit: int, team_id: str | None) -> SearchResult:
+    """Lexical candidates (ranked as today) united with the nearest vectors in the same scope, fused."""
+    scope = workspace_scope(session, team_id)
+    lexical = [] if plan.is_empty else rank(plan, index.candidates(session, plan, scope), CANDIDATE_POOL)
+    dense.refresh(session)
+    vector = embed_query(plan.query)
+    cosines = dense.nearest(vector, DENSE_TOP_K, scope)
+    cosines.update(dense.cosines([m.insight.id for m in lexical], vector))
+    fused = fuse(lexical, cosines, limit)
+    lexical_ids = {m.insight.id for m in lexical}
+    allowed = _in_scope(session, [m.insight.id for m in fused if m.insight.id not in lexical_ids], scope)
+    kept = [m for m in fused if m.insight.id in lexical_ids or m.insight.id in allowed]
+    return SearchResult(plan, tuple(_with_full_insights(session, kept)))
+
+
+def _in_scope(session: Session, ids: list[int], scope: Scope) -> set[int]:
+    """Which of these insights exist and are in scope now (a loaded vector may be of a deleted insight)."""
+    if not ids:
+        return set()
+    query = select(InsightRow.id).where(InsightRow.id.in_(ids))
+    if scope is not None:
+        query = query.where(InsightRow.podcast_id.is_(None) | InsightRow.podcast_id.in_(sorted(scope)))
+    return set(session.scalars(query))
 
 
 def _with_full_insights(session: Session, matches: list[Match]) -> list[Match]:
