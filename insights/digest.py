@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 from insights.meaning import Meaning, WindowMeaning
 from insights.meaning_topics import ABOUT
 from insights.model import Insight
-from insights.near_duplicates import Claim, DuplicateRules, candidate_pairs, cluster_claims, make_claim, same_claim
+from insights.near_duplicates import DuplicateRules, cluster_claims, make_claim
 from insights.text import words
 from insights.topics import (
     TopicDoc,
@@ -38,8 +38,6 @@ from insights.topics import (
 Entry = tuple[float, int, int, str]
 
 _CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
-#: Members of each of two stories checked for a disagreement before they join.
-STORY_CHECKS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,41 +136,13 @@ class DigestPool:
             cluster_of = cluster_claims(claims, self.rules.duplicates, index.frequency())
             self._cluster = [self._position[cluster_of[i.id]] for i in self.insights]
         else:
-            self._cluster = self._stories(claims, index.frequency())
+            self._cluster = self.meaning.clusters(claims, self.rules.duplicates, index.frequency())
         members: dict[int, list[int]] = {}
         for position, cluster in enumerate(self._cluster):
             members.setdefault(cluster, []).append(position)
         self._echoes = {c: self._podcasts_of(m) for c, m in members.items()}
         self.base = [self._base(p, quality(i.text, len(s))) for p, (i, s) in enumerate(zip(self.insights, stems))]
         return index
-
-    def _stories(self, claims: Sequence[Claim], frequency: Mapping[str, int]) -> list[int]:
-        """Clusters by meaning: lexical near-duplicates and close vectors, each pair confirmed."""
-        assert self.meaning is not None
-        parent = list(range(len(claims)))
-
-        def root(p: int) -> int:
-            while parent[p] != p:
-                parent[p] = parent[parent[p]]
-                p = parent[p]
-            return p
-
-        rules = self.rules.duplicates
-        lexical = (
-            (a, b) for a, b in candidate_pairs(claims, rules, frequency)
-            if same_claim(claims[a], claims[b], rules) and not self.meaning.disagree(a, b)
-        )
-        members = {p: [p] for p in range(len(claims))}
-        for a, b in [*lexical, *self.meaning.story_pairs()]:
-            ra, rb = root(a), root(b)
-            # no chaining across a disagreement: A ~ B ~ C must not join A and C when they disagree
-            if ra != rb and not any(
-                self.meaning.disagree(x, y) for x in members[ra][:STORY_CHECKS] for y in members[rb][:STORY_CHECKS]
-            ):
-                low, high = (ra, rb) if self.insights[ra].id < self.insights[rb].id else (rb, ra)
-                parent[high] = low
-                members[low].extend(members.pop(high))
-        return [root(p) for p in range(len(claims))]
 
     def _podcasts_of(self, positions: Sequence[int]) -> list[str]:
         if len(positions) == 1:  # most claims: no need to sort

@@ -21,7 +21,11 @@ from typing import Any
 from insights.meaning_stories import ClaimSigns, StoryRules, contradicts, same_story
 from insights.meaning_topics import MeaningRules, blend, closest_phrases, mentions_topic, phrases, without_topic_words
 from insights.model import Insight
+from insights.near_duplicates import Claim, DuplicateRules, candidate_pairs, same_claim
 from insights.topics import TopicMatch, topic_stems
+
+#: Members of each of two stories checked for a disagreement before they join.
+STORY_CHECKS = 20
 
 #: texts -> unit vectors, one row per text.
 Embed = Callable[[Sequence[str]], Any]
@@ -90,6 +94,33 @@ class WindowMeaning:
                     if same_story(self.signs(pa), self.signs(pb), float(sims[r, c]), rules):
                         found.append((pa, pb))
         return found
+
+    def clusters(self, claims: Sequence[Claim], rules: DuplicateRules, frequency: Mapping[str, int]) -> list[int]:
+        """Each claim's story (the position of its first member): lexical near-duplicates and
+        close vectors, each pair confirmed, never joining two stories whose members disagree."""
+        parent = list(range(len(claims)))
+
+        def root(p: int) -> int:
+            while parent[p] != p:
+                parent[p] = parent[parent[p]]
+                p = parent[p]
+            return p
+
+        lexical = (
+            (a, b) for a, b in candidate_pairs(claims, rules, frequency)
+            if same_claim(claims[a], claims[b], rules) and not self.disagree(a, b)
+        )
+        members = {p: [p] for p in range(len(claims))}
+        for a, b in [*lexical, *self.story_pairs()]:
+            ra, rb = root(a), root(b)
+            # no chaining: A ~ B and B ~ C must not join A and C when they disagree
+            if ra != rb and not any(
+                self.disagree(x, y) for x in members[ra][:STORY_CHECKS] for y in members[rb][:STORY_CHECKS]
+            ):
+                low, high = (ra, rb) if self.insights[ra].id < self.insights[rb].id else (rb, ra)
+                parent[high] = low
+                members[low].extend(members.pop(high))
+        return [root(p) for p in range(len(claims))]
 
     def disagree(self, a: int, b: int) -> bool:
         """Whether the words of two insights (a lexical candidate pair) say they disagree."""
