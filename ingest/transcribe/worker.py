@@ -79,6 +79,7 @@ def transcribe_queue(
     def work(job: Job) -> JobOutcome:
         return run_job(job, sessions, download, transcriber, extractor, clock=clock, options=options)
 
+    sweep_stale_audio(options.temp_dir)
     return drain(claim, work, options.concurrency, thread_name_prefix="transcribe", on_result=on_result)
 
 
@@ -88,7 +89,7 @@ def run_job(
 ) -> JobOutcome:
     """One claimed job, start to end; every failure is recorded on the job (never raised)."""
     try:
-        with tempfile.NamedTemporaryFile(prefix="podbrief-audio-", dir=options.temp_dir) as audio:
+        with tempfile.NamedTemporaryFile(prefix=AUDIO_PREFIX, dir=options.temp_dir) as audio:
             fetched = download(job.audio_url, audio)
             if fetched.error or not fetched.ok:
                 return _failed(job, f"the audio could not be downloaded: {fetched.error or 'no content'}",
@@ -159,6 +160,25 @@ def _failed(job: Job, error: str, sessions: sessionmaker[Session], clock: Clock,
     return JobOutcome(job.id, job.episode_id, "retry" if again else "failed", error=error)
 
 
+AUDIO_PREFIX = "podbrief-audio-"
+
+
+def sweep_stale_audio(folder: Path | None = None, *, older_than: timedelta = timedelta(hours=24)) -> int:
+    """Delete audio files a killed worker left behind (a live one's file is younger); how many."""
+    import time
+
+    folder = folder or Path(tempfile.gettempdir())
+    removed = 0
+    for path in folder.glob(f"{AUDIO_PREFIX}*"):
+        try:
+            if time.time() - path.stat().st_mtime > older_than.total_seconds():
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def worker_name() -> str:
     """host:pid, for `claimed_by` (each claim adds its own token)."""
     import os
@@ -167,4 +187,5 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}"
 
 
-__all__ = ["Download", "JobOutcome", "TranscribeOptions", "transcribe_queue", "run_job", "worker_name"]
+__all__ = ["Download", "JobOutcome", "TranscribeOptions", "run_job", "sweep_stale_audio", "transcribe_queue",
+           "worker_name"]

@@ -40,3 +40,19 @@ def test_audio_on_a_private_address_is_refused_like_any_fetch() -> None:
     with Fetcher() as strict:
         result = download(strict, "http://127.0.0.1:9/ep.mp3", io.BytesIO(), max_bytes=1000, deadline_seconds=5)
     assert result.error is not None and not result.ok
+
+
+def test_audio_a_killed_worker_left_behind_is_swept_and_a_live_workers_file_is_kept(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import time
+
+    from ingest.transcribe.worker import AUDIO_PREFIX, sweep_stale_audio
+
+    stale, live, other = (tmp_path / f"{AUDIO_PREFIX}old", tmp_path / f"{AUDIO_PREFIX}new", tmp_path / "notes.txt")
+    for path in (stale, live, other):
+        path.write_bytes(b"x")
+    day_ago = time.time() - 25 * 3600
+    os.utime(stale, (day_ago, day_ago))
+    os.utime(other, (day_ago, day_ago))
+    assert sweep_stale_audio(tmp_path) == 1
+    assert not stale.exists() and live.exists() and other.exists()
