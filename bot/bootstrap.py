@@ -27,12 +27,11 @@ from bot.logfmt import redacting_handler
 from bot.settings import Settings, load_settings
 from bot.workspace_clients import WorkspaceClients
 from ingest.extractors import BuiltinExtractor, Extractor
-from ingest.meaning import digest_meaning
+from ingest.meaning.services import digest_meaning_for, search_index
 from ingest.fetch import Fetcher
 from ingest.llm.chunks import chunk_chars_for
 from ingest.llm_extractor import LlmExtractor
 from storage.db import create_db_engine, migrate, session_factory
-from storage.search_index import SearchIndex
 from storage.token_cipher import TokenCipher, TokenKeyError
 
 
@@ -71,14 +70,15 @@ def open_storage(settings: Settings) -> Deps:
     sessions = session_factory(engine)
     slack = build_client(settings)
     installations, client_for = _workspace_access(settings, engine, sessions, slack)
+    search = search_index(engine, by_meaning=settings.match_by_meaning)
     digests = DigestDeliverer(sessions, client_for, DigestComposer(
-        sessions, meaning=digest_meaning if settings.match_by_meaning else None
+        sessions, meaning=digest_meaning_for(search, sessions) if settings.match_by_meaning else None
     ))
     return Deps(
-        engine=engine, sessions=sessions, search_index=SearchIndex(engine), slack=slack, digests=digests,
+        engine=engine, sessions=sessions, search_index=search, slack=slack, digests=digests,
         extractor=build_extractor(settings),
         fetchers=partial(Fetcher, allow_private_addresses=settings.feeds_allow_private_addresses),
-        installations=installations,
+        installations=installations, directory=settings.directory,
     )
 
 

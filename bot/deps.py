@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.background import Coalescer
 from bot.digest_delivery import DigestDeliverer
 from bot.metrics import Metrics
+from ingest.directory import DirectorySettings
 from ingest.extractors import BuiltinExtractor, Extractor
 from ingest.fetch import Fetcher
 from storage.search_index import SearchIndex, SearchResult
@@ -37,6 +38,7 @@ class Deps:
     metrics: Metrics = field(default_factory=Metrics)  # this process's Prometheus registry
     background: Coalescer = field(default_factory=Coalescer)  # e.g. Home tab refreshes after a save
     installations: InstallationStore | None = None  # multi-workspace mode: the encrypted OAuth installations
+    directory: DirectorySettings = field(default_factory=DirectorySettings)  # `feeds search`, Apple page links
 
     def search(self, query: str, limit: int, *, team_id: str | None = None) -> SearchResult:
         """Run a search in its own read-only session; with `team_id`, among what that workspace may see."""

@@ -19,12 +19,15 @@ from bot.feeds_grammar import (
     FeedsError,
     ListFeeds,
     RemoveFeed,
+    SearchFeeds,
     SetFeedsAccess,
     ShowFeedsAccess,
     ShowFeedsHelp,
 )
+from bot.feeds_search_blocks import directory_failed, search_results
 from bot.settings_actions import Asker
 from bot.slack_facts import look_up_person
+from ingest.directory import DirectoryError, apple_podcast_id, open_directory
 from ingest.scan import AddFeedResult, add_feed
 from storage import feeds_store
 from storage.channels_store import get_workspace, update_workspace
@@ -51,6 +54,8 @@ def answer_feeds(deps: Deps, client: WebClient, asker: Asker, parsed: FeedsComma
         return add_feeds(deps, asker, parsed)
     if isinstance(parsed, RemoveFeed):
         return remove_feed(deps, asker, parsed)
+    if isinstance(parsed, SearchFeeds):
+        return search_feeds(deps, asker, parsed)
     raise AssertionError(f"unhandled feeds command {parsed!r}")
 
 
@@ -96,10 +101,35 @@ def add_feeds(deps: Deps, asker: Asker, command: AddFeeds) -> Message:
     """Fetch each feed once and follow it; its episodes become insights at the next scan."""
     results: list[AddFeedResult] = []
     with deps.fetchers() as fetcher:
-        for url in command.urls:
+        for typed in command.urls:
+            url, problem = resolve_podcast_page(deps, typed)
+            if problem is not None:
+                results.append(AddFeedResult(url=typed, ok=False, reason=problem))
+                continue
             results.append(add_feed(deps.sessions, fetcher, deps.extractor, url, added_by=f"slack:{asker.user_id}"[:64],
                                     team_id=asker.team_id, clock=deps.clock, process_episodes=False))
     return fb.feeds_added(results, command.rejected, asker.command)
+
+
+def resolve_podcast_page(deps: Deps, url: str) -> tuple[str, str | None]:
+    """An Apple Podcasts page's feed URL (looked up in the directory), or `url` itself; and why not."""
+    if apple_podcast_id(url) is None:
+        return url, None
+    try:
+        with open_directory(deps.directory) as directory:
+            return directory.feed_of_page(url), None
+    except DirectoryError as error:
+        return url, f"it is an Apple Podcasts page, but {error}"
+
+
+def search_feeds(deps: Deps, asker: Asker, command: SearchFeeds) -> Message:
+    """The directory's top matches, each with a Follow button (which runs `feeds add`)."""
+    try:
+        with open_directory(deps.directory) as directory:
+            podcasts = directory.search(command.terms)
+    except DirectoryError as error:
+        return directory_failed(command.terms, str(error), asker.command)
+    return search_results(command.terms, podcasts, asker.command)
 
 
 def remove_feed(deps: Deps, asker: Asker, command: RemoveFeed) -> Message:

@@ -1,4 +1,4 @@
-"""The feeds part of the `/insights` grammar: `feeds add|list|remove`, `settings feeds open|admins`.
+"""The feeds part of the `/insights` grammar: `feeds add|list|search|remove`, `settings feeds open|admins`.
 
 `parse_feeds(text)` turns what a person typed into a frozen command value, a
 `FeedsError` (a friendly message plus the usage that works), or None when the text
@@ -20,6 +20,7 @@ from bot.ids import parse_id
 CMD = "/insights"  # renderers swap in the real command name
 FEEDS_USAGE = (
     "feeds list",
+    "feeds search hard fork",
     "feeds add https://example.com/podcast.xml",
     "feeds remove https://example.com/podcast.xml",
     "feeds remove 3",
@@ -28,12 +29,14 @@ ACCESS_USAGE = ("settings feeds", "settings feeds open", "settings feeds admins"
 #: At most this many feeds per `feeds add` (each is fetched once, one after the other).
 MAX_URLS_PER_ADD = 10
 MAX_URL_LENGTH = 2000  # what the feeds table stores
+MAX_SEARCH_LENGTH = 200  # `feeds search` terms sent to the podcast directory
 _VERBS = {
     "": "list", "list": "list", "ls": "list", "show": "list", "status": "list",
     "add": "add", "follow": "add", "subscribe": "add", "+": "add",
     "remove": "remove", "rm": "remove", "delete": "remove", "del": "remove", "unfollow": "remove",
     "unsubscribe": "remove", "-": "remove",
     "help": "help", "?": "help",
+    "search": "search", "find": "search", "lookup": "search",
 }
 _OPEN = frozenset({"open", "everyone", "all", "anyone", "on"})
 _ADMINS = frozenset({"admins", "admin", "admins-only", "closed", "restricted", "restrict", "off"})
@@ -52,6 +55,13 @@ class AddFeeds:
 
     urls: tuple[str, ...]
     rejected: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFeeds:
+    """`feeds search TERMS`: podcasts by name from the podcast directory, each with a Follow button."""
+
+    terms: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +96,10 @@ class FeedsError:
     usage: tuple[str, ...] = FEEDS_USAGE
 
 
-FeedsCommand = ListFeeds | AddFeeds | RemoveFeed | ShowFeedsHelp | ShowFeedsAccess | SetFeedsAccess | FeedsError
-FEEDS_COMMANDS = (ListFeeds, AddFeeds, RemoveFeed, ShowFeedsHelp, ShowFeedsAccess, SetFeedsAccess, FeedsError)
+FeedsCommand = (ListFeeds | AddFeeds | SearchFeeds | RemoveFeed | ShowFeedsHelp | ShowFeedsAccess | SetFeedsAccess
+                | FeedsError)
+FEEDS_COMMANDS = (ListFeeds, AddFeeds, SearchFeeds, RemoveFeed, ShowFeedsHelp, ShowFeedsAccess, SetFeedsAccess,
+                  FeedsError)
 
 
 def is_feeds_command(value: object) -> bool:
@@ -112,9 +124,11 @@ def parse_feeds(text: str | None) -> FeedsCommand | None:
         return _add(args)
     if action == "remove":
         return _remove(args)
+    if action == "search":
+        return parse_search_terms(args)
     if unwrap_url(verb) is not None:  # `feeds https://…`: they meant add
         return FeedsError(f"To follow that feed, write `{CMD} feeds add {_short(unwrap_url(verb) or verb)}`.")
-    guess = _closest(verb, ("add", "list", "remove"))
+    guess = _closest(verb, ("add", "list", "search", "remove"))
     hint = f" Did you mean `{CMD} feeds {guess}{' …' if args else ''}`?" if guess else ""
     return FeedsError(f"I don't know `{CMD} feeds {_short(verb)}`.{hint}")
 
@@ -171,6 +185,21 @@ def _add(args: str) -> FeedsCommand:
         typed, why = rejected[0]
         return FeedsError(f"`{typed}` is not a feed address: {why}.")
     return AddFeeds(tuple(urls), tuple(rejected))
+
+
+def parse_search_terms(args: str) -> SearchFeeds | FeedsError:
+    """`feeds search` terms, one line of words (a Slack-wrapped link keeps its label), or why not."""
+    terms = " ".join(_SLACK_LINK.sub(lambda m: m.group(0)[1:-1].split("|")[-1], word) for word in args.split())
+    terms = terms.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+    if not terms:
+        return FeedsError(f"Which podcast should I look for? Write `{CMD} feeds search` and its name, "
+                          f"like `{CMD} feeds search hard fork`.")
+    if len(terms) > MAX_SEARCH_LENGTH:
+        return FeedsError(f"That search is {len(terms)} characters long; a podcast's name or a few words "
+                          f"(at most {MAX_SEARCH_LENGTH} characters) work best.")
+    if not terms.isprintable():
+        return FeedsError("That search contains a control or invisible character; type the podcast's name.")
+    return SearchFeeds(terms)
 
 
 def _remove(args: str) -> FeedsCommand:

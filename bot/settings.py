@@ -10,6 +10,8 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from ingest.directory import ITUNES_URL, PODCASTINDEX_URL, DirectorySettings
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_SCAN_MINUTES = 30
 MAX_SCAN_MINUTES = 7 * 24 * 60
@@ -74,6 +76,16 @@ class Settings:
     transcribe_max_minutes: int = 180  # per episode; the rest of a longer one is not transcribed
     transcribe_threads: int = 0  # CTranslate2 threads per transcription; 0: up to 4, by the CPU count
     transcribe_max_audio_mb: int = 500  # an episode's audio file larger than this is not downloaded
+    podcast_directory_url: str = ITUNES_URL  # the iTunes Search API, or a stand-in (tests)
+    podcastindex_api_url: str = PODCASTINDEX_URL
+    podcastindex_key: str | None = None  # with the secret: `feeds search` asks the Podcast Index instead
+    podcastindex_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def directory(self) -> DirectorySettings:
+        """Where `feeds search` and Apple Podcasts links in `feeds add` look podcasts up."""
+        return DirectorySettings(itunes_url=self.podcast_directory_url, podcastindex_url=self.podcastindex_api_url,
+                                 podcastindex_key=self.podcastindex_key, podcastindex_secret=self.podcastindex_secret)
 
     @property
     def socket_mode(self) -> bool:
@@ -87,7 +99,7 @@ class Settings:
     def secrets(self) -> tuple[str | None, ...]:
         """Every secret value, for redaction from logs."""
         return (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token, self.llm_api_key,
-                self.slack_client_secret, *self.token_encryption_keys)
+                self.slack_client_secret, self.podcastindex_secret, *self.token_encryption_keys)
 
     def require_slack(self) -> None:
         """Raise `SettingsError` unless the settings `podbrief run` needs are present."""
@@ -153,7 +165,26 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         transcribe_max_minutes=_bounded(env, "TRANSCRIBE_MAX_MINUTES", 180, (1, 24 * 60), "minutes"),
         transcribe_threads=_bounded(env, "TRANSCRIBE_THREADS", 0, (0, 64), "threads"),
         transcribe_max_audio_mb=_bounded(env, "TRANSCRIBE_MAX_AUDIO_MB", 500, (1, 10_000), "megabytes"),
+        podcast_directory_url=_directory_url(env, "PODCAST_DIRECTORY_URL", ITUNES_URL),
+        podcastindex_api_url=_directory_url(env, "PODCASTINDEX_API_URL", PODCASTINDEX_URL),
+        podcastindex_key=_podcastindex(env)[0],
+        podcastindex_secret=_podcastindex(env)[1],
     )
+
+
+def _directory_url(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, default)
+    if not re.match(r"https?://[^/\s]+", value):
+        raise SettingsError(f"{name} must be an http(s) URL such as {default} (leave it unset for the default).")
+    return value if value.endswith("/") else value + "/"
+
+
+def _podcastindex(env: Mapping[str, str]) -> tuple[str | None, str | None]:
+    key, secret = env.get("PODCASTINDEX_KEY"), env.get("PODCASTINDEX_SECRET")
+    if bool(key) != bool(secret):
+        raise SettingsError("Set both PODCASTINDEX_KEY and PODCASTINDEX_SECRET to search the Podcast Index "
+                            "(or neither, for the iTunes directory).")
+    return key, secret
 
 
 def _transcribe(value: str | None) -> str:

@@ -21,6 +21,7 @@ import time
 import zlib
 from dataclasses import dataclass, replace
 from http import HTTPStatus
+from collections.abc import Mapping
 from typing import BinaryIO, Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -119,14 +120,16 @@ class Fetcher:
         self.close()
 
     def __call__(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None, max_bytes: int | None = None
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None, max_bytes: int | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> FetchResult:
-        """Fetch `url` (conditionally when `etag`/`last_modified` are given); never raises."""
+        """Fetch `url` (conditionally when `etag`/`last_modified` are given; `headers` added, e.g. an
+        API's signature); never raises."""
         started = time.monotonic()
         attempt = _Attempt(self, url, started + self.deadline_seconds, max_bytes or self.max_bytes)
         try:
             with fetch_deadline(attempt.deadline):
-                result = attempt.run(_conditional_headers(etag, last_modified))
+                result = attempt.run({**(headers or {}), **_conditional_headers(etag, last_modified)})
         except FetchError as error:
             result = FetchResult(url=url, status=attempt.status, final_url=attempt.current, error=str(error))
         except httpx.HTTPError as error:
