@@ -58,6 +58,9 @@ class Episode(Base):
     __table_args__ = (
         UniqueConstraint("podcast_id", "episode_key"),
         Index("ix_episodes_podcast_id_guid", "podcast_id", "guid", unique=True),
+        # Pasted links are looked up by URL (storage.episode_links); hash on PostgreSQL (no B-tree size limit).
+        Index("ix_episodes_url", "url", postgresql_using="hash"),
+        Index("ix_episodes_audio_url", "audio_url", postgresql_using="hash"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
