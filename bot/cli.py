@@ -145,3 +145,5 @@ from bot.workspaces_cli import tokens, workspaces  # noqa: E402 - same pattern
 main.add_command(workspaces); main.add_command(tokens)  # noqa: E702
 from bot.transcribe_cli import transcribe  # noqa: E402 - same pattern
 main.add_command(transcribe)
+from bot.meaning_cli import meaning  # noqa: E402 - same pattern
+main.add_command(meaning)

@@ -22,6 +22,8 @@ log = logging.getLogger("podbrief.scheduler")
 DIGEST_JOB_ID = "digest-tick"
 SCAN_JOB_ID = "feed-scan"
 STATE_PURGE_JOB_ID = "install-state-purge"
+EMBED_JOB_ID = "embed-insights"
+EMBED_TICK_SECONDS = 60
 #: How often due digests are looked for; a digest goes out within this long of its time.
 DIGEST_TICK_SECONDS = 30
 
@@ -99,6 +101,22 @@ def add_transcription_job(scheduler: BaseScheduler, deps: Deps, transcription: T
                        TRANSCRIBE_JOB_ID, "transcribe queued episodes", deps.clock())
 
 
+def embed_tick(deps: Deps) -> int:
+    """Embed the insights still without a current-model vector (the meaning extra); how many were."""
+    from ingest.meaning import shared_encoder
+    from ingest.meaning.backfill import embed_tick as embed_waiting
+
+    encoder = shared_encoder()
+    return 0 if encoder is None else embed_waiting(deps.sessions, encoder, deps.clock).embedded
+
+
+def add_embedding_job(scheduler: BaseScheduler, deps: Deps) -> None:
+    """Embed newly imported or scanned insights in the background, every minute (search finds
+    them lexically at once, by meaning once embedded)."""
+    _add_repeating_job(scheduler, embed_tick, timedelta(seconds=EMBED_TICK_SECONDS), (deps,),
+                       EMBED_JOB_ID, "embed new insights for matching by meaning", deps.clock())
+
+
 def _add_repeating_job(scheduler: BaseScheduler, job: Callable[..., object], every: timedelta, args: tuple[object, ...],
                        job_id: str, name: str, first_run: datetime) -> None:
     """One instance at a time, missed runs coalesced into one, replacing a job of the same id."""
@@ -126,6 +144,8 @@ def build_jobs(deps: Deps, scan_interval_minutes: int, scheduler: BaseScheduler 
                       transcription.newest_per_check if transcription is not None else 0)
     if transcription is not None:
         add_transcription_job(scheduler, deps, transcription)
+    if deps.search_index.dense is not None:  # the meaning extra is installed and MATCH_BY_MEANING on
+        add_embedding_job(scheduler, deps)
     if purge_grace_days is not None:
         add_purge_job(scheduler, deps, purge_grace_days)
     if deps.installations is not None:

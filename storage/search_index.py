@@ -67,7 +67,9 @@ class SearchIndex:
         workspace may see (its feeds, the operator's, the library: `storage.tenancy`)."""
         plan = plan_search(query, self.vocabulary(session))
         if self._dense is not None and self._embed_query is not None and plan.words:
-            return hybrid_search(self, self._dense, self._embed_query, session, plan, limit, team_id)
+            vector = self._embed_query(plan.query)
+            if vector is not None:  # else the model cannot run here: lexical, as without the extra
+                return hybrid_search(self, self._dense, vector, session, plan, limit, team_id)
         if plan.is_empty:
             return SearchResult(plan, ())
         scope = workspace_scope(session, team_id)
@@ -86,6 +88,11 @@ class SearchIndex:
                 self._vocabulary = _load_vocabulary(session)
                 self._stamp = stamp
             return self._vocabulary
+
+    @property
+    def dense(self) -> DenseIndex | None:
+        """The in-memory insight vectors of hybrid search (None: lexical only)."""
+        return self._dense
 
     def invalidate(self) -> None:
         """Forget the loaded vocabulary (after an import in this process)."""
@@ -225,13 +232,12 @@ def _few_matches_expected(
     return expected * expected * BITMAP_FETCH_COST_IN_ROWS_WALKED * share < vocabulary.total_documents * CANDIDATE_POOL
 
 
-def hybrid_search(index: SearchIndex, dense: DenseIndex, embed_query: Callable[[str], Any], session: Session,
+def hybrid_search(index: SearchIndex, dense: DenseIndex, vector: Any, session: Session,
                   plan: SearchPlan, limit: int, team_id: str | None) -> SearchResult:
     """Lexical candidates (ranked as today) united with the nearest vectors in the same scope, fused."""
     scope = workspace_scope(session, team_id)
     lexical = [] if plan.is_empty else rank(plan, index.candidates(session, plan, scope), CANDIDATE_POOL)
     dense.refresh(session)
-    vector = embed_query(plan.query)
     cosines = dense.nearest(vector, DENSE_TOP_K, scope)
     cosines.update(dense.cosines([m.insight.id for m in lexical], vector))
     fused = fuse(lexical, cosines, limit)
