@@ -58,6 +58,12 @@ DUMMY_IT = re.compile(
     r"|how|because)\b",
     re.IGNORECASE,
 )
+#: "It's easy to do": an infinitive with no object after it leaves "it" as that object, said before (folded text).
+OBJECTLESS_INFINITIVE = re.compile(
+    r"^it s (?:\w+ ){0,2}?\w+ to (?:do|use|get|make|build|see|find|say|fix|learn|understand|miss|forget|ignore|beat"
+    r"|tell|handle|manage|sell|read|follow|remember|explain|love|hate|like|set up|figure out|pull off)"
+    r"(?= (?:that|and|but|so|if|when|because|for|with|now|right|too|anyway)\b|$)"
+)
 #: Chit-chat, greetings, housekeeping and sponsor reads, anywhere in a passage.
 CHATTER = re.compile(
     r"\b(?:thanks? (?:you )?(?:so much |very much )?for (?:having|joining|coming|listening|tuning)|thank you"

@@ -37,6 +37,8 @@ _OPEN_ENDING = re.compile(r"\bno matter (?:how|what|who|where|when)\b[^.?!]*,\s*
 _SUBJECTS = frozenset("i we you they he she".split())
 #: Words after which comes a verb, not a noun "it" could stand for ("you want", "to pass", "can't use").
 _VERB_BEFORE = _SUBJECTS | frozenset("to will would can could should must may might t".split())
+#: Adverbs and particles that look like nouns to `_noun_like` ("back and forth", "go ahead").
+_PARTICLES = frozenset("forth away ahead apart aside anyway later often ever else instead".split())
 #: "it" this far into a passage is not checked for what it stands for.
 _IT_WINDOW = 16
 
@@ -131,6 +133,7 @@ def _noun_like(word: str) -> bool:
         and not is_verb_form(word)
         and not word.endswith("ly")
         and not word.isdigit()
+        and word not in _PARTICLES
     )
 
 
@@ -148,7 +151,8 @@ def _opening_factor(clean: str, tokens: list[str]) -> float:
     if first in cues.CONNECTIVES:
         return 0.15
     if first in cues.REFERENCES and tokens[1:2] != ["who"]:  # "Those who prepare…" is generic
-        return 0.85 if first == "it" and cues.DUMMY_IT.match(clean) else 0.2
+        dummy = first == "it" and cues.DUMMY_IT.match(clean) and not cues.OBJECTLESS_INFINITIVE.match(" ".join(tokens))
+        return 0.85 if dummy else 0.2
     if first in cues.INTERJECTIONS:
         return 0.3
     if cues.REFERRING_OPENING.match(fold(clean)):

@@ -361,3 +361,18 @@ def test_a_passage_opening_on_a_command_to_the_listener_is_marked_down(text: str
 )
 def test_a_tip_with_its_reason_or_a_noun_subject_is_not_taken_for_a_command(text: str) -> None:
     assert command_factor(words(text)) == 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's so easy to do that you can build something ridiculous and fun that you've always wanted to do.",  # #673
+        "A lot of people will go back and forth whether you need it or not.",  # Changelog & Friends #125
+    ],
+)
+def test_an_it_that_is_the_object_of_what_was_said_before_is_a_dangling_reference(text: str) -> None:
+    assert not is_standalone(text), standalone_score(text)
+
+
+def test_an_it_standing_for_the_infinitive_after_it_is_a_dummy_subject() -> None:
+    assert is_standalone("It's important to do the research before you buy a microphone for your podcast.")
