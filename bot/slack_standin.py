@@ -23,7 +23,11 @@ and refresh tokens for new expiring ones (token rotation), as Slack does. `outag
 makes every matching call fail for a window of seconds (429, 5xx or a timeout).
 Messages, responses and views whose blocks break Slack's documented limits
 (`bot.standin_limits`) are refused with ``invalid_blocks`` (views: ``invalid_arguments``),
-and a ``text`` over 40,000 characters with ``msg_too_long``, as Slack does.
+and a ``text`` over 40,000 characters with ``msg_too_long``, as Slack does; so are
+``chat.unfurl`` unfurls (``invalid_blocks``) and modals of ``views.open`` / ``views.update``
+(title, submit and close over 24 characters, private metadata, input labels).
+``functions.completeSuccess`` / ``completeError`` (Workflow Builder steps) need the
+execution id, and outputs or an error text.
 Standard library only, so it ships in the package.
 """
 
