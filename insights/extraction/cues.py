@@ -64,6 +64,9 @@ OBJECTLESS_INFINITIVE = re.compile(
     r"|tell|handle|manage|sell|read|follow|remember|explain|love|hate|like|set up|figure out|pull off)"
     r"(?= (?:that|and|but|so|if|when|because|for|with|now|right|too|anyway)\b|$)"
 )
+#: A sentence cut before its main clause: "no matter how good the content is, if your audio quality isn't good."
+#: (on the text as written)
+OPEN_ENDING = re.compile(r"\bno matter (?:how|what|who|where|when)\b[^.?!]*,\s*(?:if|when|unless)\b[^,.?!]*[.!?…]*$", re.I)
 #: Chit-chat, greetings, housekeeping and sponsor reads, anywhere in a passage.
 CHATTER = re.compile(
     r"\b(?:thanks? (?:you )?(?:so much |very much )?for (?:having|joining|coming|listening|tuning)|thank you"

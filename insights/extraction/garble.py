@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from insights.extraction.cues import OPEN_ENDING
 from insights.extraction.verbs import AUXILIARIES, is_verb_form
 from insights.text import STOPWORDS, words
 
@@ -133,6 +134,8 @@ def garble_factor(raw: str) -> float:
     factor *= 0.55**bad_pairs
     if tokens[-1] in _DANGLING_END and raw.rstrip()[-1:] not in "?!":
         factor *= 0.5
+    if "matter" in raw and OPEN_ENDING.search(raw):  # a period put before the main clause: the rest is another "sentence"
+        factor *= 0.6
     content = sum(t not in STOPWORDS and len(t) > 2 for t in tokens)
     if len(tokens) >= 8 and content / len(tokens) < 0.2:
         factor *= 0.6

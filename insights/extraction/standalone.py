@@ -31,8 +31,6 @@ _DUMMY_IT_AFTER = re.compile(
 )
 #: "there" for a place named before ("popular there", "in there"), not "out there" or "there is".
 _THERE = re.compile(r"(?<!out )(?<!over )\bthere(?=[,.;:!?])|\b(?:in|on|from|back|up) there\b", re.IGNORECASE)
-#: A sentence cut before its main clause: "no matter how good the content is, if your audio quality isn't good."
-_OPEN_ENDING = re.compile(r"\bno matter (?:how|what|who|where|when)\b[^.?!]*,\s*(?:if|when|unless)\b[^,.?!]*[.!?…]*$", re.I)
 #: Subject pronouns: the word after one is its verb, not a noun "it" could stand for.
 _SUBJECTS = frozenset("i we you they he she".split())
 #: Words after which comes a verb, not a noun "it" could stand for ("you want", "to pass", "can't use").
@@ -76,7 +74,7 @@ def _factors(clean: str, tokens: list[str]) -> Iterator[float]:
     yield 0.3 if cues.ADDRESS.search(clean) else 1.0
     yield 0.45 if _THERE.search(clean) else 1.0
     yield 0.5 if clean.startswith("To ") and "," not in clean else 1.0  # "To spend a billion dollars…": no main clause
-    yield 0.45 if _OPEN_ENDING.search(clean) else 1.0
+    yield 0.45 if cues.OPEN_ENDING.search(clean) else 1.0
     yield _content_factor(folded)
 
 

@@ -376,3 +376,11 @@ def test_an_it_that_is_the_object_of_what_was_said_before_is_a_dangling_referenc
 
 def test_an_it_standing_for_the_infinitive_after_it_is_a_dummy_subject() -> None:
     assert is_standalone("It's important to do the research before you buy a microphone for your podcast.")
+
+
+def test_a_period_the_machine_put_before_the_main_clause_counts_as_garble() -> None:
+    # buzzsprout-example.srt (CC0): the passage that joins both halves stands alone, but reads broken.
+    cut = ("Creating good audio is really key to keeping your podcast listeners engaged because no matter how good "
+           "the content is, if your audio quality isn't good.")
+    assert garble_factor(cut) <= 0.6
+    assert garble_factor("No matter how good the content is, bad audio will turn listeners away.") == 1.0
