@@ -191,6 +191,7 @@ def test_interactivity_is_on_and_every_request_url_is_the_events_endpoint(manife
     urls = [
         settings["event_subscriptions"]["request_url"],
         settings["interactivity"]["request_url"],
+        settings["interactivity"]["message_menu_options_url"],  # the settings modal's zone type-ahead
         *(c["url"] for c in manifest["features"]["slash_commands"]),
     ]
     assert all(url.startswith("https://") and url.endswith("/slack/events") for url in urls), urls
