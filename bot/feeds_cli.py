@@ -1,4 +1,4 @@
-"""`podbrief feeds add|list|remove|import` and `podbrief scan`: following podcast feeds from the shell."""
+"""`podbrief feeds add|list|search|remove|import` and `podbrief scan`: following podcast feeds from the shell."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from typing import Any
 import click
 
 from bot.deps import Deps
+from bot.feeds_actions import resolve_podcast_page
 from bot.feeds_blocks import ago, when
+from bot.feeds_grammar import FeedsError, parse_search_terms
 from bot.terminal import echo, printable
 from bot.transcribe_setup import NEWEST_PER_CHECK
+from ingest.directory import SEARCH_LIMIT, DirectoryError, Podcast, open_directory
 from ingest.fetch import Fetcher
 from ingest.scan import AddFeedResult, FeedOutcome, ScanOptions, ScanSummary, add_feed, scan as run_scan
 from storage import feeds_store
@@ -51,12 +54,60 @@ def add_command(urls: tuple[str, ...], allow_private_addresses: bool) -> None:
     deps = _deps()
     failed = False
     with _fetcher(deps, allow_private_addresses) as fetcher:
-        for url in urls:
-            result = add_feed(deps.sessions, fetcher, deps.extractor, url, added_by="cli", clock=deps.clock)
+        for typed in urls:
+            url, problem = resolve_podcast_page(deps, typed)  # an Apple Podcasts page: its feed
+            result = (AddFeedResult(url=typed, ok=False, reason=problem) if problem is not None else
+                      add_feed(deps.sessions, fetcher, deps.extractor, url, added_by="cli", clock=deps.clock))
             echo(describe_added(result))
             failed = failed or not result.ok
     echo(LIBRARY_NOTE)
     sys.exit(1 if failed else 0)
+
+
+@feeds.command("search")
+@click.argument("terms", nargs=-1, required=True)
+@click.option("--follow", type=click.IntRange(1, SEARCH_LIMIT), default=None, metavar="N",
+              help="Follow match N of this search (as `podbrief feeds add` does).")
+@click.option("--allow-private-addresses", is_flag=True, help=_PRIVATE_HELP)
+def search_command(terms: tuple[str, ...], follow: int | None, allow_private_addresses: bool) -> None:
+    """Find podcasts by name in the podcast directory (PODCAST_DIRECTORY_URL, or the Podcast Index)."""
+    parsed = parse_search_terms(" ".join(terms))
+    if isinstance(parsed, FeedsError):
+        echo(parsed.message.replace("`/insights feeds search`", "podbrief feeds search").replace("`", ""), err=True)
+        sys.exit(2)
+    deps = _deps()
+    try:
+        with open_directory(deps.directory) as directory:
+            podcasts = directory.search(parsed.terms)
+    except DirectoryError as error:
+        echo(f"Cannot search for “{parsed.terms}”: {error}.", err=True)
+        sys.exit(1)
+    if not podcasts:
+        echo(f"The podcast directory found no podcast for “{parsed.terms}”. "
+             "Follow a feed by its address with: podbrief feeds add URL")
+        return
+    for number, podcast in enumerate(podcasts, 1):
+        echo(describe_podcast(number, podcast))
+    if follow is None:
+        echo(f"Follow one with: podbrief feeds search {parsed.terms} --follow N", dim=True)
+        return
+    if follow > len(podcasts) or (chosen := podcasts[follow - 1]).feed_url is None:
+        echo(f"There is no match {follow} with a feed to follow.", err=True)
+        sys.exit(1)
+    with _fetcher(deps, allow_private_addresses) as fetcher:
+        result = add_feed(deps.sessions, fetcher, deps.extractor, chosen.feed_url, added_by="cli", clock=deps.clock)
+    echo(describe_added(result))
+    echo(LIBRARY_NOTE)
+    sys.exit(0 if result.ok else 1)
+
+
+def describe_podcast(number: int, podcast: Podcast) -> str:
+    """A directory match in two lines: number, name, author, episodes; then its feed."""
+    details = [f"by {podcast.author}"] if podcast.author else []
+    if podcast.episode_count is not None:
+        details.append(f"{podcast.episode_count} episode{'' if podcast.episode_count == 1 else 's'}")
+    return (f"{number:>2}. {podcast.name}{'  (' + ', '.join(details) + ')' if details else ''}\n"
+            f"    {podcast.feed_url or 'no public feed listed'}")
 
 
 #: Feeds the operator follows are deployment-wide: said after every `feeds add` and `feeds import`.
