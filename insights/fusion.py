@@ -20,7 +20,7 @@ K = 10.0
 LEXICAL_WEIGHT = 1.5
 DENSE_WEIGHT = 1.0
 #: A candidate only the vectors propose must be at least this close to the query.
-MIN_DENSE_COSINE = 0.35
+MIN_DENSE_COSINE = 0.30
 
 
 @dataclass(frozen=True, slots=True)
