@@ -80,7 +80,7 @@ CHATTER = re.compile(
     r"|check (?:it |them |this |that )?out|sit (?:down )?with|sat down with|(?:switch|shift|change) gears"
     r"|number one best|of all time|appreciate (?:it|you|that|this|the)|shout ?out|sign up for|discount code"
     r"|on (?:the|this|our|my) (?:show|podcast|channel)|our guest|my guest|today (?:we|i) (?:re|m|are|am|have|ll)"
-    r"|let s talk about|(?:i|we) (?:want|wanted|d love|would love) to (?:ask|talk|hear|get|switch|dig|bring)"
+    r"|let s talk about|let s (?:go|come|get|jump|move) (?:back|on|over)\b|(?:i|we) (?:want|wanted|d love|would love) to (?:ask|talk|hear|get|switch|dig|bring)"
     r"|tell (?:us|me) (?:about|more|a little)|before we (?:go|wrap|get|dive|start)|where can (?:people|listeners|folks)"
     r"|find you|youtube channel|on twitter|on instagram|on linkedin|on tiktok|our discord|our slack"
     r"|thanks? (?:again|so much|a lot|for)|thank you|(?:great|good|fun) (?:conversation|chat|talking)"
@@ -137,6 +137,7 @@ BACK_REFERENCE = re.compile(
     r"|mean by (?:that|this)|(?:because of|on top of|apart from|other than|besides|beyond|after|before|similar to"
     r"|related to|going back to) (?:that|this)\b(?! \w+ (?:is|are|was|were)\b)"
     r"|what (?:i m|i am|you re|you are) (?:hearing|saying)|i hear (?:you|what you)"
+    r"|\b(?:that|this) (?:out|up|down|off|away)\b(?! (?:of|to|until|there)\b)"  # "split that out": a thing said before
     r"|the (?:next|second|third|other|last|first) (?:thing|one|reason|step|tip|point)s?"
     r"|all (?:two|three|four|five|of) (?:of )?(?:these|those|them)"
     r"|(?:those|these) (?!who\b|that\b|which\b|of\b|are\b|were\b|days\b)\w+(?! (?:who|that|which|where|when)\b)"

@@ -30,7 +30,9 @@ _DUMMY_IT_AFTER = re.compile(
     r"|seemed|depends|pays|makes sense|doesn t matter|does not matter|comes down|boils down|goes without)\b)"
 )
 #: "there" for a place named before ("popular there", "in there"), not "out there" or "there is".
-_THERE = re.compile(r"(?<!out )(?<!over )\bthere(?=[,.;:!?])|\b(?:in|on|from|back|up) there\b", re.IGNORECASE)
+_THERE = re.compile(r"(?<!out )(?<!over )\bthere(?=[,.;:!?])|\b(?:in|on|from|back|up|of|into) there\b", re.IGNORECASE)
+#: Someone in the room spoken to by name ("…later, Tim, we should talk…", "…, Adam."): talk between the speakers.
+_ADDRESSED = re.compile(r", [A-Z][a-z]+, (?:we|you|i|let's|let’s)\b|, [A-Z][a-z]+[.?!]$")
 #: Subject pronouns: the word after one is its verb, not a noun "it" could stand for.
 _SUBJECTS = frozenset("i we you they he she".split())
 #: Words after which comes a verb, not a noun "it" could stand for ("you want", "to pass", "can't use").
@@ -71,6 +73,7 @@ def _factors(clean: str, tokens: list[str]) -> Iterator[float]:
     yield 1.0 if has_verb(tokens) else 0.25
     yield 0.45 if _unresolved_pronoun(core, core_tokens) or unresolved_it(core_tokens) else 1.0
     yield 0.45 if _continues_earlier(core) else 1.0
+    yield 0.45 if _ADDRESSED.search(clean) else 1.0
     yield 0.3 if cues.ADDRESS.search(clean) else 1.0
     yield 0.45 if _THERE.search(clean) else 1.0
     yield 0.5 if clean.startswith("To ") and "," not in clean else 1.0  # "To spend a billion dollars…": no main clause

@@ -384,3 +384,27 @@ def test_a_period_the_machine_put_before_the_main_clause_counts_as_garble() -> N
            "the content is, if your audio quality isn't good.")
     assert garble_factor(cut) <= 0.6
     assert garble_factor("No matter how good the content is, bad audio will turn listeners away.") == 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rather than one year later, Tim, we should talk in three months.",  # Changelog & Friends #125: said to a host
+        "Let's go back to Chris from Crosstalk and what he said about running models at home.",  # after #125: a segue
+        "You have to buy a card that can actually split that out into four individual lanes.",  # #125: 'that' said before
+        "If you have a special vdev, you move it off of there so you can keep the metadata on NVMe.",  # after #125
+    ],
+)
+def test_talk_to_the_other_speakers_segues_and_things_pointed_at_do_not_stand_alone(text: str) -> None:
+    assert not is_standalone(text), standalone_score(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Docker, BuildKit and Compose are downloaded millions of times a month by developers.",
+        "The one thing that up until now held teams back was the cost of running their own servers.",
+    ],
+)
+def test_names_in_a_list_and_that_before_until_are_not_taken_for_talk_in_the_room(text: str) -> None:
+    assert is_standalone(text), standalone_score(text)
