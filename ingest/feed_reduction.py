@@ -75,6 +75,8 @@ _STRAY_AMPERSAND = re.compile(rb"&(?![A-Za-z_:][A-Za-z0-9_:.-]{0,40};|#[0-9]{1,7
 _ROOT_TAG = re.compile(rb"\A(<\?xml[^>]{0,200}\?>\s*<[A-Za-z_:][^\s/>]{0,200})((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)(\s*/?>)")
 _ATTRIBUTE = re.compile(rb"([^\s=/>]+)\s*=\s*(\"[^\"<]*\"|'[^'<]*')")
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
+#: A numeric character reference (`&#27;`, `&#x1B;`): expat stops at one naming a character XML forbids.
+_CHARACTER_REFERENCE = re.compile(rb"&#(?:([0-9]{1,8})|[xX]([0-9a-fA-F]{1,7}));")
 _REPAIR_LIMIT = 200_000
 #: References to entities nobody declared that are written out (as their character or as text); the rest are dropped.
 SKIPPED_LIMIT = 20_000
@@ -110,6 +112,8 @@ def reduce_feed(cleared: ClearedXml) -> ReducedFeed:
         retry.run()
         if retry.broken_at is None or retry.count >= survey.count:
             body, survey = repaired, retry
+    if survey.broken_at is not None and not survey.items:
+        raise XmlRefused(f"its XML is broken at line {survey.broken_at}, before any episode", unsafe=False)
     budget = _Budget()
     written = sorted((place, _write_item(body[start:end], budget)) for _, place, start, end in _choose(survey.items))
     items = "".join(w for _, w in written if w)
@@ -127,9 +131,18 @@ def _repaired(body: bytes) -> bytes | None:
     """
     mended = body.translate(None, _CONTROL).replace(b"\xef\xbf\xbe", b"").replace(b"\xef\xbf\xbf", b"")
     if 0 < mended.count(b"&") <= _REPAIR_LIMIT:
+        mended = _CHARACTER_REFERENCE.sub(_allowed_reference, mended)
         mended = _STRAY_AMPERSAND.sub(b"&amp;", mended)
     mended = _ROOT_TAG.sub(_first_of_each_attribute, mended, count=1)
     return None if mended == body else mended
+
+
+def _allowed_reference(reference: re.Match[bytes]) -> bytes:
+    """A character reference kept when XML 1.0 allows its character, else a space (`&#27;` is an ESC)."""
+    decimal, hexadecimal = reference.group(1), reference.group(2)
+    code = int(decimal) if decimal is not None else int(hexadecimal, 16)
+    allowed = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+    return reference.group(0) if allowed else b" "
 
 
 def _first_of_each_attribute(tag: re.Match[bytes]) -> bytes:

@@ -142,6 +142,20 @@ def test_a_stray_ampersand_and_a_control_character_are_mended() -> None:
     assert [e.title for e in parse_feed(body).episodes] == ["Q&A part", "Episode 2"]
 
 
+def test_references_to_characters_xml_forbids_are_mended_not_the_end_of_the_feed() -> None:
+    body = rss(item(1).replace("Episode 1", "Colour &#27;[31mred&#27;[0m &#x1B;]8;;x&#7; &#xFFFE;") + item(2))
+    titles = [e.title for e in parse_feed(body).episodes]
+    assert len(titles) == 2 and "red" in titles[0]
+    assert not any(ord(c) < 32 for c in titles[0])
+    assert parse_feed(rss(item(1)).replace(b"<title>Show", b"<title>Show &#27;")).title.startswith("Show")
+
+
+def test_a_feed_broken_before_its_first_item_is_refused_with_the_line() -> None:
+    body = rss("<item><title>broken</tittle></item>" + item(1))
+    with pytest.raises(NotAFeed, match="broken at line 2"):
+        parse_feed(body)
+
+
 def test_a_body_broken_beyond_repair_keeps_the_items_before_the_fault() -> None:
     body = rss(item(3) + item(2) + "<item><title>broken</tittle></item>" + item(1))
     cleared = clear_for_parsing(body)
