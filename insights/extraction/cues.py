@@ -138,6 +138,7 @@ BACK_REFERENCE = re.compile(
     r"|related to|going back to) (?:that|this)\b(?! \w+ (?:is|are|was|were)\b)"
     r"|what (?:i m|i am|you re|you are) (?:hearing|saying)|i hear (?:you|what you)"
     r"|\b(?:that|this) (?:out|up|down|off|away)\b(?! (?:of|to|until|there)\b)"  # "split that out": a thing said before
+    r"|\b(?:the )?same (?:sort of |kind of )?thing\b"  # "same sort of thing": as the one said before
     r"|the (?:next|second|third|other|last|first) (?:thing|one|reason|step|tip|point)s?"
     r"|all (?:two|three|four|five|of) (?:of )?(?:these|those|them)"
     r"|(?:those|these) (?!who\b|that\b|which\b|of\b|are\b|were\b|days\b)\w+(?! (?:who|that|which|where|when)\b)"

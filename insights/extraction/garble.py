@@ -101,6 +101,13 @@ def _opens_clause(tokens: list[str]) -> bool:
     return False
 
 
+#: "that" after a verb of saying or knowing opens a clause and needs a subject; singular, it cannot take "are":
+#: "we see that are our responsibility is…" is a phrase started twice.
+_THAT_ARE = re.compile(
+    r"\b(?:see|saw|think|thought|know|knew|believe|say|said|feel|felt|mean|guess|hope|realize|realise|notice|find|found)"
+    r" that (?:are|were|have)\b",
+    re.IGNORECASE,
+)
 #: Words a complete sentence does not end on.
 _DANGLING_END = _DETERMINERS | frozenset("and or but because if my your our their".split())
 
@@ -128,6 +135,8 @@ def garble_factor(raw: str) -> float:
         factor *= 0.8 ** len(_RESTART.findall(raw))
     if "," in raw:
         factor *= 0.7 ** comma_splices(raw)
+    if " that " in raw and _THAT_ARE.search(raw):
+        factor *= 0.6
     if _DETERMINER_SANDWICH.search(raw):  # "through a called a diatribe"
         factor *= 0.6
     bad_pairs = sum(pair in _BAD_PAIRS for pair in pairs)

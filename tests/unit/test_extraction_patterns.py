@@ -408,3 +408,16 @@ def test_talk_to_the_other_speakers_segues_and_things_pointed_at_do_not_stand_al
 )
 def test_names_in_a_list_and_that_before_until_are_not_taken_for_talk_in_the_room(text: str) -> None:
     assert is_standalone(text), standalone_score(text)
+
+
+def test_that_are_after_a_verb_of_saying_or_knowing_is_a_phrase_started_twice() -> None:
+    said = ("Docker can be pretty complex, and we see that are our responsibility is to keep lowering the friction for "
+            "new developers.")  # Founders Talk #97
+    assert garble_factor(said) <= 0.6
+    assert garble_factor("We know that teams which ship weekly learn faster than the ones that are careful.") == 1.0
+
+
+def test_the_same_sort_of_thing_points_at_the_thing_said_before() -> None:
+    text = ("Replicate, same sort of thing - when you contribute a model to Replicate and run the model in the cloud, "
+            "you contribute it in a Docker container.")  # Founders Talk #97
+    assert not is_standalone(text), standalone_score(text)
