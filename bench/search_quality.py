@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from ingest.importer import import_file  # noqa: E402
 from ingest.meaning import MODEL_ID, load_encoder  # noqa: E402
 from ingest.meaning.backfill import backfill  # noqa: E402
-from insights.text import STOPWORDS, fold  # noqa: E402
+from insights.text import STOPWORDS, words as words_of  # noqa: E402
 from storage.db import create_db_engine, migrate, session_factory  # noqa: E402
 from storage.dense_index import DenseIndex  # noqa: E402
 from storage.models import InsightRow  # noqa: E402
@@ -90,7 +90,7 @@ def evaluate(split: str) -> list[Outcome]:
             continue
         lines = case["answer"] if isinstance(case["answer"], list) else [case["answer"]]
         answers = {id_of[texts[n - 1]] for n in lines}
-        words = {w for w in fold(case["query"]).split() if w.isalnum() and w not in STOPWORDS}
+        words = {w for w in words_of(case["query"]) if w not in STOPWORDS}
         shares = any(words & terms_of[a] for a in answers)
         with sessions() as session:
             lex = [m.insight.id for m in lexical.search(session, case["query"], DEPTH).matches]
