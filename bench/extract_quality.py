@@ -4,15 +4,20 @@
     .venv/bin/python bench/extract_quality.py --extractor builtin@0dc7f23   # the extractor as it was at a commit
     .venv/bin/python bench/extract_quality.py --extractor mypkg.mod:function  # any fn(segments, limit=N)
     .venv/bin/python bench/extract_quality.py --split tune --write-unlabelled new.jsonl
+    .venv/bin/python bench/extract_quality.py --seal           # labels.jsonl: texts replaced by hashes
     .venv/bin/python bench/extract_quality.py --materialise --git-dir thechangelog/transcripts=DIR
 
 The set (tests/data/extraction/): `manifest.json` lists the episodes (show, transcript file and
 format, human-edited or machine-made, split `tune` or `heldout`) with each transcript's source
-and sha256; `labels.jsonl` holds one judged pick a line: {episode, text, standalone,
-substantive, well_formed, note}. A pick takes the label whose text is the same once
-normalised (case, punctuation, spacing), else the closest one of its episode at a similarity
-of at least FUZZY (rapidfuzz ratio, 0-100), so a tiny wording change keeps its label. Picks
-without a label are UNLABELLED: counted apart, never as good or bad.
+and sha256; `labels.jsonl` holds one judged pick a line: {episode, key, shingles, standalone,
+substantive, well_formed, note}. The transcripts are not ours to commit, so neither is the
+text of a pick: `key` is the SHA-256 of its normalised text (case, punctuation, spacing) and
+`shingles` hashes of its word pairs. A labeller writes rows with a plain `text` (as
+--write-unlabelled does, in a file outside git), and `--seal` replaces every text by its
+hashes before the rows are committed. A pick takes the label with its key, else the closest
+one of its episode at a similarity of at least FUZZY (Jaccard of shingles, 0-100), so a tiny
+wording change keeps its label. Picks without a label are UNLABELLED: counted apart, never as
+good or bad.
 
 Held-out episodes are for measuring, not tuning: their figures are printed, but their
 failures and unlabelled picks are shown (and written by --write-unlabelled) only with
@@ -48,15 +53,15 @@ REPO = Path(__file__).resolve().parents[1]
 SOURCE_ROOT_ENV = "PODBRIEF_SOURCE_ROOT"
 sys.path.insert(0, os.environ.get(SOURCE_ROOT_ENV) or str(REPO))
 
-from rapidfuzz import fuzz  # noqa: E402
 
 from ingest.transcripts import parse_transcript  # noqa: E402
 from insights.transcript import Segment  # noqa: E402
 
 DEFAULT_DATA = REPO / "tests" / "data" / "extraction"
 CRITERIA = ("standalone", "substantive", "well_formed")
-#: rapidfuzz ratio (0-100) of normalised texts from which a label still applies to a pick.
-FUZZY = 90.0
+#: Jaccard similarity (0-100) of word-pair shingles from which a label still applies to a pick
+#: (about one word in ten changed).
+FUZZY = 80.0
 #: Speaking rate used for the length of a transcript without times (words per second).
 WORDS_PER_SECOND = 2.5
 BASELINE = "lexrank"
@@ -81,11 +86,18 @@ class Label:
     """A reader's judgement of one pick; a criterion is None while nobody has judged it."""
 
     episode: str
-    text: str
+    text: str  # "" in a sealed row: only its key and shingles are stored
     standalone: bool | None
     substantive: bool | None
     well_formed: bool | None
     note: str = ""
+    key: str = ""  # `text_key(text)`, filled from the text when the row has one
+    shingles: frozenset[int] = frozenset()  # `text_shingles(text)`, for the fuzzy match
+
+    def __post_init__(self) -> None:
+        if self.text and not self.key:
+            object.__setattr__(self, "key", text_key(self.text))
+            object.__setattr__(self, "shingles", text_shingles(self.text))
 
     @property
     def complete(self) -> bool:
@@ -132,14 +144,31 @@ def normalise(text: str) -> str:
     return " ".join(text.replace("'", "").split())
 
 
+def text_key(text: str) -> str:
+    """A pick's identity in a sealed label: the SHA-256 of its normalised text (hex, 128 bits)."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:32]
+
+
+def text_shingles(text: str) -> frozenset[int]:
+    """Hashes (32 bits) of the normalised text's word pairs: enough to tell a reworded pick, not to read it."""
+    words = normalise(text).split() or [""]
+    pairs = [" ".join(words[i : i + 2]) for i in range(max(len(words) - 1, 1))]
+    return frozenset(int.from_bytes(hashlib.sha256(pair.encode("utf-8")).digest()[:4], "big") for pair in pairs)
+
+
+def similarity(a: frozenset[int], b: frozenset[int]) -> float:
+    """Jaccard similarity of two shingle sets, 0-100."""
+    return 100.0 * len(a & b) / len(a | b) if a or b else 0.0
+
+
 class LabelBook:
-    """Labels by episode, matched to picks by normalised text, with a fuzzy fallback."""
+    """Labels by episode, matched to picks by normalised text (its key), with a fuzzy fallback."""
 
     def __init__(self, labels: Iterable[Label], fuzzy: float = FUZZY) -> None:
         self.fuzzy = fuzzy
         self._by_episode: dict[str, dict[str, Label]] = {}
         for label in labels:
-            self._by_episode.setdefault(label.episode, {})[normalise(label.text)] = label
+            self._by_episode.setdefault(label.episode, {})[label.key] = label
 
     def __len__(self) -> int:
         return sum(len(labels) for labels in self._by_episode.values())
@@ -147,15 +176,15 @@ class LabelBook:
     def match(self, episode: str, text: str) -> tuple[Label | None, float]:
         """The complete label for `text` in `episode` and its similarity (100 for the same text)."""
         labels = self._by_episode.get(episode, {})
-        key = normalise(text)
-        exact = labels.get(key)
+        exact = labels.get(text_key(text))
         if exact is not None:
             return (exact, 100.0) if exact.complete else (None, 0.0)
+        shingles = text_shingles(text)
         best, best_score = None, 0.0
-        for other, label in labels.items():
+        for label in labels.values():
             if not label.complete:
                 continue
-            score = fuzz.ratio(key, other)
+            score = similarity(shingles, label.shingles)
             if score > best_score:
                 best, best_score = label, score
         return (best, best_score) if best is not None and best_score >= self.fuzzy else (None, 0.0)
@@ -174,10 +203,36 @@ def load_labels(path: Path) -> list[Label]:
             values = {c: row[c] for c in CRITERIA}
             if not all(v is None or isinstance(v, bool) for v in values.values()):
                 raise ValueError("standalone, substantive and well_formed must be true, false or null")
-            labels.append(Label(str(row["episode"]), str(row["text"]), **values, note=str(row.get("note") or "")))
+            note = str(row.get("note") or "")
+            if "text" in row:
+                labels.append(Label(str(row["episode"]), str(row["text"]), **values, note=note))
+            else:
+                shingles = frozenset(int(h, 16) for h in row["shingles"])
+                labels.append(Label(str(row["episode"]), "", **values, note=note, key=str(row["key"]), shingles=shingles))
         except (ValueError, KeyError, TypeError) as error:
             raise SystemExit(f"{path}:{number}: not a label row ({error})") from None
     return labels
+
+
+def seal_labels(path: Path) -> int:
+    """Rewrite `path` with every row's text replaced by its key and shingles; the number of rows sealed.
+
+    Labels quote passages of transcripts that are not ours to commit: sealed rows keep only
+    hashes, which tell a pick again when the transcript is at hand but cannot be read back.
+    """
+    rows, sealed = [], 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if "text" in row:
+            text = str(row.pop("text"))
+            row = {"episode": row.pop("episode"), "key": text_key(text),
+                   "shingles": sorted(f"{h:08x}" for h in text_shingles(text)), **row}  # fmt: skip
+            sealed += 1
+        rows.append(json.dumps(row, ensure_ascii=False))
+    path.write_text("".join(row + "\n" for row in rows), encoding="utf-8")
+    return sealed
 
 
 def load_manifest(data_dir: Path) -> list[Episode]:
@@ -478,7 +533,7 @@ def report(name: str, results: Sequence[EpisodeResult], reveal_heldout: bool, ou
         for result, pick in carried:
             assert pick.label is not None
             print(f"- {result.episode.id} #{pick.rank} ~{pick.similarity:.0f}: {pick.text}", file=out)
-            print(f"    label: {pick.label.text}", file=out)
+            print(f"    label: {pick.label.text or '(sealed: only its hashes are stored)'} {pick.label.note}", file=out)
     unlabelled = [(r, p) for r in shown for p in r.unlabelled]
     if unlabelled:
         print(f"\n{name}: UNLABELLED ({len(unlabelled)})", file=out)
@@ -578,6 +633,7 @@ def main(argv: Sequence[str] | None = None, out: Any = None) -> int:
     parser.add_argument("--materialise", action="store_true", help="fetch missing transcripts (see --git-dir, --download)")
     parser.add_argument("--git-dir", action="append", default=[], metavar="OWNER/NAME=DIR", help="local git dir of a source repository")
     parser.add_argument("--download", action="store_true", help="with --materialise, download from the manifest's URLs")
+    parser.add_argument("--seal", action="store_true", help="replace the text of every label row by its hashes, then stop")
     parser.add_argument("--picks-json", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     specs = args.extractor or ["builtin"]
@@ -586,6 +642,10 @@ def main(argv: Sequence[str] | None = None, out: Any = None) -> int:
         listing = json.loads(args.picks_json)
         episodes = [Episode(e["id"], "", Path(e["path"]), e["format"], "", "") for e in listing]
         print(json.dumps(run_picks(episodes, specs[0], args.limit)), file=out)
+        return 0
+    if args.seal:
+        path = args.labels or args.data / "labels.jsonl"
+        print(f"{seal_labels(path)} label rows of {path} sealed", file=out)
         return 0
     if args.materialise:
         git_dirs = dict(item.split("=", 1) for item in args.git_dir)

@@ -50,7 +50,7 @@ def test_a_slightly_reworded_pick_keeps_its_label_but_a_different_passage_does_n
     text = "Generics in Go are a subset of the problem other languages have tried to solve with what they call generics."
     book = eq.LabelBook([eq.Label("ep", text, True, True, True)])
     reworded, similarity = book.match("ep", text.replace("Generics", "So, generics").replace("problem", "problem that"))
-    assert reworded is not None and 90 <= similarity < 100
+    assert reworded is not None and eq.FUZZY <= similarity < 100
     shortened, _ = book.match("ep", "Generics in Go are a subset of the problem other languages have tried to solve.")
     assert shortened is None  # a cut passage is another pick, to be judged again
     other, _ = book.match("ep", "Go modules made dependency management boring, which is exactly what you want from them.")
@@ -180,7 +180,7 @@ def test_the_stored_set_has_twelve_episodes_split_by_show_and_every_label_names_
     judged: dict[tuple[str, str], tuple[object, ...]] = {}
     for label in labels:
         verdict = (label.standalone, label.substantive, label.well_formed)
-        key = (label.episode, eq.normalise(label.text))
+        key = (label.episode, label.key)
         assert judged.setdefault(key, verdict) == verdict, f"two different labels for {key}"
 
 
@@ -224,3 +224,17 @@ def test_materialise_copies_a_missing_transcript_from_a_local_git_dir_and_checks
     assert (data / "transcripts" / "whole.srt").read_bytes() == body
     assert (data / "transcripts" / "first.srt").read_bytes().endswith(b"A cue.\n\n")
     assert not (data / "transcripts" / "bad.srt").exists()
+
+
+def test_sealed_labels_keep_only_hashes_and_still_reach_their_picks(tmp_path: Path) -> None:
+    text = "Generics in Go are a subset of the problem other languages have tried to solve with what they call generics."
+    path = tmp_path / "labels.jsonl"
+    path.write_text(json.dumps(_label("ep", text, note="a fact")) + "\n", encoding="utf-8")
+    assert eq.main(["--seal", "--labels", str(path)], out=io.StringIO()) == 0
+    stored = path.read_text(encoding="utf-8")
+    assert "generics" not in stored.casefold() and '"text"' not in stored
+    book = eq.LabelBook(eq.load_labels(path))
+    exact, _ = book.match("ep", text.upper())
+    reworded, similarity = book.match("ep", text.replace("problem", "problem that"))
+    assert exact is not None and exact.good and exact.note == "a fact"
+    assert reworded is not None and similarity < 100
