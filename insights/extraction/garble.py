@@ -49,6 +49,8 @@ _DETERMINER_SANDWICH = re.compile(
 )
 #: A speaker starting over: an opening word, a comma, and the same word again within two words ("Models, the open models").
 _RESTART = re.compile(r"^\W*(\w{4,}?)s?, (?:\w+ ){0,2}\1s?\b", re.IGNORECASE)
+#: The opening subject said again after a dash: "BuildKit, which is a subcomponent of the stack - BuildKit is…".
+_RESTART_AFTER_DASH = re.compile(r"^\W*(\w{4,})\b[^.?!]*? (?:-|--|—|–) \1\b")
 
 
 #: Words that open a clause that is not a main clause ("If…", "In order to…", "Having…").
@@ -133,6 +135,8 @@ def garble_factor(raw: str) -> float:
         factor *= 0.8 ** len(_LIKE_DISFLUENCY.findall(raw))
     if "," in raw:
         factor *= 0.8 ** len(_RESTART.findall(raw))
+    if ("-" in raw or "—" in raw or "–" in raw) and _RESTART_AFTER_DASH.search(raw):
+        factor *= 0.7
     if "," in raw:
         factor *= 0.7 ** comma_splices(raw)
     if " that " in raw and _THAT_ARE.search(raw):

@@ -421,3 +421,9 @@ def test_the_same_sort_of_thing_points_at_the_thing_said_before() -> None:
     text = ("Replicate, same sort of thing - when you contribute a model to Replicate and run the model in the cloud, "
             "you contribute it in a Docker container.")  # Founders Talk #97
     assert not is_standalone(text), standalone_score(text)
+
+
+def test_the_opening_subject_said_again_after_a_dash_is_a_spoken_repair() -> None:
+    said = "BuildKit, which is a subcomponent of the stack - BuildKit is downloaded 30 million times a month."  # FT #97
+    assert garble_factor(said) <= 0.7
+    assert garble_factor("BuildKit - the build engine inside Docker - is downloaded 30 million times a month.") == 1.0
