@@ -20,11 +20,15 @@ from bot.bootstrap import open_storage
 from bot.feeds_search_blocks import FOLLOW_ACTION
 from bot.local_server import LocalServer
 from bot.settings import Settings
+from bot.slack_requests import block_action_body
 from bot.slack_standin import SlackStandIn
 from storage.models import Feed, FeedSubscription
 from tests.directory_standin import DirectoryStandIn, Listing
 from tests.integration.feed_server import FeedServer, static
 from tests.scenario.conftest import SIGNING_SECRET, TOKEN, Workspace
+from tests.scenario.multi_workspace import (
+    CHANNEL, NAME_A, NAME_B, NOW, TEAM_A, TEAM_B, TOKEN_A, TOKEN_B, USER, Clock, multi_settings, running_podbrief,
+)
 from tests.slack_checks import assert_valid_message, shown_text
 
 ACME, BETA = "T0ACME", "T0BETA"
@@ -165,3 +169,32 @@ def test_hostile_directory_text_is_escaped_in_every_field(podbrief: Workspace, d
     for raw in ("<!channel>", "<@U0BOSS>", "<https://evil.example.com|Bank>"):
         assert raw not in everything
     assert "&lt;!channel&gt; ∗Fake∗" in shown_text(answer) and "A&amp;B" in shown_text(answer)
+
+
+def test_with_many_workspaces_installed_follow_is_the_clicking_workspaces_alone(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, directory: DirectoryStandIn,
+    feeds: FeedServer,
+) -> None:
+    """Multi-workspace mode (OAuth installs, a token each): the click's team is the one its installation says."""
+    monkeypatch.chdir(tmp_path)
+    with SlackStandIn(bot_token="xoxb-never-used", team_id="T0NOBODY") as slack:
+        settings = replace(multi_settings(database_url, tmp_path, slack.api_url), feeds_allow_private_addresses=True,
+                           podcast_directory_url=directory.url)
+        slack.set_user(USER, is_admin=True)
+        with running_podbrief(settings, slack, Clock(NOW), with_insights=False) as app:
+            app.install(TEAM_A, NAME_A, TOKEN_A)
+            app.install(TEAM_B, NAME_B, TOKEN_B)
+            found = app.command(TEAM_A, "feeds search hard fork")
+            feed_url = feeds.url("/hardfork.xml")
+            assert follow_buttons(found) == [feed_url]
+            body, content_type = block_action_body(FOLLOW_ACTION, feed_url, response_url=slack.response_url("a"),
+                                                   team_id=TEAM_A, channel_id=CHANNEL, user_id=USER)
+            assert app.server.post(body, content_type).status == 200
+            assert "Now following *<" in shown_text(slack.wait_for("response_url:a").params)
+            app.listeners.wait_idle()
+            assert "Hard Fork" in shown_text(app.command(TEAM_A, "feeds list"))
+            beta = shown_text(app.command(TEAM_B, "feeds list"))
+            assert "Hard Fork" not in beta and "hardfork" not in beta
+            with app.deps.sessions() as session:
+                teams = list(session.scalars(select(FeedSubscription.team_id)))
+            assert teams == [TEAM_A]
