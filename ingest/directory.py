@@ -44,6 +44,8 @@ MAX_FEED_URL = 2000  # what the feeds table stores, and a button value holds
 APPLE_PAGE_HOSTS = frozenset({"podcasts.apple.com", "itunes.apple.com"})
 _APPLE_ID = re.compile(r"/id(\d{1,20})(?:$|[/?#])")
 SLOW = "the podcast directory didn't answer in time"
+#: How `ingest.fetch` words a deadline or timeout that passed.
+_TIMED_OUT = ("took longer than", "took too long", "stopped answering", "did not accept a connection in time")
 
 
 class DirectoryError(Exception):
@@ -150,7 +152,7 @@ class Directory:
 def parse_answer(result: FetchResult, deadline_seconds: float) -> dict[str, Any]:
     """The directory's JSON object, or DirectoryError saying plainly what went wrong."""
     if result.error is not None:
-        if "took" in result.error and ("long" in result.error or "longer" in result.error):
+        if any(words in result.error for words in _TIMED_OUT):
             raise DirectoryError(f"{SLOW} (more than {deadline_seconds:g} seconds); try again in a moment")
         if result.status is not None and result.status >= 500:
             raise DirectoryError(f"the podcast directory is having trouble ({result.error}); try again later")

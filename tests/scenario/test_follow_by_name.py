@@ -198,3 +198,25 @@ def test_with_many_workspaces_installed_follow_is_the_clicking_workspaces_alone(
             with app.deps.sessions() as session:
                 teams = list(session.scalars(select(FeedSubscription.team_id)))
             assert teams == [TEAM_A]
+
+
+def test_a_directory_feed_on_a_private_address_is_refused_like_a_typed_one(
+    database_url: str, slack: SlackStandIn, tmp_path: Path, directory: DirectoryStandIn, feeds: FeedServer,
+) -> None:
+    """The directory's own (configured) address may be loopback; the feeds it lists get no such pass."""
+    settings = Settings(database_url=database_url, data_dir=tmp_path, slack_bot_token=TOKEN,
+                        slack_signing_secret=SIGNING_SECRET, slack_api_url=slack.api_url,
+                        podcast_directory_url=directory.url)
+    deps = open_storage(settings)
+    slack.set_user(ADMIN, is_admin=True)
+    try:
+        with LocalServer(settings, deps) as server:
+            podbrief = Workspace(server, slack, deps)
+            found = ask(podbrief, "feeds search hard fork")
+            assert follow_buttons(found) == [feeds.url("/hardfork.xml")]
+            clicked = podbrief.click(FOLLOW_ACTION, feeds.url("/hardfork.xml"), name="private", team_id=ACME,
+                                     user_id=ADMIN)
+            assert "127.0.0.1 is a private or local address, which Podbrief does not fetch" in shown_text(clicked)
+            assert followed_by(podbrief, ACME) == []
+    finally:
+        deps.engine.dispose()
