@@ -29,12 +29,15 @@ _HEADER = re.compile(r"^\s*([^\W\d_][\w.,'’ -]{0,%d}?)\s*[(\[]?(%s)[)\]]?\s*:?
 _INLINE_TIME = re.compile(r"[\[(](%s)[\])]|^\s*(%s)\b\s*[-–—:]?\s*" % (_CLOCK, _CLOCK), re.MULTILINE)
 _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 _HEADING = re.compile(r"^\s*#{1,6}\s+", re.MULTILINE)
+#: A Markdown block quote's markers ("> ", "> > ") at the start of a line: the words are talk, the marks are not.
+_BLOCK_QUOTE = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 
 
 def parse_plain_text(data: bytes) -> list[Segment]:
     """Segments of a text transcript: one per paragraph piece, with speaker and start when known."""
-    text = _HEADING.sub("", _MARKDOWN_ESCAPE.sub(r"\1", decode(data)))
+    text = _BLOCK_QUOTE.sub("", _HEADING.sub("", decode(data)))
+    text = _MARKDOWN_ESCAPE.sub(r"\1", text)
     segments: list[Segment] = []
     speaker: str | None = None
     pending: float | None = None  # a timestamp not yet followed by any words

@@ -224,6 +224,18 @@ def test_html_paragraphs_without_times_get_times_between_their_neighbours() -> N
 # --- Plain text and Markdown ------------------------------------------------------------
 
 
+def test_markdown_block_quotes_read_without_their_quote_markers() -> None:
+    data = (
+        b"**Jerod Santo:** The post puts it plainly:\n\n"
+        b"> On January 14, global telnet traffic fell off a cliff.\n> > Nested too.\n\n"
+        b"**Jerod Santo:** That is the news."
+    )
+    texts = [s.text for s in parse_plain_text(data)]
+    assert not any(t.lstrip().startswith(">") for t in texts)
+    assert any(t.startswith("On January 14, global telnet traffic fell off a cliff.") for t in texts)
+    assert parse_plain_text(b"Ann: Three > two, and that is arithmetic.")[0].text == "Three > two, and that is arithmetic."
+
+
 def test_markdown_bold_speakers_and_escaped_timestamps_are_read() -> None:
     data = (
         b"**Ann Lee, PhD:** Opening words here.\n\n**Bob:** \\[01:40\\] Something later.\n\n"
