@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 import click
@@ -67,7 +68,7 @@ def backfill(batch: int) -> None:
         echo("Every insight is embedded already.")
         return
     started = time.monotonic()
-    with click.progressbar(length=waiting, label="Embedding insights", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=waiting, label="Embedding insights", file=sys.stderr) as bar:
         result = run_backfill(deps.sessions, encoder, clock=deps.clock, batch=batch, on_batch=bar.update)  # type: ignore[arg-type]
     elapsed = time.monotonic() - started
     rate = f", {result.embedded / elapsed:.0f} insights/s" if elapsed > 0 and result.embedded else ""
