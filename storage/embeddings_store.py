@@ -153,20 +153,27 @@ def load_vectors(session: Session, *, model_id: str, stored_since: datetime | No
         .where(table.c.model_id == model_id, table.c.vector.is_not(None))
         .order_by(table.c.insight_id)
     )
-    if stored_since is not None:
-        query = query.where(table.c.stored_at >= stored_since)
+    if stored_since is not None:  # few rows, found through the stored_at index (no walk of the key)
+        rows = session.execute(query.order_by(None).where(table.c.stored_at >= stored_since)).all()
+        if rows:
+            yield _stored(rows, np)
+        return
     after = -1
     while True:
         rows = session.execute(query.where(table.c.insight_id > after).limit(chunk)).all()
         if not rows:
             return
-        ids = np.fromiter((r.insight_id for r in rows), dtype=np.int64, count=len(rows))
-        podcasts = np.fromiter((-1 if r.podcast_id is None else r.podcast_id for r in rows), dtype=np.int64,
-                               count=len(rows))
-        vectors = np.frombuffer(b"".join(r.vector for r in rows), dtype=STORED_DTYPE).reshape(len(rows), -1)
-        newest = max((as_utc(r.stored_at) for r in rows if r.stored_at is not None), default=None)
-        yield StoredVectors(ids, podcasts, vectors.astype(np.float32), newest)
+        yield _stored(rows, np)
         after = rows[-1].insight_id
+
+
+def _stored(rows: Sequence[Any], np: Any) -> StoredVectors:
+    ids = np.fromiter((r.insight_id for r in rows), dtype=np.int64, count=len(rows))
+    podcasts = np.fromiter((-1 if r.podcast_id is None else r.podcast_id for r in rows), dtype=np.int64,
+                           count=len(rows))
+    vectors = np.frombuffer(b"".join(r.vector for r in rows), dtype=STORED_DTYPE).reshape(len(rows), -1)
+    newest = max((as_utc(r.stored_at) for r in rows if r.stored_at is not None), default=None)
+    return StoredVectors(ids, podcasts, vectors.astype(np.float32), newest)
 
 
 def vectors_for(session: Session, ids: Sequence[int], *, model_id: str) -> dict[int, Any]:
