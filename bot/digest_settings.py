@@ -23,7 +23,7 @@ from bot.settings_grammar import (
     ShowDigest,
 )
 from bot.slack_facts import ChannelAccess, channel_access, look_up_person
-from insights.schedule import local_now, next_delivery
+from insights.schedule import EVERY_DAY, WEEKDAYS, days_mask, local_now, next_delivery
 from insights.targets import DigestTarget
 from storage.channels_store import get_target, get_workspace, recent_changes, update_target
 from storage.deliveries_store import DELIVERED, SKIPPED, delivery_status
@@ -112,7 +112,7 @@ def _option(command: Option) -> tuple[dict[str, Any], str, str]:
     me = "me " if command.personal else ""
     if isinstance(command, SetWeekdays):
         days = "weekdays only (Monday to Friday)" if command.weekdays_only else "every day"
-        return {"weekdays_only": command.weekdays_only}, f"switched the digest to {days}", f"Done: the digest comes {days}."
+        return {"digest_days": days_mask(WEEKDAYS if command.weekdays_only else EVERY_DAY)}, f"switched the digest to {days}", f"Done: the digest comes {days}."
     if isinstance(command, SetPaused) and command.paused:
         return ({"paused": True}, "paused the digest",
                 f"Paused: no digests until you resume with `{CMD} {me}digest resume`.")

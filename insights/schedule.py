@@ -12,23 +12,40 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 DEFAULT_DIGEST_TIME = time(9, 0)
-SATURDAY = 5
+EVERY_DAY: frozenset[int] = frozenset(range(7))  # date.weekday() numbers: 0 is Monday
+WEEKDAYS: frozenset[int] = frozenset(range(5))
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True, slots=True)
 class DigestSchedule:
-    """A daily (or weekday) delivery time in a time zone."""
+    """A delivery time in a time zone, on chosen days of the week (local days; every day by default)."""
 
     at: time
     timezone: str
-    weekdays_only: bool = False
+    days: frozenset[int] = EVERY_DAY
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @property
+    def weekdays_only(self) -> bool:
+        return self.days == WEEKDAYS
+
     def delivers_on(self, day: date) -> bool:
-        return not (self.weekdays_only and day.weekday() >= SATURDAY)
+        return day.weekday() in self.days
+
+
+def days_mask(days: frozenset[int]) -> int | None:
+    """The stored form of a day set: a 7-bit mask (bit 0 is Monday); None for every day."""
+    return None if days >= EVERY_DAY else sum(1 << d for d in days if 0 <= d < 7)
+
+
+def days_from_mask(mask: int | None) -> frozenset[int]:
+    """The day set a stored mask means; None (and an empty mask, never stored) is every day."""
+    days = frozenset(d for d in range(7) if mask and mask >> d & 1)
+    return days or EVERY_DAY
 
 
 def local_now(schedule: DigestSchedule, now: datetime) -> datetime:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from insights.schedule import DigestSchedule
+from insights.schedule import DigestSchedule, days_from_mask
 from insights.targets import CHANNEL, DigestTarget, WorkspaceSettings
 from storage.deliveries_store import taken
 from storage.insights_store import as_utc, upsert_insert
@@ -21,7 +21,7 @@ def to_target(row: Channel) -> DigestTarget:
     schedule = None
     if row.digest_time and row.timezone:
         hour, minute = (int(part) for part in row.digest_time.split(":"))
-        schedule = DigestSchedule(time(hour, minute), row.timezone, row.weekdays_only)
+        schedule = DigestSchedule(time(hour, minute), row.timezone, days_from_mask(row.digest_days))
     return DigestTarget(
         team_id=row.team_id,
         channel_id=row.channel_id,

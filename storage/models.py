@@ -125,7 +125,7 @@ class Channel(Base):
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     digest_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM" local time
     timezone: Mapped[str | None] = mapped_column(String(64))
-    weekdays_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    digest_days: Mapped[int | None] = mapped_column(Integer)  # 7-bit mask, bit 0 Monday; NULL every day
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     paused_reason: Mapped[str | None] = mapped_column(String(500))
     thread_mode: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -68,7 +68,8 @@ def _setup(sessions: sessionmaker[Session], rng: random.Random) -> None:
         InsightWriter(session).add(_insights(rng))
         for channel, zone, at, weekdays, topics, personal in TARGETS:
             update_target(session, "T0STANDIN", channel, by_user="U0ADMIN", change="set up", kind=PERSON if personal else "channel",
-                          topics=topics, digest_time=at.strftime("%H:%M"), timezone=zone, weekdays_only=weekdays)
+                          topics=topics, digest_time=at.strftime("%H:%M"), timezone=zone,
+                          digest_days=0b0011111 if weekdays else None)
 
 
 def _expected_days(zone: str, weekdays_only: bool, at: time) -> set[date]:

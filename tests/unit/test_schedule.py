@@ -6,10 +6,21 @@ from datetime import date, datetime, time, timezone
 
 import pytest
 
-from insights.schedule import DigestSchedule, due_local_date, is_valid_timezone, next_delivery
+from insights.schedule import (
+    EVERY_DAY,
+    WEEKDAYS,
+    DigestSchedule,
+    days_from_mask,
+    days_mask,
+    due_local_date,
+    is_valid_timezone,
+    next_delivery,
+)
 
 BERLIN = DigestSchedule(time(8, 30), "Europe/Berlin")
-NEW_YORK_WEEKDAYS = DigestSchedule(time(9, 0), "America/New_York", weekdays_only=True)
+NEW_YORK_WEEKDAYS = DigestSchedule(time(9, 0), "America/New_York", WEEKDAYS)
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+NEW_YORK_MWF = DigestSchedule(time(9, 0), "America/New_York", frozenset({MON, WED, FRI}))
 
 
 def utc(*args: int) -> datetime:
@@ -61,3 +72,41 @@ def test_an_undelivered_digest_past_its_time_is_next_right_now() -> None:
 @pytest.mark.parametrize(("name", "valid"), [("Europe/Berlin", True), ("UTC", True), ("Berlin", False), ("Mars/Olympus", False), ("", False)])
 def test_only_iana_zone_names_are_valid(name: str, valid: bool) -> None:
     assert is_valid_timezone(name) is valid
+
+
+@pytest.mark.parametrize(
+    ("now", "due"),
+    [
+        (utc(2026, 11, 3, 14, 0), None),  # Tuesday 09:00 EST: not a chosen day
+        (utc(2026, 11, 4, 14, 0), date(2026, 11, 4)),  # Wednesday 09:00 EST
+        (utc(2026, 11, 5, 3, 0), date(2026, 11, 4)),  # Wednesday 22:00 in New York: caught up the same local day
+        (utc(2026, 11, 5, 14, 0), None),  # Thursday
+        (utc(2026, 11, 7, 14, 0), None),  # Saturday
+        (utc(2026, 11, 2, 13, 30), None),  # Monday 08:30 EST, the day after the fall change (09:30 if EDT stuck)
+        (utc(2026, 11, 2, 14, 0), date(2026, 11, 2)),  # Monday 09:00 EST
+        (utc(2026, 3, 9, 13, 0), date(2026, 3, 9)),  # Monday after the spring change: 09:00 EDT is 13:00 UTC
+        (utc(2026, 3, 10, 13, 0), None),  # Tuesday of that week
+    ],
+)
+def test_a_monday_wednesday_friday_digest_is_due_only_on_those_local_days(now: datetime, due: date | None) -> None:
+    assert due_local_date(NEW_YORK_MWF, now) == due
+
+
+def test_the_chosen_day_is_the_one_in_the_channels_own_zone() -> None:
+    sydney_mondays = DigestSchedule(time(7, 0), "Australia/Sydney", frozenset({MON}))
+    assert due_local_date(sydney_mondays, utc(2026, 11, 30, 21, 0)) is None  # Monday in UTC, Tuesday 08:00 in Sydney
+    assert due_local_date(sydney_mondays, utc(2026, 11, 29, 21, 0)) == date(2026, 11, 30)  # Monday 08:00 in Sydney
+
+
+def test_the_next_custom_day_keeps_its_local_time_across_the_fall_change() -> None:
+    friday_done = utc(2026, 10, 30, 14, 0)  # Friday 10:00 EDT, delivered
+    assert next_delivery(NEW_YORK_MWF, friday_done, delivered_today=True) == utc(2026, 11, 2, 14, 0)  # Monday 09:00 EST
+    tuesday = utc(2026, 11, 3, 15, 0)
+    assert next_delivery(NEW_YORK_MWF, tuesday, delivered_today=False) == utc(2026, 11, 4, 14, 0)
+
+
+def test_day_sets_round_trip_through_the_stored_mask_and_every_day_is_none() -> None:
+    assert days_mask(EVERY_DAY) is None and days_from_mask(None) == EVERY_DAY
+    assert days_mask(WEEKDAYS) == 0b0011111 and days_from_mask(0b0011111) == WEEKDAYS
+    assert days_from_mask(days_mask(frozenset({MON, WED, FRI}))) == frozenset({MON, WED, FRI})
+    assert NEW_YORK_WEEKDAYS.weekdays_only and not NEW_YORK_MWF.weekdays_only and not BERLIN.weekdays_only
