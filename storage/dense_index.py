@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from storage.embeddings_store import load_vectors
+from storage.embeddings_store import latest_stored_at, load_vectors
 
 #: Stored vectors are looked for this often at most (a search in between uses what is loaded).
 REFRESH_SECONDS = 2.0
@@ -54,6 +54,10 @@ class DenseIndex:
             if not force and now - self._checked_at < self._refresh_seconds:
                 return
             self._checked_at = now
+            if self._newest is not None:
+                latest = latest_stored_at(session)
+                if latest is None or latest <= self._newest:
+                    return  # nothing stored since the last load (the usual case: one index lookup)
             since = None if self._newest is None else self._newest - _OVERLAP
             for part in load_vectors(session, model_id=self.model_id, stored_since=since):
                 self._add(part.ids, part.podcasts, part.vectors)

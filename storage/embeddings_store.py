@@ -176,6 +176,11 @@ def _stored(rows: Sequence[Any], np: Any) -> StoredVectors:
     return StoredVectors(ids, podcasts, vectors.astype(np.float32), newest)
 
 
+def latest_stored_at(session: Session) -> datetime | None:
+    """When the newest vector was stored (any model; one lookup in the stored_at index)."""
+    return as_utc(session.scalar(select(func.max(InsightVector.__table__.c.stored_at))))
+
+
 def vectors_for(session: Session, ids: Sequence[int], *, model_id: str) -> dict[int, Any]:
     """The stored `model_id` vectors of these insights (float32), by id; missing ones are left out."""
     import numpy as np
