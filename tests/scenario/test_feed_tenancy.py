@@ -24,8 +24,10 @@ from sqlalchemy import func, select
 from bot.blocks import SAVE_ACTION, SHARE_ACTION
 from bot.saved_blocks import UNSAVE_ACTION
 from bot.scheduler import feed_scan_tick
-from bot.slack_requests import block_action_body
+from bot.shortcuts import CALLBACK_ID as SHORTCUT_ID
+from bot.slack_requests import block_action_body, function_executed_body, message_action_body
 from bot.slack_standin import SlackStandIn
+from bot.workflow_step import CALLBACK_ID as STEP_ID
 from bot.workspace_lifecycle import purge_now
 from storage.models import Feed, FeedSubscription, InsightRow
 from tests.integration.feed_server import FeedServer, static
@@ -70,11 +72,17 @@ def podcast(title: str, notes: tuple[str, ...]) -> bytes:
     """An RSS feed whose episodes came out the day before NOW (so digests may pick them)."""
     items = "".join(
         f"<item><title>{title} episode {n}</title><guid>{title}-{n}</guid><description>{text}</description>"
+        f"<link>{episode_page(title, n)}</link>"
         f"<pubDate>Mon, 23 Nov 2026 0{n + 6}:00:00 GMT</pubDate>"
         f'<enclosure url="https://cdn.example.com/{n}.mp3" type="audio/mpeg" length="1"/></item>'
         for n, text in enumerate(notes)
     )
     return f'<rss version="2.0"><channel><title>{title}</title>{items}</channel></rss>'.encode()
+
+
+def episode_page(title: str, n: int) -> str:
+    """The page of a feed's episode `n` (each feed's own; the audio URLs are the same in both feeds)."""
+    return f"https://pods.example.com/{title.split()[0].lower()}/{n}"
 
 
 @dataclass
@@ -174,6 +182,49 @@ def react_to_acmes_digest_item(tenants: Tenants) -> None:
         tenants.app.react(TEAM_B, items[0]["ts"], emoji, added=False)
 
 
+def pastes_a_link_both_feeds_name(tenants: Tenants) -> None:
+    """Both feeds give their first episode the audio https://cdn.example.com/0.mp3: Beta's unfurl is Beta's."""
+    url = "https://cdn.example.com/0.mp3"
+    tenants.app.event(TEAM_B, {"type": "link_shared", "channel": CHANNEL, "user": USER, "source": "conversations_history",
+                               "message_ts": "1800000009.000100", "event_ts": f"{time.time():.6f}",
+                               "links": [{"domain": "cdn.example.com", "url": url}]})
+    assert tenants.app.slack.calls("chat.unfurl", team_id=TEAM_B), "Beta's own episode unfurls"
+
+
+def pastes_acmes_episode_page(tenants: Tenants) -> None:
+    """A link to a page only Acme's feed names is left alone in Beta (no unfurl, nothing fetched)."""
+    url = episode_page(ACME_TITLE, 0)
+    tenants.app.event(TEAM_B, {"type": "link_shared", "channel": CHANNEL, "user": USER, "source": "conversations_history",
+                               "message_ts": "1800000010.000100", "event_ts": f"{time.time():.6f}",
+                               "links": [{"domain": "pods.example.com", "url": url}]})
+    assert not tenants.app.slack.calls("chat.unfurl", team_id=TEAM_B), "Acme's episode unfurled in Beta"
+
+
+def shortcut_on_acmes_words(tenants: Tenants) -> str:
+    """The message shortcut on a message in Beta using Acme's words (what it typed is returned)."""
+    name = f"{TEAM_B}-shortcut-{next(_names)}"
+    message = {"type": "message", "user": USER, "ts": "1800000005.000100", "text": "zymurgists fermentation"}
+    body, content_type = message_action_body(SHORTCUT_ID, message, response_url=tenants.app.slack.response_url(name),
+                                             team_id=TEAM_B, channel_id=CHANNEL, user_id=USER)
+    assert tenants.app.server.post(body, content_type).status == 200
+    tenants.app.slack.wait_for(f"response_url:{name}")
+    tenants.app.listeners.wait_idle()
+    return message["text"]
+
+
+def workflow_step_on_acmes_words(tenants: Tenants) -> str:
+    """Beta's workflow runs the Top podcast insights step with Acme's words as topics."""
+    n = next(_names)
+    tenants.app.slack.add_workspace(TEAM_B, "xwfp-beta")  # the token Slack gives the step
+    body, content_type = function_executed_body(STEP_ID, {"topics": "fermentation", "count": 10},
+                                                execution_id=f"FxB{n}", event_id=f"EvFnB{n}", team_id=TEAM_B,
+                                                bot_access_token="xwfp-beta")
+    assert tenants.app.server.post(body, content_type).status == 200
+    tenants.app.slack.wait_for(lambda c: c.method.startswith("functions.complete")
+                               and c.params.get("function_execution_id") == f"FxB{n}")
+    return "fermentation"
+
+
 #: Everything Beta's admin can do: a command typed, a button clicked or an event sent (with Acme's ids
 #: and URL where a command takes one), each as (name, action).
 BETA_DOES: list[tuple[str, Callable[[Tenants], object]]] = [
@@ -203,6 +254,10 @@ BETA_DOES: list[tuple[str, Callable[[Tenants], object]]] = [
     ("home tab", home_opened),
     ("reactions on the ts of Acme's digest item", react_to_acmes_digest_item),
     ("help", lambda t: t.types(TEAM_B, "help")),
+    ("a pasted link both feeds name", pastes_a_link_both_feeds_name),
+    ("a pasted link to Acme's episode page", pastes_acmes_episode_page),
+    ("message shortcut on Acme's words", shortcut_on_acmes_words),
+    ("workflow step on Acme's words", workflow_step_on_acmes_words),
 ]
 
 
