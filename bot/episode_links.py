@@ -62,7 +62,7 @@ def apple_episode_id(url: str) -> str | None:
     if (parts.hostname or "").lower() not in APPLE_HOSTS:
         return None
     ids = parse_qs(parts.query).get("i") or []
-    return ids[0] if ids and ids[0].isdigit() and len(ids[0]) <= 20 else None
+    return ids[0] if ids and re.fullmatch(r"[0-9]{1,20}", ids[0]) else None  # ASCII only: isdigit() takes `²`
 
 
 def _apple_keys(episode_id: str, fetch: FetchPage) -> EpisodeKeys:
