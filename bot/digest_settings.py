@@ -16,20 +16,21 @@ from bot.settings_grammar import (
     CMD,
     PostDigestNow,
     PreviewDigest,
+    SetDays,
     SetDigestTime,
     SetPaused,
     SetThreadMode,
-    SetWeekdays,
     ShowDigest,
 )
+from bot.settings_values import days_phrase
 from bot.slack_facts import ChannelAccess, channel_access, look_up_person
-from insights.schedule import EVERY_DAY, WEEKDAYS, days_mask, local_now, next_delivery
+from insights.schedule import days_mask, local_now, next_delivery
 from insights.targets import DigestTarget
 from storage.channels_store import get_target, get_workspace, recent_changes, update_target
 from storage.deliveries_store import DELIVERED, SKIPPED, delivery_status
 
 RECENT_CHANGES = 3
-Option = SetWeekdays | SetPaused | SetThreadMode
+Option = SetDays | SetPaused | SetThreadMode
 
 
 def show_digest(deps: Deps, asker: Asker, command: ShowDigest) -> Message:
@@ -65,7 +66,7 @@ def set_time(deps: Deps, client: WebClient, asker: Asker, command: SetDigestTime
 
 
 def set_option(deps: Deps, client: WebClient, asker: Asker, command: Option) -> Message:
-    """Weekdays or daily, pause or resume, thread mode on or off."""
+    """The days it goes out, pause or resume, thread mode on or off."""
     place, now = asker.place(command.personal), deps.clock()
     before = _target(deps, place)
     if isinstance(command, SetPaused) and (before is None or before.schedule is None):
@@ -110,9 +111,9 @@ def upcoming(session: Session, target: DigestTarget | None, now: datetime) -> da
 def _option(command: Option) -> tuple[dict[str, Any], str, str]:
     """The columns to change, the audit trail entry and the confirmation."""
     me = "me " if command.personal else ""
-    if isinstance(command, SetWeekdays):
-        days = "weekdays only (Monday to Friday)" if command.weekdays_only else "every day"
-        return {"digest_days": days_mask(WEEKDAYS if command.weekdays_only else EVERY_DAY)}, f"switched the digest to {days}", f"Done: the digest comes {days}."
+    if isinstance(command, SetDays):
+        days = days_phrase(command.days)
+        return {"digest_days": days_mask(command.days)}, f"set the digest to go out {days}", f"Done: the digest comes {days}."
     if isinstance(command, SetPaused) and command.paused:
         return ({"paused": True}, "paused the digest",
                 f"Paused: no digests until you resume with `{CMD} {me}digest resume`.")

@@ -16,7 +16,8 @@ SUBCOMMANDS: dict[str, str] = {
     "help": "show how to use Podbrief",
     "search": "search insights, even for words that look like a subcommand",
     "topics": "list this channel's digest topics; `topics add ai policy, chips`, `topics remove …`, `topics clear`",
-    "digest": "show this channel's daily digest; `digest at 8:30 berlin`, `weekdays`/`daily`, `pause`/`resume`, "
+    "digest": "show this channel's digest; `digest at 8:30 berlin`, `weekdays`/`daily`, `days mon wed fri`, "
+    "`pause`/`resume`, "
     "`thread on`/`off`, `preview`, `now`",
     "me": "your personal brief by DM: `me topics add …`, `me digest at 7:30`, `me digest pause`",
     "settings": "workspace settings: `settings restrict on` lets only admins and digest creators change digests",

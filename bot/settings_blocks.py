@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 from bot.blocks import SECTION_LIMIT, Message
 from bot.mrkdwn import clip, escape, name
 from bot.settings_grammar import CMD, SettingsError
+from bot.settings_values import days_phrase
 from bot.slack_facts import ChannelAccess
 from bot.topic_edits import TopicsAdded, TopicsRemoved
 from insights.targets import MAX_TOPICS, DigestTarget, WorkspaceSettings
@@ -246,7 +247,7 @@ def _now_following(topics: Sequence[str]) -> str:
 
 
 def _days(target: DigestTarget) -> str:
-    return "on weekdays (Monday to Friday)" if target.schedule and target.schedule.weekdays_only else "every day"
+    return days_phrase(target.schedule.days) if target.schedule else "every day"
 
 
 def _who(user: str | None) -> str:

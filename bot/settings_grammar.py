@@ -15,13 +15,14 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.settings_values import ValueProblem, clean, parse_time, resolve_zone, split_topics
+from insights.schedule import DAY_NAMES, EVERY_DAY, WEEKDAYS
 
 CMD = "/insights"  # renderers swap in the real command name
 SETTINGS_WORDS = frozenset({"topics", "topic", "digest", "me", "settings"})
 TOPICS_USAGE = ("topics", "topics add ai policy, semiconductors", "topics remove ai policy", "topics clear")
 DIGEST_USAGE = (
     "digest", "digest at 8:30", "digest at 7pm berlin", "digest at 08:30 Europe/Berlin", "digest weekdays",
-    "digest daily", "digest pause", "digest resume", "digest thread on", "digest thread off",
+    "digest days mon wed fri", "digest daily", "digest pause", "digest resume", "digest thread on", "digest thread off",
     "digest preview", "digest now",
 )
 ME_USAGE = ("me", "me topics add ai policy", "me digest at 7:30", "me digest pause")
@@ -67,8 +68,10 @@ class SetDigestTime:
 
 
 @dataclass(frozen=True, slots=True)
-class SetWeekdays:
-    weekdays_only: bool
+class SetDays:
+    """`digest daily|weekdays|days mon wed fri`: the local days of the week it goes out (0 is Monday)."""
+
+    days: frozenset[int]
     personal: bool = False
 
 
@@ -115,12 +118,12 @@ class SettingsError:
 
 
 TargetCommand = (
-    ShowTopics | AddTopics | RemoveTopics | ClearTopics | ShowDigest | SetDigestTime | SetWeekdays
+    ShowTopics | AddTopics | RemoveTopics | ClearTopics | ShowDigest | SetDigestTime | SetDays
     | SetPaused | SetThreadMode | PreviewDigest | PostDigestNow
 )
 SettingsCommand = TargetCommand | ShowWorkspaceSettings | SetRestriction | SettingsError
 SETTINGS_COMMANDS = (
-    ShowTopics, AddTopics, RemoveTopics, ClearTopics, ShowDigest, SetDigestTime, SetWeekdays, SetPaused,
+    ShowTopics, AddTopics, RemoveTopics, ClearTopics, ShowDigest, SetDigestTime, SetDays, SetPaused,
     SetThreadMode, PreviewDigest, PostDigestNow, ShowWorkspaceSettings, SetRestriction, SettingsError,
 )
 
@@ -188,6 +191,8 @@ def _digest(rest: str, personal: bool) -> SettingsCommand:
         return _error(str(problem), usage)
     if verb == "thread" or verb == "threads":
         return _thread(args, personal, usage)
+    if verb in ("days", "day"):
+        return _days(args, personal, usage)
     simple = _SIMPLE_DIGEST_VERBS.get(verb)
     if simple is not None:
         allowed_extra = _ALLOWED_EXTRA.get(verb, "")
@@ -195,6 +200,38 @@ def _digest(rest: str, personal: bool) -> SettingsCommand:
     guess = _closest(verb, tuple(_SIMPLE_DIGEST_VERBS) + ("at", "thread"))
     hint = f" Did you mean `{CMD} {usage[0]} {guess}{' ' + _short(args) if args else ''}`?" if guess else ""
     return _error(f"I don't know `{CMD} {usage[0]} {_short(verb)}`.{hint}", usage)
+
+
+def _days(args: str, personal: bool, usage: tuple[str, ...]) -> SettingsCommand:
+    """`days mon wed fri` (full names, plurals, commas and "and" too; `weekdays`/`daily` as words)."""
+    example = f"`{CMD} {usage[0]} days mon wed fri`"
+    words = [w for w in args.lower().replace(",", " ").split() if w not in ("and", "&")]
+    if not words:
+        return _error(f"Which days? e.g. {example}, or `{CMD} {usage[0]} weekdays` / `daily`.", usage)
+    days: set[int] = set()
+    for word in words:
+        known = _DAY_WORDS.get(word)
+        if known is None:
+            guess = _closest(word, tuple(_DAY_WORDS))
+            hint = f" Did you mean `{guess}`?" if guess else f" Write days like {example}."
+            return _error(f"I don't know the day “{_short(word, 20)}”.{hint}", usage)
+        days |= known
+    return SetDays(frozenset(days), personal)
+
+
+def _day_words() -> dict[str, frozenset[int]]:
+    words: dict[str, frozenset[int]] = {"weekdays": WEEKDAYS, "weekday": WEEKDAYS, "workdays": WEEKDAYS,
+                                        "daily": EVERY_DAY, "every": EVERY_DAY, "day": EVERY_DAY, "all": EVERY_DAY,
+                                        "weekend": frozenset({5, 6}), "weekends": frozenset({5, 6})}
+    extra = {"tue": ("tues",), "wed": ("weds",), "thu": ("thur", "thurs")}
+    for number, name in enumerate(DAY_NAMES):
+        full, short = name.lower(), name[:3].lower()
+        for word in (full, full + "s", short, *extra.get(short, ())):
+            words[word] = frozenset({number})
+    return words
+
+
+_DAY_WORDS = _day_words()
 
 
 def _digest_time(words: list[str], personal: bool) -> SetDigestTime:
@@ -213,9 +250,9 @@ def _thread(args: str, personal: bool, usage: tuple[str, ...]) -> SettingsComman
 
 _SIMPLE_DIGEST_VERBS = {
     "": ShowDigest, "show": ShowDigest, "status": ShowDigest, "info": ShowDigest,
-    "weekdays": lambda p: SetWeekdays(True, p), "weekday": lambda p: SetWeekdays(True, p),
-    "workdays": lambda p: SetWeekdays(True, p), "daily": lambda p: SetWeekdays(False, p),
-    "everyday": lambda p: SetWeekdays(False, p), "every": lambda p: SetWeekdays(False, p),
+    "weekdays": lambda p: SetDays(WEEKDAYS, p), "weekday": lambda p: SetDays(WEEKDAYS, p),
+    "workdays": lambda p: SetDays(WEEKDAYS, p), "daily": lambda p: SetDays(EVERY_DAY, p),
+    "everyday": lambda p: SetDays(EVERY_DAY, p), "every": lambda p: SetDays(EVERY_DAY, p),
     "pause": lambda p: SetPaused(True, p), "stop": lambda p: SetPaused(True, p),
     "resume": lambda p: SetPaused(False, p), "unpause": lambda p: SetPaused(False, p),
     "start": lambda p: SetPaused(False, p),

@@ -1,6 +1,6 @@
 """Digest settings in a modal: the view (current values), reading a submission, and field errors. Pure.
 
-The modal offers exactly what the text commands can set (time, zone, daily or weekdays, topics,
+The modal offers exactly what the text commands can set (time, zone, days, topics,
 thread mode, paused); `bot.settings_modal_apply` carries a submission out through the very
 functions `/insights digest …` uses, so the stored row, audit trail and confirmation are the same.
 """
@@ -32,7 +32,8 @@ from bot import outgoing
 from bot.blocks import Message
 from bot.mrkdwn import clip
 from bot.settings_values import ValueProblem, resolve_zone, split_topics
-from insights.schedule import DEFAULT_DIGEST_TIME, is_valid_timezone, timezone_names
+from insights.schedule import DAY_NAMES, DEFAULT_DIGEST_TIME, EVERY_DAY, is_valid_timezone, timezone_names
+from insights.schedule import WEEKDAYS as WEEKDAY_SET
 from insights.targets import CHANNEL, MAX_TOPICS, PERSON, DigestTarget
 
 OPEN_ACTION = "digest_settings_open"
@@ -42,7 +43,7 @@ PERSONAL_VALUE = "me"
 _CHANNEL_PREFIX = "channel:"
 MAX_ZONE_OPTIONS = 100  # Slack's limit for one options answer
 THREAD, PAUSED = "thread", "paused"
-DAILY, WEEKDAYS = "daily", "weekdays"
+DAILY, WEEKDAYS, CUSTOM = "daily", "weekdays", "custom"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ class Submitted:
 
     at: time
     zone: str
-    weekdays_only: bool
+    days: frozenset[int]
     topics: tuple[str, ...]
     thread_mode: bool
     paused: bool
@@ -120,7 +121,12 @@ def settings_view(target: ModalTarget, current: DigestTarget | None, default_zon
     schedule = current.schedule if current else None
     zone = schedule.timezone if schedule else default_zone
     at = schedule.at if schedule else DEFAULT_DIGEST_TIME
-    days = [_option("Every day", DAILY), _option("Weekdays only (Monday to Friday)", WEEKDAYS)]
+    days = [_option("Every day", DAILY), _option("Weekdays only (Monday to Friday)", WEEKDAYS),
+            _option("Custom days (tick them below)", CUSTOM)]
+    chosen_days = schedule.days if schedule else EVERY_DAY
+    day_choice = days[0] if chosen_days >= EVERY_DAY else days[1] if chosen_days == WEEKDAY_SET else days[2]
+    day_boxes = [_option(name, str(number)) for number, name in enumerate(DAY_NAMES)]
+    ticked = [box for number, box in enumerate(day_boxes) if day_choice is days[2] and number in chosen_days]
     flags = [_option("Post the insights as replies in a thread under a header", THREAD),
              _option("Paused (no digests until unticked)", PAUSED)]
     chosen = [f for f, on in zip(flags, (bool(current and current.thread_mode), bool(current and current.paused))) if on]
@@ -136,7 +142,10 @@ def settings_view(target: ModalTarget, current: DigestTarget | None, default_zon
                    element=ExternalDataSelectElement(action_id=ZONE_ACTION, min_query_length=1,
                                                      initial_option=_option(zone, zone))),
         InputBlock(block_id="days", label="Days", element=RadioButtonsElement(
-            action_id="days", options=days, initial_option=days[1] if schedule and schedule.weekdays_only else days[0])),
+            action_id="days", options=days, initial_option=day_choice)),
+        InputBlock(block_id="custom_days", label="Custom days", optional=True,
+                   hint="Used when Days is “Custom days”: the digest goes out on the ticked days only.",
+                   element=CheckboxesElement(action_id="custom_days", options=day_boxes, initial_options=ticked or None)),
         InputBlock(block_id="topics", label="Topics", optional=True,
                    hint=f"Comma-separated, at most {MAX_TOPICS}. Empty: the best of everything.",
                    element=PlainTextInputElement(action_id="topics", placeholder="ai policy, semiconductors",
@@ -202,8 +211,13 @@ def read_submission(view: dict[str, Any]) -> Submitted | dict[str, str]:
         errors["zone"] = _plain(f"I don't know the time zone “{clip(zone, 40)}”. Pick one from the list, e.g. Europe/Berlin."
                                 if zone else "Choose a time zone.")
     days = _selected(view, "days", "days")
-    if days not in (DAILY, WEEKDAYS):
-        errors["days"] = "Choose every day or weekdays only."
+    chosen_days = {DAILY: EVERY_DAY, WEEKDAYS: WEEKDAY_SET}.get(days)
+    if days == CUSTOM:
+        chosen_days = _ticked_days(view)
+        if not chosen_days:
+            errors["custom_days"] = "Tick at least one day for custom days (or choose every day or weekdays)."
+    elif chosen_days is None:
+        errors["days"] = "Choose every day, weekdays only or custom days."
     topics: tuple[str, ...] = ()
     try:
         topics = split_topics(str(_state(view, "topics", "topics").get("value") or ""))
@@ -211,6 +225,18 @@ def read_submission(view: dict[str, Any]) -> Submitted | dict[str, str]:
         errors["topics"] = _plain(str(problem))
     flags = {str(o.get("value")) for o in _state(view, "options", "options").get("selected_options") or []
              if isinstance(o, dict)}
-    if errors or at is None:
+    if errors or at is None or chosen_days is None:
         return errors
-    return Submitted(at, zone, days == WEEKDAYS, topics, THREAD in flags, PAUSED in flags)
+    return Submitted(at, zone, chosen_days, topics, THREAD in flags, PAUSED in flags)
+
+
+def _ticked_days(view: dict[str, Any]) -> frozenset[int] | None:
+    """The ticked day boxes (0 is Monday); None when none is ticked or a value is not a day."""
+    values = [o.get("value") for o in _state(view, "custom_days", "custom_days").get("selected_options") or []
+              if isinstance(o, dict)]
+    if not values or any(v not in _DAY_VALUES for v in values):
+        return None
+    return frozenset(int(str(v)) for v in values)
+
+
+_DAY_VALUES = frozenset(str(number) for number in range(7))

@@ -1,7 +1,7 @@
 """Carrying out a digest settings modal through the text commands' own functions.
 
 Each changed field becomes the command a person would have typed (`digest at 8:30 Europe/Berlin`,
-`digest weekdays`, `topics add …`, `digest pause`…), run by `bot.digest_settings` and
+`digest days …`, `topics add …`, `digest pause`…), run by `bot.digest_settings` and
 `bot.settings_actions`: the same stored row, the same audit entries, the same confirmations.
 """
 
@@ -15,7 +15,7 @@ from bot import settings_actions as actions
 from bot.blocks import Message, notice
 from bot.deps import Deps
 from bot.settings_actions import Asker
-from bot.settings_grammar import AddTopics, ClearTopics, RemoveTopics, SetDigestTime, SetPaused, SetThreadMode, SetWeekdays
+from bot.settings_grammar import AddTopics, ClearTopics, RemoveTopics, SetDays, SetDigestTime, SetPaused, SetThreadMode
 from bot.settings_modal import ModalTarget, Submitted
 from bot.slack_facts import look_up_person
 from insights.targets import DigestTarget
@@ -58,8 +58,8 @@ def apply_submission(deps: Deps, client: WebClient, asker: Asker, target: ModalT
         replies.append(digest.set_time(deps, client, asker, SetDigestTime(wanted.at, wanted.zone, personal)))
         before = current_target(deps, asker.team_id, target)
     assert before is not None and before.schedule is not None
-    if before.schedule.weekdays_only != wanted.weekdays_only:
-        replies.append(digest.set_option(deps, client, asker, SetWeekdays(wanted.weekdays_only, personal)))
+    if before.schedule.days != wanted.days:
+        replies.append(digest.set_option(deps, client, asker, SetDays(wanted.days, personal)))
     if before.thread_mode != wanted.thread_mode:
         replies.append(digest.set_option(deps, client, asker, SetThreadMode(wanted.thread_mode, personal)))
     replies += _topic_changes(deps, asker, before.topics, wanted.topics, personal)

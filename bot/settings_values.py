@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from insights.schedule import is_valid_timezone, timezone_names
+from insights.schedule import DAY_NAMES, EVERY_DAY, WEEKDAYS, is_valid_timezone, timezone_names
 from insights.targets import MAX_TOPICS
 from insights.topics import normalise_topic
 
@@ -169,3 +169,14 @@ def split_topics(text: str) -> tuple[str, ...]:
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def days_phrase(days: frozenset[int]) -> str:
+    """How a day set reads in a sentence: "every day", "on weekdays (Monday to Friday)",
+    "on Mondays, Wednesdays and Fridays"."""
+    if days >= EVERY_DAY:
+        return "every day"
+    if days == WEEKDAYS:
+        return "on weekdays only (Monday to Friday)"
+    names = [DAY_NAMES[d] + "s" for d in sorted(days)]
+    return "on " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0])

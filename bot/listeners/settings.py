@@ -27,13 +27,13 @@ from bot.settings_grammar import (
     PostDigestNow,
     PreviewDigest,
     RemoveTopics,
+    SetDays,
     SetDigestTime,
     SetPaused,
     SetRestriction,
     SetThreadMode,
     SettingsCommand,
     SettingsError,
-    SetWeekdays,
     ShowDigest,
     ShowTopics,
     ShowWorkspaceSettings,
@@ -100,7 +100,7 @@ def _change(deps: Deps, client: WebClient, asker: Asker, parsed: TargetCommand) 
         return actions.change_topics(deps, asker, parsed)
     if isinstance(parsed, SetDigestTime):
         return digest.set_time(deps, client, asker, parsed)
-    if isinstance(parsed, SetWeekdays | SetPaused | SetThreadMode):
+    if isinstance(parsed, SetDays | SetPaused | SetThreadMode):
         return digest.set_option(deps, client, asker, parsed)
     if isinstance(parsed, PostDigestNow):
         return digest.post_now(deps, client, asker, parsed)

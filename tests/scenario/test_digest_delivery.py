@@ -247,6 +247,31 @@ def test_the_scheduler_posts_the_digest_once_its_local_time_has_come(podbrief: P
     assert len(podbrief.posted(CHANNEL)) == 6
 
 
+def test_a_custom_days_digest_is_posted_on_a_chosen_day_and_not_on_another(podbrief: Podbrief) -> None:
+    set_up(podbrief, "semiconductors", "8:00 berlin", CHANNEL, "digest days wed fri")
+    assert podbrief.run(AT_EIGHT_IN_BERLIN) == []  # Tuesday 08:00 in Berlin: not a chosen day
+    assert podbrief.run(AT_EIGHT_IN_BERLIN + timedelta(hours=15)) == []  # still Tuesday, 23:00: no catch-up either
+    assert podbrief.posted(CHANNEL) == []
+    podbrief.publish([NEW_CHIP], AT_EIGHT_IN_BERLIN + timedelta(hours=12))
+    wednesday_evening = AT_EIGHT_IN_BERLIN + DAY + timedelta(hours=10)  # missed at 08:00, caught up the same day
+    assert [o.status for o in podbrief.run(wednesday_evening)] == ["delivered"]
+    assert podbrief.posted(CHANNEL) and podbrief.run(AT_EIGHT_IN_BERLIN + 2 * DAY) == []  # Thursday
+    assert "on Wednesdays and Fridays" in shown_text(podbrief.ask("digest"))
+
+
+def test_a_personal_brief_on_custom_days_skips_the_other_days_in_the_persons_zone(podbrief: Podbrief) -> None:
+    podbrief.slack.set_user(BOB, tz="America/New_York")
+    podbrief.ask("me topics add interest rates", user_id=BOB, channel_id="C0RANDOM")
+    podbrief.ask("me digest at 7:30", user_id=BOB, channel_id="D0BOB")
+    answer = podbrief.ask("me digest days monday, wednesday and friday", user_id=BOB, channel_id="D0BOB")
+    assert "on Mondays, Wednesdays and Fridays" in shown_text(answer)
+    tuesday = datetime(2026, 11, 24, 12, 30, tzinfo=timezone.utc)  # 07:30 in New York
+    assert podbrief.run(tuesday) == [] and podbrief.posted("D0BOB") == []
+    assert podbrief.run(tuesday + DAY - timedelta(hours=8)) == []  # Wednesday 04:30 UTC is still Tuesday there
+    assert [o.status for o in podbrief.run(tuesday + DAY)] == ["delivered"]
+    assert "Your podcast brief · Wed 25 Nov" in shown_text(podbrief.posted("D0BOB")[0])
+
+
 # ----------------------------------------------------------------------------- thread mode and personal brief
 def test_in_thread_mode_the_items_are_replies_in_the_headers_thread(podbrief: Podbrief) -> None:
     set_up(podbrief, "semiconductors", "8:00 berlin", CHANNEL, "digest thread on")

@@ -174,6 +174,35 @@ def test_weekdays_and_daily_switch_the_delivery_days(workspace: Workspace) -> No
     assert target(workspace).schedule.weekdays_only is False  # type: ignore[union-attr]
 
 
+def test_custom_days_are_set_by_name_confirmed_in_words_shown_and_audited(workspace: Workspace) -> None:
+    ask(workspace, "digest at 8:00 UTC")
+    assert "Done: the digest comes on Mondays, Wednesdays and Fridays." in shown_text(
+        ask(workspace, "digest days mon wed fri"))
+    assert target(workspace).schedule.days == frozenset({0, 2, 4})  # type: ignore[union-attr]
+    assert "on Mondays, Wednesdays and Fridays" in shown_text(ask(workspace, "digest"))
+    with workspace.deps.sessions() as session:
+        [(user, change, _)] = recent_changes(session, TEAM, CHANNEL, 1)
+    assert user == ALICE and change == "set the digest to go out on Mondays, Wednesdays and Fridays"
+    ask(workspace, "digest daily")
+    assert target(workspace).schedule.days == frozenset(range(7))  # type: ignore[union-attr]
+
+
+def test_an_unknown_day_name_gets_a_friendly_error_and_changes_nothing(workspace: Workspace) -> None:
+    ask(workspace, "digest at 8:00 UTC")
+    ask(workspace, "digest weekdays")
+    text = shown_text(ask(workspace, "digest days mon fryday"))
+    assert "I don't know the day “fryday”. Did you mean `friday`?" in text and "digest days mon wed fri" in text
+    assert target(workspace).schedule.weekdays_only is True  # type: ignore[union-attr]
+
+
+def test_a_personal_brief_takes_custom_days_and_the_channel_keeps_its_own(workspace: Workspace) -> None:
+    ask(workspace, "digest at 8:00 UTC")
+    ask(workspace, "me digest at 7:00 UTC")
+    assert "on Saturdays and Sundays" in shown_text(ask(workspace, "me digest days sat sun"))
+    assert target(workspace, ALICE).schedule.days == frozenset({5, 6})  # type: ignore[union-attr]
+    assert target(workspace).schedule.days == frozenset(range(7))  # type: ignore[union-attr]
+
+
 def test_pause_stops_the_digest_and_resume_clears_the_reason(workspace: Workspace) -> None:
     assert "isn't set up yet" in shown_text(ask(workspace, "digest pause"))
     ask(workspace, "digest at 8:00 UTC")

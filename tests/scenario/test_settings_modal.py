@@ -40,11 +40,12 @@ def open_modal(workspace: Workspace, listeners: TrackingExecutor, value: str, ch
 
 
 def values(at: str = "08:30", zone: str = "Europe/Berlin", days: str = "weekdays", topics: str = "ai policy, chips",
-           options: tuple[str, ...] = ("thread",)) -> dict[str, dict[str, Any]]:
+           options: tuple[str, ...] = ("thread",), custom: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
     return {
         "time": {"at": {"type": "timepicker", "selected_time": at}},
         "zone": {ZONE_ACTION: {"type": "external_select", "selected_option": {"value": zone}}},
         "days": {"days": {"type": "radio_buttons", "selected_option": {"value": days}}},
+        "custom_days": {"custom_days": {"type": "checkboxes", "selected_options": [{"value": d} for d in custom]}},
         "topics": {"topics": {"type": "plain_text_input", "value": topics}},
         "options": {"options": {"type": "checkboxes", "selected_options": [{"value": o} for o in options]}},
     }
@@ -134,6 +135,35 @@ def test_a_good_submission_changes_the_settings_exactly_as_the_text_commands_wou
     assert modal_changes == text_changes and len(modal_changes) == 4
     for answer in typed:
         assert shown_text(answer).replace(TEXT_CHANNEL, MODAL_CHANNEL) in shown_text(confirmation)
+
+
+def test_custom_days_in_the_modal_are_stored_and_audited_as_the_text_command_would(
+    workspace: Workspace, listeners: TrackingExecutor
+) -> None:
+    view = open_modal(workspace, listeners, f"channel:{MODAL_CHANNEL}")
+    submit(workspace, view, values(days="custom", custom=("0", "2", "4"), topics="", options=()))
+    listeners.wait_idle()
+    confirmation = workspace.slack.calls("chat.postEphemeral")[-1].params
+    assert "on Mondays, Wednesdays and Fridays" in shown_text(confirmation)
+    for n, text in enumerate(["digest at 08:30 Europe/Berlin", "digest days mon wed fri"]):
+        workspace.command(text, name=f"days-{n}", channel_id=TEXT_CHANNEL)
+    modal_row, modal_changes = stored(workspace, MODAL_CHANNEL)
+    assert comparable(modal_row) == comparable(stored(workspace, TEXT_CHANNEL)[0])
+    assert modal_row is not None and modal_row.schedule is not None and modal_row.schedule.days == frozenset({0, 2, 4})
+    assert modal_changes == stored(workspace, TEXT_CHANNEL)[1]
+    reopened = open_modal(workspace, listeners, f"channel:{MODAL_CHANNEL}")
+    boxes = next(b for b in reopened["blocks"] if b.get("block_id") == "custom_days")
+    assert [o["value"] for o in boxes["element"]["initial_options"]] == ["0", "2", "4"]
+
+
+def test_custom_days_with_no_day_ticked_are_refused_next_to_the_days_and_change_nothing(
+    workspace: Workspace, listeners: TrackingExecutor
+) -> None:
+    view = open_modal(workspace, listeners, f"channel:{MODAL_CHANNEL}")
+    answer = submit(workspace, view, values(days="custom"))
+    assert answer["response_action"] == "errors" and set(answer["errors"]) == {"custom_days"}
+    assert "at least one day" in answer["errors"]["custom_days"]
+    assert stored(workspace, MODAL_CHANNEL) == (None, [])
 
 
 def test_submitting_unchanged_settings_says_nothing_changed_and_writes_no_audit_entry(

@@ -14,19 +14,22 @@ from bot.settings_grammar import (
     PostDigestNow,
     PreviewDigest,
     RemoveTopics,
+    SetDays,
     SetDigestTime,
     SetPaused,
     SetRestriction,
     SetThreadMode,
     SettingsError,
-    SetWeekdays,
     ShowDigest,
     ShowTopics,
     ShowWorkspaceSettings,
     parse_settings,
 )
 from bot.settings_values import MAX_TOPIC_LENGTH
+from insights.schedule import EVERY_DAY, WEEKDAYS
 from insights.targets import MAX_TOPICS
+
+MON_WED_FRI = frozenset({0, 2, 4})
 
 
 @pytest.mark.parametrize(
@@ -90,10 +93,17 @@ def test_topic_commands_are_read_with_normalised_topics(typed: str, expected: ob
         ("digest at 9 buenos aires", SetDigestTime(time(9, 0), "America/Argentina/Buenos_Aires")),
         ("digest at 9 GMT", SetDigestTime(time(9, 0), "UTC")),
         ("me digest at 07:30", SetDigestTime(time(7, 30), personal=True)),
-        ("digest weekdays", SetWeekdays(True)),
-        ("digest weekdays only", SetWeekdays(True)),
-        ("digest daily", SetWeekdays(False)),
-        ("digest every day", SetWeekdays(False)),
+        ("digest weekdays", SetDays(WEEKDAYS)),
+        ("digest weekdays only", SetDays(WEEKDAYS)),
+        ("digest daily", SetDays(EVERY_DAY)),
+        ("digest every day", SetDays(EVERY_DAY)),
+        ("digest days mon wed fri", SetDays(MON_WED_FRI)),
+        ("digest days Monday, Wednesday and Friday", SetDays(MON_WED_FRI)),
+        ("digest days fri,MON,wed,wed", SetDays(MON_WED_FRI)),
+        ("digest days tues thurs", SetDays(frozenset({1, 3}))),
+        ("digest days weekdays", SetDays(WEEKDAYS)),
+        ("digest days mon tue wed thu fri sat sun", SetDays(EVERY_DAY)),
+        ("me digest days saturdays sundays", SetDays(frozenset({5, 6}), personal=True)),
         ("digest pause", SetPaused(True)),
         ("digest resume", SetPaused(False)),
         ("me digest pause", SetPaused(True, personal=True)),
@@ -129,6 +139,11 @@ def test_digest_and_workspace_commands_are_read(typed: str, expected: object) ->
         ("digest at 8:30 🚀", "I don't know the time zone"),
         ("digest pase", "Did you mean `/insights digest pause`?"),
         ("digest wekdays", "Did you mean `/insights digest weekdays`?"),
+        ("digest days mon fryday", "I don't know the day “fryday”. Did you mean `friday`?"),
+        ("digest days mon 🚀", "I don't know the day “🚀”"),
+        ("digest days", "Which days? e.g. `/insights digest days mon wed fri`"),
+        ("digest days , and ,", "Which days?"),
+        ("me digest days someday", "`/insights me digest days mon wed fri`"),
         ("digest pause now please", "takes nothing after it"),
         ("digest thread maybe", "`/insights digest thread on`"),
         ("digest banana", "I don't know `/insights digest banana`"),

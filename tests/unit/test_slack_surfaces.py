@@ -15,7 +15,8 @@ from bot.episode_links import apple_episode_id, episode_keys, url_variants
 from bot.settings_modal import ModalTarget, Submitted, read_submission, settings_view, target_of_view, zone_options
 from bot.slack_standin import SlackStandIn
 from bot.workflow_step import StepInputError, read_inputs
-from insights.targets import PERSON
+from insights.schedule import EVERY_DAY, WEEKDAYS, DigestSchedule
+from insights.targets import PERSON, DigestTarget
 
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "An insight"}}
 
@@ -70,6 +71,7 @@ def _state(**fields: Any) -> dict[str, Any]:
         "time": {"at": {"selected_time": fields.get("at", "07:45")}},
         "zone": {"zone": {"selected_option": {"value": fields.get("zone", "Asia/Tokyo")}}},
         "days": {"days": {"selected_option": {"value": fields.get("days", "daily")}}},
+        "custom_days": {"custom_days": {"selected_options": [{"value": v} for v in fields.get("custom", ())]}},
         "topics": {"topics": {"value": fields.get("topics", "")}},
         "options": {"options": {"selected_options": [{"value": v} for v in fields.get("options", ())]}},
     }
@@ -78,8 +80,30 @@ def _state(**fields: Any) -> dict[str, Any]:
 
 def test_a_valid_submission_reads_every_field() -> None:
     assert read_submission(_state(topics="AI Policy; chips", options=("paused",))) == Submitted(
-        at=time(7, 45), zone="Asia/Tokyo", weekdays_only=False, topics=("ai policy", "chips"),
+        at=time(7, 45), zone="Asia/Tokyo", days=EVERY_DAY, topics=("ai policy", "chips"),
         thread_mode=False, paused=True)
+
+
+def test_custom_days_are_read_from_the_ticked_boxes_and_the_day_choice_wins_over_stray_ticks() -> None:
+    chosen = read_submission(_state(days="custom", custom=("0", "2", "4")))
+    assert isinstance(chosen, Submitted) and chosen.days == frozenset({0, 2, 4})
+    weekdays = read_submission(_state(days="weekdays", custom=("6",)))
+    assert isinstance(weekdays, Submitted) and weekdays.days == WEEKDAYS
+
+
+@pytest.mark.parametrize("ticked", [(), ("7",), ("mon",), ("0", "-1")])
+def test_custom_days_need_at_least_one_real_day_ticked(ticked: tuple[str, ...]) -> None:
+    errors = read_submission(_state(days="custom", custom=ticked))
+    assert isinstance(errors, dict) and set(errors) == {"custom_days"} and "at least one day" in errors["custom_days"]
+
+
+def test_the_modal_opens_on_custom_days_with_the_chosen_days_ticked() -> None:
+    current = DigestTarget(team_id="T0", channel_id="C0GENERAL", kind="channel", topics=(),
+                           schedule=DigestSchedule(time(9, 0), "Europe/Berlin", frozenset({0, 2, 4})))
+    blocks = {b["block_id"]: b for b in settings_view(ModalTarget("channel", "C0GENERAL"), current, "UTC")["blocks"]
+              if "block_id" in b}
+    assert blocks["days"]["element"]["initial_option"]["value"] == "custom"
+    assert [o["value"] for o in blocks["custom_days"]["element"]["initial_options"]] == ["0", "2", "4"]
 
 
 def test_a_submission_missing_its_time_and_days_gets_an_error_for_each() -> None:
