@@ -12,6 +12,8 @@ from bot.blocks import clip, escape
 from bot.saved_blocks import saved_item_blocks
 from bot.settings_modal import change_button
 from bot.settings_blocks import topic_list, when
+from bot.settings_values import days_phrase
+from insights.schedule import EVERY_DAY
 from insights.targets import DigestTarget
 from storage.saved_store import Saved
 
@@ -96,6 +98,8 @@ def _digest_line(digest: HomeDigest, now: datetime) -> str:
         status = f"paused{reason}"
     else:
         status = f"next {when(digest.next_at, now)}"
+        if target.schedule and target.schedule.days != EVERY_DAY:
+            status += f" · {days_phrase(target.schedule.days)}"
     return clip(f"*{where}* · {clip(topics, 1500)}\n{status}", 3000)
 
 

@@ -70,6 +70,16 @@ def test_the_home_tab_stays_valid_and_under_100_blocks_when_everything_is_full()
     assert "490 more" in text and "paused (&lt;script&gt; paused)" in text and ":star:" in text
 
 
+def test_the_home_tab_names_a_digests_days_unless_it_comes_every_day() -> None:
+    custom = DigestSchedule(time(9, 0), "Europe/Berlin", frozenset({0, 2, 4}))
+    digests = [HomeDigest(DigestTarget("T1", "C0MWF", schedule=custom), NOW),
+               HomeDigest(DigestTarget("T1", "C0DAILY", schedule=DigestSchedule(time(9, 0), "UTC")), NOW)]
+    sections = [str(b.to_dict()) for b in home_blocks(HomeContent([], 0, digests, ("bookmark",), NOW))]
+    [mwf] = [s for s in sections if "C0MWF" in s]
+    [daily] = [s for s in sections if "C0DAILY" in s]
+    assert "on Mondays, Wednesdays and Fridays" in mwf and not any(w in daily for w in ("every day", "Monday", "weekdays"))
+
+
 def test_an_empty_home_tab_explains_how_to_start() -> None:
     blocks = [b.to_dict() for b in home_blocks(HomeContent([], 0, [], ("pushpin",), NOW))]
     View(type="home", blocks=blocks).validate_json()
