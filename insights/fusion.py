@@ -37,7 +37,8 @@ def fuse(lexical: Sequence[Match], cosines: Mapping[int, float], limit: int,
     (insight id -> cosine to the query, for every proposed insight that has a vector), best first.
 
     A match keeps its lexical score and terms; one found only by meaning scores its cosine x 100
-    and has no matched terms.
+    and has no matched terms. A lexical match with no vector yet (still waiting to be embedded)
+    counts as ranked by meaning where lexical search ranks it.
     """
     if limit <= 0:
         return []
@@ -51,6 +52,9 @@ def fuse(lexical: Sequence[Match], cosines: Mapping[int, float], limit: int,
         if insight_id not in lexical_rank and cosines[insight_id] < weights.min_dense_cosine:
             continue
         fused[insight_id] = fused.get(insight_id, 0.0) + weights.dense / (weights.k + rank + 1)
+    for insight_id, rank in lexical_rank.items():
+        if insight_id not in cosines:  # not embedded yet: the meaning side is taken to agree, so it does not sink
+            fused[insight_id] += weights.dense / (weights.k + rank + 1)
     matches = {m.insight.id: m for m in lexical}
     order = sorted(fused, key=lambda i: (-fused[i], lexical_rank.get(i, len(lexical)), -i))[:limit]
     return [
