@@ -43,6 +43,8 @@ class DenseIndex:
         self._row: dict[int, int] = {}
         self._newest: datetime | None = None
         self._checked_at = float("-inf")
+        self._version = 0  # bumped whenever rows change: the scope masks below are then stale
+        self._masks: dict[tuple[frozenset[int], int], Any] = {}
 
     def __len__(self) -> int:
         return len(self._row)
@@ -66,6 +68,8 @@ class DenseIndex:
 
     def _add(self, ids: Any, podcasts: Any, vectors: Any) -> None:
         np = self._np
+        self._version += 1
+        self._masks.clear()
         fresh = [i for i, insight_id in enumerate(ids.tolist()) if insight_id not in self._row]
         for i, insight_id in enumerate(ids.tolist()):
             row = self._row.get(insight_id)
@@ -86,16 +90,28 @@ class DenseIndex:
         """The `k` insights closest to `query_vector` (id -> cosine), among `scope`'s podcasts when given."""
         np = self._np
         with self._lock:
-            matrix, ids, podcasts = self._matrix, self._ids, self._podcasts
+            matrix, ids = self._matrix, self._ids
+            allowed = None if scope is None else self._mask(frozenset(scope))
         if matrix is None or k <= 0:
             return {}
         scores = matrix @ np.asarray(query_vector, dtype=np.float32)
-        if scope is not None:
-            allowed = (podcasts == -1) | np.isin(podcasts, np.fromiter(scope, dtype=np.int64, count=len(scope)))
+        if allowed is not None:
             scores = np.where(allowed, scores, -np.inf)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         return {int(ids[i]): float(scores[i]) for i in top if np.isfinite(scores[i])}
+
+    def _mask(self, scope: frozenset[int]) -> Any:
+        """Which rows are in `scope` (or of no podcast), kept for the next searches of that scope."""
+        key = (scope, self._version)
+        mask = self._masks.get(key)
+        if mask is None:
+            if len(self._masks) >= 64:
+                self._masks.clear()
+            np = self._np
+            wanted = np.fromiter(scope, dtype=np.int64, count=len(scope))
+            mask = self._masks[key] = (self._podcasts == -1) | np.isin(self._podcasts, wanted)
+        return mask
 
     def cosines(self, insight_ids: Sequence[int], query_vector: Any) -> dict[int, float]:
         """Cosine to the query of each of these insights that has a vector (id -> cosine)."""
