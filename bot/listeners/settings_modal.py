@@ -39,6 +39,7 @@ def _origin_channel(body: dict[str, Any]) -> str | None:
 
 
 def register(app: App, deps: Deps) -> None:
+    zone_options("UTC")  # read the zone lists now, not inside the first type-ahead request (3 s to answer)
     @app.action(OPEN_ACTION)
     def open_settings(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
