@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +30,16 @@ Route = Callable[[BaseHTTPRequestHandler], None]
 class Seen:
     path: str
     headers: dict[str, str]
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Clients hanging up (a fetch past its deadline, a pooled connection closed) are ordinary here:
+    not a traceback on stderr, which a CLI test capturing stderr would read as the command's own."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class FeedServer:
@@ -54,7 +65,7 @@ class FeedServer:
             def log_message(self, *_: object) -> None:
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
