@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from insights.model import NewInsight
 
@@ -59,17 +59,13 @@ TOPICS: dict[str, str] = {
     "contracts transfers analytics stadium",
 }
 
-FUNCTION_WORDS = (
-    "the of and to in a is that for it as with was on be by this are at from or an have not "
-    "but they we will can more their has which about would there been one all so if what when "
-    "than only into most over also because could should through much many after before"
-).split()
+FUNCTION_WORDS = ["the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "as", "with", "was", "on", "be", "by", "this", "are", "at", "from", "or", "an", "have", "not", "but", "they", "we", "will", "can", "more", "their", "has", "which", "about", "would", "there", "been", "one", "all", "so", "if", "what", "when", "than", "only", "into", "most", "over", "also", "because", "could", "should", "through", "much", "many", "after", "before"]
 
-SYLLABLE_ONSETS = "b c d f g h j k l m n p r s t v w z br cr dr fr gr pr tr bl cl fl gl pl sl st sk sp ch sh th".split()
-SYLLABLE_VOWELS = "a e i o u a e i o u y ai ea io ou".split()
+SYLLABLE_ONSETS = ["b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "br", "cr", "dr", "fr", "gr", "pr", "tr", "bl", "cl", "fl", "gl", "pl", "sl", "st", "sk", "sp", "ch", "sh", "th"]
+SYLLABLE_VOWELS = ["a", "e", "i", "o", "u", "a", "e", "i", "o", "u", "y", "ai", "ea", "io", "ou"]
 SYLLABLE_CODAS = ["", "", "", "", "", "", "n", "r", "l", "s", "m", "x", "nd", "rt", "st"]
 
-PODCAST_NOUNS = "Weekly Hour Brief Signal Dispatch Review Report Podcast Show Radio Notes Lab".split()
+PODCAST_NOUNS = ["Weekly", "Hour", "Brief", "Signal", "Dispatch", "Review", "Report", "Podcast", "Show", "Radio", "Notes", "Lab"]
 
 
 def pseudo_words(count: int, rng: random.Random) -> list[str]:
@@ -119,7 +115,7 @@ class Corpus:
     def insights(self) -> Iterator[NewInsight]:
         """The `size` insights, grouped by episode as a feed import would bring them."""
         rng = random.Random(self.seed * 7919 + 1)
-        start = datetime(2019, 1, 1, tzinfo=timezone.utc)
+        start = datetime(2019, 1, 1, tzinfo=UTC)
         produced, episode_no = 0, 0
         while produced < self.size:
             podcast, topics = self.podcasts[rng.randrange(len(self.podcasts))]

@@ -42,10 +42,10 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import load_bench as lb  # noqa: E402  (puts the repository on sys.path too)
-from measure import make_queries  # noqa: E402
+import load_bench as lb
+from measure import make_queries
 
-from storage.db import create_db_engine  # noqa: E402
+from storage.db import create_db_engine
 
 WINDOWS = ("before", "down", "after")
 #: How often the drill itself checks whether PostgreSQL answers (a new connection each time).

@@ -22,22 +22,22 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpus import TOPICS, Corpus, typo  # noqa: E402
-from measure import peak_rss_mb, percentile  # noqa: E402
+from corpus import TOPICS, Corpus, typo
+from measure import peak_rss_mb, percentile
 
-from insights.digest import DigestPool, build_pool, select_digest  # noqa: E402
-from insights.model import Insight  # noqa: E402
-from insights.topics import TopicDoc, channel_topics  # noqa: E402
+from insights.digest import DigestPool, build_pool, select_digest
+from insights.model import Insight
+from insights.topics import TopicDoc, channel_topics
 
 TARGET_TOTAL_S = 20.0
 TARGET_PER_CHANNEL_MS = 2.0
-NOW = datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 DELIVERED_PER_CHANNEL = 30
 PHRASES = (
     "export controls, supply chain, interest rates, central bank, monetary policy, artificial intelligence, "

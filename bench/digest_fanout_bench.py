@@ -20,27 +20,27 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpus import TOPICS, Corpus  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from corpus import TOPICS, Corpus
+from sqlalchemy import func, select, text
 
-from bot.app import build_client  # noqa: E402
-from bot.digest_compose import DigestComposer  # noqa: E402
-from bot.digest_delivery import DigestDeliverer  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.slack_standin import SlackStandIn  # noqa: E402
-from storage.channels_store import update_target  # noqa: E402
-from storage.db import create_db_engine, migrate, session_factory  # noqa: E402
-from storage.insights_store import InsightWriter  # noqa: E402
-from storage.models import Delivery  # noqa: E402
+from bot.app import build_client
+from bot.digest_compose import DigestComposer
+from bot.digest_delivery import DigestDeliverer
+from bot.settings import Settings
+from bot.slack_standin import SlackStandIn
+from storage.channels_store import update_target
+from storage.db import create_db_engine, migrate, session_factory
+from storage.insights_store import InsightWriter
+from storage.models import Delivery
 
 TOKEN = "xoxb-fanout-bench"
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 def prepare(url: str, channels: int, insights: int, seed: int) -> None:

@@ -24,12 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest.meaning import load_encoder  # noqa: E402
-from insights.digest import DigestRules  # noqa: E402
-from insights.meaning_stories import ClaimSigns, StoryRules, same_story  # noqa: E402
-from insights.meaning_topics import MeaningRules, blend, mentions_topic, without_topic_words  # noqa: E402
-from insights.near_duplicates import are_near_duplicates  # noqa: E402
-from insights.topics import TopicDoc, doc_relevance, topic_stems  # noqa: E402
+from ingest.meaning import load_encoder
+from insights.digest import DigestRules
+from insights.meaning_stories import ClaimSigns, StoryRules, same_story
+from insights.meaning_topics import MeaningRules, blend, mentions_topic, without_topic_words
+from insights.near_duplicates import are_near_duplicates
+from insights.topics import TopicDoc, doc_relevance, topic_stems
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "meaning"
 CLASSES = ("paraphrase", "related", "opposite", "unrelated")

@@ -13,12 +13,12 @@ bench/search_quality.py for that).
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
+from measure import WARM_UP_QUERIES, latency_summary, load_average, log, make_queries, peak_rss_mb
 from sqlalchemy import func, select
 
-from measure import WARM_UP_QUERIES, latency_summary, load_average, log, make_queries, peak_rss_mb
 from storage.db import create_db_engine, session_factory
 from storage.models import InsightRow, InsightVector
 
@@ -98,7 +98,7 @@ def _fill_synthetic(sessions: Any, model_id: str, dimension: int, seed: int, np:
     rng = np.random.default_rng(seed)
     table = InsightVector.__table__
     # stored long ago: an incremental refresh re-reads only rows stored around the newest one
-    stored_at = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    stored_at = datetime(2000, 1, 1, tzinfo=UTC)
     written = 0
     while True:
         with sessions.begin() as session:

@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from corpus import Corpus, typo
 from sqlalchemy import Engine, func, select, text
 
-from corpus import Corpus, typo
 from insights.text import terms
 from storage.db import create_db_engine, migrate, session_factory
 from storage.insights_store import InsightWriter

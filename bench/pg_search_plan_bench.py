@@ -27,10 +27,11 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from insights.search import plan_search  # noqa: E402
-from measure import latency_summary, load_average, make_queries  # noqa: E402
-from storage.db import create_db_engine, session_factory  # noqa: E402
-from storage.search_index import SearchIndex  # noqa: E402
+from measure import latency_summary, load_average, make_queries
+
+from insights.search import plan_search
+from storage.db import create_db_engine, session_factory
+from storage.search_index import SearchIndex
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/podbrief_load"
 WARM_UP_QUERIES = 20

@@ -39,22 +39,22 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from measure import percentile  # noqa: E402
-from slack_bolt import App  # noqa: E402
-from slack_bolt.request import BoltRequest  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from measure import percentile
+from slack_bolt import App
+from slack_bolt.request import BoltRequest
+from sqlalchemy import func, select, text
 
-from bot.bootstrap import open_storage  # noqa: E402
-from bot.listeners import register_all  # noqa: E402
-from bot.replay_guard import RejectReplays  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.slack_requests import event_body, signed_headers  # noqa: E402
-from insights.model import NewInsight  # noqa: E402
-from storage.channels_store import update_workspace  # noqa: E402
-from storage.db import create_db_engine  # noqa: E402
-from storage.insights_store import InsightWriter  # noqa: E402
-from storage.messages_store import record_posted_message  # noqa: E402
-from storage.models import InsightRow, SavedInsight  # noqa: E402
+from bot.bootstrap import open_storage
+from bot.listeners import register_all
+from bot.replay_guard import RejectReplays
+from bot.settings import Settings
+from bot.slack_requests import event_body, signed_headers
+from insights.model import NewInsight
+from storage.channels_store import update_workspace
+from storage.db import create_db_engine
+from storage.insights_store import InsightWriter
+from storage.messages_store import record_posted_message
+from storage.models import InsightRow, SavedInsight
 
 TOKEN = "xoxb-reactions-bench"
 SECRET = "be9c4be9c4be9c4be9c4be9c4be9c4be"

@@ -27,14 +27,14 @@ from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Engine, text  # noqa: E402
+from sqlalchemy import Engine, text
 
-from bot.bootstrap import open_storage  # noqa: E402
-from bot.local_server import LocalServer  # noqa: E402
-from bot.settings import Settings, load_settings  # noqa: E402
-from bot.slack_standin import SlackStandIn  # noqa: E402
-from bot.slack_requests import signed_headers, slash_command_body  # noqa: E402
-from storage.token_cipher import generate_key  # noqa: E402
+from bot.bootstrap import open_storage
+from bot.local_server import LocalServer
+from bot.settings import Settings, load_settings
+from bot.slack_requests import signed_headers, slash_command_body
+from bot.slack_standin import SlackStandIn
+from storage.token_cipher import generate_key
 
 SECRET = "cd" * 16
 

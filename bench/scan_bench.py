@@ -20,7 +20,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -61,7 +61,7 @@ def serve(port_queue: multiprocessing.Queue, changed_every: int) -> None:  # typ
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if self.path == "/bump":
                 state["version"] = 2
                 return self._send(200, b"ok", {})
@@ -95,7 +95,7 @@ def serve(port_queue: multiprocessing.Queue, changed_every: int) -> None:  # typ
 
 class Clock:
     def __init__(self) -> None:
-        self.now = datetime.now(timezone.utc)
+        self.now = datetime.now(UTC)
 
     def __call__(self) -> datetime:
         return self.now

@@ -27,31 +27,31 @@ import threading
 import time
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpus import TOPICS, Corpus  # noqa: E402
-from sqlalchemy import create_engine, make_url, select, text  # noqa: E402
-from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
+from corpus import TOPICS, Corpus
+from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import build_client  # noqa: E402
-from bot.digest_compose import DigestComposer  # noqa: E402
-from bot.digest_delivery import DigestDeliverer  # noqa: E402
-from bot.scheduler import DIGEST_JOB_ID, build_scheduler  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.slack_standin import RecordedCall, SlackStandIn  # noqa: E402
-from insights.targets import CHANNEL, PERSON  # noqa: E402
-from storage.channels_store import update_target  # noqa: E402
-from storage.db import create_db_engine, migrate, session_factory  # noqa: E402
-from storage.insights_store import InsightWriter  # noqa: E402
-from storage.models import Delivery  # noqa: E402
+from bot.app import build_client
+from bot.digest_compose import DigestComposer
+from bot.digest_delivery import DigestDeliverer
+from bot.scheduler import DIGEST_JOB_ID, build_scheduler
+from bot.settings import Settings
+from bot.slack_standin import RecordedCall, SlackStandIn
+from insights.targets import CHANNEL, PERSON
+from storage.channels_store import update_target
+from storage.db import create_db_engine, migrate, session_factory
+from storage.insights_store import InsightWriter
+from storage.models import Delivery
 
 TOKEN = "xoxb-outage-bench"
 TEAM = "T0STANDIN"
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 OUTAGE_METHODS = ("chat.postMessage", "conversations.open")
 
 
@@ -162,7 +162,7 @@ def main() -> int:
         deliverer = DigestDeliverer(sessions, lambda _team: client, DigestComposer(sessions), checkpoint=outage)
         started = time.monotonic()
         scheduler = build_scheduler(deliverer, lambda: NOW + timedelta(seconds=time.monotonic() - started))
-        scheduler.modify_job(DIGEST_JOB_ID, next_run_time=datetime.now(timezone.utc))  # not at the pinned NOW
+        scheduler.modify_job(DIGEST_JOB_ID, next_run_time=datetime.now(UTC))  # not at the pinned NOW
         scheduler.start()
         print(f"running: a {args.outage:.0f} s outage ({args.kinds}) starts at the first header", flush=True)
         finished = wait_until_settled(sessions, len(targets), started + args.deadline)

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
 from bot.episode_links import url_variants
 from storage.db import create_db_engine, migrate, session_factory

@@ -39,22 +39,22 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from digest_fanout_bench import NOW, prepare  # noqa: E402
-from scan_bench import feed_xml  # noqa: E402
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from digest_fanout_bench import NOW, prepare
+from scan_bench import feed_xml
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
-from bot.app import build_client  # noqa: E402
-from bot.digest_compose import DigestComposer  # noqa: E402
-from bot.digest_delivery import DigestDeliverer  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.slack_standin import SlackStandIn  # noqa: E402
-from ingest.extractors import BuiltinExtractor  # noqa: E402
-from ingest.fetch import Fetcher  # noqa: E402
-from ingest.scan import ScanOptions, scan  # noqa: E402
-from storage import feeds_store  # noqa: E402
-from storage.db import create_db_engine, session_factory  # noqa: E402
-from storage.models import Delivery  # noqa: E402
+from bot.app import build_client
+from bot.digest_compose import DigestComposer
+from bot.digest_delivery import DigestDeliverer
+from bot.settings import Settings
+from bot.slack_standin import SlackStandIn
+from ingest.extractors import BuiltinExtractor
+from ingest.fetch import Fetcher
+from ingest.scan import ScanOptions, scan
+from storage import feeds_store
+from storage.db import create_db_engine, session_factory
+from storage.models import Delivery
 
 TOKEN = "xoxb-workers-bench"
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -156,7 +156,7 @@ class FeedHost:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 with lock:
                     host.fetches[self.path] += 1
                 time.sleep(latency)

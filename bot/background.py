@@ -52,7 +52,7 @@ class Coalescer:
                 self._busy = True
             try:
                 job()
-            except Exception:  # noqa: BLE001 - one failed job must not stop the others
+            except Exception:
                 log.exception("background job failed")
             finally:
                 with self._changed:

@@ -155,7 +155,7 @@ def usage(command: str = "/insights") -> Message:
         f"• `{command} search help`: search for a word that is also a subcommand",
     ]
     lines += [f"• `{command} {name}`: {about}" for name, about in SUBCOMMANDS.items() if name != "search"]
-    lines.append(f"Each result has buttons to share it in the channel or save it for yourself.")
+    lines.append("Each result has buttons to share it in the channel or save it for yourself.")
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]
     return Message(blocks, f"How to use {command}: {command} <search words>, or {command} help.")
 

@@ -9,13 +9,12 @@ from functools import partial
 from pathlib import Path
 
 from dotenv import dotenv_values
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
-
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_client
@@ -27,10 +26,10 @@ from bot.logfmt import redacting_handler
 from bot.settings import Settings, load_settings
 from bot.workspace_clients import WorkspaceClients
 from ingest.extractors import BuiltinExtractor, Extractor
-from ingest.meaning.services import digest_meaning_for, search_index
 from ingest.fetch import Fetcher
 from ingest.llm.chunks import chunk_chars_for
 from ingest.llm_extractor import LlmExtractor
+from ingest.meaning.services import digest_meaning_for, search_index
 from storage.db import create_db_engine, migrate, session_factory
 from storage.token_cipher import TokenCipher, TokenKeyError
 

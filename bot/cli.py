@@ -12,8 +12,8 @@ import click
 
 from bot.bootstrap import StartupError, configure_logging, open_storage, settings_from_environment
 from bot.deps import Deps
-from bot.terminal import echo, printable_json
 from bot.settings import Settings, SettingsError
+from bot.terminal import echo, printable_json
 from insights.model import Match
 
 
@@ -138,12 +138,17 @@ def upgrade() -> None:
 
 
 from bot.feeds_cli import feeds, scan  # noqa: E402 - registered last: feeds_cli imports this module lazily
+
 main.add_command(feeds); main.add_command(scan)  # noqa: E702
 from bot.digest_cli import digest, worker  # noqa: E402 - same pattern
+
 main.add_command(digest); main.add_command(worker)  # noqa: E702
 from bot.workspaces_cli import tokens, workspaces  # noqa: E402 - same pattern
+
 main.add_command(workspaces); main.add_command(tokens)  # noqa: E702
 from bot.transcribe_cli import transcribe  # noqa: E402 - same pattern
+
 main.add_command(transcribe)
 from bot.meaning_cli import meaning  # noqa: E402 - same pattern
+
 main.add_command(meaning)

@@ -20,7 +20,8 @@ from bot.local_server import LocalServer
 from bot.settings import Settings
 from bot.slack_requests import block_action_body, slash_command_body
 from bot.slack_standin import SlackStandIn
-from bot.terminal import echo as print_for_operator, printable, render_message
+from bot.terminal import echo as print_for_operator
+from bot.terminal import printable, render_message
 from ingest.importer import import_file
 
 SAMPLE_INSIGHTS = Path(__file__).with_name("data") / "sample_insights.jsonl"

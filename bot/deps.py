@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
@@ -32,7 +32,7 @@ class Deps:
     search_index: SearchIndex
     slack: WebClient
     digests: DigestDeliverer
-    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # tests pin "now"
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests pin "now"
     extractor: Extractor = field(default_factory=BuiltinExtractor)  # turns episodes into insights
     fetchers: FetcherFactory = Fetcher  # e.g. `with deps.fetchers() as fetch: fetch(url)`
     metrics: Metrics = field(default_factory=Metrics)  # this process's Prometheus registry

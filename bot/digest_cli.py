@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import click
@@ -15,7 +15,8 @@ from insights.topics import parse_topics
 
 
 def _storage() -> Deps:
-    from bot.cli import _settings, _storage as open_deps
+    from bot.cli import _settings
+    from bot.cli import _storage as open_deps
 
     return open_deps(_settings())
 
@@ -47,7 +48,7 @@ def digest() -> None:
 def preview(topics: str, on_date: datetime | None, as_json: bool) -> None:
     """Show the digest these topics would get (nothing is posted or recorded)."""
     deps = _storage()
-    now = datetime.now(timezone.utc) if on_date is None else datetime.combine(on_date.date(), time(23, 59), timezone.utc)
+    now = datetime.now(UTC) if on_date is None else datetime.combine(on_date.date(), time(23, 59), UTC)
     wanted = parse_topics(topics)
     picks = deps.digests.composer.select(wanted, now)
     if as_json:

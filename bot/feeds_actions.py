@@ -32,8 +32,8 @@ from ingest.scan import AddFeedResult, add_feed
 from storage import feeds_store
 from storage.channels_store import get_workspace, update_workspace
 from storage.episodes_store import show_notes_only
-from storage.transcription_queue import feeds_transcribing
 from storage.models import OPERATOR_TEAM
+from storage.transcription_queue import feeds_transcribing
 
 
 def answer_feeds(deps: Deps, client: WebClient, asker: Asker, parsed: FeedsCommand) -> Message:

@@ -20,7 +20,8 @@ from bot.terminal import echo, printable
 from bot.transcribe_setup import NEWEST_PER_CHECK
 from ingest.directory import SEARCH_LIMIT, DirectoryError, Podcast, open_directory
 from ingest.fetch import Fetcher
-from ingest.scan import AddFeedResult, FeedOutcome, ScanOptions, ScanSummary, add_feed, scan as run_scan
+from ingest.scan import AddFeedResult, FeedOutcome, ScanOptions, ScanSummary, add_feed
+from ingest.scan import scan as run_scan
 from storage import feeds_store
 from storage.feeds_store import FeedInfo
 from storage.models import OPERATOR_TEAM

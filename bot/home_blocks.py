@@ -10,8 +10,8 @@ from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, HeaderBlo
 
 from bot.blocks import clip, escape
 from bot.saved_blocks import saved_item_blocks
-from bot.settings_modal import change_button
 from bot.settings_blocks import topic_list, when
+from bot.settings_modal import change_button
 from bot.settings_values import days_phrase
 from insights.schedule import EVERY_DAY
 from insights.targets import DigestTarget

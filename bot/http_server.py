@@ -76,7 +76,7 @@ def _health(engine: Engine, scheduler_problem: Callable[[], str | None] | None,
     body: dict[str, str] = {"status": "ok", "database": "ok"}
     try:
         check_connection(engine)
-    except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
+    except Exception as error:
         log.warning("health check: database unreachable: %s", type(error).__name__)
         body.update(status="unhealthy", database="unreachable", reason="database unreachable")
     if scheduler_problem is not None:

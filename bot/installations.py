@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
@@ -74,7 +74,7 @@ def oauth_state_store(engine: Engine) -> SQLAlchemyOAuthStateStore:
 def purge_expired_states(engine: Engine, now: datetime) -> int:
     """Delete the install states that expired before `now` (links never clicked through); how many."""
     states = SQLAlchemyOAuthStateStore.build_oauth_states_table(MetaData(), SQLAlchemyOAuthStateStore.default_table_name)
-    naive_utc = now.astimezone(timezone.utc).replace(tzinfo=None)  # as slack_sdk stores expire_at
+    naive_utc = now.astimezone(UTC).replace(tzinfo=None)  # as slack_sdk stores expire_at
     with engine.begin() as connection:
         return connection.execute(states.delete().where(states.c.expire_at < naive_utc)).rowcount
 

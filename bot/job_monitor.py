@@ -74,7 +74,7 @@ class JobMonitor:
         """APScheduler listener: never raises (the scheduler would log it as its own error)."""
         try:
             self._on_event(event)
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("job monitor failed on an event for %s", getattr(event, "job_id", "?"))
 
     def _on_event(self, event: JobEvent) -> None:

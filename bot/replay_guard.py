@@ -76,7 +76,7 @@ class RejectReplays(Middleware):
         self._warnings = WindowLimit(REFUSALS_PER_WINDOW, REFUSAL_WINDOW_SECONDS)  # a replay flood stays a few lines
 
     def process(  # `next` is Bolt's name for the continuation
-        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]  # noqa: A002
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
         signature = _header(req, "x-slack-signature")
         if signature is None:

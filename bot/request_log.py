@@ -52,7 +52,7 @@ def describe(body: bytes, content_type: str | None) -> RequestFacts:
         kind, name = _kind_and_name(payload)
         return RequestFacts(kind, _id(name), _id(extract_team_id(payload)), _id(extract_channel_id(payload)),
                             _id(extract_user_id(payload)))
-    except Exception:  # noqa: BLE001 - a body Bolt cannot read is still logged, as "other"
+    except Exception:
         return RequestFacts("other")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -13,8 +13,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.deps import Deps
 from bot.digest_delivery import DeliveryOutcome, DigestDeliverer
 from bot.installations import STATE_EXPIRATION_SECONDS, purge_expired_states
-from bot.workspace_lifecycle import PURGE_EVERY_HOURS, PURGE_JOB_ID, purge_expired
 from bot.transcribe_setup import TRANSCRIBE_JOB_ID, TRANSCRIBE_TICK_SECONDS, Transcription, transcribe_tick
+from bot.workspace_lifecycle import PURGE_EVERY_HOURS, PURGE_JOB_ID, purge_expired
 from ingest.scan import ScanOptions, ScanSummary, scan
 
 log = logging.getLogger("podbrief.scheduler")
@@ -35,11 +35,11 @@ def digest_tick(deliverer: DigestDeliverer, clock: Callable[[], datetime]) -> li
 
 def build_scheduler(
     deliverer: DigestDeliverer,
-    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     scheduler: BaseScheduler | None = None,
 ) -> BaseScheduler:
     """A scheduler with the digest job registered (not yet started)."""
-    scheduler = scheduler or BackgroundScheduler(timezone=timezone.utc)
+    scheduler = scheduler or BackgroundScheduler(timezone=UTC)
     _add_repeating_job(scheduler, digest_tick, timedelta(seconds=DIGEST_TICK_SECONDS), (deliverer, clock),
                        DIGEST_JOB_ID, "deliver due digests", clock())
     return scheduler
@@ -122,7 +122,7 @@ def _add_repeating_job(scheduler: BaseScheduler, job: Callable[..., object], eve
     """One instance at a time, missed runs coalesced into one, replacing a job of the same id."""
     scheduler.add_job(
         job,
-        IntervalTrigger(seconds=every.total_seconds(), timezone=timezone.utc),
+        IntervalTrigger(seconds=every.total_seconds(), timezone=UTC),
         args=args,
         id=job_id,
         name=name,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-
 from urllib.error import URLError
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -15,8 +14,8 @@ from bot.bootstrap import StartupError
 from bot.deps import Deps
 from bot.ops import serve_http, start_scheduler
 from bot.scheduler import build_jobs
-from bot.transcribe_setup import transcription_for
 from bot.settings import Settings
+from bot.transcribe_setup import transcription_for
 from bot.workspace_lifecycle import resume_single_workspace
 
 log = logging.getLogger("podbrief")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
 from datetime import time
+from functools import cache
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -18,7 +18,6 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     CheckboxesElement,
-    ContextBlock,
     ExternalDataSelectElement,
     InputBlock,
     MarkdownTextObject,

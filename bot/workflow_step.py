@@ -51,7 +51,7 @@ def _count(raw: Any) -> int:
     if raw is None or raw == "":
         return DEFAULT_COUNT
     text = str(raw).strip()
-    whole = isinstance(raw, int) and not isinstance(raw, bool) or (text.isascii() and text.isdigit())
+    whole = (isinstance(raw, int) and not isinstance(raw, bool)) or (text.isascii() and text.isdigit())
     if not whole or not 1 <= int(text) <= MAX_COUNT:
         raise StepInputError(f"count must be a whole number from 1 to {MAX_COUNT}, not {clip(text, 20)}.")
     return int(text)

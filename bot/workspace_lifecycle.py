@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.deps import Deps
-from bot.logfmt import kv
 from slack_sdk.errors import SlackApiError
 
+from bot.deps import Deps
+from bot.logfmt import kv
 from storage import feeds_store
 from storage.workspaces_store import purge_workspace, reactivate, record_uninstalled, workspaces_to_purge
 

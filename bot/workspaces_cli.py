@@ -8,8 +8,8 @@ from datetime import timedelta
 import click
 
 from bot.deps import Deps
-from bot.terminal import echo
 from bot.settings import Settings
+from bot.terminal import echo
 from bot.workspace_lifecycle import purge_now
 from storage.token_cipher import TokenCipher, TokenKeyError, generate_key, reencrypt_all
 from storage.workspaces_store import list_workspaces

@@ -136,7 +136,7 @@ class Directory:
         headers = {
             "X-Auth-Key": key,
             "X-Auth-Date": date,
-            "Authorization": hashlib.sha1((key + secret + date).encode()).hexdigest(),  # noqa: S324 - their scheme
+            "Authorization": hashlib.sha1((key + secret + date).encode()).hexdigest(),
         }
         answer = self._ask(_join(self.settings.podcastindex_url, path), query, headers)
         if str(answer.get("status", "true")).lower() == "false":

@@ -10,7 +10,6 @@ from typing import Protocol
 from insights.extraction import extract_insights
 from insights.transcript import Extracted, Segment
 
-
 #: "Podcast / Episode" being extracted, for extractors' log lines (set by the scan).
 current_episode: ContextVar[str | None] = ContextVar("current_episode", default=None)
 

@@ -30,7 +30,7 @@ import html.entities
 import itertools
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from xml.parsers import expat
 
 from ingest.xml_safety import ClearedXml, XmlRefused
@@ -439,7 +439,7 @@ def _date_key(text: str) -> float:
         else:
             return _UNDATED
         moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
-                          tzinfo=timezone.utc)
+                          tzinfo=UTC)
         return moment.timestamp() - offset
     except (ValueError, OverflowError):
         return _UNDATED

@@ -21,7 +21,7 @@ import time
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -297,7 +297,7 @@ def _published(entry: Mapping[str, Any]) -> datetime | None:
     if not isinstance(stamp, time.struct_time):
         return None
     try:
-        return datetime(*stamp[:6], tzinfo=timezone.utc)
+        return datetime(*stamp[:6], tzinfo=UTC)
     except (TypeError, ValueError, OverflowError):
         return None
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from http import HTTPStatus
-from collections.abc import Mapping
 from typing import BinaryIO, Protocol
 from urllib.parse import urljoin, urlsplit
 

@@ -11,7 +11,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -165,9 +165,9 @@ def _timestamp(name: str, value: object) -> datetime | None:
     if parsed is None:
         raise InvalidRecord(f'"{name}": {_show(value)} is not an ISO 8601 date ({DATE_EXAMPLE})')
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=timezone.utc)
+        return parsed.replace(tzinfo=UTC)
     try:
-        return parsed.astimezone(timezone.utc)
+        return parsed.astimezone(UTC)
     except OverflowError:
         raise InvalidRecord(f'"{name}": {_show(value)} is out of range') from None
 

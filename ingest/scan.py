@@ -29,7 +29,6 @@ from ingest.claimed_work import drain
 from ingest.feeds import FeedError, ParsedEpisode, ParsedFeed, parse_feed
 from ingest.fetch import Fetch, FetchError, FetchResult, check_url
 from ingest.scan_episodes import EpisodeWork, episode_work, needs_work, newest_first
-from ingest.transcribe.queueing import queue_transcriptions
 from ingest.scan_results import (
     AddFeedResult,
     Clock,
@@ -40,6 +39,7 @@ from ingest.scan_results import (
     ScanSummary,
     utc_now,
 )
+from ingest.transcribe.queueing import queue_transcriptions
 from storage import episodes_store, feeds_store
 from storage.episodes_store import SHOW_NOTES, EpisodeFields, EpisodeInsights, EpisodeState
 from storage.feeds_store import FeedCheck, FeedInfo
@@ -167,7 +167,7 @@ def _check_feed(feed: FeedInfo, deps: _Deps, now: datetime) -> FeedOutcome:
         return _process(feed, result, parsed, deps, now)
     except FeedError as error:
         return _failed(feed, str(error), deps, now)
-    except Exception as error:  # noqa: BLE001 - isolation: one feed's bug must not stop the scan
+    except Exception as error:
         logger.exception("scanning feed %s (%s) failed", feed.id, feed.url)
         return _failed(feed, f"unexpected error while scanning: {type(error).__name__}: {error}", deps, now)
 
@@ -177,7 +177,7 @@ def _failed(feed: FeedInfo, error: str, deps: _Deps, now: datetime) -> FeedOutco
     try:
         with deps.write() as session:
             feeds_store.record_failure(session, feed.id, error=error, checked_at=now, next_check_at=retry_at)
-    except Exception:  # noqa: BLE001 - the outcome still reports the feed's error
+    except Exception:
         logger.exception("could not record the failure of feed %s", feed.id)
     return FeedOutcome(feed.id, feed.url, "failed", title=feed.title, error=error)
 
@@ -240,7 +240,7 @@ def _work(feed: FeedInfo, podcast: str, state: EpisodeState, episode: ParsedEpis
         return episode_work(
             episode, state, podcast=podcast, fetch=deps.fetch, extractor=deps.extractor, options=deps.options.episode
         )
-    except Exception:  # noqa: BLE001 - one episode's failure must not stop its feed
+    except Exception:
         logger.exception("processing episode %s of feed %s failed", state.guid, feed.url)
         return EpisodeWork(kind=None)
 
@@ -315,7 +315,7 @@ def _follow(
         return _already(feed, new_follower=True)
     try:
         outcome = (_process if process else _register_only)(feed, result, parsed, deps, now)
-    except Exception as error:  # noqa: BLE001 - the feed is followed; the next scan tries again
+    except Exception as error:
         logger.exception("processing the new feed %s failed", url)
         outcome = _failed(feed, f"unexpected error while reading its episodes: {type(error).__name__}", deps, now)
     return AddFeedResult(

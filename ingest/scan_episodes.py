@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ingest.extractors import extracting
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+_OLDEST = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +106,7 @@ def _transcript_segments(
         segments = parse_transcript(result.body, kind)
     except TranscriptError as error:
         return [], f"transcript {ref.url}: {error}"
-    except Exception:  # noqa: BLE001 - one odd file must not stop the scan
+    except Exception:
         logger.exception("could not parse the %s transcript %s", kind, ref.url)
         return [], f"transcript {ref.url}: it could not be read"
     return segments, None if segments else f"transcript {ref.url}: it holds no readable text"
@@ -120,7 +120,7 @@ def _show_note_segments(episode: ParsedEpisode) -> list[Segment]:
         return []
     try:
         return parse_transcript(episode.show_notes_html.encode("utf-8"), NOTES_KIND)
-    except Exception:  # noqa: BLE001 - no show notes is not worth failing the feed for
+    except Exception:
         logger.exception("could not read the show notes of %s", episode.guid)
         return []
 
@@ -143,7 +143,7 @@ def _insights(
                 soundbites=[(s.start_seconds, s.duration_seconds) for s in episode.soundbites],
                 topic_vocabulary=options.topic_vocabulary,
             )
-    except Exception:  # noqa: BLE001 - a failing extractor costs this episode, not the scan
+    except Exception:
         logger.exception("extraction failed for episode %s", episode.guid)
         return []
     return [

@@ -244,7 +244,7 @@ def _decode(data: bytes, start: int, codec: str | None) -> str:
         if not candidate:
             continue
         try:
-            if codecs.lookup(candidate)._is_text_encoding:  # noqa: SLF001 - refuses rot13, base64, …
+            if codecs.lookup(candidate)._is_text_encoding:
                 return part.decode(candidate)
         except (LookupError, UnicodeDecodeError):
             continue

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from insights.meaning_stories import ClaimSigns, StoryRules, contradicts, same_story
@@ -168,8 +168,8 @@ def _moment(insight: Insight) -> datetime:
     """When an insight was published, in UTC (naive times are UTC; unknown is oldest)."""
     moment = insight.published_at
     if moment is None:
-        return datetime.min.replace(tzinfo=timezone.utc)
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+        return datetime.min.replace(tzinfo=UTC)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _width(fresh: Any, cached: Mapping[int, Any]) -> int:

@@ -57,11 +57,11 @@ for _axis, _sides in _MORE_AXES.items():
             POLAR.setdefault(_word, (_axis, _sign))
 #: "no longer X" says "not X"; "not just X" and "not only X" say "X and more".
 _NEGATING_PAIRS = {("no", "longer")}
-_NOT_NEGATING = frozenset("just only merely".split())
+_NOT_NEGATING = frozenset(["just", "only", "merely"])
 #: "stopped sharing" says "not sharing": these negate the direction word they reach, nothing more.
-_STOPPING = frozenset("stop stops stopped stopping quit quits ceased cease ceases".split())
+_STOPPING = frozenset(["stop", "stops", "stopped", "stopping", "quit", "quits", "ceased", "cease", "ceases"])
 #: Words that set one side of a comparison against the other ("A rather than B", "A, not B").
-_CONTRASTS = frozenset("than over instead versus vs not".split())
+_CONTRASTS = frozenset(["than", "over", "instead", "versus", "vs", "not"])
 #: Clause breaks: a comparison never reaches across them.
 _CLAUSE = re.compile(r"[,;:.!?()]|\b(?:because|since|so|while|but|which|whereas|although)\b", re.IGNORECASE)
 #: Words either side of a direction word that it is said of (wider windows catch neighbouring clauses).
@@ -73,8 +73,7 @@ NEGATION_REACH = 3
 _NUMBER_WORDS = {
     w: str(n)
     for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen twenty".split()
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
     )
 } | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000", "dozen": "12"}
 #: "Dr. Ramírez": a title's full stop ends no sentence.

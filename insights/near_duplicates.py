@@ -31,8 +31,7 @@ from insights.topics import content_stems
 
 #: Words that change nothing about what a claim says.
 FILLER = frozenset(
-    """actually also basically going gonna get gets got kind know like likely lot lots maybe mean
-    pretty probably quite really say says said sort stuff thing things think way well yeah""".split()
+    ["actually", "also", "basically", "going", "gonna", "get", "gets", "got", "kind", "know", "like", "likely", "lot", "lots", "maybe", "mean", "pretty", "probably", "quite", "really", "say", "says", "said", "sort", "stuff", "thing", "things", "think", "way", "well", "yeah"]
 )
 
 #: Direction words by axis: +1 one way, -1 the other. Opposite or missing ones keep claims apart.
@@ -59,9 +58,9 @@ _AXES: dict[str, tuple[str, str]] = {
 _POLAR: dict[str, tuple[str, int]] = {
     w: (axis, sign) for axis, sides in _AXES.items() for sign, side in zip((1, -1), sides) for w in side.split()
 }
-_NEGATIONS = frozenset("not no never none nobody nothing nowhere neither nor cannot without t".split())
+_NEGATIONS = frozenset(["not", "no", "never", "none", "nobody", "nothing", "nowhere", "neither", "nor", "cannot", "without", "t"])
 #: The first half of a contraction split at its apostrophe ("won't" -> "won" "t").
-_CONTRACTED = frozenset("won don doesn didn isn aren wasn weren can couldn shouldn wouldn haven hasn hadn ain".split())
+_CONTRACTED = frozenset(["won", "don", "doesn", "didn", "isn", "aren", "wasn", "weren", "can", "couldn", "shouldn", "wouldn", "haven", "hasn", "hadn", "ain"])
 
 _SIGNALS = frozenset(_POLAR) | _NEGATIONS
 #: Words that are no part of what is claimed: filler and halves of contractions.

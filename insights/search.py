@@ -7,8 +7,8 @@ which words to look for (with typo-tolerant variants) and orders what comes back
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import combinations
 from dataclasses import dataclass
+from itertools import combinations
 
 from rapidfuzz import fuzz
 

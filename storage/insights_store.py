@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import chain, islice
 from typing import Any
 
@@ -68,7 +68,7 @@ def as_utc(value: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; every datetime leaving storage is aware UTC."""
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @contextmanager
@@ -185,7 +185,7 @@ class InsightWriter:
 
     def _rows(self, unique: list[_Prepared]) -> list[tuple[Any, ...]]:
         """The INSERT values of each prepared insight, in `_INSERT_COLUMNS` order."""
-        now = self._to_db(self._date_to_db, datetime.now(timezone.utc))
+        now = self._to_db(self._date_to_db, datetime.now(UTC))
         podcasts, episodes = self._podcast_by_title, self._episode_by_title
         rows = []
         for p in unique:
@@ -272,7 +272,7 @@ class InsightWriter:
                 wanted.setdefault(item.podcast, normalise_content(item.podcast)[:300] or item.podcast[:300])
         missing = {key: title for title, key in wanted.items() if key not in self._podcasts}
         if missing:
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             self._session.execute(
                 upsert_insert(self._session, Podcast.__table__).on_conflict_do_nothing(index_elements=["title_key"]),
                 [{"title": clean_display_text(t)[:300], "title_key": k, "created_at": now} for k, t in missing.items()],
@@ -295,7 +295,7 @@ class InsightWriter:
             wanted[(podcast_id, item.episode)] = ((podcast_id, key), item)
         missing = {pair: item for pair, item in wanted.values() if pair not in self._episodes}
         if missing:
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             self._session.execute(
                 upsert_insert(self._session, Episode.__table__).on_conflict_do_nothing(
                     index_elements=["podcast_id", "episode_key"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
@@ -39,7 +39,7 @@ def record_posted_message(
             ts=ts,
             insight_id=insight_id,
             kind=kind,
-            posted_at=datetime.now(timezone.utc),
+            posted_at=datetime.now(UTC),
         )
         .on_conflict_do_nothing(index_elements=["team_id", "channel_id", "ts"])
     )

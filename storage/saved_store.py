@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -30,7 +30,7 @@ class Saved:
 
 def save_insight(session: Session, team_id: str, user_id: str, insight_id: int) -> bool:
     """Save an insight for a person; True when it was not saved before (retries are harmless)."""
-    params = {"team_id": team_id, "user_id": user_id, "insight_id": insight_id, "saved_at": datetime.now(timezone.utc)}
+    params = {"team_id": team_id, "user_id": user_id, "insight_id": insight_id, "saved_at": datetime.now(UTC)}
     return session.connection().execute(_statements(session.get_bind().dialect.name)[0], params).first() is not None
 
 
@@ -76,7 +76,7 @@ def list_saved(session: Session, team_id: str, user_id: str, *, offset: int = 0,
         .offset(max(offset, 0))
         .limit(limit)
     )
-    return [Saved(to_insight(row), as_utc(row.saved_at) or datetime.now(timezone.utc)) for row in session.execute(query)]
+    return [Saved(to_insight(row), as_utc(row.saved_at) or datetime.now(UTC)) for row in session.execute(query)]
 
 
 def saved_candidates(session: Session, team_id: str, user_id: str) -> list[Candidate]:

@@ -138,7 +138,7 @@ class DirectoryStandIn:
     @staticmethod
     def _signed(handler: BaseHTTPRequestHandler) -> bool:
         date = handler.headers.get("X-Auth-Date", "")
-        expected = hashlib.sha1((INDEX_KEY + INDEX_SECRET + date).encode()).hexdigest()  # noqa: S324
+        expected = hashlib.sha1((INDEX_KEY + INDEX_SECRET + date).encode()).hexdigest()
         return (handler.headers.get("X-Auth-Key") == INDEX_KEY and date.isdigit()
                 and handler.headers.get("Authorization") == expected and bool(handler.headers.get("User-Agent")))
 

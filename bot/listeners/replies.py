@@ -31,5 +31,5 @@ def friendly_failures(respond: Respond, logger: logging.Logger, what: str) -> It
 def _apologise(respond: Respond, logger: logging.Logger, text: str) -> None:
     try:
         respond(response_type="ephemeral", replace_original=False, **blocks.notice(text).as_kwargs())
-    except Exception:  # noqa: BLE001 - Slack itself is unreachable; the log is all we have
+    except Exception:
         logger.exception("could not tell the user about the failure either")

@@ -20,7 +20,6 @@ from bot.deps import Deps
 from bot.grammar import parse_command
 from bot.listeners.replies import friendly_failures
 from bot.settings_actions import Asker
-from bot.settings_modal import with_change_button
 from bot.settings_grammar import (
     AddTopics,
     ClearTopics,
@@ -41,6 +40,7 @@ from bot.settings_grammar import (
     is_settings_command,
     parse_settings,
 )
+from bot.settings_modal import with_change_button
 
 
 def asks_for_settings(command: dict[str, Any]) -> bool:

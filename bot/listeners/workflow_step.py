@@ -25,7 +25,7 @@ def register(app: App, deps: Deps) -> None:
             return
         try:
             found = top_insights(step, partial(deps.search, team_id=str(context.team_id or "")))
-        except Exception:  # noqa: BLE001 - the workflow must end with a reason, never hang
+        except Exception:
             logger.exception("the Top podcast insights step failed")
             fail(error=TROUBLE)
             return

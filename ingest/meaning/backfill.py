@@ -14,7 +14,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -41,7 +41,7 @@ def worker_name() -> str:
 
 
 def backfill(
-    sessions: sessionmaker[Session], encoder: Encoder, *, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    sessions: sessionmaker[Session], encoder: Encoder, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     batch: int = BATCH, lease: timedelta = LEASE, max_batches: int | None = None,
     on_batch: Callable[[int], None] | None = None, worker: str | None = None,
 ) -> BackfillResult:
@@ -73,7 +73,7 @@ def backfill(
 
 
 def embed_tick(sessions: sessionmaker[Session], encoder: Encoder,
-               clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> BackfillResult:
+               clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> BackfillResult:
     """One scheduled pass: embed what is waiting (logged when anything was)."""
     result = backfill(sessions, encoder, clock=clock)
     if result.embedded or result.lost:

@@ -104,7 +104,7 @@ def run_job(
     except LostClaim:
         logger.warning("transcription %s was taken over by another worker; its result is dropped", job.id)
         return JobOutcome(job.id, job.episode_id, "lost")
-    except Exception as error:  # noqa: BLE001 - one episode's failure must not stop the queue
+    except Exception as error:
         logger.exception("transcribing episode %s (%s) failed", job.episode_id, job.audio_url)
         return _failed(job, f"unexpected error while transcribing: {type(error).__name__}: {error}",
                        sessions, clock, options, retry=True)
@@ -154,7 +154,7 @@ def _failed(job: Job, error: str, sessions: sessionmaker[Session], clock: Clock,
     try:
         with sessions.begin() as session:
             transcription_queue.fail(session, job, error, now=clock(), retry=retry, max_attempts=options.max_attempts)
-    except Exception:  # noqa: BLE001 - the outcome still carries the error
+    except Exception:
         logger.exception("could not record the failure of transcription %s", job.id)
     again = retry and job.attempts < options.max_attempts
     return JobOutcome(job.id, job.episode_id, "retry" if again else "failed", error=error)

@@ -23,7 +23,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _SPEAKER_PREFIX = re.compile(r"^(?:>>\s*|-\s+)?([^\W\d_][\w.,'’ -]{0,%d}?):\s+(?=\S)" % MAX_SPEAKER_LENGTH)
 _LEADING_MARKS = re.compile(r"^(?:>>+|-\s)\s*")
 _WORDY = re.compile(r"[^\W_]")
-_NOT_SPEAKERS = frozenset("note notes warning example tip quote update edit source q a answer question".split())
+_NOT_SPEAKERS = frozenset(["note", "notes", "warning", "example", "tip", "quote", "update", "edit", "source", "q", "a", "answer", "question"])
 
 
 class TranscriptError(ValueError):
@@ -81,7 +81,7 @@ def lenient_clock(value: str) -> tuple[float | None, bool]:
     if not match:
         return None, False
     hours, minutes, secs, fraction = match.groups()
-    if minutes is not None and int(secs) >= 60 or (hours is not None and int(minutes) >= 60):
+    if (minutes is not None and int(secs) >= 60) or (hours is not None and int(minutes) >= 60):
         return None, False
     total = int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(secs)
     return round(total + (int(fraction) / 10 ** len(fraction) if fraction else 0.0), 3), True

@@ -10,11 +10,10 @@ from insights.transcript import Segment
 
 #: Elements whose start or end ends a paragraph.
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr "
-    "li main nav ol p pre section table td th tr ul".split()
+    ["address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"]
 )
 #: Elements whose content is never text for people.
-SKIPPED_TAGS = frozenset("head script style template title noscript svg".split())
+SKIPPED_TAGS = frozenset(["head", "script", "style", "template", "title", "noscript", "svg"])
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–]|\d{1,3}[.)])\s+")
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$")

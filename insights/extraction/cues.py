@@ -10,24 +10,19 @@ import re
 
 #: Openers that lean on the sentence before: conjunctions and connectives ("Now you have…": as against before).
 CONNECTIVES = frozenset(
-    """and but so because also or nor yet plus then though which whereas however therefore thus hence
-    anyway anyways besides instead otherwise meanwhile again likewise similarly furthermore moreover
-    additionally consequently secondly thirdly lastly finally still now""".split()
+    ["and", "but", "so", "because", "also", "or", "nor", "yet", "plus", "then", "though", "which", "whereas", "however", "therefore", "thus", "hence", "anyway", "anyways", "besides", "instead", "otherwise", "meanwhile", "again", "likewise", "similarly", "furthermore", "moreover", "additionally", "consequently", "secondly", "thirdly", "lastly", "finally", "still", "now"]
 )
 #: Openers that point back at something said before.
-REFERENCES = frozenset("it its this that these those they them their theirs he she him her his hers such".split())
+REFERENCES = frozenset(["it", "its", "this", "that", "these", "those", "they", "them", "their", "theirs", "he", "she", "him", "her", "his", "hers", "such"])
 #: Answers, backchannels and interjections.
 INTERJECTIONS = frozenset(
-    """yeah yes yep no nope right okay ok oh well sure exactly absolutely totally definitely true wow hey
-    hi hello cool great awesome agreed indeed mhm huh like""".split()
+    ["yeah", "yes", "yep", "no", "nope", "right", "okay", "ok", "oh", "well", "sure", "exactly", "absolutely", "totally", "definitely", "true", "wow", "hey", "hi", "hello", "cool", "great", "awesome", "agreed", "indeed", "mhm", "huh", "like"]
 )
 #: Third-person pronouns that need someone named before them.
-THIRD_PERSON = frozenset("they them their theirs he him his she her hers".split())
+THIRD_PERSON = frozenset(["they", "them", "their", "theirs", "he", "him", "his", "she", "her", "hers"])
 #: Words that can be what "they" or "she" stands for, though they do not end in -s.
 PERSON_NOUNS = frozenset(
-    """people children kids men women everyone everybody someone somebody anyone anybody person team staff
-    folks audience family company candidate user customer colleague manager listener guest founder reader
-    employee child parent friend partner boss host doctor patient therapist client student teacher""".split()
+    ["people", "children", "kids", "men", "women", "everyone", "everybody", "someone", "somebody", "anyone", "anybody", "person", "team", "staff", "folks", "audience", "family", "company", "candidate", "user", "customer", "colleague", "manager", "listener", "guest", "founder", "reader", "employee", "child", "parent", "friend", "partner", "boss", "host", "doctor", "patient", "therapist", "client", "student", "teacher"]
 )
 
 #: Openings that refer back to a list or a point made before (case-folded text, punctuation kept).

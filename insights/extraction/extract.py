@@ -40,7 +40,7 @@ from insights.extraction.quality import (
 from insights.extraction.sentences import Sentence, transcript_sentences
 from insights.extraction.standalone import THRESHOLD, cleaned_standalone_score, leans_on_context
 from insights.extraction.textrank import centrality
-from insights.extraction.turns import turn_facts, turn_factor
+from insights.extraction.turns import turn_factor, turn_facts
 from insights.text import STOPWORDS, words
 from insights.topics import stem
 from insights.transcript import Extracted, Segment
@@ -68,9 +68,7 @@ SALIENCE_HALF = 0.5
 NEAR_DUPLICATE = 85.0
 #: Words that mark a claim worth keeping (advice, reasons, generalisations).
 SUBSTANCE = frozenset(
-    """should need needs must key important best worst always never most because mistake mistakes secret
-    reason helps better worse biggest every everyone nobody fundamentally means matters goal rule tip
-    strategy truth difference""".split()
+    ["should", "need", "needs", "must", "key", "important", "best", "worst", "always", "never", "most", "because", "mistake", "mistakes", "secret", "reason", "helps", "better", "worse", "biggest", "every", "everyone", "nobody", "fundamentally", "means", "matters", "goal", "rule", "tip", "strategy", "truth", "difference"]
 )
 
 

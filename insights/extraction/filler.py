@@ -27,7 +27,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("", re.compile(r"^\s*(?:\.{2,}|…)\s*"), ""),
 )
 #: "sort of" / "kind of" stay after these words ("a kind of fish", "what sort of show").
-_DETERMINERS = frozenset("a an the this that what some any one same which every no different".split())
+_DETERMINERS = frozenset(["a", "an", "the", "this", "that", "what", "some", "any", "one", "same", "which", "every", "no", "different"])
 _HEDGE = re.compile(r"\b(?:sort|kind) of\s+", _I)
 _LAST_WORD = re.compile(r"(\w+)\W*$")
 _TIDY: tuple[tuple[re.Pattern[str], str], ...] = (

@@ -16,7 +16,7 @@ from insights.extraction.verbs import AUXILIARIES, is_verb_form
 from insights.text import STOPWORDS, words
 
 #: Words fluent speech does say twice in a row ("very very", "had had", "no no").
-_DOUBLES_OK = frozenset("that had is do very so really bye no yes ha go well now many more far long again on over round".split())
+_DOUBLES_OK = frozenset(["that", "had", "is", "do", "very", "so", "really", "bye", "no", "yes", "ha", "go", "well", "now", "many", "more", "far", "long", "again", "on", "over", "round"])
 _HESITATION = re.compile(r"u+[mh]+|e+r+m*|h+m+|m+h?m+|a+h+")
 #: Spoken disfluencies human editors often keep: "like" as filler, tag questions, "you know" and "I mean" mid-sentence.
 #: Disfluencies after a comma: ", like", ", right,", ", you know", ", well,", ", again", "some annoying, the".
@@ -36,8 +36,8 @@ _LIKE_DISFLUENCY = re.compile(
 )
 _CUT_OFF = re.compile(r"\b\w+-(?=\s|$)|\b\w+\s*(?:--|—)\s*(?=\w)")
 #: Function words that fluent speech does not put next to each other, as (first, second).
-_DETERMINERS = frozenset("a an the".split())
-_PREPOSITIONS = frozenset("of to in on at for with from by".split())
+_DETERMINERS = frozenset(["a", "an", "the"])
+_PREPOSITIONS = frozenset(["of", "to", "in", "on", "at", "for", "with", "from", "by"])
 _BAD_PAIRS = frozenset(
     {(a, b) for a in _DETERMINERS for b in _DETERMINERS | _PREPOSITIONS | {"and", "or", "but", "is", "are", "was"}}
     | {(a, b) for a in _PREPOSITIONS for b in _PREPOSITIONS - {"in", "on", "to", "from", "with"}}
@@ -55,14 +55,12 @@ _RESTART_AFTER_DASH = re.compile(r"^\W*(\w{4,})\b[^.?!]*? (?:-|--|—|–) \1\b"
 
 #: Words that open a clause that is not a main clause ("If…", "In order to…", "Having…").
 _NOT_MAIN = frozenset(
-    """if when whenever while because although though since as once unless until after before whether just even
-    in on at for with by from to of during without within despite given like so but and or then also maybe
-    not what how why where who which whatever however especially""".split()
+    ["if", "when", "whenever", "while", "because", "although", "though", "since", "as", "once", "unless", "until", "after", "before", "whether", "just", "even", "in", "on", "at", "for", "with", "by", "from", "to", "of", "during", "without", "within", "despite", "given", "like", "so", "but", "and", "or", "then", "also", "maybe", "not", "what", "how", "why", "where", "who", "which", "whatever", "however", "especially"]
 )
 #: Words that make what follows a subordinate clause ("that when you ship it, you learn").
-_SUBORDINATORS = frozenset("if when whenever while because although though since once unless until after before".split())
-_SUBJECT_PRONOUNS = frozenset("i we you they he she it there".split())
-_DETERMINERS_OF_SUBJECTS = frozenset("the a an this that these those my our your their his her its".split())
+_SUBORDINATORS = frozenset(["if", "when", "whenever", "while", "because", "although", "though", "since", "once", "unless", "until", "after", "before"])
+_SUBJECT_PRONOUNS = frozenset(["i", "we", "you", "they", "he", "she", "it", "there"])
+_DETERMINERS_OF_SUBJECTS = frozenset(["the", "a", "an", "this", "that", "these", "those", "my", "our", "your", "their", "his", "her", "its"])
 #: What a speaker says after a comma that is filler, not a new clause ("…, you know", "…, I think").
 _TAGS = frozenset({("you", "know"), ("i", "mean"), ("i", "think"), ("i", "guess"), ("you", "see"), ("i", "d")})
 
@@ -111,7 +109,7 @@ _THAT_ARE = re.compile(
     re.IGNORECASE,
 )
 #: Words a complete sentence does not end on.
-_DANGLING_END = _DETERMINERS | frozenset("and or but because if my your our their".split())
+_DANGLING_END = _DETERMINERS | frozenset(["and", "or", "but", "because", "if", "my", "your", "our", "their"])
 
 
 def garble_factor(raw: str) -> float:

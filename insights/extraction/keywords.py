@@ -19,18 +19,7 @@ from insights.topics import normalise_topic, stem
 
 #: Words too vague or conversational to be a topic.
 GENERIC = frozenset(
-    """actually also always another anything around back basically best better big bit certain come comes
-    could definitely different doing done else even ever every everyone everything example fact feel first
-    get gets getting give go goes going gonna good got great guess guys hard help here honestly idea just
-    keep kind know last least let like little long look lot lots made make makes making many maybe mean
-    means might much need new next nice okay one ones other part people pretty probably put quite really
-    right said say saying says see seem sense show since something sometimes sort start still stuff sure
-    take talk talking tell thing things think thinking though thought time times today together try trying
-    two use used using want way ways well whatever whole wish work yeah yes yet able around somebody
-    someone anybody anyone everybody mentioned mention reason reasons don doesn didn isn aren wasn weren won
-    wouldn shouldn couldn haven hasn hadn ain wanna gotta kinda sorta whether within without three four five
-    six seven eight nine ten hundred thousand million hour hours minute minutes second seconds day days week
-    weeks month months year years""".split()
+    ["actually", "also", "always", "another", "anything", "around", "back", "basically", "best", "better", "big", "bit", "certain", "come", "comes", "could", "definitely", "different", "doing", "done", "else", "even", "ever", "every", "everyone", "everything", "example", "fact", "feel", "first", "get", "gets", "getting", "give", "go", "goes", "going", "gonna", "good", "got", "great", "guess", "guys", "hard", "help", "here", "honestly", "idea", "just", "keep", "kind", "know", "last", "least", "let", "like", "little", "long", "look", "lot", "lots", "made", "make", "makes", "making", "many", "maybe", "mean", "means", "might", "much", "need", "new", "next", "nice", "okay", "one", "ones", "other", "part", "people", "pretty", "probably", "put", "quite", "really", "right", "said", "say", "saying", "says", "see", "seem", "sense", "show", "since", "something", "sometimes", "sort", "start", "still", "stuff", "sure", "take", "talk", "talking", "tell", "thing", "things", "think", "thinking", "though", "thought", "time", "times", "today", "together", "try", "trying", "two", "use", "used", "using", "want", "way", "ways", "well", "whatever", "whole", "wish", "work", "yeah", "yes", "yet", "able", "around", "somebody", "someone", "anybody", "anyone", "everybody", "mentioned", "mention", "reason", "reasons", "don", "doesn", "didn", "isn", "aren", "wasn", "weren", "won", "wouldn", "shouldn", "couldn", "haven", "hasn", "hadn", "ain", "wanna", "gotta", "kinda", "sorta", "whether", "within", "without", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "hundred", "thousand", "million", "hour", "hours", "minute", "minutes", "second", "seconds", "day", "days", "week", "weeks", "month", "months", "year", "years"]
 )
 #: Keywords per passage considered when matching a vocabulary.
 CONSIDERED = 10

@@ -13,11 +13,11 @@ import re
 from insights.extraction.verbs import AUXILIARIES, is_verb_form
 from insights.text import STOPWORDS
 
-_PREPOSITIONS = frozenset("in at on of for with from about by like into past beyond behind after before".split())
+_PREPOSITIONS = frozenset(["in", "at", "on", "of", "for", "with", "from", "about", "by", "like", "into", "past", "beyond", "behind", "after", "before"])
 #: Words after "that X" that make it a clause ("that people who…", "that users can…").
-_CLAUSE_WORDS = frozenset("who which that can could will would should may might must do does did don t s re ve".split())
+_CLAUSE_WORDS = frozenset(["who", "which", "that", "can", "could", "will", "would", "should", "may", "might", "must", "do", "does", "did", "don", "t", "s", "re", "ve"])
 #: First-person singular words, folded.
-_FIRST_PERSON = frozenset("i me my mine myself".split())
+_FIRST_PERSON = frozenset(["i", "me", "my", "mine", "myself"])
 #: Demonstratives pointing at something said before (not "this year", "this is", "that means"…).
 _DEMONSTRATIVE = re.compile(
     r"\blike (?:this|that)\b|\b(?:this|these|those)\b(?! (?:is|was|s|are|were|will|would|can|could|has|have|had|means|meant|year|week|month"
@@ -61,8 +61,8 @@ def _noun_like(word: str) -> bool:
 
 
 #: Subjects that leave the reader asking who: the speaker's company ("we"), the listener, "there".
-_VAGUE_SUBJECTS = frozenset("we you i there they our".split())
-_WE = frozenset("we our us ours ourselves".split())
+_VAGUE_SUBJECTS = frozenset(["we", "you", "i", "there", "they", "our"])
+_WE = frozenset(["we", "our", "us", "ours", "ourselves"])
 
 
 def subject_factor(tokens: list[str]) -> float:
@@ -92,9 +92,7 @@ def narrative_factor(folded: str) -> float:
 
 #: Evaluative words: praise says how good something is, not what it is or why.
 _PRAISE = frozenset(
-    """great fantastic amazing awesome incredible incredibly super cool fun wonderful brilliant tremendous excellent
-    excited exciting love lovely beautiful stellar phenomenal impressive killer neat best favorite favourite
-    terrific""".split()
+    ["great", "fantastic", "amazing", "awesome", "incredible", "incredibly", "super", "cool", "fun", "wonderful", "brilliant", "tremendous", "excellent", "excited", "exciting", "love", "lovely", "beautiful", "stellar", "phenomenal", "impressive", "killer", "neat", "best", "favorite", "favourite", "terrific"]
 )
 #: Praise of a person or product, a sales pitch, excitement ("did a fantastic job", "the best reason to use it").
 _PITCH = re.compile(
@@ -119,11 +117,10 @@ def praise_factor(folded: str) -> float:
 
 #: Words that follow a verb used as a command ("Type in a couple of lines", "Learn the mistake", "Pretend you…").
 _OBJECT_START = frozenset(
-    """the a an your my our their his her it this that these those about in on up out to with for down into you
-    them me us yourself some every""".split()
+    ["the", "a", "an", "your", "my", "our", "their", "his", "her", "it", "this", "that", "these", "those", "about", "in", "on", "up", "out", "to", "with", "for", "down", "into", "you", "them", "me", "us", "yourself", "some", "every"]
 )
 #: Softeners said before a command ("Just use your best judgment", "Don't do that").
-_BEFORE_COMMAND = frozenset("just don t never always so then now please".split())
+_BEFORE_COMMAND = frozenset(["just", "don", "t", "never", "always", "so", "then", "now", "please"])
 _REASONED = re.compile(r"\b(?:because|so that|that way|otherwise|which means|in order to)\b")
 
 

@@ -18,8 +18,7 @@ from insights.transcript import Segment
 
 #: Words that end with a dot without ending a sentence (folded, without the final dot).
 ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st vs etc e.g i.e eg ie inc ltd co corp dept est fig gen gov approx
-    no nos vol jan feb mar apr jun jul aug sep sept oct nov dec mt ft psy.d ph.d u.s u.k a.m p.m""".split()
+    ["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "eg", "ie", "inc", "ltd", "co", "corp", "dept", "est", "fig", "gen", "gov", "approx", "no", "nos", "vol", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "psy.d", "ph.d", "u.s", "u.k", "a.m", "p.m"]
 )
 _BOUNDARY = re.compile(r"([.!?…]+)([\"”’')\]]*)\s+")
 _LAST_WORD = re.compile(r"([\w.]+)$")

@@ -34,11 +34,11 @@ _THERE = re.compile(r"(?<!out )(?<!over )\bthere(?=[,.;:!?])|\b(?:in|on|from|bac
 #: Someone in the room spoken to by name ("…later, Tim, we should talk…", "…, Adam."): talk between the speakers.
 _ADDRESSED = re.compile(r", [A-Z][a-z]+, (?:we|you|i|let's|let’s)\b|, [A-Z][a-z]+[.?!]$")
 #: Subject pronouns: the word after one is its verb, not a noun "it" could stand for.
-_SUBJECTS = frozenset("i we you they he she".split())
+_SUBJECTS = frozenset(["i", "we", "you", "they", "he", "she"])
 #: Words after which comes a verb, not a noun "it" could stand for ("you want", "to pass", "can't use").
-_VERB_BEFORE = _SUBJECTS | frozenset("to will would can could should must may might t".split())
+_VERB_BEFORE = _SUBJECTS | frozenset(["to", "will", "would", "can", "could", "should", "must", "may", "might", "t"])
 #: Adverbs and particles that look like nouns to `_noun_like` ("back and forth", "go ahead").
-_PARTICLES = frozenset("forth away ahead apart aside anyway later often ever else instead".split())
+_PARTICLES = frozenset(["forth", "away", "ahead", "apart", "aside", "anyway", "later", "often", "ever", "else", "instead"])
 #: "it" this far into a passage is not checked for what it stands for.
 _IT_WINDOW = 16
 

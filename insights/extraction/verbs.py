@@ -4,8 +4,7 @@ from __future__ import annotations
 
 #: Auxiliaries, modals and contraction tails as `insights.text.words` splits them ("don't" -> "don", "t").
 AUXILIARIES = frozenset(
-    """is are was were be been being am isn aren wasn weren has have had hasn haven hadn do does did don doesn
-    didn can could will would shall should may might must cannot won wouldn shouldn couldn re ve ll d s""".split()
+    ["is", "are", "was", "were", "be", "been", "being", "am", "isn", "aren", "wasn", "weren", "has", "have", "had", "hasn", "haven", "hadn", "do", "does", "did", "don", "doesn", "didn", "can", "could", "will", "would", "shall", "should", "may", "might", "must", "cannot", "won", "wouldn", "shouldn", "couldn", "re", "ve", "ll", "d", "s"]
 )
 #: Regular verbs: their -s and -ed forms are made below (-ing forms are left out: "recording tips" has no verb).
 REGULAR = """accept achieve act add adjust affect agree aim allow announce answer appear apply argue arrive ask

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -54,7 +54,7 @@ def _stored_state_expiry(server: InstallServer, state: str) -> datetime | None:
         expire_at = connection.execute(select(states.c.expire_at).where(states.c.state == state)).scalar()
     if expire_at is None:
         return None
-    return expire_at if expire_at.tzinfo else expire_at.replace(tzinfo=timezone.utc)  # slack_sdk stores UTC
+    return expire_at if expire_at.tzinfo else expire_at.replace(tzinfo=UTC)  # slack_sdk stores UTC
 
 
 def _count(server: InstallServer, table: str) -> int:
@@ -85,7 +85,7 @@ def test_the_install_page_renders_an_add_to_slack_button_for_our_app(
     assert state, "the link carries no state"
     expire_at = _stored_state_expiry(install_server, state)
     assert expire_at is not None, f"state {state!r} was not issued by this server"
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert now < expire_at <= now + timedelta(seconds=STATE_EXPIRATION_SECONDS + 5)
 
     # Self-contained: no scripts, and nothing fetched from another site (the button is drawn inline).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from alembic import command
@@ -31,7 +31,7 @@ def before_0011(engine: Engine) -> Iterator[Engine]:
 
 
 def test_weekdays_only_becomes_monday_to_friday_and_the_others_stay_every_day(before_0011: Engine) -> None:
-    at = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    at = datetime(2026, 12, 1, tzinfo=UTC)
     with before_0011.begin() as connection:
         connection.execute(text(_ROW), {"channel": "C0WEEKDAYS", "weekdays": True, "no": False, "at": at})
         connection.execute(text(_ROW), {"channel": "C0DAILY", "weekdays": False, "no": False, "at": at})

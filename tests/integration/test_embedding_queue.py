@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +23,7 @@ np = pytest.importorskip("numpy", reason="the meaning extra (numpy) is not insta
 from ingest.meaning.backfill import backfill  # noqa: E402
 from storage.embeddings_store import claim_batch, embedding_status, vectors_for  # noqa: E402
 
-NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 class RecordingEncoder:

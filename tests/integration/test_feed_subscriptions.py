@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from alembic import command
 from sqlalchemy import Engine, select, text
@@ -17,7 +17,7 @@ from storage.models import OPERATOR_TEAM, Feed, FeedSubscription, InsightRow, Po
 from storage.search_index import SearchIndex
 from storage.tenancy import may_see, workspace_scope
 
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ACME, BETA = "T0ACME", "T0BETA"
 
 

@@ -42,7 +42,7 @@ def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dire
     monkeypatch.chdir(tmp_path)
 
     def invoke(*args: str) -> Result:
-        environ: dict[str, str | None] = {name: None for name in SLACK_VARS}
+        environ: dict[str, str | None] = dict.fromkeys(SLACK_VARS)
         environ.update({"DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", "PODCAST_DIRECTORY_URL": directory.url})
         return CliRunner().invoke(main, list(args), env=environ, catch_exceptions=False)
 

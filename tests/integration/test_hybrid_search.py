@@ -7,7 +7,7 @@ Skipped (with the reason) without the meaning extra; CI installs it and sets POD
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from storage.models import Feed, InsightRow
 from storage.search_index import SearchIndex
 from tests.meaning_model import real_encoder
 
-NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 SAMPLE = Path(__file__).resolve().parents[2] / "bot" / "data" / "sample_insights.jsonl"
 ACME, BETA = "T0ACME", "T0BETA"
 DISTILLATION = ("Leading AI labs have started sharing information with each other to stop Chinese firms "

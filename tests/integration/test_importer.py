@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -98,7 +98,7 @@ def test_every_field_of_a_csv_row_is_stored(tmp_path: Path, sessions: sessionmak
         "https://chips.example/1",
     )
     assert insight.moment_url == "https://cdn.example/1.mp3#t=3723"
-    assert insight.published_at == datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc)
+    assert insight.published_at == datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
     assert insight.topics == ("chips", "trade")
 
 

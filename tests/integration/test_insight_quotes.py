@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,7 +31,7 @@ def test_a_written_insight_is_read_back_with_its_quote(sessions: sessionmaker[Se
     written_id, verbatim_id = _stored(sessions)
     with sessions() as session:
         written, verbatim = get_insight(session, written_id), get_insight(session, verbatim_id)
-        recent = recent_insights(session, datetime.now(timezone.utc) - timedelta(hours=1))
+        recent = recent_insights(session, datetime.now(UTC) - timedelta(hours=1))
     assert written is not None and written.quote == WRITTEN.quote and written.text == WRITTEN.text
     assert verbatim is not None and verbatim.quote is None
     assert {i.id: i.quote for i in recent} == {written_id: WRITTEN.quote, verbatim_id: None}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_sdk import WebClient
@@ -26,7 +26,7 @@ from storage.workspaces_store import (
 CLIENT_ID = "111.222"
 BOT_TOKEN = "xoxb-1-2-secretbottoken"
 REFRESH = "xoxe-1-secretrefresh"
-NOW = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)
 
 
 def _installation(team_id: str = "T1", token: str = BOT_TOKEN) -> Installation:

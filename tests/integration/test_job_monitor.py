@@ -6,13 +6,12 @@ import json
 import logging
 import time
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_SUBMITTED, JobExecutionEvent, JobSubmissionEvent
-from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import create_engine
 
 from bot.digest_delivery import DeliveryOutcome
@@ -22,7 +21,7 @@ from bot.metrics import Metrics
 from bot.scheduler import DIGEST_JOB_ID, build_scheduler
 from ingest.scan_results import ScanSummary
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 class FakeDeliverer:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from ingest.scan import add_feed
 from ingest.llm_extractor import LlmExtractor
+from ingest.scan import add_feed
 from storage.digest_queries import recent_insights
 from tests.integration.feed_server import FeedServer, LoopbackFetch, static
 from tests.integration.test_llm_extractor import StandIn, _answer, _prompt, standin  # noqa: F401 - fixture

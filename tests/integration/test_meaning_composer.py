@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,7 +14,7 @@ from insights.model import NewInsight
 from storage.insights_store import InsightWriter
 from tests.meaning_model import real_encoder
 
-NOW = datetime(2026, 11, 26, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 SIX = Path(__file__).resolve().parents[1] / "data" / "meaning" / "six_examples.json"
 
 

@@ -7,7 +7,7 @@ PODBRIEF_REQUIRE_MEANING=1, so there these run.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from insights.meaning import Meaning
 from insights.model import Insight
 from tests.meaning_model import real_encoder
 
-NOW = datetime(2026, 11, 26, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 DATA = Path(__file__).resolve().parents[1] / "data" / "meaning"
 SAMPLES = Path(__file__).resolve().parents[2] / "bot" / "data" / "sample_insights.jsonl"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.meaning import encoder as encoder_module
 from ingest.meaning import MeaningUnavailable, load_encoder
+from ingest.meaning import encoder as encoder_module
 from tests.meaning_model import real_encoder
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import time
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -38,7 +37,7 @@ from tests.integration.feed_server import (
     trickle,
 )
 
-START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 OPTIONS = ScanOptions(max_workers=6, max_episodes_per_feed=50)
 TRANSCRIPTS = {".srt": "buzzsprout-example.srt", ".vtt": "buzzsprout-example.vtt", ".html": "buzzsprout-example.html"}
 

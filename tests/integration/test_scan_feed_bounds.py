@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -13,7 +13,7 @@ from storage.models import Episode
 from tests.integration.feed_server import static
 from tests.integration.test_scan import OPTIONS, START, clock, fetch, scan_now, server  # noqa: F401 - fixtures
 
-FIRST = datetime(2019, 1, 7, 9, 0, tzinfo=timezone.utc)
+FIRST = datetime(2019, 1, 7, 9, 0, tzinfo=UTC)
 
 
 def item(number: int, extra: str = "") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ WITHOUT_EXTRA = "import sys; sys.modules['faster_whisper'] = None; from bot.cli 
 
 
 def _queue(sessions: sessionmaker[Session], count: int) -> list[int]:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with sessions.begin() as session:
         podcast_id, _ = ensure_podcast(session, "Queue Show", "https://example.com/feed.xml", None)
         states = upsert_episodes(session, podcast_id, [EpisodeFields(f"g{n}", f"Episode {n}") for n in range(count)])
@@ -38,7 +38,7 @@ def test_transcribe_status_counts_queued_running_and_done_work(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     _queue(sessions, 3)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with sessions.begin() as session:
         (job,) = transcription_queue.claim(session, worker="w", now=now, lease=timedelta(minutes=5), limit=1)
         assert job.episode == "Episode 0"  # newest first

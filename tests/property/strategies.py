@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import settings, strategies as st
+from hypothesis import settings
+from hypothesis import strategies as st
 
 #: Bounded examples and sizes keep the whole property suite to a few seconds.
 BOUNDED = settings(max_examples=200, deadline=None, derandomize=False)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from bot.saved_export import export_csv, export_markdown
@@ -13,7 +14,7 @@ from insights.model import Insight
 from storage.saved_store import Saved
 from tests.property.strategies import BOUNDED
 
-NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 FRAGMENTS = ("=", "+", "-", "@", "\t", ";", ",", '"', "'", "＝", " ", "1+1", "cmd|' /C calc'!A0", "HYPERLINK(",
              "[", "]", "(", ")", "!", "<", ">", "img src=x", "a href=", "javascript:", "https://evil.example", "*", "_",
              "`", "\\", "&", "&lt;", "#", "|", "~", "1.", "\n")

@@ -6,7 +6,8 @@ import json
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ingest.import_files import RawRecord, RowError, read_records
 from ingest.records import InvalidRecord, parse_record

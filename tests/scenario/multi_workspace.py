@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ TOKEN_A, TOKEN_B = "xoxb-acme-1", "xoxb-beta-1"
 CHANNEL, USER, OTHER_USER = "C1", "U1", "U2"
 
 #: Tuesday 24 November 2026, 10:00 UTC.
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 
 #: Every table that holds a workspace's rows (slack_sdk's two installation tables included).
@@ -272,9 +272,7 @@ def running_podbrief(settings: Settings, slack: SlackStandIn, clock: Clock, *,
 
 def podbrief_cli(database_url: str, *args: str, **env: str) -> Result:
     """`podbrief ARGS` as an operator runs it, with only DATABASE_URL (and `env`) set."""
-    environ: dict[str, str | None] = {name: None for name in (
-        "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "SLACK_CLIENT_ID",
-        "SLACK_CLIENT_SECRET", "TOKEN_ENCRYPTION_KEYS")}
+    environ: dict[str, str | None] = dict.fromkeys(("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "TOKEN_ENCRYPTION_KEYS"))
     environ.update({"DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", **env})
     return CliRunner().invoke(main, list(args), env=environ, catch_exceptions=False)
 

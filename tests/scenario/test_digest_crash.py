@@ -13,7 +13,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,7 @@ from storage.db import create_db_engine, session_factory
 from tests.scenario.digest_crash_worker import THREADS
 
 ROOT = Path(__file__).resolve().parents[2]
-NOW = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 TOKEN = "xoxb-crash"
 CHANNELS = 40
 TOPICS = ("ai policy", "semiconductors", "interest rates", "climate")

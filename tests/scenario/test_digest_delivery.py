@@ -10,7 +10,7 @@ import itertools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +35,8 @@ TEAM = "T0STANDIN"
 CHANNEL, OTHER, THIRD = "C0GENERAL", "C0MARKETS", "C0POLICY"
 ALICE, BOB = "U0ALICE", "U0BOB"
 #: Tuesday 24 November 2026, 06:00 UTC = 07:00 in Berlin (CET), 01:00 in New York (EST).
-NOW = datetime(2026, 11, 24, 6, 0, tzinfo=timezone.utc)
-AT_EIGHT_IN_BERLIN = datetime(2026, 11, 24, 7, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+AT_EIGHT_IN_BERLIN = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 _names = itertools.count()
 
@@ -265,7 +265,7 @@ def test_a_personal_brief_on_custom_days_skips_the_other_days_in_the_persons_zon
     podbrief.ask("me digest at 7:30", user_id=BOB, channel_id="D0BOB")
     answer = podbrief.ask("me digest days monday, wednesday and friday", user_id=BOB, channel_id="D0BOB")
     assert "on Mondays, Wednesdays and Fridays" in shown_text(answer)
-    tuesday = datetime(2026, 11, 24, 12, 30, tzinfo=timezone.utc)  # 07:30 in New York
+    tuesday = datetime(2026, 11, 24, 12, 30, tzinfo=UTC)  # 07:30 in New York
     assert podbrief.run(tuesday) == [] and podbrief.posted("D0BOB") == []
     assert podbrief.run(tuesday + DAY - timedelta(hours=8)) == []  # Wednesday 04:30 UTC is still Tuesday there
     assert [o.status for o in podbrief.run(tuesday + DAY)] == ["delivered"]
@@ -286,7 +286,7 @@ def test_a_personal_brief_arrives_by_direct_message_at_the_persons_own_time(podb
     podbrief.slack.set_user(BOB, tz="America/New_York")
     podbrief.ask("me topics add interest rates", user_id=BOB, channel_id="C0RANDOM")
     podbrief.ask("me digest at 7:30", user_id=BOB, channel_id="D0BOB")
-    seven_thirty_in_new_york = datetime(2026, 11, 24, 12, 30, tzinfo=timezone.utc)
+    seven_thirty_in_new_york = datetime(2026, 11, 24, 12, 30, tzinfo=UTC)
     assert podbrief.run(AT_EIGHT_IN_BERLIN) == []  # 08:00 in Berlin is 02:00 in New York
     assert podbrief.run(seven_thirty_in_new_york - timedelta(minutes=1)) == []
     assert [o.status for o in podbrief.run(seven_thirty_in_new_york)] == ["delivered"]

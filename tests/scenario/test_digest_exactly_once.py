@@ -8,7 +8,7 @@ import random
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ from storage.db import create_db_engine, session_factory
 from storage.insights_store import InsightWriter
 from storage.models import DeliveredInsight, Delivery
 
-START = datetime(2026, 3, 1, 0, 0, tzinfo=timezone.utc)  # US DST Mar 8, EU Mar 29, Sydney Apr 5
+START = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)  # US DST Mar 8, EU Mar 29, Sydney Apr 5
 DAYS = 60
 TICK = timedelta(hours=1)
 TOPICS = ["ai policy", "semiconductors", "interest rates", "climate", "remote work"]

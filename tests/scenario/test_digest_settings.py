@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ TEAM = "T0STANDIN"
 CHANNEL = "C0GENERAL"
 ALICE, BOB, ADMIN = "U0ALICE", "U0BOB", "U0ADMIN"
 #: Tuesday 24 November 2026, 06:00 UTC = 07:00 in Berlin (CET).
-NOW = datetime(2026, 11, 24, 6, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
 _names = itertools.count()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot.digest_compose import DigestComposer
 from insights.digest import DigestPick
@@ -10,7 +10,7 @@ from storage.channels_store import update_target
 from tests.scenario.conftest import Workspace
 from tests.scenario.saving import CHANNEL, TEAM, insight_message, react, track_listeners
 
-NOW = datetime(2026, 10, 2, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 2, 9, 30, tzinfo=UTC)
 
 
 def compose(workspace: Workspace, channel: str = CHANNEL, team: str = TEAM) -> list[DigestPick]:

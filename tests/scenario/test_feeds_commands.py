@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -128,7 +128,7 @@ def test_the_list_shows_last_checked_and_the_last_error(local: Workspace, feeds:
     flaky = feeds.route("/flaky.xml", static(podcast("Flaky Show")))
     ask(local, f"feeds add {good} {flaky}")
     feeds.route("/flaky.xml", status(500))
-    deps = replace(local.deps, clock=lambda: datetime.now(timezone.utc))
+    deps = replace(local.deps, clock=lambda: datetime.now(UTC))
     feed_scan_tick(deps, timedelta(minutes=30), deps.clock)
     listed = ask(local, "feeds list")
     assert "This workspace follows 2 podcast feeds* (1 failing)" in listed
@@ -154,7 +154,7 @@ def test_the_scan_job_scans_due_feeds_and_makes_new_insights_searchable(local: W
     ask(local, f"feeds add {url}")
     assert "slow fermentation" not in ask(local, "zymurgists fermentation")  # the vocabulary is now cached
 
-    start = datetime.now(timezone.utc)  # the feed was added (due at once) on the app's real clock
+    start = datetime.now(UTC)  # the feed was added (due at once) on the app's real clock
     summary = feed_scan_tick(local.deps, timedelta(minutes=30), lambda: start)
     assert (summary.feeds_checked, summary.new_episodes, summary.insights_added) == (1, 2, 2)
     assert "slow fermentation at low temperatures" in ask(local, "zymurgists fermentation")
@@ -166,7 +166,7 @@ def test_the_scan_job_scans_due_feeds_and_makes_new_insights_searchable(local: W
 
 
 def test_the_scan_job_is_registered_once_with_a_stable_id_and_can_be_turned_off(local: Workspace) -> None:
-    scheduler = build_jobs(local.deps, 15, BackgroundScheduler(timezone=timezone.utc))
+    scheduler = build_jobs(local.deps, 15, BackgroundScheduler(timezone=UTC))
     scheduler.start(paused=True)  # in the job store now, where the stable id replaces
     try:
         build_jobs(local.deps, 15, scheduler)
@@ -176,7 +176,7 @@ def test_the_scan_job_is_registered_once_with_a_stable_id_and_can_be_turned_off(
     assert len(jobs) == 1
     assert jobs[0].trigger.interval == timedelta(minutes=15)
     assert (jobs[0].coalesce, jobs[0].max_instances) == (True, 1)
-    off = build_jobs(local.deps, 0, BackgroundScheduler(timezone=timezone.utc))
+    off = build_jobs(local.deps, 0, BackgroundScheduler(timezone=UTC))
     assert off.get_job(SCAN_JOB_ID) is None and off.get_job("digest-tick") is not None
 
 
@@ -185,7 +185,7 @@ def test_in_single_workspace_mode_the_operators_feeds_are_listed_and_removed_in_
 ) -> None:
     url = feeds.route("/brew.xml", static(podcast()))
     with local.deps.sessions.begin() as session:  # as `podbrief feeds add` (and migration 0007) leave it
-        feeds_store.add_feed(session, url, now=datetime.now(timezone.utc), added_by="cli")
+        feeds_store.add_feed(session, url, now=datetime.now(UTC), added_by="cli")
     assert f"<{url}|" in ask(local, "feeds list")
     assert "Stopped following" in ask(local, f"feeds remove {url}")
     with local.deps.sessions() as session:

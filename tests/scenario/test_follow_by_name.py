@@ -27,7 +27,18 @@ from tests.directory_standin import DirectoryStandIn, Listing
 from tests.integration.feed_server import FeedServer, static
 from tests.scenario.conftest import SIGNING_SECRET, TOKEN, Workspace
 from tests.scenario.multi_workspace import (
-    CHANNEL, NAME_A, NAME_B, NOW, TEAM_A, TEAM_B, TOKEN_A, TOKEN_B, USER, Clock, multi_settings, running_podbrief,
+    CHANNEL,
+    NAME_A,
+    NAME_B,
+    NOW,
+    TEAM_A,
+    TEAM_B,
+    TOKEN_A,
+    TOKEN_B,
+    USER,
+    Clock,
+    multi_settings,
+    running_podbrief,
 )
 from tests.slack_checks import assert_valid_message, shown_text
 

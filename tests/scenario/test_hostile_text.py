@@ -13,7 +13,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -127,11 +127,11 @@ def test_hostile_feeds_and_imports_never_reach_slack_as_mentions_or_disguised_li
     podbrief: Workspace, tmp_path: Path
 ) -> None:
     listeners = track_listeners(podbrief)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with FeedServer() as feeds:
         url = feeds.route("/hostile.xml", static(hostile_feed(now)))
         ask(podbrief, f"feeds add {url}", user_id=ADMIN)
-        scanned = datetime.now(timezone.utc)  # the feed was added (due at once) on the app's real clock
+        scanned = datetime.now(UTC)  # the feed was added (due at once) on the app's real clock
         summary = feed_scan_tick(podbrief.deps, timedelta(minutes=30), lambda: scanned)
     assert summary.insights_added >= 6, summary  # the claim with a link in it may not count as standalone
     report = import_file(hostile_import(tmp_path / "hostile.jsonl", now), podbrief.deps.sessions)

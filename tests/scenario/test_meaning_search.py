@@ -3,7 +3,7 @@ and the same search then finds them by meaning; with MATCH_BY_MEANING off nothin
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -27,7 +27,7 @@ def test_imported_insights_are_searchable_at_once_and_by_meaning_once_the_worker
     import_file(SAMPLE, deps.sessions)
     assert deps.search("open source library", 5).matches, "lexically searchable right after the import"
     assert not any(m.insight.text.startswith(ANSWER) for m in deps.search(QUERY, 5).matches)
-    scheduler = build_jobs(deps, 0, BackgroundScheduler(timezone=timezone.utc))
+    scheduler = build_jobs(deps, 0, BackgroundScheduler(timezone=UTC))
     assert scheduler.get_job(EMBED_JOB_ID) is not None
     assert embed_tick(deps) == 80
     assert embed_tick(deps) == 0, "each insight is embedded once"
@@ -43,5 +43,5 @@ def test_with_match_by_meaning_off_search_stays_lexical_and_no_embedding_job_run
 ) -> None:
     deps = open_storage(Settings(database_url=database_url, data_dir=tmp_path, match_by_meaning=False))
     assert deps.search_index.dense is None
-    assert build_jobs(deps, 0, BackgroundScheduler(timezone=timezone.utc)).get_job(EMBED_JOB_ID) is None
+    assert build_jobs(deps, 0, BackgroundScheduler(timezone=UTC)).get_job(EMBED_JOB_ID) is None
     deps.engine.dispose()

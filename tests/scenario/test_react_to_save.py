@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from slack_sdk.models.views import View
@@ -248,7 +248,7 @@ def test_a_digest_posted_for_real_can_be_saved_item_by_item(workspace: Workspace
         target = update_target(session, TEAM, CHANNEL, by_user="U0ALICE", change="set up", topics=["export controls"],
                                digest_time="09:00", timezone="UTC")
     assert target.schedule == DigestSchedule(target.schedule.at, "UTC")
-    now = datetime(2026, 10, 2, 9, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 10, 2, 9, 30, tzinfo=UTC)
     outcome = workspace.deps.digests.deliver(target, date(2026, 10, 2), now)
     assert outcome.status == "delivered"
     header, *items = workspace.slack.posted_messages()

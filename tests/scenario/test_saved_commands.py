@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,13 +13,14 @@ from sqlalchemy import func, select, update
 from bot.saved_blocks import FORGET_ACTION, FORGET_CANCEL_ACTION, MORE_ACTION
 from storage.channels_store import get_workspace, update_target, update_workspace
 from storage.feedback_store import record_feedback
-from storage.models import Channel, Feedback, InsightRow, SavedInsight, SettingsChange, Workspace as WorkspaceRow
+from storage.models import Channel, Feedback, InsightRow, SavedInsight, SettingsChange
+from storage.models import Workspace as WorkspaceRow
 from storage.saved_store import save_insight
 from tests.scenario.conftest import Workspace
 from tests.scenario.saving import TEAM, insight_ids
 from tests.slack_checks import assert_valid_message
 
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 def save_many(workspace: Workspace, user: str, ids: list[int], team: str = TEAM) -> None:

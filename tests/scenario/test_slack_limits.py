@@ -6,7 +6,7 @@ through anyway, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bot.standin_limits import block_errors
 from insights.model import NewInsight
@@ -25,7 +25,7 @@ def long_url(length: int, host: str) -> str:
 def test_a_digest_with_very_long_episode_and_audio_urls_is_delivered(workspace: Workspace) -> None:
     insight = NewInsight(text=TEXT, podcast="P" * 150, episode="E" * 200, url=long_url(1999, "site.example"),
                          audio_url=long_url(1999, "audio.example"), start_seconds=125.0,
-                         published_at=datetime.now(timezone.utc) - timedelta(hours=1), topics=("export controls",))
+                         published_at=datetime.now(UTC) - timedelta(hours=1), topics=("export controls",))
     with workspace.deps.sessions.begin() as session:
         InsightWriter(session).add([insight])
     workspace.command("topics add export controls", name="topics")

@@ -25,7 +25,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ from storage.models import DeliveredInsight, Delivery, PostedMessage
 
 TEAM = "T0STANDIN"
 TOKEN = "xoxb-outage"
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)  # every target is due (digest time 00:00 UTC)
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # every target is due (digest time 00:00 UTC)
 TOPICS = ["ai policy", "semiconductors", "interest rates", "climate"]
 CHANNELS = [f"C0OUT{n:02d}" for n in range(9)]
 PEOPLE = [f"U0OUT{n:02d}" for n in range(3)]  # personal briefs: conversations.open, then the DM

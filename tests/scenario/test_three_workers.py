@@ -8,7 +8,7 @@ import random
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,15 +20,15 @@ from bot.digest_compose import DigestComposer
 from bot.digest_delivery import DeliveryOutcome, DigestDeliverer
 from bot.settings import Settings
 from bot.slack_standin import SlackStandIn
+from insights.model import NewInsight
 from storage.channels_store import update_target
 from storage.db import create_db_engine, session_factory
 from storage.insights_store import InsightWriter
-from insights.model import NewInsight
 from storage.models import Delivery
 
 TOKEN = "xoxb-three-workers"
 TEAM = "T0STANDIN"
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 CHANNELS = [f"C{n:04d}" for n in range(60)]
 TOPICS = ["semiconductors", "export controls", "supply chains", "ai policy", "interest rates", "security"]
 WORKERS = 3
@@ -98,7 +98,7 @@ def _assert_each_channel_got_one_digest(slack: SlackStandIn, sessions: sessionma
     posted = slack.posted_messages()
     headers = Counter(m["channel"] for m in posted if m["blocks"][0]["type"] == "header")
     items = Counter((m["channel"], str(m["blocks"][0])) for m in posted if m["blocks"][0]["type"] == "section")
-    assert headers == Counter({channel: 1 for channel in CHANNELS})
+    assert headers == Counter(dict.fromkeys(CHANNELS, 1))
     assert max(items.values()) == 1, "an insight was posted twice to one channel"
     with sessions() as session:
         statuses = session.execute(select(Delivery.channel_id, Delivery.status)).all()

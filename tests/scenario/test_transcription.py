@@ -26,15 +26,15 @@ from ingest.fetch import Fetcher
 from ingest.scan import add_feed, scan
 from ingest.scan_results import ScanOptions, utc_now
 from ingest.transcribe.engine import WhisperTranscriber
-from ingest.transcribe.worker import TranscribeOptions, transcribe_queue
+from ingest.transcribe.worker import transcribe_queue
 from storage import transcription_queue
 from storage.insights_store import get_insight
 from storage.models import Episode, InsightRow, Transcription
 from tests.integration.feed_server import FeedServer, static
 from tests.scenario.transcription import (
-    QUOTABLE,
     CLAIMS,
     OTHER_CLAIMS,
+    QUOTABLE,
     CountingTranscriber,
     downloader,
     load_transcriber,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -44,7 +44,7 @@ def only_one_insight_episode(workspace: Workspace) -> str:
     insight = NewInsight(text="Tiny <b>fabs</b> & *bold* claims <!channel> matter less than tooling.",
                          podcast="Evil *Pod* <@U123>", episode="Solo <script> episode", url=page,
                          audio_url="https://hostile.example.org/ep/1.mp3", start_seconds=95,
-                         published_at=datetime(2026, 9, 1, tzinfo=timezone.utc), topics=("chips",))
+                         published_at=datetime(2026, 9, 1, tzinfo=UTC), topics=("chips",))
     with workspace.deps.sessions.begin() as session:
         InsightWriter(session).add([insight])
     return page

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
@@ -14,7 +13,7 @@ from ingest.transcribe.engine import Transcript, WhisperTranscriber
 from tests.integration.feed_server import FeedServer, static
 from tests.speech import SpokenEpisode, spoken_episode, test_model_path
 
-PUBLISHED = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
+PUBLISHED = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 CLAIMS = (
     "Welcome back to the show.",
     "Most startups fail because they run out of cash before they find customers who will pay.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot import blocks
 from insights.model import Insight, Match
@@ -16,7 +16,7 @@ INSIGHT = Insight(
     url="https://podcasts.example.org/chip-lines/12",
     audio_url="https://cdn.example.com/chip-lines-12.mp3",
     start_seconds=754.4,
-    published_at=datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc),
+    published_at=datetime(2026, 11, 2, 8, 0, tzinfo=UTC),
 )
 
 

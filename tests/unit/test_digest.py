@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from insights.digest import DigestPick, DigestRules, agreement, build_pool, fres
 from insights.model import Insight
 from insights.topics import topic_relevance
 
-NOW = datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 
 
 def insight(id: int, text: str, podcast: str, days_old: float = 1.0, topics: tuple[str, ...] = ()) -> Insight:
@@ -207,9 +207,9 @@ def reference_digest(window: list[Insight], topics: list[str], exclude: set[int]
 
 
 def synthetic_window(rng: random.Random, count: int) -> list[Insight]:
-    subjects = "semiconductor tariffs|export controls|interest rates|battery storage|ai policy|wheat prices".split("|")
-    verbs = "will rise|will fall|hurt carmakers|help foundries|squeeze startups|worry voters".split("|")
-    places = "in Europe|in China|next year|this spring|for banks|".split("|")
+    subjects = ["semiconductor tariffs", "export controls", "interest rates", "battery storage", "ai policy", "wheat prices"]
+    verbs = ["will rise", "will fall", "hurt carmakers", "help foundries", "squeeze startups", "worry voters"]
+    places = ["in Europe", "in China", "next year", "this spring", "for banks", ""]
     podcasts = [f"Show {n}" for n in range(8)]
     window = []
     for n in range(1, count + 1):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from markdown_it import MarkdownIt
@@ -14,7 +14,7 @@ from bot.saved_export import export_csv, export_markdown
 from insights.model import Insight
 from storage.saved_store import Saved
 
-NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 #: What makes Excel, LibreOffice Calc or Google Sheets read a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 HOSTILE_CELLS = (

@@ -93,10 +93,10 @@ def _tiny_set(tmp_path: Path) -> Path:
     data = tmp_path / "set"
     (data / "transcripts").mkdir(parents=True)
     srt = (
-        "1\n00:00:00,000 --> 00:00:04,000\nTyped configuration catches mistakes before deploys do.\n\n"
-        "2\n00:00:04,000 --> 00:00:08,000\nYeah, so, like, anyway.\n\n"
-        "3\n00:00:08,000 --> 00:00:12,000\nCheck out our sponsor at example.com today.\n\n"
-    ).encode()
+        b"1\n00:00:00,000 --> 00:00:04,000\nTyped configuration catches mistakes before deploys do.\n\n"
+        b"2\n00:00:04,000 --> 00:00:08,000\nYeah, so, like, anyway.\n\n"
+        b"3\n00:00:08,000 --> 00:00:12,000\nCheck out our sponsor at example.com today.\n\n"
+    )
     notes = b"Small teams ship faster when reviews are quick.\n\nThat one, yeah.\n"
     (data / "transcripts" / "a.srt").write_bytes(srt)
     (data / "transcripts" / "b.txt").write_bytes(notes)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from ingest.feed_reduction import CHANNEL_LIMIT, ITEM_ELEMENTS_BUDGET, ITEMS_BUDGET, MARKUP_BUDGET, MAX_DEPTH, MAX_ITEMS, SKIPPED_LIMIT, TEXT_LIMIT, reduce_feed
+from ingest.feed_reduction import (
+    CHANNEL_LIMIT,
+    ITEM_ELEMENTS_BUDGET,
+    ITEMS_BUDGET,
+    MARKUP_BUDGET,
+    MAX_DEPTH,
+    MAX_ITEMS,
+    SKIPPED_LIMIT,
+    TEXT_LIMIT,
+    reduce_feed,
+)
 from ingest.feeds import NotAFeed, UnsafeFeed, check_feed_body, parse_feed
 from ingest.xml_safety import clear_for_parsing
 
 PODCAST_NS = 'xmlns:podcast="https://podcastindex.org/namespace/1.0"'
-FIRST = datetime(2020, 1, 6, 9, 0, tzinfo=timezone.utc)
+FIRST = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)
 
 
 def item(number: int, extra: str = "") -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from insights.feedback import DOWN, SAVE, UP, FeedbackEvent, FeedbackRules, decay, preferences
 
-NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
 def event(kind: str, user: str = "U1", days_ago: float = 0.0, podcast: str | None = "Chip Lines",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bot import feeds_blocks as fb
 from bot.feeds_grammar import FeedsError
@@ -11,7 +11,7 @@ from ingest.scan_results import AddFeedResult
 from storage.feeds_store import FeedInfo
 from tests.slack_checks import assert_valid_message
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FEED = FeedInfo(
     id=3, url="https://example.com/feed.xml", original_url="https://example.com/feed.xml", title="Odd Lots",
     podcast_id=1, etag=None, last_modified=None, last_checked_at=NOW - timedelta(minutes=12),

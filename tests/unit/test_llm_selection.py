@@ -5,7 +5,6 @@ from __future__ import annotations
 from ingest.llm.quotes import Located
 from ingest.llm.selection import Candidate, select
 
-
 CLAIMS = [
     "Heat pumps cut winter heating bills in well insulated homes.",
     "Grid batteries smooth the evening peak when solar output fades.",

@@ -117,9 +117,9 @@ def test_near_duplicates_from_different_podcasts_form_one_cluster_and_opposites_
 
 def claim_texts(rng: random.Random, count: int) -> list[str]:
     """Short claims from a small vocabulary, many of them reworded copies of each other."""
-    nouns = "rates chips tariffs wages rents bonds models clouds grids batteries".split()
-    verbs = "rise fall squeeze help hurt drive".split()
-    extra = "europe china next year again quickly slowly banks voters".split()
+    nouns = ["rates", "chips", "tariffs", "wages", "rents", "bonds", "models", "clouds", "grids", "batteries"]
+    verbs = ["rise", "fall", "squeeze", "help", "hurt", "drive"]
+    extra = ["europe", "china", "next", "year", "again", "quickly", "slowly", "banks", "voters"]
     texts: list[str] = []
     for _ in range(count):
         if texts and rng.random() < 0.5:

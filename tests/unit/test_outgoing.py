@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -38,7 +38,7 @@ def hostile_insight(**fields: Any) -> Insight:
         id=7, text="Rates will fall <!channel> <@U0123> <#C1> <!subteam^S1> &lt;!here&gt;",
         podcast="Real* · *The Economist", episode="https://trusted.example/ep", url="https://evil.example/ep",
         audio_url="https://evil.example/a.mp3", start_seconds=95.0,
-        published_at=datetime(2026, 11, 24, tzinfo=timezone.utc),
+        published_at=datetime(2026, 11, 24, tzinfo=UTC),
     )
     values.update(fields)
     return Insight(**values)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -48,22 +48,22 @@ GOOD: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     (
         "published_at as a date",
         {"published_at": "2024-05-01"},
-        {"published_at": datetime(2024, 5, 1, tzinfo=timezone.utc)},
+        {"published_at": datetime(2024, 5, 1, tzinfo=UTC)},
     ),
     (
         "published_at in UTC",
         {"published_at": "2024-05-01T09:30:00Z"},
-        {"published_at": datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc)},
+        {"published_at": datetime(2024, 5, 1, 9, 30, tzinfo=UTC)},
     ),
     (
         "published_at with an offset",
         {"published_at": "2024-05-01T11:30:00+02:00"},
-        {"published_at": datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc)},
+        {"published_at": datetime(2024, 5, 1, 9, 30, tzinfo=UTC)},
     ),
     (
         "naive published_at is UTC",
         {"published_at": "2024-05-01 09:30"},
-        {"published_at": datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc)},
+        {"published_at": datetime(2024, 5, 1, 9, 30, tzinfo=UTC)},
     ),
     ("topics as a JSON list", {"topics": ["ai", "chips"]}, {"topics": ("ai", "chips")}),
     ("topics as a CSV string", {"topics": "ai; chips"}, {"topics": ("ai", "chips")}),
@@ -221,8 +221,8 @@ def test_long_values_are_shortened_in_messages() -> None:
 def test_published_at_is_always_timezone_aware_utc() -> None:
     insight = parse_record({"text": TEXT, "published_at": "2024-05-01T09:30:00-07:00"})
     assert insight.published_at is not None
-    assert insight.published_at.tzinfo is timezone.utc
-    assert insight.published_at == datetime(2024, 5, 1, 16, 30, tzinfo=timezone.utc)
+    assert insight.published_at.tzinfo is UTC
+    assert insight.published_at == datetime(2024, 5, 1, 16, 30, tzinfo=UTC)
 
 
 def test_any_mix_of_field_values_gives_an_insight_or_a_message() -> None:

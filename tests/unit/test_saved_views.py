@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from slack_sdk.models.views import View
 
@@ -17,7 +17,7 @@ from insights.targets import DigestTarget
 from storage.saved_store import Saved
 from tests.slack_checks import assert_valid_blocks, assert_valid_message
 
-NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
 def saved(n: int, text: str | None = None) -> Saved:

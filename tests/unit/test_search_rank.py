@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from insights.model import Insight
 from insights.search import Candidate, QueryWord, partial_matches, plan_search, rank
@@ -18,7 +18,7 @@ TEXTS = {
 
 def _candidates() -> list[Candidate]:
     return [
-        Candidate(Insight(id=i, text="", published_at=datetime(2024, 1, i, tzinfo=timezone.utc)), tuple(search_text(t).split()))
+        Candidate(Insight(id=i, text="", published_at=datetime(2024, 1, i, tzinfo=UTC)), tuple(search_text(t).split()))
         for i, t in TEXTS.items()
     ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot import settings_blocks as sb
@@ -13,7 +13,7 @@ from insights.schedule import DigestSchedule
 from insights.targets import PERSON, DigestTarget, WorkspaceSettings
 from tests.slack_checks import assert_valid_message
 
-NOW = datetime(2026, 11, 24, 6, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
 TARGET = DigestTarget("T1", "C1", topics=("ai <policy> & co",), schedule=DigestSchedule(time(8, 30), "Europe/Berlin"),
                       created_by="U1", updated_by="U2")

@@ -33,10 +33,10 @@ def test_webvtt_voice_spans_give_speakers_and_entities_are_decoded() -> None:
 
 def test_webvtt_ignores_header_note_style_and_region_blocks_and_cue_settings() -> None:
     data = (
-        "WEBVTT - an episode\nKind: captions\n\nNOTE written by hand\n-->  not a cue\n\n"
-        "STYLE\n::cue { color: lime }\n\nREGION\nid:left width:40%\n\n"
-        "intro-1\n00:01.000 --> 00:04.500 align:start position:10% line:0\nHello there.\n"
-    ).encode()
+        b"WEBVTT - an episode\nKind: captions\n\nNOTE written by hand\n-->  not a cue\n\n"
+        b"STYLE\n::cue { color: lime }\n\nREGION\nid:left width:40%\n\n"
+        b"intro-1\n00:01.000 --> 00:04.500 align:start position:10% line:0\nHello there.\n"
+    )
     assert parse_webvtt(data) == [Segment("Hello there.", 1.0, 4.5, None)]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot import feeds_blocks as fb
 from bot.blocks import attribution, insight_blocks
@@ -22,7 +22,7 @@ def test_a_feed_with_episodes_being_transcribed_says_transcribing_in_the_feeds_l
 def test_an_insight_from_a_machine_transcript_says_auto_transcribed_and_a_published_one_does_not() -> None:
     heard = Insight(id=1, text="Most startups fail because they run out of cash.", podcast="Spoken <&> Co",
                     episode="Episode 1", audio_url="https://example.com/a.mp3", start_seconds=65.0,
-                    published_at=datetime(2026, 11, 30, tzinfo=timezone.utc), machine_transcribed=True)
+                    published_at=datetime(2026, 11, 30, tzinfo=UTC), machine_transcribed=True)
     line = attribution(heard)
     assert line.endswith("· _auto-transcribed_") and "Spoken &lt;&amp;&gt; Co" in line
     assert "auto-transcribed" not in attribution(replace(heard, machine_transcribed=False))
