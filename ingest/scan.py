@@ -31,16 +31,15 @@ from ingest.fetch import Fetch, FetchError, FetchResult, check_url
 from ingest.scan_episodes import EpisodeWork, episode_work, needs_work, newest_first
 from ingest.scan_results import (
     AddFeedResult,
-    Clock,
     FeedOutcome,
     FeedProblem,
     Progress,
     ScanOptions,
     ScanSummary,
-    utc_now,
 )
 from ingest.transcribe.queueing import queue_transcriptions
 from storage import episodes_store, feeds_store
+from storage.clock import Clock, utc_now
 from storage.episodes_store import SHOW_NOTES, EpisodeFields, EpisodeInsights, EpisodeState
 from storage.feeds_store import FeedCheck, FeedInfo
 from storage.models import OPERATOR_TEAM
@@ -51,8 +50,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "CLAIM_LEASE", "AddFeedResult", "Clock", "FeedOutcome", "FeedProblem", "Progress", "ScanOptions",
-    "ScanSummary", "add_feed", "scan", "utc_now",
+    "CLAIM_LEASE", "AddFeedResult", "FeedOutcome", "FeedProblem", "Progress", "ScanOptions",
+    "ScanSummary", "add_feed", "scan",
 ]
 
 #: How long a feed claimed by a scan stays taken; if the worker dies mid-check, it falls due again after this.

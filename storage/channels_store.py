@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import Select, or_, select, tuple_, update
@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from insights.schedule import DigestSchedule, days_from_mask
 from insights.targets import CHANNEL, DigestTarget, WorkspaceSettings
+from storage.clock import as_utc, utc_now
 from storage.deliveries_store import taken
-from storage.insights_store import as_utc, upsert_insert
 from storage.models import Channel, SettingsChange, Workspace
+from storage.sql_helpers import upsert_insert
 
 
 def to_target(row: Channel) -> DigestTarget:
@@ -64,7 +65,7 @@ def update_target(
         session.execute(
             upsert_insert(session, Channel)
             .values(team_id=team_id, channel_id=channel_id, kind=kind, topics=[], created_by=by_user,
-                    created_at=_now(), updated_at=_now())
+                    created_at=utc_now(), updated_at=utc_now())
             .on_conflict_do_nothing(index_elements=["team_id", "channel_id"])
         )
         row = _row(session, team_id, channel_id, for_update=True)
@@ -72,9 +73,9 @@ def update_target(
     for name, value in fields.items():
         setattr(row, name, value)
     row.updated_by = by_user or row.updated_by
-    row.updated_at = _now()
+    row.updated_at = utc_now()
     session.add(SettingsChange(team_id=team_id, channel_id=channel_id, user_id=by_user, change=change[:500],
-                               changed_at=_now()))
+                               changed_at=utc_now()))
     session.flush()
     return to_target(row)
 
@@ -84,10 +85,10 @@ def pause_target(session: Session, team_id: str, channel_id: str, reason: str) -
     session.execute(
         update(Channel)
         .where(Channel.team_id == team_id, Channel.channel_id == channel_id)
-        .values(paused=True, paused_reason=reason[:500], updated_at=_now())
+        .values(paused=True, paused_reason=reason[:500], updated_at=utc_now())
     )
     session.add(SettingsChange(team_id=team_id, channel_id=channel_id, user_id=None,
-                               change=f"paused by Podbrief: {reason}"[:500], changed_at=_now()))
+                               change=f"paused by Podbrief: {reason}"[:500], changed_at=utc_now()))
 
 
 def scheduled_targets(session: Session) -> list[DigestTarget]:
@@ -132,7 +133,7 @@ def recent_changes(session: Session, team_id: str, channel_id: str, limit: int =
         .order_by(SettingsChange.id.desc())
         .limit(limit)
     )
-    return [(r.user_id, r.change, as_utc(r.changed_at) or _now()) for r in rows]
+    return [(r.user_id, r.change, as_utc(r.changed_at) or utc_now()) for r in rows]
 
 
 def get_workspace(session: Session, team_id: str) -> WorkspaceSettings:
@@ -154,10 +155,10 @@ def get_workspace(session: Session, team_id: str) -> WorkspaceSettings:
 def update_workspace(session: Session, team_id: str, *, by_user: str | None, change: str, **fields: Any) -> WorkspaceSettings:
     """Change workspace settings (creating the row on first use), recorded in the audit trail."""
     session.execute(
-        upsert_insert(session, Workspace).values(team_id=team_id, updated_at=_now()).on_conflict_do_nothing()
+        upsert_insert(session, Workspace).values(team_id=team_id, updated_at=utc_now()).on_conflict_do_nothing()
     )
-    session.execute(update(Workspace).where(Workspace.team_id == team_id).values(updated_by=by_user, updated_at=_now(), **fields))
-    session.add(SettingsChange(team_id=team_id, channel_id=None, user_id=by_user, change=change[:500], changed_at=_now()))
+    session.execute(update(Workspace).where(Workspace.team_id == team_id).values(updated_by=by_user, updated_at=utc_now(), **fields))
+    session.add(SettingsChange(team_id=team_id, channel_id=None, user_id=by_user, change=change[:500], changed_at=utc_now()))
     return get_workspace(session, team_id)
 
 
@@ -166,7 +167,3 @@ def _row(session: Session, team_id: str, channel_id: str, for_update: bool = Fal
     if for_update and session.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update()
     return session.scalar(statement)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)

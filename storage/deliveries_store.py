@@ -15,8 +15,10 @@ from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from insights.model import Insight
-from storage.insights_store import as_utc, get_insight, upsert_insert
+from storage.clock import as_utc
+from storage.insights_store import get_insight
 from storage.models import DeliveredInsight, Delivery
+from storage.sql_helpers import upsert_insert
 
 CLAIMED, DELIVERED, SKIPPED, FAILED = "claimed", "delivered", "skipped", "failed"
 

@@ -21,8 +21,9 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.insights_store import as_utc, upsert_insert
+from storage.clock import as_utc
 from storage.models import InsightRow, InsightVector
+from storage.sql_helpers import upsert_insert
 
 #: Stored vector element type (2 bytes a dimension; cosine error ~1e-4 against float32).
 STORED_DTYPE = "<f2"

@@ -10,7 +10,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from insights.model import Insight
-from storage.insights_store import as_utc, insight_query, to_insight
+from storage.clock import as_utc
+from storage.insights_store import insight_query, to_insight
 from storage.models import Episode, InsightRow, Podcast
 from storage.tenancy import workspace_scope
 

@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from insights.model import NewInsight
 from insights.text import clean_display_text, content_hash, normalise_content
-from storage.insights_store import InsightWriter, as_utc, upsert_insert
-from storage.models import DeliveredInsight, Episode, InsightRow, SavedInsight, SearchTerm, utcnow
+from storage.clock import as_utc, utc_now
+from storage.insights_store import InsightWriter
+from storage.models import DeliveredInsight, Episode, InsightRow, SavedInsight, SearchTerm
+from storage.sql_helpers import upsert_insert
 
 #: `Episode.transcript_kind` of an episode whose insights came from its show notes.
 SHOW_NOTES = "show_notes"
@@ -122,7 +124,7 @@ def _new_row(podcast_id: int, key: str, fields: EpisodeFields) -> dict[str, obje
         "url": fields.url,
         "audio_url": fields.audio_url,
         "published_at": fields.published_at,
-        "created_at": utcnow(),
+        "created_at": utc_now(),
         "transcript_attempts": 0,
         "notes_insight_ids": [],
     }

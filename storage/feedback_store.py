@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from insights.feedback import FeedbackEvent
-from storage.insights_store import as_utc
+from storage.clock import as_utc
 from storage.models import Delivery, Feedback, InsightRow, Podcast
 
 #: Older feedback has faded to almost nothing (a 14-day half-life: 1/64 after 84 days).

@@ -17,8 +17,9 @@ from sqlalchemy import Select, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from insights.text import clean_display_text, normalise_content
-from storage.insights_store import as_utc, upsert_insert
-from storage.models import OPERATOR_TEAM, Feed, FeedSubscription, InsightRow, Podcast, utcnow
+from storage.clock import as_utc, utc_now
+from storage.models import OPERATOR_TEAM, Feed, FeedSubscription, InsightRow, Podcast
+from storage.sql_helpers import upsert_insert
 
 #: Errors are stored as plain words, cut to fit their column.
 MAX_ERROR_LENGTH = 500
@@ -305,6 +306,6 @@ def ensure_podcast(session: Session, title: str, feed_url: str, podcast_id: int 
 def _podcast_with_key(session: Session, title: str, key: str) -> Podcast:
     session.execute(
         upsert_insert(session, Podcast.__table__).on_conflict_do_nothing(index_elements=["title_key"]),
-        [{"title": title, "title_key": key, "created_at": utcnow()}],
+        [{"title": title, "title_key": key, "created_at": utc_now()}],
     )
     return session.scalars(select(Podcast).where(Podcast.title_key == key)).one()

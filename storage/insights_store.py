@@ -12,12 +12,13 @@ from itertools import chain, islice
 from typing import Any
 
 from sqlalchemy import Dialect, Row, Select, func, select, text, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from insights.model import Insight, NewInsight
 from insights.text import clean_display_text, normalise_content, search_text, without_stopwords, words, words_hash
+from storage.clock import as_utc
 from storage.models import Episode, InsightRow, Podcast, SearchTerm
+from storage.sql_helpers import upsert_insert
 
 #: Insights prepared and written together (identity is checked within a batch first).
 BATCH_SIZE = 2000
@@ -56,19 +57,6 @@ class AddResult:
     added: int = 0
     duplicates: int = 0
     added_ids: list[int] = field(default_factory=list)
-
-
-def upsert_insert(session: Session, model: Any) -> Any:
-    """The dialect's INSERT that supports ON CONFLICT (SQLite and PostgreSQL)."""
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; every datetime leaving storage is aware UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @contextmanager

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from storage.insights_store import upsert_insert
+from storage.clock import utc_now
 from storage.models import PostedMessage
+from storage.sql_helpers import upsert_insert
 
 
 class PostedRecord(NamedTuple):
@@ -28,9 +29,17 @@ _RECORD = select(PostedMessage.kind, PostedMessage.insight_id).where(
 
 
 def record_posted_message(
-    session: Session, team_id: str, channel_id: str, ts: str, insight_id: int | None, kind: str = "insight"
+    session: Session,
+    team_id: str,
+    channel_id: str,
+    ts: str,
+    insight_id: int | None,
+    kind: str = "insight",
+    *,
+    now: datetime | None = None,
 ) -> None:
-    """Remember which insight a posted message carries (for saving by reaction)."""
+    """Remember which insight a posted message carries (for saving by reaction), posted at `now`
+    (the current time when not given)."""
     statement = (
         upsert_insert(session, PostedMessage)
         .values(
@@ -39,7 +48,7 @@ def record_posted_message(
             ts=ts,
             insight_id=insight_id,
             kind=kind,
-            posted_at=datetime.now(UTC),
+            posted_at=now or utc_now(),
         )
         .on_conflict_do_nothing(index_elements=["team_id", "channel_id", "ts"])
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from storage.clock import utc_now
+
 NAMING = {
     "ix": "ix_%(column_0_N_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -32,10 +34,6 @@ NAMING = {
 
 #: Integer primary keys: BIGINT on PostgreSQL, INTEGER (the rowid alias) on SQLite.
 Id = BigInteger().with_variant(Integer(), "sqlite")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -50,7 +48,7 @@ class Podcast(Base):
     title: Mapped[str] = mapped_column(String(300))
     title_key: Mapped[str] = mapped_column(String(300), unique=True)
     feed_url: Mapped[str | None] = mapped_column(String(2000), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class Episode(Base):
@@ -70,7 +68,7 @@ class Episode(Base):
     url: Mapped[str | None] = mapped_column(String(2000))
     audio_url: Mapped[str | None] = mapped_column(String(2000))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     # Set by feed scans: the item's guid, and where its insights came from
     # (None: not processed yet; "show_notes"; or the transcript kind, e.g. "vtt").
     guid: Mapped[str | None] = mapped_column(String(1000))
@@ -97,7 +95,7 @@ class InsightRow(Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     quality: Mapped[float] = mapped_column(Float, default=0.5)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     # The verbatim transcript words an insight rests on, when it was written in other words
     # (language-model extraction); None when the text is itself the quote.
     quote: Mapped[str | None] = mapped_column(Text)
@@ -131,8 +129,8 @@ class Channel(Base):
     thread_mode: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str | None] = mapped_column(String(32))
     updated_by: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now, onupdate=utc_now)
 
 
 class Workspace(Base):
@@ -153,7 +151,7 @@ class Workspace(Base):
     installed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     uninstalled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # starts the grace period
     updated_by: Mapped[str | None] = mapped_column(String(32))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now, onupdate=utc_now)
 
 
 class SettingsChange(Base):
@@ -167,7 +165,7 @@ class SettingsChange(Base):
     channel_id: Mapped[str | None] = mapped_column(String(32))
     user_id: Mapped[str | None] = mapped_column(String(32))
     change: Mapped[str] = mapped_column(String(500))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class Delivery(Base):
@@ -190,7 +188,7 @@ class Delivery(Base):
     local_date: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD in the channel's zone
     status: Mapped[str] = mapped_column(String(16), default="claimed")
     claimed_by: Mapped[str | None] = mapped_column(String(100))
-    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     post_channel: Mapped[str | None] = mapped_column(String(32))  # the DM channel of a personal brief
@@ -210,7 +208,7 @@ class DeliveredInsight(Base):
     channel_id: Mapped[str] = mapped_column(String(32))
     insight_id: Mapped[int] = mapped_column(ForeignKey("insights.id", ondelete="CASCADE"))
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id", ondelete="SET NULL"))
-    delivered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    delivered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     position: Mapped[int] = mapped_column(Integer, default=0)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     also_on: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -229,7 +227,7 @@ class PostedMessage(Base):
     ts: Mapped[str] = mapped_column(String(32))
     insight_id: Mapped[int | None] = mapped_column(ForeignKey("insights.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(16), default="insight")  # "insight" | "digest_header"
-    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class SavedInsight(Base):
@@ -245,7 +243,7 @@ class SavedInsight(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[str] = mapped_column(String(32))
     insight_id: Mapped[int] = mapped_column(ForeignKey("insights.id", ondelete="CASCADE"))
-    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class Feed(Base):
@@ -273,7 +271,7 @@ class Feed(Base):
     insights_extracted: Mapped[int] = mapped_column(Integer, default=0)
     episode_count: Mapped[int] = mapped_column(Integer, default=0)
     added_by: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 #: The `team_id` of the operator's own subscriptions (CLI `feeds add`): shown to every workspace.
@@ -293,7 +291,7 @@ class FeedSubscription(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
     added_by: Mapped[str | None] = mapped_column(String(64))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class Feedback(Base):
@@ -311,7 +309,7 @@ class Feedback(Base):
     user_id: Mapped[str] = mapped_column(String(32))
     insight_id: Mapped[int] = mapped_column(ForeignKey("insights.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(8))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class Transcription(Base):
@@ -341,7 +339,7 @@ class Transcription(Base):
     segments: Mapped[bytes | None] = mapped_column(LargeBinary)
     audio_seconds: Mapped[float | None] = mapped_column(Float)
     cpu_seconds: Mapped[float | None] = mapped_column(Float)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 

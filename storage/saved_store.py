@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from insights.model import Insight
 from insights.search import Candidate
-from storage.insights_store import as_utc, insight_query, to_insight
+from storage.clock import as_utc, utc_now
+from storage.insights_store import insight_query, to_insight
 from storage.models import InsightRow, SavedInsight
 
 #: At most this many of a person's newest saved insights are searched or exported.
@@ -28,9 +29,12 @@ class Saved:
     saved_at: datetime
 
 
-def save_insight(session: Session, team_id: str, user_id: str, insight_id: int) -> bool:
-    """Save an insight for a person; True when it was not saved before (retries are harmless)."""
-    params = {"team_id": team_id, "user_id": user_id, "insight_id": insight_id, "saved_at": datetime.now(UTC)}
+def save_insight(
+    session: Session, team_id: str, user_id: str, insight_id: int, *, now: datetime | None = None
+) -> bool:
+    """Save an insight for a person at `now` (the current time when not given); True when it was not
+    saved before (retries are harmless)."""
+    params = {"team_id": team_id, "user_id": user_id, "insight_id": insight_id, "saved_at": now or utc_now()}
     return session.connection().execute(_statements(session.get_bind().dialect.name)[0], params).first() is not None
 
 
@@ -76,7 +80,7 @@ def list_saved(session: Session, team_id: str, user_id: str, *, offset: int = 0,
         .offset(max(offset, 0))
         .limit(limit)
     )
-    return [Saved(to_insight(row), as_utc(row.saved_at) or datetime.now(UTC)) for row in session.execute(query)]
+    return [Saved(to_insight(row), as_utc(row.saved_at)) for row in session.execute(query)]
 
 
 def saved_candidates(session: Session, team_id: str, user_id: str) -> list[Candidate]:

@@ -15,8 +15,9 @@ from insights.fusion import fuse
 from insights.model import Insight, Match
 from insights.search import Candidate, QueryWord, SearchPlan, partial_matches, plan_search, rank
 from insights.vocabulary import Vocabulary
+from storage.clock import as_utc
 from storage.dense_index import DenseIndex
-from storage.insights_store import as_utc, insight_query, to_insight
+from storage.insights_store import insight_query, to_insight
 from storage.models import InsightRow, Podcast, SearchTerm
 from storage.tenancy import Scope, workspace_scope
 

@@ -21,8 +21,9 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from insights.transcript import Segment
-from storage.insights_store import as_utc, upsert_insert
+from storage.clock import as_utc
 from storage.models import Episode, Podcast, Transcription
+from storage.sql_helpers import upsert_insert
 
 QUEUED, RUNNING, DONE, FAILED, SKIPPED = "queued", "running", "done", "failed", "skipped"
 MAX_ERROR_LENGTH = 500

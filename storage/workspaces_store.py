@@ -9,7 +9,7 @@ from sqlalchemy import Table, column, delete, func, select, table
 from sqlalchemy.orm import Session
 
 from storage.channels_store import update_workspace
-from storage.insights_store import as_utc
+from storage.clock import as_utc
 from storage.models import (
     Channel,
     DeliveredInsight,

@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingest.claimed_work import drain
 from ingest.extractors import Extractor, extracting
 from ingest.fetch import FetchResult
-from ingest.scan_results import Clock, utc_now
 from ingest.transcribe.audio import AudioError
 from ingest.transcribe.engine import Transcriber, Transcript
 from insights.model import NewInsight
 from storage import episodes_store, transcription_queue
+from storage.clock import Clock, utc_now
 from storage.episodes_store import AUTO_TRANSCRIPT, REPLACEABLE
 from storage.models import Episode
 from storage.transcription_queue import Job, LostClaim

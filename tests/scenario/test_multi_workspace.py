@@ -17,11 +17,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
-from bot.settings import DEFAULT_BOT_SCOPES
-from bot.workspace_lifecycle import purge_expired
+from bot.config import DEFAULT_BOT_SCOPES
+from bot.workspaces.lifecycle import purge_expired
 from insights.model import NewInsight
 from storage.channels_store import update_target
-from storage.insights_store import InsightWriter, as_utc
+from storage.clock import as_utc
+from storage.insights_store import InsightWriter
 from storage.models import Delivery, Feedback, InsightRow, PostedMessage, SavedInsight
 from storage.models import Workspace as WorkspaceRow
 from storage.token_cipher import PREFIX, TokenCipher, TokenKeyError, generate_key

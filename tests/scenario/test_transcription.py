@@ -20,14 +20,15 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.blocks import attribution
+from bot.shared.blocks import attribution
 from ingest.extractors import BuiltinExtractor
 from ingest.fetch import Fetcher
 from ingest.scan import add_feed, scan
-from ingest.scan_results import ScanOptions, utc_now
+from ingest.scan_results import ScanOptions
 from ingest.transcribe.engine import WhisperTranscriber
 from ingest.transcribe.worker import transcribe_queue
 from storage import transcription_queue
+from storage.clock import utc_now
 from storage.insights_store import get_insight
 from storage.models import Episode, InsightRow, Transcription
 from tests.integration.feed_server import FeedServer, static
@@ -228,9 +229,9 @@ def test_with_transcribe_missing_the_schedulers_jobs_queue_and_transcribe_a_new_
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from bot.bootstrap import open_storage
-    from bot.scheduler import SCAN_JOB_ID, build_jobs, feed_scan_tick
-    from bot.settings import load_settings
-    from bot.transcribe_setup import TRANSCRIBE_JOB_ID, transcribe_tick, transcription_for
+    from bot.runtime.scheduler import SCAN_JOB_ID, build_jobs, feed_scan_tick
+    from bot.config import load_settings
+    from bot.runtime.transcribe_setup import TRANSCRIBE_JOB_ID, transcribe_tick, transcription_for
 
     settings = load_settings({"DATABASE_URL": database_url, "PODBRIEF_DATA_DIR": str(tmp_path),
                               "TRANSCRIBE": "missing", "TRANSCRIBE_MODEL": whisper.model_name,
