@@ -28,6 +28,7 @@ from rapidfuzz import fuzz
 from insights.extraction.garble import garble_factor
 from insights.extraction.keywords import CONSIDERED, GENERIC, Keywords, match_vocabulary
 from insights.extraction.leadin import strip_lead_in
+from insights.extraction.precision import passage_factor
 from insights.extraction.quality import (
     command_factor,
     fact_factor,
@@ -54,7 +55,7 @@ SOUNDBITE_BOOST = 0.5
 PUBLISH_THRESHOLD = 0.72
 #: A timed transcript gets at least this many insights per hour of talk (limit allowing) from `FLOOR` up.
 MIN_PER_HOUR = 3.0
-FLOOR = 0.62
+FLOOR = 0.66
 #: Score factors for each sentence added to a passage: one that explains the one before, one that
 #: otherwise points back, one that shares a word; a sentence shorter than MIN_ADDED_WORDS is never added.
 JOIN_EXPLAINING = 1.0
@@ -167,7 +168,7 @@ def _graded(text: str) -> float:
     core = words(strip_lead_in(text))
     folded = " ".join(core)
     factor = personal_factor(core) * pointing_factor(folded) * narrative_factor(folded) * praise_factor(folded)
-    return factor * subject_factor(core) * command_factor(core) * fact_factor(text)
+    return factor * subject_factor(core) * command_factor(core) * fact_factor(text) * passage_factor(text)
 
 
 def _continuation(sentence: Sentence, stems: frozenset[str], before: Sequence[frozenset[str]]) -> float:
@@ -243,5 +244,5 @@ def _topics(text: str, keywords: Keywords, vocabulary: Collection[str]) -> tuple
     if not vocabulary:
         return keywords.topics(text)
     phrases = [phrase for phrase, _ in keywords.phrases(text)]
-    considered = phrases[:CONSIDERED] + [" ".join(phrases)]
+    considered = [*phrases[:CONSIDERED], " ".join(phrases)]
     return match_vocabulary(considered, vocabulary)

@@ -1,0 +1,133 @@
+"""Signs, missed by the standalone check, that a passage would fail a reader: fragments, spoken style, vagueness.
+
+Measured on the tuning labels (bench/extract_quality.py), most failing picks scored a full
+1.0 as "standalone": they open with a subject, yet the reader cannot use them. The factors
+here (each 0-1, multiplied into a passage's score) look at the whole passage, not its
+first word:
+
+- `clause_factor`: a sentence without a main clause ("At least for the 3D printing part
+  of the company.", "A 59% sustained reduction, eighteen ASNs going completely silent…")
+  or one that opens on a bare verb ("Runs on $10 hardware…") is a fragment.
+- `opener_factor`: "Let's…" is the speakers planning among themselves; "Not just that",
+  "Even…", "Also…", "Plus…", "On top of that…" add to something said before.
+- `spoken_factor`: spoken filler the cleaner keeps ("basically", a filler "like", "right,").
+- `teaser_factor`: "X wrote a post that lays out six signs…" promises a point it does not make.
+- `definite_factor`: a subject "the" + common noun ("The infrastructure is…") was named before.
+- `answer_factor`: a passage ending on "…, yes." answers a question.
+- `vague_factor`: placeholders for what was said before or is never said ("one thing",
+  "two things", "a thing", "such a", "the same thing"), and "these"/"those" as a subject.
+"""
+
+from __future__ import annotations
+
+import re
+
+from insights.extraction.leadin import strip_lead_in
+from insights.extraction.verbs import AUXILIARIES, VERB_FORMS
+from insights.text import words
+
+#: Words after which a verb belongs to a subordinate clause, not the sentence's main clause.
+_SUBORDINATE = frozenset(
+    ["that", "who", "which", "whom", "whose", "what", "where", "when", "whenever", "if", "because", "to", "than", "while", "whether", "unless", "until", "once", "since", "although", "though", "as", "like"]
+)
+#: Personal pronouns and determiners that open a subject ("it runs", "the team runs").
+_SUBJECT_WORDS = frozenset(["i", "you", "we", "they", "he", "she", "it", "there", "this", "that", "these", "those", "people", "everyone", "everybody", "nobody", "someone", "somebody"])
+_SENTENCE = re.compile(r"[^.!?…]+[.!?…]*")
+_OPENERS = re.compile(
+    r"^(?:let s|let us|not (?:just|only) that|on top of that|even|also|plus|again|as well|in addition|same (?:thing|with)"
+    r"|which|whereas|otherwise|instead|other than that|besides that|apart from that)\b"
+)
+_SPOKEN = re.compile(
+    r"\bbasically\b|(?:^|, |\b(?:until|where|when|because|and|but|so|was|it[’']s|that[’']s)) like (?:you|we|they|i|it|the|a|if|when|this|that)\b"
+    r"|\b(?:as|with|of|for|just|really|there[’']s) like (?:a|an|the|this|that|so|some)\b"
+    r"|, right[,?]|\bright\?|\byou know\b|\bi mean\b|\bkind of like\b|\bsort of like\b|\band stuff\b|\bor whatever\b|\band so on\b|\bblah\b"
+    , re.IGNORECASE,
+)
+_TELLING = re.compile(r"^(?:your\b|you (?:have|want|need|got) to\b|you ve got to\b)")
+_TEASER = re.compile(
+    r"\b(?:wrote|writes|published|publishes|shared|shares|posted) (?:a|an|this|their|his|her) (?:\w+ )?(?:post|article|piece|essay|thread|blog)"
+    r"|\blays? out\b|\b(?:explains?|explaining|covers?|describes?|details) (?:why|how|what)\b|\bwalks? (?:us |you )?through\b"
+)
+_DEFINITE = re.compile(r"^[Tt]he (?:[a-z][\w-]* ){0,2}?[a-z][\w-]*(?: |,)")
+_ANSWER_END = re.compile(r"\b(?:yes|yeah|no|nope|right|exactly|absolutely|definitely|totally)$")
+_VAGUE = re.compile(
+    r"\b(?:one|two|three|another|other|a|the same|a few|some|those|these|different) (?:thing|things|stuff)\b"
+    r"|\bsuch an? \w+|\bthat kind of \w+|\bthis kind of \w+|\bthe whole thing\b|\bsomething like that\b"
+    r"|\b(?:these|those) (?:are|were|have|had|will|would|can|could|do|don t|get|make|become)\b"
+)
+
+
+def passage_factor(text: str) -> float:
+    """The product of this module's factors for a passage (after its spoken lead-in)."""
+    core = strip_lead_in(text)
+    folded = " ".join(words(core))
+    factor = clause_factor(core) * opener_factor(folded) * definite_factor(core) * answer_factor(folded) * teaser_factor(folded)
+    return factor * spoken_factor(text) * vague_factor(folded)
+
+
+def clause_factor(text: str) -> float:
+    """Lower for each sentence that is a fragment: no main-clause verb, or a bare verb for its first word.
+
+    The first sentence weighs most (0.45): a passage that opens on a fragment reads as torn
+    from the talk; a later fragment costs 0.75.
+    """
+    factor = 1.0
+    for i, sentence in enumerate(m.group() for m in _SENTENCE.finditer(text)):
+        tokens = words(sentence)
+        if len(tokens) < 2:
+            continue
+        if _fragment(tokens):
+            factor *= 0.45 if i == 0 else 0.75
+    return factor
+
+
+def _fragment(tokens: list[str]) -> bool:
+    """True for folded words with no verb outside a subordinate clause, or opening on a verb's -s form."""
+    first = tokens[0]
+    if first in VERB_FORMS and first not in AUXILIARIES and first.endswith("s") and not first.endswith("ss") and tokens[1] not in _SUBJECT_WORDS:
+        return True  # "Runs on $10 hardware", "Makes it easy": whose?
+    return not any(t in VERB_FORMS and (i == 0 or tokens[i - 1] not in _SUBORDINATE) for i, t in enumerate(tokens))
+
+
+def opener_factor(folded: str) -> float:
+    """0.55 for a passage opening on "Let's" or on words that add to something said before.
+
+    0.8 for one that opens by telling the listener ("Your architecture decisions…", "You
+    have to…", "You want to…"): ad copy, or advice whose object was said before.
+    """
+    if _OPENERS.match(folded):
+        return 0.55
+    return 0.8 if _TELLING.match(folded) else 1.0
+
+
+def teaser_factor(folded: str) -> float:
+    """0.6 for a passage that reports that a piece says something without saying it ("wrote a post that lays out…").
+
+    0.85 for "interesting": it says a thing is worth attention, not what it is.
+    """
+    factor = 0.6 if _TEASER.search(folded) else 1.0
+    return factor * (0.85 if "interesting" in folded.split() else 1.0)
+
+
+def definite_factor(text: str) -> float:
+    """0.75 for a passage whose subject is "the" + a common noun: mostly a thing named before.
+
+    "The infrastructure is…", "The new projects…", "The reality is…": on the tuning labels,
+    one passage opening so in eight passed; a named subject ("The AI…") is not lowered.
+    """
+    return 0.75 if _DEFINITE.match(text) else 1.0
+
+
+def answer_factor(folded: str) -> float:
+    """0.5 for a passage that ends on a bare "yes"/"no"/"right": the answer to a question asked before."""
+    return 0.5 if _ANSWER_END.search(folded) else 1.0
+
+
+def spoken_factor(text: str) -> float:
+    """0.8 for each spoken filler kept in the text (at most three counted)."""
+    return 0.8 ** min(3, len(_SPOKEN.findall(text)))
+
+
+def vague_factor(folded: str) -> float:
+    """0.8 for each placeholder ("one thing", "such a…", "these are…"), at most three counted."""
+    return 0.8 ** min(3, len(_VAGUE.findall(folded)))

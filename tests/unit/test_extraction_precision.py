@@ -1,0 +1,150 @@
+"""The precision factors (insights/extraction/precision.py), each from real picks that failed a reader.
+
+Failing sentences are quoted from picks labelled in the tune split of tests/data/extraction
+(Changelog Media LLC transcripts, CC BY-SA 4.0; see tests/data/extraction/SOURCES.md), the
+episode named beside each; the passing ones are picks labelled good there, so each rule is
+shown to lower what failed and to leave what passed alone.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from insights.extraction.precision import (
+    answer_factor,
+    clause_factor,
+    definite_factor,
+    opener_factor,
+    passage_factor,
+    spoken_factor,
+    teaser_factor,
+    vague_factor,
+)
+from insights.text import words
+
+#: Picks labelled good on all three criteria: no rule here may lower them.
+GOOD = [
+    "In order to go fast, collaboration should never get in the way from making individual progress.",  # changelog-672
+    "Generics in Go are a subset of the problem other languages have tried to solve with what they call generics.",  # go-time-339
+    "Workstation motherboards are a great hack to not have to go server grade and not go consumer grade.",  # friends-125
+    "The AI doesn't need a SaaS tool to get the work done.",  # changelog-673
+    "If your framework, that you invent today, conforms to the build output API, Vercel's managed infrastructure can deploy it for you on demand, and auto-scale it.",  # js-party-349
+    "Just because you change the database, it doesn't mean that the reads come back quickly.",  # friends-125
+]
+
+
+def _folded(text: str) -> str:
+    return " ".join(words(text))
+
+
+@pytest.mark.parametrize("text", GOOD)
+def test_passages_that_passed_are_not_lowered(text: str) -> None:
+    assert passage_factor(text) == 1.0
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "At least for the 3D printing part of the company. Because when MK3 was in development, there was a need for monitoring the printers.",  # big-tent-s2e10
+        "A 59% sustained reduction, eighteen ASNs going completely silent, five countries vanishing from our data entirely.",  # changelog-news-181
+        "Runs on $10 hardware with <5MB RAM: That's 99% less memory than OpenClaw.",  # changelog-news-181
+        "Knowing people that are around you that take rather than give, that pull you down, rather than lift you up.",  # brain-science-34
+    ],
+)
+def test_a_sentence_without_a_main_clause_is_a_fragment(fragment: str) -> None:
+    assert clause_factor(fragment) <= 0.45
+
+
+def test_a_verb_inside_a_relative_clause_is_not_the_main_verb() -> None:
+    assert clause_factor("People that take rather than give.") < 1.0
+    assert clause_factor("People take rather than give.") == 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let's first be the best in the world diagnostic tool, using music as a signal for emotional health and wellbeing.",  # practical-ai-300
+        "Let's all get together and go to 100% of the problem space that we need to solve for, together, as one standard.",  # ship-it-134
+        "Not just that, but you need to be able to get the bigger picture of the data.",  # ship-it-134
+        "Even MK4 is built on Marlin, but MK3 was built on Marlin as well.",  # big-tent-s2e10
+    ],
+)
+def test_lets_and_adding_openers_are_lowered(text: str) -> None:
+    assert opener_factor(_folded(text)) == 0.55
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your architecture decisions mattered more than parameter tweaks once scale and workload shape changed.",  # changelog-news-181
+        "You have to add on Ansible on your client or on your server somewhere.",  # friends-125
+        "You want to be able to scale and you need to scale very quickly because you don't want people waiting around.",  # changelog-673
+    ],
+)
+def test_telling_the_listener_is_lowered(text: str) -> None:
+    assert opener_factor(_folded(text)) == 0.8
+
+
+def test_a_you_that_states_a_possibility_is_not_lowered() -> None:
+    assert opener_factor(_folded("You might as well have two models work, and then see which one has a better result.")) == 1.0  # changelog-672
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Basically, if you have any 3D object in reality, you can use the load cell sensor on the nozzle to probe it.", 0.8),  # big-tent-s2e10
+        ("Compiler basically is the way React can auto-compile code for you, and auto-memoize code for you.", 0.8),  # js-party-349
+        ("OCR in general, you don't realize how bad it is until like you actually try to scan something.", 0.8),  # friends-125
+        ("There's a lot of trade-offs, right, in voice between latency, price, quality.", 0.8),  # changelog-673
+        ("Everyone was really locked into MuleSoft. And MuleSoft comes with like a lot of great things.", 0.8),  # go-time-339
+        ("You can say that our print farm is like our staging cluster.", 1.0),  # big-tent-s2e10: a comparison, not filler
+    ],
+)
+def test_spoken_filler_left_in_the_text_is_lowered(text: str, expected: float) -> None:
+    assert spoken_factor(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What you don't want to do is combine two things that both hit the kidneys.",  # changelog-672
+        "If you have a bunch of people doing one thing, and don't want to switch over to another thing, then that becomes even harder.",  # go-time-339
+        "The new projects that are coming out have made a lot of advances in such a legacy technology.",  # ship-it-134
+        "Now, once these are defined, so the relationships are defined, you end up with L2s.",  # practical-ai-300
+    ],
+)
+def test_placeholders_for_what_was_said_before_are_lowered(text: str) -> None:
+    assert vague_factor(_folded(text)) <= 0.8
+
+
+def test_two_placeholders_cost_more_than_one() -> None:
+    one = vague_factor(_folded("Combine two things that hit the kidneys."))
+    two = vague_factor(_folded("People doing one thing, and don't want to switch over to another thing."))
+    assert two < one < 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The infrastructure is influenced by, but decoupled from, so that it can be used to deploy anything.",  # js-party-349
+        "The new projects that are coming out have made a lot of advances.",  # ship-it-134
+        "The reality is we love podcasts because of the content that they're presenting.",  # buzzsprout (CC0)
+    ],
+)
+def test_a_definite_common_noun_subject_is_lowered(text: str) -> None:
+    assert definite_factor(text) == 0.75
+
+
+def test_a_named_definite_subject_is_not_lowered() -> None:
+    assert definite_factor("The AI doesn't need a SaaS tool to get the work done.") == 1.0
+
+
+def test_an_answer_ending_on_yes_is_lowered() -> None:
+    assert answer_factor(_folded("I think for a simple use case like reading a context, or like reading a suspend rendered promise, yes.")) == 0.5  # js-party-349
+    assert answer_factor(_folded("Grok Code is an incredibly good model, and it's been free for months now.")) == 1.0  # changelog-672
+
+
+def test_a_teaser_that_does_not_give_its_point_is_lowered() -> None:
+    teaser = "Tiger Data wrote a post that lays out six practical signs performance issues aren't a tuning problem anymore."  # changelog-news-181
+    assert teaser_factor(_folded(teaser)) == 0.6
+    assert teaser_factor(_folded("As a load cell sensor, it's interesting that you can actually print on any surface you want.")) == 0.85  # big-tent-s2e10
