@@ -20,7 +20,7 @@ _LEAD_INS = (
     r"i(?: would|'d|’d) (?:say|argue|suggest)(?: that(?!['’]))?\b",
     r"i mean\b",
     r"you know(?: what)?\b",
-    r"(?:so|and|but) yeah\b",
+    r"so yeah\b",  # not "but yeah"/"and yeah": taking those off would hide the "But"
     r"yeah,? (?:so|and|i mean)\b",
     r"(?:yeah|yep|yes|no|well|oh|okay|ok|right|sure|look|listen|honestly|frankly|basically|absolutely|totally"
     r"|exactly|definitely|man|dude|wow|hmm|um|uh|hopefully|actually|obviously|certainly|clearly|anyway|now|technically|honestly|seriously|personally)\b"
@@ -31,7 +31,7 @@ _LEAD_INS = (
     r"what i(?:'m| am|’m) (?:saying|trying to say) is(?: that(?!['’]))?\b",
     r"the way i see it\b",
 )
-_LEAD_IN = re.compile(r"^\s*(?:%s)[\s,.:;!—–-]*" % "|".join(_LEAD_INS), re.IGNORECASE)
+_LEAD_IN = re.compile(r"^\s*(?:" + "|".join(_LEAD_INS) + r")[\s,.:;!—–-]*", re.IGNORECASE)
 #: At most this many lead-ins are taken off one passage.
 _MOST = 4
 

@@ -12,6 +12,7 @@ first word:
   "Even…", "Also…", "Plus…", "On top of that…" add to something said before.
 - `spoken_factor`: spoken filler the cleaner keeps ("basically", a filler "like", "right,").
 - `teaser_factor`: "X wrote a post that lays out six signs…" promises a point it does not make.
+- `scene_factor`, `pitch_factor`: a story told in scenes ("you see…"), an ad read ("there's a reason…").
 - `definite_factor`: a subject "the" + common noun ("The infrastructure is…") was named before.
 - `answer_factor`: a passage ending on "…, yes." answers a question.
 - `vague_factor`: placeholders for what was said before or is never said ("one thing",
@@ -48,6 +49,12 @@ _TEASER = re.compile(
     r"\b(?:wrote|writes|published|publishes|shared|shares|posted) (?:a|an|this|their|his|her) (?:\w+ )?(?:post|article|piece|essay|thread|blog)"
     r"|\blays? out\b|\b(?:explains?|explaining|covers?|describes?|details) (?:why|how|what)\b|\bwalks? (?:us |you )?through\b"
 )
+_SCENE = re.compile(r"\byou (?:can |could |would |d |will |ll |might )?(?:see|hear|watch|notice|smell|feel) (?:a|an|the|her|him|them|it|his|this|that)\b")
+_AD = re.compile(
+    r"\bgives? you (?:the )?(?:confidence|peace of mind|freedom) to\b|\bpeace of mind\b|\b(?:cutting|leading) edge (?:treatments?|care|technology)\b"
+    r"|\btrusted by\b|\baward winning\b|\bbest in class\b|\blearn more at\b|\bvisit (?:us|our|them) at\b|\bhead (?:over )?to \w+ (?:com|org|io)\b"
+    r"|\bthere s a reason (?!why\b)|\bnumber one (?!reason\b|thing\b|problem\b|mistake\b|cause\b|risk\b)|\b(?:promo|coupon|discount) code\b|\buse (?:the )?code\b|\bsign up (?:today|now|at)\b"
+)
 _DEFINITE = re.compile(r"^[Tt]he (?:[a-z][\w-]* ){0,2}?[a-z][\w-]*(?: |,)")
 _ANSWER_END = re.compile(r"\b(?:yes|yeah|no|nope|right|exactly|absolutely|definitely|totally)$")
 _VAGUE = re.compile(
@@ -62,6 +69,7 @@ def passage_factor(text: str) -> float:
     core = strip_lead_in(text)
     folded = " ".join(words(core))
     factor = clause_factor(core) * opener_factor(folded) * definite_factor(core) * answer_factor(folded) * teaser_factor(folded)
+    factor *= scene_factor(folded) * pitch_factor(folded)
     return factor * spoken_factor(text) * vague_factor(folded)
 
 
@@ -107,6 +115,16 @@ def teaser_factor(folded: str) -> float:
     """
     factor = 0.6 if _TEASER.search(folded) else 1.0
     return factor * (0.85 if "interesting" in folded.split() else 1.0)
+
+
+def scene_factor(folded: str) -> float:
+    """0.75 for a scene told to the listener ("you see a glimmering blue face", "you can hear…"): a story, not a point."""
+    return 0.75 if _SCENE.search(folded) else 1.0
+
+
+def pitch_factor(folded: str) -> float:
+    """0.6 for the words of an ad or self-promotion ("there's a reason X is ranked…", "the number one…")."""
+    return 0.6 if _AD.search(folded) else 1.0
 
 
 def definite_factor(text: str) -> float:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import pytest
 
+from insights.extraction.leadin import strip_lead_in
 from insights.extraction.precision import (
     answer_factor,
     clause_factor,
     definite_factor,
     opener_factor,
     passage_factor,
+    pitch_factor,
+    scene_factor,
     spoken_factor,
     teaser_factor,
     vague_factor,
@@ -148,3 +151,31 @@ def test_a_teaser_that_does_not_give_its_point_is_lowered() -> None:
     teaser = "Tiger Data wrote a post that lays out six practical signs performance issues aren't a tuning problem anymore."  # changelog-news-181
     assert teaser_factor(_folded(teaser)) == 0.6
     assert teaser_factor(_folded("As a load cell sensor, it's interesting that you can actually print on any surface you want.")) == 0.85  # big-tent-s2e10
+
+
+def test_a_scene_told_to_the_listener_is_lowered() -> None:
+    # Dead Rabbit Radio (tune, machine-made; quoted for the pattern only)
+    scene = "Bloody Mary fades away into the darkness, but for a split second you see a glimmering blue face."
+    assert scene_factor(_folded(scene)) == 0.75
+    assert scene_factor(_folded("You can see why teams pick Go for network services.")) == 1.0
+
+
+@pytest.mark.parametrize(
+    "ad",
+    [
+        "With cutting-edge treatments and kid-friendly care, there's a reason Lurie Children's has ranked the number one Children's Hospital in Illinois.",
+        "Offering swim lessons to babies and kids across the U.S., British Swim School gives you the confidence to let your little ones enjoy pools.",
+    ],
+)
+def test_ad_copy_is_lowered(ad: str) -> None:  # both read in Dead Rabbit Radio episodes (tune, machine-made)
+    assert pitch_factor(_folded(ad)) == 0.6
+
+
+def test_the_number_one_reason_is_not_an_ad() -> None:
+    assert pitch_factor(_folded("The number one reason podcasts fail is that hosts stop publishing.")) == 1.0
+
+
+def test_but_yeah_is_not_taken_off_as_a_lead_in() -> None:
+    # big-tent-s2e10: the "But" leans on the turn before; "So yeah" is still a lead-in
+    assert strip_lead_in("But yeah, you can actually get a 3D model from the load cell sensor.").startswith("But")
+    assert strip_lead_in("So yeah, load cells can map a 3D model.") == "Load cells can map a 3D model."
