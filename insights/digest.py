@@ -80,10 +80,8 @@ def freshness(age_days: float, half_life_days: float) -> float:
 
 def quality(text: str, content_words: int) -> float:
     """A proxy for a good standalone claim: a full sentence, specific, not a question."""
-    if content_words <= 30:
-        length = min(1.0, content_words / 8)  # a few words are a fragment, not a claim
-    else:
-        length = max(0.4, 1.0 - (content_words - 30) / 50)  # a paragraph, not a claim
+    # a few words are a fragment, not a claim; nor is a paragraph
+    length = min(1.0, content_words / 8) if content_words <= 30 else max(0.4, 1.0 - (content_words - 30) / 50)
     specific = 0.15 if _is_specific(text) else 0.0
     question = 0.3 if text.rstrip().endswith("?") else 0.0
     return min(1.0, max(0.0, 0.8 * length + specific - question))
@@ -130,8 +128,8 @@ class DigestPool:
         for insight in self.insights:
             if insight.topics not in tags:
                 tags[insight.topics] = tuple(dict.fromkeys(t for t in map(topic_stems, insight.topics) if t))
-        index = TopicIndex([TopicDoc(s, tags[i.topics]) for i, s in zip(self.insights, stems)])
-        claims = [make_claim(i.id, i.text, s) for i, s in zip(self.insights, stems)]
+        index = TopicIndex([TopicDoc(s, tags[i.topics]) for i, s in zip(self.insights, stems, strict=True)])
+        claims = [make_claim(i.id, i.text, s) for i, s in zip(self.insights, stems, strict=True)]
         if self.meaning is None:
             cluster_of = cluster_claims(claims, self.rules.duplicates, index.frequency())
             self._cluster = [self._position[cluster_of[i.id]] for i in self.insights]
@@ -141,7 +139,7 @@ class DigestPool:
         for position, cluster in enumerate(self._cluster):
             members.setdefault(cluster, []).append(position)
         self._echoes = {c: self._podcasts_of(m) for c, m in members.items()}
-        self.base = [self._base(p, quality(i.text, len(s))) for p, (i, s) in enumerate(zip(self.insights, stems))]
+        self.base = [self._base(p, quality(i.text, len(s))) for p, (i, s) in enumerate(zip(self.insights, stems, strict=True))]
         return index
 
     def _podcasts_of(self, positions: Sequence[int]) -> list[str]:
@@ -166,8 +164,8 @@ class DigestPool:
         return insight_id in self._position
 
     def age_days(self, position: int) -> float:
-        published = _utc(self.insights[position].published_at or self.now)
-        return max(0.0, (self.now - published).total_seconds() / 86400)
+        dated = _utc(self.insights[position].dated_at or self.now)
+        return max(0.0, (self.now - dated).total_seconds() / 86400)
 
     def echoed_by(self, position: int) -> list[str]:
         """The distinct podcasts that made this insight's claim."""
@@ -234,18 +232,35 @@ class DigestPool:
         return tuple(names.get(t) or names.setdefault(t, normalise_topic(t)) for t in self.insights[position].topics)
 
 
+def digest_window(now: datetime, rules: DigestRules | None = None) -> tuple[datetime, datetime]:
+    """The digest window at `now`, both ends included: an insight is eligible when its `Insight.dated_at`
+    (the episode's publication date or, without one, when the insight was added) lies between
+    `freshness_days` before `now` and `future_skew_hours` after it. The one definition: the storage
+    query that reads the window (`storage.digest_queries.recent_insights`) applies the same rule."""
+    rules = rules or DigestRules()
+    now = _utc(now)
+    return now - timedelta(days=rules.freshness_days), now + timedelta(hours=rules.future_skew_hours)
+
+
+def in_window(insight: Insight, window: tuple[datetime, datetime]) -> bool:
+    """Whether `insight` is dated within `window` (`digest_window`); one that cannot be dated never is."""
+    dated = insight.dated_at
+    return dated is not None and window[0] <= _utc(dated) <= window[1]
+
+
 def build_pool(
     insights: Sequence[Insight], now: datetime, rules: DigestRules | None = None, meaning: Meaning | None = None
 ) -> DigestPool:
-    """The pool of insights published within the freshness window before `now`, ordered by id.
+    """The pool of the insights in the digest window at `now` (`digest_window`), ordered by id.
 
-    With `meaning` (the embedding model's), topics and stories are matched by meaning too.
+    An insight without a published date counts by when it was added (`Insight.added_at`), for the
+    window and for its freshness. With `meaning` (the embedding model's), topics and stories are
+    matched by meaning too.
     """
     rules = rules or DigestRules()
     now = _utc(now)
-    start = now - timedelta(days=rules.freshness_days)
-    end = now + timedelta(hours=rules.future_skew_hours)
-    recent = {i.id: i for i in insights if i.published_at is not None and start <= _utc(i.published_at) <= end}
+    window = digest_window(now, rules)
+    recent = {i.id: i for i in insights if in_window(i, window)}
     with _collector_paused():
         return DigestPool([recent[k] for k in sorted(recent)], now, rules, meaning)
 

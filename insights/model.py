@@ -23,6 +23,13 @@ class Insight:
     quote: str | None = None
     #: Found in Podbrief's own transcript of the audio (the episode published none): said as "auto-transcribed".
     machine_transcribed: bool = False
+    #: When Podbrief stored it (None until stored, or when the reader did not ask); not part of its identity.
+    added_at: datetime | None = field(default=None, compare=False)
+
+    @property
+    def dated_at(self) -> datetime | None:
+        """When the insight counts from: its episode's publication date or, without one, when it was added."""
+        return self.published_at or self.added_at
 
     @property
     def moment_url(self) -> str | None:

@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from insights.model import Insight
+from storage.clock import as_utc
 from storage.insights_store import insight_query, to_insight
 from storage.models import InsightRow
 from storage.tenancy import Scope, in_scope
+
+#: `Insight.dated_at` in SQL: the publication date or, without one, when the insight was added.
+DATED_AT = func.coalesce(InsightRow.published_at, InsightRow.created_at)
 
 
 def recent_insights(
     session: Session, since: datetime, until: datetime | None = None, scope: Scope = None
 ) -> list[Insight]:
-    """Insights published (or, without a date, added) in [since, until), of `scope`'s podcasts when given."""
-    when = func.coalesce(InsightRow.published_at, InsightRow.created_at)
-    query = insight_query().where(when >= since)
+    """Insights dated (`Insight.dated_at`: published or, without a date, added) in [since, until], of
+    `scope`'s podcasts when given, each with its `added_at`. `insights.digest.digest_window` gives the
+    bounds of a digest's window; `build_pool` keeps exactly these."""
+    when = DATED_AT
+    query = insight_query().add_columns(InsightRow.created_at).where(when >= since)
     if until is not None:
-        query = query.where(when < until)
+        query = query.where(when <= until)
     if (visible := in_scope(scope)) is not None:
         query = query.where(visible)
-    return [to_insight(row) for row in session.execute(query.order_by(InsightRow.id))]
+    return [
+        replace(to_insight(row), added_at=as_utc(row.created_at))
+        for row in session.execute(query.order_by(InsightRow.id))
+    ]

@@ -105,6 +105,24 @@ def test_stale_and_future_insights_are_left_out_of_the_window() -> None:
     assert 10 not in ids(select_digest(pool, ["semiconductors"], set(), preferences={"podcast:Chip Lines": 1}))
 
 
+def test_an_insight_without_a_published_date_counts_by_when_it_was_added() -> None:
+    added_2_days_ago = Insight(30, "Rice yields fell in the delta this spring.", "Farm Radio",
+                               added_at=NOW - timedelta(days=2))
+    added_12_days_ago = Insight(31, "Rice exports were banned for a month.", "Farm Radio",
+                                added_at=NOW - timedelta(days=12))
+    never_stored = Insight(32, "Rice prices rose in every market.", "Farm Radio")
+    pool = build_pool([*WINDOW, added_2_days_ago, added_12_days_ago, never_stored], NOW)
+    assert 30 in pool and 31 not in pool and 32 not in pool
+    [pick] = select_digest(pool, ["rice"], set())
+    assert pick.insight.id == 30 and pick.reasons[-1] == "fresh: 2 days old"
+
+
+def test_a_published_date_wins_over_when_the_insight_was_added() -> None:
+    reimported = Insight(33, "Rice yields fell in the delta this spring.", "Farm Radio",
+                         published_at=NOW - timedelta(days=12), added_at=NOW - timedelta(hours=1))
+    assert 33 not in build_pool([*WINDOW, reimported], NOW)
+
+
 def test_reasons_say_which_topic_matched_and_how_fresh_it_is() -> None:
     picks = digest(["ai policy", "semiconductors"])
     assert picks[0].reasons == ("matched: ai policy", "fresh: 1 day old")
