@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingest.import_files import RawRecord, RowError, StrPath, read_records
 from ingest.records import InvalidRecord, parse_record
 from insights.model import NewInsight
-from storage.insights_store import BATCH_SIZE, InsightWriter
+from storage.fulltext import bulk_fulltext
+from storage.insights_store import InsightWriter
 
-#: Rows written and committed per transaction (one writer round-trip each).
-DEFAULT_BATCH_SIZE = BATCH_SIZE
+#: Rows written and committed per transaction (one writer round-trip each). Large: the
+#: full-text index and the vocabulary counts are written once per transaction.
+DEFAULT_BATCH_SIZE = 20_000
 #: `progress` is called after this many records, and once at the end.
 PROGRESS_EVERY = 100
 #: Errors kept in the report; `ImportReport.invalid` still counts all of them.
@@ -76,7 +78,7 @@ def import_file(
     path: StrPath,
     sessions: sessionmaker[Session],
     *,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Import every valid row of `path`, committing each batch; importing again adds nothing.
@@ -84,8 +86,11 @@ def import_file(
     Good rows are kept even when other rows are bad. When the database cannot take a batch
     (a full disk, a lost connection: an OperationalError, or OSError) the import stops there and
     `report.stopped` says so; the batches committed before it stay, and so does Ctrl-C
-    (KeyboardInterrupt). Other database errors propagate.
+    (KeyboardInterrupt). Other database errors propagate. `batch_size` (rows a transaction)
+    defaults to `DEFAULT_BATCH_SIZE`.
     """
+    if batch_size is None:
+        batch_size = DEFAULT_BATCH_SIZE
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     report = ImportReport(os.fspath(path))
@@ -120,7 +125,7 @@ def _import_records(path: StrPath, sessions: sessionmaker[Session], report: Impo
             if not _write(sessions, pending, report):
                 return
             pending = []
-            report.first_uncommitted_line = item.line + 1
+            report.first_uncommitted_line = (item.line or 0) + 1  # never None here: those `continue`
         if progress is not None and report.read % PROGRESS_EVERY == 0:
             progress(ImportProgress(report.read, min(bytes_read, total), total))
     if pending and not _write(sessions, pending, report):
@@ -145,9 +150,12 @@ def _reject(report: ImportReport, error: RowError) -> None:
 
 
 def _write(sessions: sessionmaker[Session], batch: list[NewInsight], report: ImportReport) -> bool:
-    """One transaction, one writer, per batch; False (and `report.stopped`) when the database cannot take it."""
+    """One transaction, one writer, per batch; False (and `report.stopped`) when the database cannot take it.
+
+    The batch's rows enter the full-text index in one statement, in the same transaction.
+    """
     try:
-        with sessions.begin() as session:
+        with sessions.begin() as session, bulk_fulltext(session.connection()):
             result = InsightWriter(session).add(batch)
     except (OperationalError, sqlite3.OperationalError, OSError) as error:  # SQLite's rows go to the driver directly
         report.stopped = RowError(report.path, report.first_uncommitted_line, _stopped_because(error, report.added))

@@ -17,9 +17,10 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.bootstrap import open_storage
-from bot.importing import import_all
-from bot.settings import Settings
+from bot.bootstrap import build_deps
+from bot.cli.importing import import_all
+from bot.config import Settings
+from ingest import importer
 from ingest.importer import ImportProgress, import_file
 from storage.db import is_sqlite
 from storage.insights_store import count_insights
@@ -66,7 +67,7 @@ def _sqlite_failure(engine: Engine, kind: str, spare_pages: int) -> Failure:
     """Writes fail once the file has grown by `spare_pages` (about 10 insights a page)."""
     failing = [True]
     with engine.connect() as connection:
-        pages = connection.execute(text("PRAGMA page_count")).scalar_one()
+        pages: int = connection.execute(text("PRAGMA page_count")).scalar_one()
 
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         if not failing[0]:
@@ -147,9 +148,10 @@ def test_any_other_database_failure_during_an_import_also_stops_it_with_a_plain_
 
 
 def test_podbrief_import_on_a_full_disk_says_what_was_kept_without_a_traceback(
-    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    deps = open_storage(Settings(database_url=database_url, data_dir=tmp_path))
+    monkeypatch.setattr(importer, "DEFAULT_BATCH_SIZE", 2_000)  # the command's batches, small enough for a test file
+    deps = build_deps(Settings(database_url=database_url, data_dir=tmp_path))
     first, second = _many_rows(tmp_path / "many.jsonl", 5_000), _many_rows(tmp_path / "more.jsonl", 10)
     engine = deps.engine  # the second of the command's 2,000-row batches fails
     mend = _sqlite_failure(engine, "disk full", 300) if is_sqlite(engine) else _postgres_failure(engine, "disk full", 2_000)
