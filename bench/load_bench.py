@@ -28,6 +28,7 @@ import queue
 import random
 import signal
 import socket
+import socketserver
 import subprocess
 import sys
 import tempfile
@@ -51,8 +52,8 @@ from sqlalchemy import Engine, create_engine, delete, func, select, text  # noqa
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
-from bot.listeners.replies import DATABASE_TROUBLE, UNEXPECTED_TROUBLE  # noqa: E402
-from bot.slack_requests import event_body, signed_headers, slash_command_body  # noqa: E402
+from bot.shared.replies import DATABASE_TROUBLE, UNEXPECTED_TROUBLE  # noqa: E402
+from standin.slack_requests import event_body, signed_headers, slash_command_body  # noqa: E402
 from storage.db import create_db_engine, migrate, session_factory  # noqa: E402
 from storage.messages_store import record_posted_message  # noqa: E402
 from storage.models import Feedback, InsightRow, PostedMessage, SavedInsight  # noqa: E402
@@ -154,17 +155,25 @@ def _arrival_key(method: str, params: dict[str, Any]) -> str | None:
     return None
 
 
-def serve_standin(arrivals: Any, reply: Any, stop: Any) -> None:
+def serve_standin(arrivals: Any, reply: Any, stop: Any, keep_alive: bool = False) -> None:
     """Child process: the stand-in, reporting (key, arrival time, text) of every answer it receives.
 
     It hooks the stand-in's `_serve(method, params, …)`, the one place every call passes
     through, forgets its recordings every few thousand calls to keep its memory flat, and
     lets more connections wait to be accepted than socketserver's default of 5.
     """
-    from bot import slack_standin
-    from bot.slack_standin import SlackStandIn
+    from standin import slack_api as slack_standin
+    from standin.slack_api import SlackStandIn
 
     slack_standin._Server.request_queue_size = 512  # socketserver's 5 resets connections in bursts; Slack does not
+    if keep_alive:  # HTTP/1.1 as Slack speaks it: a client may keep its connection (http.server's default closes each)
+        slack_standin._Handler.protocol_version = "HTTP/1.1"
+
+        def quiet_hang_ups(server: Any, request: Any, address: Any) -> None:
+            if not isinstance(sys.exc_info()[1], ConnectionError):  # a kept connection closed by the app at its exit
+                socketserver.BaseServer.handle_error(server, request, address)
+
+        slack_standin._Server.handle_error = quiet_hang_ups  # type: ignore[method-assign,assignment]
 
     class Notifying(SlackStandIn):
         served = itertools.count(1)
@@ -231,14 +240,14 @@ def free_port() -> int:
 class Server:
     """`podbrief run` in HTTP mode as a child process, its log in a file."""
 
-    def __init__(self, database_url: str, api_url: str, folder: Path) -> None:
+    def __init__(self, database_url: str, api_url: str, folder: Path, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         folder.mkdir(parents=True, exist_ok=True)
         self.log_path = folder / "podbrief.log"
         env = {**os.environ, "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
                "SLACK_API_URL": api_url, "PORT": str(self.port), "RUN_SCHEDULER": "false", "LOG_LEVEL": "INFO",
-               "PODBRIEF_DATA_DIR": str(folder)}
+               "PODBRIEF_DATA_DIR": str(folder)} | dict(env or {})  # `env`: e.g. LOG_LEVEL, PYTHONPATH
         env.pop("SLACK_APP_TOKEN", None)
         podbrief = Path(sys.executable).with_name("podbrief")
         with self.log_path.open("wb") as log_file:  # cwd: a folder without a developer's .env
@@ -377,18 +386,36 @@ def exchange(http: httpx.Client, target: Target, body: str, content_type: str, o
     """Send one signed request; wait for its ack, then for its answer at the stand-in."""
     headers = {"Content-Type": content_type, **signed_headers(SECRET, body)}
     started = time.monotonic()
+    payload = b""
     try:
-        status, failure = http.post("/slack/events", content=body.encode(), headers=headers).status_code, ""
+        response = http.post("/slack/events", content=body.encode(), headers=headers)
+        status, failure, payload = response.status_code, "", response.content
     except httpx.HTTPError as error:
         status, failure = 0, f"{type(error).__name__}: {error}"
     ack_ms = (time.monotonic() - started) * 1000
     if status != 200:
         return Sample(status, ack_ms, None, "http_error", started, failure or f"HTTP {status}")
+    if (answer := inline_answer(payload)) is not None:  # the ack carried the answer (a lookup ready in time)
+        outcome = "apology" if answer in APOLOGIES else "ok" if expect(answer) else "unexpected"
+        return Sample(status, ack_ms, ack_ms, outcome, started)
     arrival = target.inboxes.wait(owner, key, started + ANSWER_TIMEOUT_S)
     if arrival is None:
         return Sample(status, ack_ms, None, "missing", started)
     outcome = "apology" if arrival.text in APOLOGIES else "ok" if expect(arrival.text) else "unexpected"
     return Sample(status, ack_ms, (arrival.at - started) * 1000, outcome, started)
+
+
+def inline_answer(payload: bytes) -> str | None:
+    """The text of an ack that carries a message (Slack shows it as the command's reply), else None."""
+    if not payload.strip():
+        return None
+    try:
+        message = json.loads(payload)
+    except ValueError:
+        return None
+    if not isinstance(message, dict) or not (message.get("blocks") or message.get("response_type")):
+        return None
+    return str(message.get("text") or "")
 
 
 def command_client(target: Target, owner: str, queries: list[str], deadline: float, seed: int,
@@ -532,15 +559,20 @@ class Rig:
 
 
 @contextmanager
-def running_rig(url: str, folder: Path, replicas: int = 1) -> Iterator[Rig]:
-    """Start the stand-in (own process) and `replicas` × `podbrief run` against it; stop them afterwards."""
+def running_rig(url: str, folder: Path, replicas: int = 1, env: dict[str, str] | None = None,
+                keep_alive: bool = False) -> Iterator[Rig]:
+    """Start the stand-in (own process) and `replicas` × `podbrief run` against it; stop them afterwards.
+
+    `env` is added to each server's environment; `keep_alive` lets the stand-in keep HTTP/1.1 connections open.
+    """
     arrivals: Any = multiprocessing.Queue()
     parent, child = multiprocessing.Pipe()
     stop = multiprocessing.Event()
-    standin = multiprocessing.Process(target=serve_standin, args=(arrivals, child, stop), daemon=True)
+    standin = multiprocessing.Process(target=serve_standin, args=(arrivals, child, stop, keep_alive),
+                                      daemon=True)
     standin.start()
     api_url = parent.recv()
-    servers = [Server(url, api_url, folder / f"replica-{n}") for n in range(replicas)]
+    servers = [Server(url, api_url, folder / f"replica-{n}", env) for n in range(replicas)]
     try:
         for server in servers:
             server.wait_healthy()
@@ -615,7 +647,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _met(figures: dict[str, Any]) -> bool:
     return (figures["ack_ms"]["p99"] <= TARGET_P99_MS and figures["answer_ms"]["p99"] <= TARGET_P99_MS
-            and sum(figures["errors"].values()) == 0 and figures.get("saved_rows_match", True))
+            and sum(figures["errors"].values()) == 0 and bool(figures.get("saved_rows_match", True)))
 
 
 def _write_json(report: dict[str, Any], skip: bool) -> None:
