@@ -13,6 +13,7 @@ first word:
 - `spoken_factor`: spoken filler the cleaner keeps ("basically", a filler "like", "right,").
 - `teaser_factor`: "X wrote a post that lays out six signs…" promises a point it does not make.
 - `scene_factor`, `pitch_factor`: a story told in scenes ("you see…"), an ad read ("there's a reason…").
+- `enumeration_factor`: "Two, to time travel back…", "Second is…": an item of a list said before.
 - `definite_factor`: a subject "the" + common noun ("The infrastructure is…") was named before.
 - `answer_factor`: a passage ending on "…, yes." answers a question.
 - `vague_factor`: placeholders for what was said before or is never said ("one thing",
@@ -41,7 +42,7 @@ _OPENERS = re.compile(
 _SPOKEN = re.compile(
     r"\bbasically\b|(?:^|, |\b(?:until|where|when|because|and|but|so|was|it[’']s|that[’']s)) like (?:you|we|they|i|it|the|a|if|when|this|that)\b"
     r"|\b(?:as|with|of|for|just|really|there[’']s) like (?:a|an|the|this|that|so|some)\b"
-    r"|, right[,?]|\bright\?|\byou know\b|\bi mean\b|\bkind of like\b|\bsort of like\b|\band stuff\b|\bor whatever\b|\band so on\b|\bblah\b"
+    r"|\bobviously\b|, right[,?]|\bright\?|\byou know\b|\bi mean\b|\bkind of like\b|\bsort of like\b|\band stuff\b|\bor whatever\b|\band so on\b|\bblah\b"
     , re.IGNORECASE,
 )
 _TELLING = re.compile(r"^(?:your\b|you (?:have|want|need|got) to\b|you ve got to\b)")
@@ -54,6 +55,10 @@ _AD = re.compile(
     r"\bgives? you (?:the )?(?:confidence|peace of mind|freedom) to\b|\bpeace of mind\b|\b(?:cutting|leading) edge (?:treatments?|care|technology)\b"
     r"|\btrusted by\b|\baward winning\b|\bbest in class\b|\blearn more at\b|\bvisit (?:us|our|them) at\b|\bhead (?:over )?to \w+ (?:com|org|io)\b"
     r"|\bthere s a reason (?!why\b)|\bnumber one (?!reason\b|thing\b|problem\b|mistake\b|cause\b|risk\b)|\b(?:promo|coupon|discount) code\b|\buse (?:the )?code\b|\bsign up (?:today|now|at)\b"
+)
+_ENUMERATION = re.compile(
+    r"^(?:One|Two|Three|Four|Five|First|Second|Third|Fourth|Fifth|Firstly|Secondly|Thirdly|Lastly|Finally|Number (?:one|two|three|four|five))"
+    r"(?:,| is\b| was\b| would be\b| of (?:them|those|these)\b)"
 )
 _DEFINITE = re.compile(r"^[Tt]he (?:[a-z][\w-]* ){0,2}?[a-z][\w-]*(?: |,)")
 _ANSWER_END = re.compile(r"\b(?:yes|yeah|no|nope|right|exactly|absolutely|definitely|totally)$")
@@ -69,7 +74,7 @@ def passage_factor(text: str) -> float:
     core = strip_lead_in(text)
     folded = " ".join(words(core))
     factor = clause_factor(core) * opener_factor(folded) * definite_factor(core) * answer_factor(folded) * teaser_factor(folded)
-    factor *= scene_factor(folded) * pitch_factor(folded)
+    factor *= scene_factor(folded) * pitch_factor(folded) * enumeration_factor(core)
     return factor * spoken_factor(text) * vague_factor(folded)
 
 
@@ -125,6 +130,11 @@ def scene_factor(folded: str) -> float:
 def pitch_factor(folded: str) -> float:
     """0.6 for the words of an ad or self-promotion ("there's a reason X is ranked…", "the number one…")."""
     return 0.6 if _AD.search(folded) else 1.0
+
+
+def enumeration_factor(text: str) -> float:
+    """0.55 for a passage that is an item of a list said before ("Two, to time travel back…", "Second is…")."""
+    return 0.55 if _ENUMERATION.match(text) else 1.0
 
 
 def definite_factor(text: str) -> float:

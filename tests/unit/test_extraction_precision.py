@@ -15,6 +15,7 @@ from insights.extraction.precision import (
     answer_factor,
     clause_factor,
     definite_factor,
+    enumeration_factor,
     opener_factor,
     passage_factor,
     pitch_factor,
@@ -179,3 +180,14 @@ def test_but_yeah_is_not_taken_off_as_a_lead_in() -> None:
     # big-tent-s2e10: the "But" leans on the turn before; "So yeah" is still a lead-in
     assert strip_lead_in("But yeah, you can actually get a 3D model from the load cell sensor.").startswith("But")
     assert strip_lead_in("So yeah, load cells can map a 3D model.") == "Load cells can map a 3D model."
+
+
+def test_an_item_of_a_list_said_before_is_lowered() -> None:
+    # Dead Rabbit Radio (tune, machine-made): the second of two reasons given earlier
+    assert enumeration_factor("Two, to time travel back to medieval times, and use technology that we would be able to view.") == 0.55
+    assert enumeration_factor("One of the things I feel really strongly about is developer experience.") == 1.0  # js-party-349
+
+
+def test_obviously_is_spoken_filler() -> None:
+    # big-tent-s2e10
+    assert spoken_factor("We are printing the next 3D printers because you are buying our printers, obviously.") == pytest.approx(0.8)
