@@ -64,7 +64,7 @@ def _measure(path: Path, kind: str, repeat: int, limit: int) -> str:
         extract_insights(segments, limit=limit)
         parse_times.append(parsed - started)
         extract_times.append(time.perf_counter() - parsed)
-    totals = sorted(p + e for p, e in zip(parse_times, extract_times))
+    totals = sorted(p + e for p, e in zip(parse_times, extract_times, strict=True))
     p95 = totals[min(len(totals) - 1, round(0.95 * (len(totals) - 1)))]
     per_second = len(totals) / sum(totals)
     return (

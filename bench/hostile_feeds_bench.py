@@ -14,6 +14,7 @@ in <= 5 s and <= 100 MB more than the child had before parsing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -58,7 +59,7 @@ def hidden_after_malformed_comment(size: int) -> bytes:
 
 
 def billion_laughs(_: int) -> bytes:
-    levels = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10)]
+    levels = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
     return _rss('<?xml version="1.0"?>\n<!DOCTYPE rss [\n' + "\n".join(levels) + "\n]>\n", "&lol9;", 1000)
 
 
@@ -250,10 +251,8 @@ def _status_mb(field: str) -> float | None:
 
 def reset_peak() -> float:
     """The resident MB now, with the peak reset to it (Linux), so building the body does not hide growth."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
     return _status_mb("VmRSS") or rss_mb()
 
 
@@ -298,7 +297,8 @@ def run(case: str, source: Path, timeout: float, memory_mb: int) -> dict[str, ob
         return {"outcome": f"timed out after {timeout:g} s", "seconds": time.monotonic() - started}
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if lines:
-        return json.loads(lines[-1])
+        reported: dict[str, object] = json.loads(lines[-1])
+        return reported
     tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
     words = "out of memory" if "MemoryError" in done.stderr or done.returncode < 0 else tail[:120]
     return {"outcome": f"{words} (exit {done.returncode}, {memory_mb} MB limit)", "seconds": time.monotonic() - started}

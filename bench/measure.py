@@ -12,6 +12,7 @@ import resource
 import statistics
 import sys
 import time
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,7 @@ def run_import(url: str, size: int, seed: int) -> dict[str, Any]:
     load_before = load_average()
     wall = time.perf_counter()
     while True:
-        chunk = [item for _, item in zip(range(IMPORT_CHUNK), stream)]
+        chunk = list(islice(stream, IMPORT_CHUNK))
         if not chunk:
             break
         started = time.perf_counter()
@@ -188,13 +189,13 @@ def run_search(url: str, count: int, seed: int) -> dict[str, Any]:
     load_after = load_average()
     rss = peak_rss_mb()
     typo_total = typo_agree = 0
-    for q, ids in zip(queries, results):
+    for q, ids in zip(queries, results, strict=True):
         if q["typo"]:
             typo_total += 1
             with sessions() as session:
                 clean = [m.insight.id for m in index.search(session, q["clean"], limit=5).matches]
             typo_agree += bool(ids) and bool(clean) and ids[0] in clean
-    slowest = sorted(zip(timings, (q["query"] for q in queries)), reverse=True)[:5]
+    slowest = sorted(zip(timings, (q["query"] for q in queries), strict=True), reverse=True)[:5]
     scoped = _scoped_search(engine, sessions, index, queries)
     engine.dispose()
     return {
@@ -206,7 +207,7 @@ def run_search(url: str, count: int, seed: int) -> dict[str, Any]:
         "vocabulary_load_ms": first_load * 1000,
         "vocabulary_terms": len(vocabulary),
         "with_results": sum(1 for r in results if r) / len(results),
-        "source_in_top5": sum(q["source_id"] in r for q, r in zip(queries, results)) / len(results),
+        "source_in_top5": sum(q["source_id"] in r for q, r in zip(queries, results, strict=True)) / len(results),
         "typo_queries": typo_total,
         "typo_top1_in_clean_top5": typo_agree / typo_total if typo_total else 0.0,
         "slowest": [{"ms": t * 1000, "query": q} for t, q in slowest],

@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     loads.append(load_average())
     engine.dispose()
 
-    differ = [q for q, a, b in zip(queries, found["before"], found["after"]) if a != b]
+    differ = [q for q, a, b in zip(queries, found["before"], found["after"], strict=True) if a != b]
     print(f"{len(queries)} queries (seed {args.seed}) on {engine.url.database}, {wall:.0f} s; "
           f"load average (1 min) {loads[0][0]} -> {loads[1][0]}")
     print(f"steered to the GIN index: {sum(steered_queries)} of {len(queries)} queries; "

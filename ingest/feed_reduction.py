@@ -159,7 +159,8 @@ _Item = tuple[float, int, int, int]  # (date key, place in the feed, start byte,
 def _choose(items: list[_Item]) -> list[_Item]:
     """The newest items (undated ones rank by place: earlier is newer), as many as fit the budget."""
     newest = heapq.nlargest(MAX_ITEMS, items, key=lambda item: (item[0], -item[1]))
-    chosen, spent = [], 0
+    chosen: list[_Item] = []
+    spent = 0
     for item in newest:
         cost = min(item[3] - item[2], ITEM_LIMIT)
         if chosen and spent + cost > ITEMS_BUDGET:

@@ -312,7 +312,7 @@ def check_url(url: str, allow_private_addresses: bool = True) -> None:
 
 
 def _redirect_target(current: str, response: httpx.Response) -> str:
-    location = response.headers.get("location", "").strip()
+    location = str(response.headers.get("location", "")).strip()
     if not location:
         raise FetchError(f"the server answered {_status_words(response.status_code)} without saying where to")
     return urljoin(current, location)
@@ -351,10 +351,9 @@ def _http_error(error: httpx.HTTPError, fetcher: Fetcher, answered: bool = False
 
 def _has_request(error: httpx.HTTPError) -> bool:
     try:
-        error.request
+        return error.request is not None  # httpx raises when the error carries no request
     except RuntimeError:
         return False
-    return True
 
 
 def _first_line(error: Exception) -> str:

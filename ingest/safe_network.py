@@ -29,6 +29,7 @@ import typing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from functools import partial
 
 import httpcore
 import httpx
@@ -167,10 +168,10 @@ class _GuardedBackend(httpcore.NetworkBackend):
         failure: Exception = httpcore.ConnectError(f"{host} has no address")
         for address in self.addresses(host, port):
             try:
-                stream = _by_deadline(
-                    lambda bounded, to=address: self._inner.connect_tcp(to, port, bounded, local_address, socket_options),
-                    timeout,
+                connect = partial(
+                    self._inner.connect_tcp, address, port, local_address=local_address, socket_options=socket_options
                 )
+                stream = _by_deadline(connect, timeout)  # `connect(bounded)`: the timeout is its third argument
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
                 failure = error
                 continue

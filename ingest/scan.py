@@ -54,6 +54,8 @@ __all__ = [
     "ScanSummary", "add_feed", "scan",
 ]
 
+#: The options a scan runs with unless told otherwise (immutable, so one shared default).
+DEFAULT_OPTIONS = ScanOptions()
 #: How long a feed claimed by a scan stays taken; if the worker dies mid-check, it falls due again after this.
 CLAIM_LEASE = timedelta(minutes=30)
 
@@ -86,7 +88,7 @@ def scan(
     extractor: Extractor,
     *,
     clock: Clock = utc_now,
-    options: ScanOptions = ScanOptions(),
+    options: ScanOptions = DEFAULT_OPTIONS,
     progress: Progress | None = None,
     only_due: bool = True,
     feed_ids: Collection[int] | None = None,
@@ -268,7 +270,7 @@ def add_feed(
     added_by: str | None = None,
     team_id: str = OPERATOR_TEAM,
     clock: Clock = utc_now,
-    options: ScanOptions = ScanOptions(),
+    options: ScanOptions = DEFAULT_OPTIONS,
     process_episodes: bool = True,
 ) -> AddFeedResult:
     """`team_id` follows a feed (the operator's library by default): its title and episode count,

@@ -23,7 +23,7 @@ class ScanOptions:
 
     def retry_delay(self, failures: int) -> timedelta:
         """Backoff after `failures` consecutive failures: twice the interval, doubling, capped."""
-        return min(self.interval * (2 ** min(failures, 16)), self.max_backoff)
+        return min(self.interval * (1 << max(0, min(failures, 16))), self.max_backoff)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from rapidfuzz import fuzz
 
@@ -120,7 +120,8 @@ def rank(plan: SearchPlan, candidates: Sequence[Candidate], limit: int) -> list[
     scored: list[Match] = []
     for candidate in candidates:
         positions = _positions(candidate.indexed_terms, wanted)
-        coverage, matched, hits = 0.0, [], []
+        coverage, matched = 0.0, []
+        hits: list[list[int] | None] = []
         for word in words:
             best = _best_variant(word, positions)
             if best is None:
@@ -157,7 +158,7 @@ def _best_variant(word: QueryWord, positions: dict[str, list[int]]) -> Variant |
 
 def _adjacency(hits: list[list[int] | None]) -> float:
     """Share of consecutive query words that stand next to each other in the text."""
-    pairs = [(a, b) for a, b in zip(hits, hits[1:])]
+    pairs = list(pairwise(hits))
     if not pairs:
         return 1.0 if hits and hits[0] is not None else 0.0
     close = sum(1 for a, b in pairs if a and b and any(0 < y - x <= 2 for x in a for y in b))

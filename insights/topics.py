@@ -197,7 +197,7 @@ def _tag_score(tags: Sequence[tuple[str, ...]], wanted: tuple[str, ...]) -> floa
     best = 0.0
     for tag in tags:
         if len(tag) == len(wanted):
-            sims = [word_similarity(w, t) for w, t in zip(wanted, tag)]
+            sims = [word_similarity(w, t) for w, t in zip(wanted, tag, strict=True)]
             if all(sims):
                 best = max(best, TAGGED * math.fsum(sims) / len(sims))
     return best

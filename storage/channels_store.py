@@ -118,7 +118,7 @@ def lock_due_targets(
     return [to_target(row) for row in session.scalars(statement)]
 
 
-def _scheduled() -> Select[tuple[Channel]]:
+def _scheduled() -> Select[Channel]:
     inactive = select(Workspace.team_id).where(Workspace.active.is_(False))
     return select(Channel).where(
         Channel.digest_time.is_not(None), Channel.paused.is_(False), Channel.team_id.not_in(inactive)

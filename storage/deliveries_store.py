@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, exists, or_, select, update
+from sqlalchemy import ColumnElement, SQLColumnExpression, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from insights.model import Insight
@@ -53,7 +53,7 @@ class StoredPick:
 
 
 def taken(
-    team_id: ColumnElement[str], channel_id: ColumnElement[str], local_date: str, now: datetime
+    team_id: SQLColumnExpression[str], channel_id: SQLColumnExpression[str], local_date: str, now: datetime
 ) -> ColumnElement[bool]:
     """SQL: the delivery of (team, channel, local_date) is finished, failed, or held under a live lease."""
     expired = (Delivery.status == CLAIMED) & or_(Delivery.lease_until.is_(None), Delivery.lease_until < now)

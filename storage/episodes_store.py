@@ -270,5 +270,6 @@ def show_notes_only(session: Session, podcast_ids: Collection[int]) -> set[int]:
     )
     found: dict[int, set[str]] = {}
     for podcast_id, kind in kinds:
-        found.setdefault(podcast_id, set()).add(kind)
+        if kind is not None:  # excluded by the query; the column is nullable
+            found.setdefault(podcast_id, set()).add(kind)
     return {podcast_id for podcast_id, seen in found.items() if seen == {SHOW_NOTES}}

@@ -218,7 +218,7 @@ def claim_due_feeds(session: Session, now: datetime, until: datetime, limit: int
     return sorted((to_feed_info(row) for row in rows), key=lambda feed: feed.id)
 
 
-def _due(now: datetime) -> Select[tuple[Feed]]:
+def _due(now: datetime) -> Select[Feed]:
     return (
         select(Feed)
         .where(or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now))

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Dialect, Row, Select, func, select, text, tuple_
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 from insights.model import Insight, NewInsight
 from insights.text import clean_display_text, normalise_content, search_text, without_stopwords, words, words_hash
@@ -66,7 +67,7 @@ def _bulk_write_cache(session: Session) -> Iterator[None]:
     if session.get_bind().dialect.name != "sqlite":
         yield
         return
-    previous = session.execute(text("PRAGMA cache_size")).scalar()
+    previous: int = session.execute(text("PRAGMA cache_size")).scalar_one()
     session.execute(text(f"PRAGMA cache_size=-{BULK_CACHE_KIB}"))
     try:
         yield
@@ -157,10 +158,7 @@ class InsightWriter:
         self._resolve_podcasts(p.item for p in unique)
         self._resolve_episodes(p.item for p in unique)
         rows = self._rows(unique)
-        if self._dialect.name == "sqlite":
-            inserted = self._insert_sqlite(rows)
-        else:
-            inserted = self._insert_generic(rows)
+        inserted = self._insert_sqlite(rows) if self._dialect.name == "sqlite" else self._insert_generic(rows)
         result.added += len(inserted)
         result.duplicates += len(rows) - len(inserted)
         inserted.sort()  # ids in insertion order, whatever order RETURNING used
@@ -242,7 +240,7 @@ class InsightWriter:
             .on_conflict_do_nothing(index_elements=["content_hash"])
             .returning(table.c.id, table.c.content_hash)
         )
-        params = [dict(zip(_INSERT_COLUMNS, row)) for row in rows]
+        params = [dict(zip(_INSERT_COLUMNS, row, strict=True)) for row in rows]
         return [(r.id, r.content_hash) for r in self._session.execute(statement, params)]
 
     def _terms_of_extras(self, item: NewInsight) -> list[str]:
@@ -353,12 +351,12 @@ def _prepare(batch: Sequence[NewInsight], extra_terms: Callable[[NewInsight], li
     return prepared, counts
 
 
-def _bind_processor(type_: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+def _bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
     """SQLAlchemy's conversion of a Python value of `type_` for `dialect`'s driver."""
     return type_.dialect_impl(dialect).bind_processor(dialect)
 
 
-def insight_query() -> Select[Any]:
+def insight_query() -> Select[*tuple[Any, ...]]:
     """The columns a domain `Insight` is built from."""
     return (
         select(

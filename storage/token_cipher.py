@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from sqlalchemy import Table, column, select, table, update
+from sqlalchemy import TableClause, column, select, table, update
 from sqlalchemy.orm import Session
 
 #: Marks a stored value as encrypted; anything without it is a plain value from before encryption.
@@ -90,6 +90,6 @@ def reencrypt_all(session: Session, cipher: TokenCipher) -> int:
     return rewritten
 
 
-def secret_tables() -> list[Table]:
+def secret_tables() -> list[TableClause]:
     """The installation tables as lightweight Core tables (for tests and checks)."""
     return [table(name, column("id"), *(column(c) for c in cols)) for name, cols in SECRET_COLUMNS.items()]

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from insights.transcript import Segment
 from storage.clock import as_utc
 from storage.models import Episode, Podcast, Transcription
-from storage.sql_helpers import upsert_insert
+from storage.sql_helpers import changed_rows, upsert_insert
 
 QUEUED, RUNNING, DONE, FAILED, SKIPPED = "queued", "running", "done", "failed", "skipped"
 MAX_ERROR_LENGTH = 500
@@ -143,7 +143,7 @@ def renew(session: Session, job: Job, *, until: datetime) -> bool:
         update(table).where(table.c.id == job.id, table.c.claimed_by == job.token, table.c.status == RUNNING)
         .values(lease_until=until)
     )
-    return result.rowcount == 1
+    return changed_rows(result) == 1
 
 
 class LostClaim(Exception):
@@ -162,7 +162,7 @@ def complete(session: Session, job: Job, segments: Sequence[Segment], *, model: 
         .values(status=DONE, segments=encode_segments(segments), model=model[:200], audio_seconds=audio_seconds,
                 cpu_seconds=cpu_seconds, finished_at=now, lease_until=None, last_error=None)
     )
-    if result.rowcount != 1:
+    if changed_rows(result) != 1:
         raise LostClaim(f"transcription {job.id} was taken over by another worker")
 
 
@@ -213,7 +213,7 @@ def feeds_transcribing(session: Session, feed_ids: Collection[int]) -> set[int]:
 def queue_status(session: Session, *, now: datetime) -> QueueStatus:
     """Queue length, in progress, done since midnight UTC, and the audio/CPU hours of everything done."""
     table = Transcription.__table__
-    counts = dict(session.execute(
+    counts: dict[str, int] = dict(session.execute(
         select(table.c.status, func.count()).where(or_(table.c.status != RUNNING, table.c.lease_until >= now))
         .group_by(table.c.status)
     ).all())
@@ -222,15 +222,16 @@ def queue_status(session: Session, *, now: datetime) -> QueueStatus:
     done_today = session.scalar(
         select(func.count()).where(table.c.status == DONE, table.c.finished_at >= midnight)) or 0
     audio, cpu = session.execute(
-        select(func.coalesce(func.sum(table.c.audio_seconds), 0.0), func.coalesce(func.sum(table.c.cpu_seconds), 0.0))
+        select(func.coalesce(func.sum(Transcription.audio_seconds), 0.0),
+               func.coalesce(func.sum(Transcription.cpu_seconds), 0.0))
         .where(table.c.status == DONE)
     ).one()
-    errors = session.scalars(
-        select(table.c.last_error).where(table.c.status == FAILED).order_by(table.c.finished_at.desc()).limit(3))
+    errors: list[str | None] = list(session.scalars(
+        select(table.c.last_error).where(table.c.status == FAILED).order_by(table.c.finished_at.desc()).limit(3)))
     return QueueStatus(
         queued=int(counts.get(QUEUED, 0)) + int(stale), in_progress=int(counts.get(RUNNING, 0)),
         done_today=int(done_today), failed=int(counts.get(FAILED, 0)),
-        audio_hours=float(audio) / 3600, cpu_hours=float(cpu) / 3600, last_errors=tuple(e for e in errors if e),
+        audio_hours=float(audio or 0.0) / 3600, cpu_hours=float(cpu or 0.0) / 3600, last_errors=tuple(e for e in errors if e),
     )
 
 

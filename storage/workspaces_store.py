@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, column, delete, func, select, table
+from sqlalchemy import TableClause, column, delete, func, select, table
 from sqlalchemy.orm import Session
 
 from storage.channels_store import update_workspace
@@ -20,9 +20,10 @@ from storage.models import (
     SettingsChange,
     Workspace,
 )
+from storage.sql_helpers import changed_rows
 
 #: slack_sdk's installation tables (migration 0005), seen only as far as purging needs.
-_SLACK_TABLES: tuple[Table, ...] = tuple(
+_SLACK_TABLES: tuple[TableClause, ...] = tuple(
     table(name, column("team_id")) for name in ("slack_installations", "slack_bots")
 )
 #: Every table holding a workspace's data, children before parents.
@@ -83,12 +84,12 @@ def purge_workspace(session: Session, team_id: str) -> dict[str, int]:
     deleted: dict[str, int] = {}
     for model in _TEAM_MODELS:
         result = session.execute(delete(model).where(model.team_id == team_id))
-        deleted[model.__tablename__] = result.rowcount or 0
+        deleted[model.__tablename__] = changed_rows(result)
     for slack_table in _SLACK_TABLES:
         result = session.execute(delete(slack_table).where(slack_table.c.team_id == team_id))
-        deleted[slack_table.name] = result.rowcount or 0
+        deleted[slack_table.name] = changed_rows(result)
     result = session.execute(delete(Workspace).where(Workspace.team_id == team_id))
-    deleted[Workspace.__tablename__] = result.rowcount or 0
+    deleted[Workspace.__tablename__] = changed_rows(result)
     return deleted
 
 

@@ -16,6 +16,7 @@ of each connection.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -144,8 +145,6 @@ class TcpProxy:
 
 
 def _close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()

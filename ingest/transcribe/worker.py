@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, cast
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -90,7 +90,8 @@ def run_job(
     """One claimed job, start to end; every failure is recorded on the job (never raised)."""
     try:
         with tempfile.NamedTemporaryFile(prefix=AUDIO_PREFIX, dir=options.temp_dir) as audio:
-            fetched = download(job.audio_url, audio)
+            # typeshed types the temporary file as IO[bytes]; it is a BufferedRandom, a BinaryIO
+            fetched = download(job.audio_url, cast(BinaryIO, audio))
             if fetched.error or not fetched.ok:
                 return _failed(job, f"the audio could not be downloaded: {fetched.error or 'no content'}",
                                sessions, clock, options, retry=True)

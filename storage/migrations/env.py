@@ -14,8 +14,8 @@ target_metadata = Base.metadata
 
 
 def _engine() -> Engine:
-    engine = config.attributes.get("engine")
-    if engine is not None:
+    engine = config.attributes.get("engine")  # `storage.db.migrate` hands its engine over
+    if isinstance(engine, Engine):
         return engine
     return create_engine(os.environ.get("DATABASE_URL", "sqlite:///data/podbrief.sqlite3"))
 

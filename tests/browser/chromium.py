@@ -7,6 +7,7 @@ killed, with every process it started, if it does not finish in time.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -89,10 +90,8 @@ class Chromium:
 
 
 def _kill_group(process: subprocess.Popen[str]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 # --- the DOM Chromium printed -------------------------------------------------------------------
@@ -173,7 +172,7 @@ class Picture:
 
     def has_colour_near(self, rgb: tuple[int, int, int], tolerance: int = 12, at_least: int = 4) -> bool:
         return sum(n for colour, n in self.colours.items()
-                   if all(abs(a - b) <= tolerance for a, b in zip(colour, rgb))) >= at_least
+                   if all(abs(a - b) <= tolerance for a, b in zip(colour, rgb, strict=True))) >= at_least
 
 
 def read_png(path: Path) -> Picture:
@@ -204,7 +203,7 @@ def read_png(path: Path) -> Picture:
     raw = zlib.decompress(bytes(compressed))
     if len(raw) != height * (stride + 1):
         raise ValueError(f"{path}: {len(raw)} bytes of pixels, expected {height * (stride + 1)}")
-    colours: Counter[tuple[int, int, int]] = Counter()
+    colours: Counter[bytes] = Counter()  # RGB bytes -> pixels
     previous = bytearray(stride)
     for y in range(height):
         start = y * (stride + 1)
@@ -221,7 +220,7 @@ def _unfilter(kind: int, row: bytearray, previous: bytearray, pixel: int) -> byt
         for i in range(pixel, len(row)):
             row[i] = (row[i] + row[i - pixel]) & 0xFF
     elif kind == 2:  # Up
-        row = bytearray((a + b) & 0xFF for a, b in zip(row, previous))
+        row = bytearray((a + b) & 0xFF for a, b in zip(row, previous, strict=True))
     elif kind == 3:  # Average
         for i in range(len(row)):
             left = row[i - pixel] if i >= pixel else 0

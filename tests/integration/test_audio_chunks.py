@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.speech import RATE, REQUIRE
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 if REQUIRE:
     import av  # noqa: F401 - in CI the transcribe extra must be there
@@ -17,10 +22,10 @@ from ingest.transcribe.audio import AudioError, chunks  # noqa: E402
 from tests.speech import encode  # noqa: E402
 
 
-def _bursts(seconds: float) -> np.ndarray:
+def _bursts(seconds: float) -> NDArray[Any]:
     """A 440 Hz tone, 1.7 s on and 0.5 s off, as 16-bit samples."""
     t = np.arange(int(seconds * RATE)) / RATE
-    tone = (np.sin(2 * np.pi * 440 * t) * 12000).astype(np.int16)
+    tone: NDArray[Any] = (np.sin(2 * np.pi * 440 * t) * 12000).astype(np.int16)
     tone[(t % 2.2) >= 1.7] = 0
     return tone
 
@@ -31,7 +36,7 @@ def test_chunks_follow_each_other_without_gaps_and_end_in_silence(tmp_path: Path
     encode(_bursts(30.0), path)
     parts = list(chunks(path, chunk_seconds=6.0))
     assert len(parts) >= 4
-    for before, after in zip(parts, parts[1:]):
+    for before, after in pairwise(parts):
         assert after.offset == pytest.approx(before.offset + before.seconds)
         assert before.seconds <= 6.0
         tail = before.samples[-int(0.05 * RATE):]
@@ -49,5 +54,5 @@ def test_only_the_first_max_seconds_are_decoded(tmp_path: Path) -> None:
 def test_a_file_that_is_not_audio_is_a_plain_error(tmp_path: Path) -> None:
     path = tmp_path / "page.mp3"
     path.write_bytes(b"<html><body>Not Found</body></html>" * 50)
-    with pytest.raises(AudioError, match="could not be|no audio"):
+    with pytest.raises(AudioError, match=r"could not be|no audio"):
         list(chunks(path))

@@ -42,7 +42,7 @@ def test_the_following_workspace_finds_the_episode_by_page_or_audio_link_best_in
         by_audio = find_linked_episode(session, "TACME", {AUDIO})
     assert by_page is not None and by_audio is not None and by_page.episode_id == by_audio.episode_id
     assert (by_page.title, by_page.podcast) == ("Ep 1", "Acme Pod")
-    assert [i.text for i in by_page.insights][0].startswith("Acme insight number 2")
+    assert by_page.insights[0].text.startswith("Acme insight number 2")
 
 
 def test_another_workspace_does_not_find_an_episode_of_a_feed_it_does_not_follow(

@@ -103,9 +103,9 @@ def test_installing_through_the_oauth_flow_stores_the_token_encrypted_and_activa
     bot = multi.deps.installations.find_bot(enterprise_id=None, team_id=TEAM_A)  # type: ignore[union-attr]
     assert bot is not None and bot.bot_token == TOKEN_A and bot.bot_refresh_token == "xoxe-1-acme"
 
-    row = workspace_row(multi, TEAM_A)
-    assert row is not None and row.active and row.team_name == NAME_A
-    assert row.installed_at is not None and row.uninstalled_at is None
+    workspace = workspace_row(multi, TEAM_A)
+    assert workspace is not None and workspace.active and workspace.team_name == NAME_A
+    assert workspace.installed_at is not None and workspace.uninstalled_at is None
 
 
 def test_an_install_link_works_once(multi: MultiPodbrief) -> None:

@@ -76,7 +76,7 @@ def _insights(sessions: sessionmaker[Session]) -> list[InsightRow]:
 
 def _said_at(text: str, episode: SpokenEpisode) -> float | None:
     """Where the spoken line that `text` quotes began, if it quotes one."""
-    score, start = max((fuzz.ratio(text.lower(), line.lower()), start) for line, start in zip(episode.lines, episode.starts))
+    score, start = max((fuzz.ratio(text.lower(), line.lower()), start) for line, start in zip(episode.lines, episode.starts, strict=True))
     return start if score >= 80 else None
 
 
@@ -96,20 +96,21 @@ def test_an_episode_without_a_transcript_becomes_insights_at_the_moments_they_we
     with sessions() as session:
         episodes = {e.id: e for e in session.scalars(select(Episode))}
     for episode_index, spoken_episode in enumerate(spoken):
-        mine = [r for r in rows if episodes[r.episode_id].title == f"Episode {episode_index}"]
+        mine = [r for r in rows if r.episode_id is not None and episodes[r.episode_id].title == f"Episode {episode_index}"]
         said = {r.text: _said_at(r.text, spoken_episode) for r in mine}
         quoted = [line for line in QUOTABLE if any(fuzz.ratio(line.lower(), t.lower()) >= 80 for t in said)]
         assert len(quoted) >= 2, f"{spoken_episode.path.suffix}: found {list(said)}"
         for row in mine:
-            if said[row.text] is not None:
+            if (at := said[row.text]) is not None:
                 assert row.start_seconds is not None
-                assert abs(row.start_seconds - said[row.text]) <= TOLERANCE_SECONDS, (row.text, row.start_seconds)
+                assert abs(row.start_seconds - at) <= TOLERANCE_SECONDS, (row.text, row.start_seconds)
         assert not any(fuzz.partial_ratio(t.lower(), line.lower()) >= 90 for t in said for line in
                        ("welcome back to the show", "thanks for listening", "hello and welcome", "goodbye for now"))
     with sessions() as session:
         insight = get_insight(session, rows[0].id)
         assert insight is not None and insight.machine_transcribed
         assert all(e.transcript_kind == "auto" for e in episodes.values())
+        assert rows[0].episode_id is not None
         assert transcription_queue.stored_segments(session, rows[0].episode_id)
     assert "auto-transcribed" in attribution(insight)
 
@@ -228,9 +229,9 @@ def test_with_transcribe_missing_the_schedulers_jobs_queue_and_transcribe_a_new_
 ) -> None:
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from bot.bootstrap import open_storage
-    from bot.runtime.scheduler import SCAN_JOB_ID, build_jobs, feed_scan_tick
+    from bot.bootstrap import build_deps
     from bot.config import load_settings
+    from bot.runtime.scheduler import SCAN_JOB_ID, build_jobs, feed_scan_tick
     from bot.runtime.transcribe_setup import TRANSCRIBE_JOB_ID, transcribe_tick, transcription_for
 
     settings = load_settings({"DATABASE_URL": database_url, "PODBRIEF_DATA_DIR": str(tmp_path),
@@ -238,10 +239,10 @@ def test_with_transcribe_missing_the_schedulers_jobs_queue_and_transcribe_a_new_
                               "FEEDS_ALLOW_PRIVATE_ADDRESSES": "true", "SLACK_BOT_TOKEN": "xoxb-test"})
     transcription = transcription_for(settings)
     assert transcription is not None
-    deps = open_storage(settings)
+    deps = build_deps(settings)
     scheduler = build_jobs(deps, 30, BackgroundScheduler(), transcription=transcription)
     assert scheduler.get_job(TRANSCRIBE_JOB_ID) is not None
-    assert scheduler.get_job(SCAN_JOB_ID).args[-1] == transcription.newest_per_check  # type: ignore[union-attr]
+    assert scheduler.get_job(SCAN_JOB_ID).args[-1] == transcription.newest_per_check
     with FeedServer() as server, deps.fetchers() as fetcher:
         url = serve(server, spoken[1:])
         assert add_feed(deps.sessions, fetcher, BuiltinExtractor(), url, process_episodes=False).ok

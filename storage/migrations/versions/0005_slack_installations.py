@@ -10,6 +10,8 @@ Create Date: 2026-11-27 02:30:00
 """
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -23,7 +25,7 @@ depends_on = None
 Secret = sa.Text
 
 
-def _workspace_columns() -> list[sa.Column]:
+def _workspace_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column('client_id', sa.String(32), nullable=False),
         sa.Column('app_id', sa.String(32), nullable=False),
@@ -32,7 +34,7 @@ def _workspace_columns() -> list[sa.Column]:
     ]
 
 
-def _bot_columns() -> list[sa.Column]:
+def _bot_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column('bot_token', Secret()),
         sa.Column('bot_id', sa.String(32)),
