@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0005'
 down_revision = '0004'
