@@ -45,7 +45,7 @@ def test_buzzsprout_html_has_the_same_ten_turns_as_the_srt(fixtures_dir: Path) -
     srt_turns = _turns(_read(fixtures_dir, "buzzsprout-example.srt", "srt"))
     assert [(s.speaker, s.start) for s in html] == HTML_TURNS
     assert [speaker for speaker, _ in srt_turns] == [speaker for speaker, _ in HTML_TURNS]
-    for (_, srt_start), (_, html_start) in zip(srt_turns, HTML_TURNS):
+    for (_, srt_start), (_, html_start) in zip(srt_turns, HTML_TURNS, strict=True):
         assert srt_start is not None and abs(srt_start - html_start) < 1.0
     assert html[0].text.startswith("When you first get started in podcasting, it's almost guaranteed")
     assert all(s.end is not None and s.end > s.start for s in html if s.start is not None)
@@ -98,7 +98,7 @@ def test_extracted_insights_start_inside_the_segment_where_their_words_are(
 ) -> None:
     segments = _read(fixtures_dir, name, kind)
     insights = extract_insights(segments, limit=6)
-    assert 3 <= len(insights) <= 6
+    assert 2 <= len(insights) <= 6  # Brain Science #1 (45 minutes) gets its 3-an-hour quota of 2
     stream, owners = _word_stream(segments)
     for insight in insights:
         first_words = words(insight.text)[:5]
@@ -131,7 +131,7 @@ def test_the_same_episode_gives_the_same_insights_from_srt_and_html(fixtures_dir
     from_srt = extract_insights(_read(fixtures_dir, "buzzsprout-example.srt", "srt"))
     from_html = extract_insights(_read(fixtures_dir, "buzzsprout-example.html", "html"))
     assert [i.text for i in from_srt][:3] == [i.text for i in from_html][:3]
-    for a, b in zip(from_srt, from_html):
+    for a, b in zip(from_srt, from_html, strict=False):
         assert a.start_seconds is not None and b.start_seconds is not None
         assert abs(a.start_seconds - b.start_seconds) < 15.0  # HTML times are interpolated over whole turns
 
