@@ -33,18 +33,21 @@ from insights.topics import TopicDoc, doc_relevance, topic_stems
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "meaning"
 CLASSES = ("paraphrase", "related", "opposite", "unrelated")
+#: The story pairs: the first file's halves were both looked at while tuning; the second's
+#: `fresh` pairs were written from real transcripts before any score was run on them.
+STORY_FILES = ("story_pairs.jsonl", "story_pairs_fresh.jsonl")
 
 
 def auc(scores: list[float], labels: list[bool]) -> float:
     """Probability that a relevant pair outscores an irrelevant one (ties count half)."""
-    pos = [s for s, y in zip(scores, labels) if y]
-    neg = [s for s, y in zip(scores, labels) if not y]
+    pos = [s for s, y in zip(scores, labels, strict=False) if y]
+    neg = [s for s, y in zip(scores, labels, strict=False) if not y]
     wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
     return wins / (len(pos) * len(neg))
 
 
 def precision_recall(scores: list[float], labels: list[bool], floor: float) -> tuple[float, float]:
-    chosen = [y for s, y in zip(scores, labels) if s >= floor]
+    chosen = [y for s, y in zip(scores, labels, strict=False) if s >= floor]
     hits = sum(chosen)
     return hits / max(1, len(chosen)), hits / max(1, sum(labels))
 
@@ -59,7 +62,7 @@ def topic_eval(encoder, split: str) -> None:
     for t, topic in enumerate(topics):
         mention = [k for k, d in enumerate(docs) if mentions_topic(d["text"], topic)]
         masked = encoder.encode([without_topic_words(docs[k]["text"], topic) for k in mention]) if mention else []
-        rest = {k: float(v @ topic_vectors[t]) for k, v in zip(mention, masked)}
+        rest = {k: float(v @ topic_vectors[t]) for k, v in zip(mention, masked, strict=False)}
         for k, doc in enumerate(docs):
             lex = doc_relevance(TopicDoc(topic_stems(doc["text"])), topic)
             sem = blend(lex, topic, float(doc_vectors[k] @ topic_vectors[t]), rest.get(k), rules)
@@ -79,12 +82,12 @@ def topic_eval(encoder, split: str) -> None:
     ai = topics.index("ai policy")
     ai_labels = labels[ai * len(docs) : (ai + 1) * len(docs)]
     for name, scores in (("lexical", lexical), ("semantic", semantic)):
-        found = sum(s >= floor and y for s, y in zip(scores[ai * len(docs) : (ai + 1) * len(docs)], ai_labels))
+        found = sum(s >= floor and y for s, y in zip(scores[ai * len(docs) : (ai + 1) * len(docs)], ai_labels, strict=False))
         print(f"  'ai policy' insights found, {name}: {found} of {sum(ai_labels)}")
 
 
 def story_eval(encoder, split: str) -> None:
-    pairs = [json.loads(line) for line in (DATA / "story_pairs.jsonl").read_text().splitlines()]
+    pairs = [json.loads(line) for name in STORY_FILES for line in (DATA / name).read_text().splitlines()]
     pairs = [p for p in pairs if p["split"] == split]
     a = encoder.encode([p["a"] for p in pairs])
     b = encoder.encode([p["b"] for p in pairs])
@@ -93,7 +96,7 @@ def story_eval(encoder, split: str) -> None:
     print(f"\nStories ({split}: {len(pairs)} pairs; candidate cosine {rules.min_cosine})")
     print(f"{'pairs merged':28}{'lexical':>14}{'semantic':>14}")
     for label in CLASSES:
-        chosen = [(p, c) for p, c in zip(pairs, cosines) if p["label"] == label]
+        chosen = [(p, c) for p, c in zip(pairs, cosines, strict=False) if p["label"] == label]
         lex = sum(are_near_duplicates(p["a"], p["b"]) for p, _ in chosen)
         sem = sum(same_story(ClaimSigns.of(p["a"]), ClaimSigns.of(p["b"]), c, rules) for p, c in chosen)
         n = len(chosen)
@@ -109,7 +112,7 @@ def rss_mb() -> float:
 
 
 def throughput() -> None:
-    texts = [json.loads(line)["text"] for line in (Path(__file__).resolve().parents[1] / "bot" / "data" / "sample_insights.jsonl").read_text().splitlines()]
+    texts = [json.loads(line)["text"] for line in (Path(__file__).resolve().parents[1] / "standin" / "data" / "sample_insights.jsonl").read_text().splitlines()]
     batch = texts * 5
     before = rss_mb()
     print(f"\nThroughput ({len(batch)} insight texts, batches of 32)")
@@ -130,7 +133,8 @@ def throughput() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=("heldout", "tune"), default="heldout")
+    parser.add_argument("--split", choices=("fresh", "heldout", "tune"), default="fresh",
+                        help="story pairs: fresh (untuned, default), heldout or tune; topics use heldout for fresh")
     parser.add_argument("--throughput", action="store_true")
     parser.add_argument("--throughput-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -139,7 +143,7 @@ def main() -> None:
         return
     encoder = load_encoder()
     print(f"model: {encoder.model_id}")
-    topic_eval(encoder, args.split)
+    topic_eval(encoder, "heldout" if args.split == "fresh" else args.split)
     story_eval(encoder, args.split)
     if args.throughput:
         sys.stdout.flush()

@@ -6,7 +6,10 @@ nearer than most paraphrases. A candidate pair is one story only when nothing in
 words says otherwise:
 - no contradiction: the same direction on every axis both claims speak to (rise/fall,
   many/few, keep/stop, fast/slow...), a negation reaching a direction word flips it,
-  and an unattached negation must agree ("X, not Y" against "X");
+  and no word one claim negates ("does not change", "hardly anyone opens", "unchanged",
+  "harmless") is one the other says plainly;
+- the same roles: two claims in the same words with two of them swapped ("A is X while B
+  is Y" against "B is X while A is Y") are not one story;
 - the same comparison the same way round ("A rather than B" is not "B rather than A");
 - the same figures (each claim's numbers, spelled or written, not contradicted);
 - the same names, when both name someone or something.
@@ -20,7 +23,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from insights.near_duplicates import _CONTRACTED, _NEGATIONS, _POLAR
+from insights.near_duplicates import _CONTRACTED, _NEGATIONS, _POLAR, FILLER
 from insights.text import STOPWORDS, fold, words
 from insights.topics import content_stems, stem
 
@@ -48,20 +51,62 @@ _MORE_AXES: dict[str, tuple[str, str]] = {
         "teaming allied alliance coordinate coordinated coordinating",
         "alone separately unilateral unilaterally independently",
     ),
-    "direction": ("raises raising rising", "lowers lowered lowering"),
+    "direction": (
+        "raises raising rising reinforce reinforces reinforced reinforcing",
+        "lowers lowered lowering",
+    ),
+    # common antonyms of any subject (not tuned on pairs)
+    "sameness": ("same equal equally identical alike", "different differ differs differently unequal"),
+    "inclusion": ("include includes included including", "exclude excludes excluded excluding"),
+    "permission": (
+        "allow allows allowed permit permits permitted enable enables enabled",
+        "ban bans banned forbid forbids forbidden prohibit prohibits prohibited block blocks blocked",
+    ),
+    "acceptance": ("accept accepts accepted approve approves approved", "reject rejects rejected refuse refuses refused"),
+    "stability": ("fixed stable steady constant", "floating variable volatile unstable"),
+    "length": ("long longer longest lengthy", "short shorter shortest brief"),
+    "size": ("big bigger biggest large larger largest huge", "small smaller smallest tiny"),
+    "help": ("help helps helped helping benefit benefits", "hurt hurts harm harms harmed damage damages damaged"),
+    "need": ("need needs needed necessary required require requires essential", "unnecessary optional needless"),
+    "legality": ("legal lawful legally", "illegal unlawful illegally"),
 }
 POLAR: dict[str, tuple[str, int]] = dict(_POLAR)
 for _axis, _sides in _MORE_AXES.items():
-    for _sign, _side in zip((1, -1), _sides):
+    for _sign, _side in zip((1, -1), _sides, strict=False):
         for _word in _side.split():
             POLAR.setdefault(_word, (_axis, _sign))
-#: "no longer X" says "not X"; "not just X" and "not only X" say "X and more".
+#: "no longer X" says "not X"; "not just X" and "not only X" say "X and more"; "no matter how X" says X.
 _NEGATING_PAIRS = {("no", "longer")}
-_NOT_NEGATING = frozenset(["just", "only", "merely"])
+_NOT_NEGATING = frozenset(["just", "only", "merely", "matter"])
 #: "stopped sharing" says "not sharing": these negate the direction word they reach, nothing more.
 _STOPPING = frozenset(["stop", "stops", "stopped", "stopping", "quit", "quits", "ceased", "cease", "ceases"])
+#: Words that deny what follows them, like a negation, without being one ("hardly anyone opens").
+_DENYING = frozenset([
+    "hardly", "barely", "scarcely", "skip", "skips", "skipped", "skipping", "avoid", "avoids",
+    "avoided", "avoiding", "lack", "lacks", "lacked", "lacking", "omit", "omits", "omitted",
+])
+#: Negations that deny no word of their own: "no" and "none" qualify a noun ("no agenda" ~ "agenda-free"),
+#: "stopped" is a direction of its own.
+_DENY_NOTHING = frozenset(["no", "none"]) | _STOPPING
+#: Content words after a negation that it denies ("does not *need* a custom website").
+NEGATED_WORDS = 1
+#: Words a negation passes over to reach what it denies ("hardly anyone *opens*", "does not mean you are *weak*").
+_PASSED_OVER = FILLER | {"anyone", "anybody", "anything", "someone", "one", "ones", "everyone", "everything"}
+#: "A rather than B", "A instead of B", "A, not B": B is denied.
+_REJECTING = {("rather", "than"), ("instead", "of")}
+#: "unchanged", "harmless": a prefix or suffix that denies the rest of the word (at least 4 letters).
+_DENYING_PREFIX = "un"
+_DENYING_SUFFIX = "less"
+#: Word endings taken off before two words are compared ("changed" ~ "change", "weakness" ~ "weak").
+_ENDINGS = ("ness", "ment", "ing", "ed", "es", "ly", "e", "s")
+#: Letters of a word compared ("duplicating" ~ "duplicate").
+ROOT_LETTERS = 6
+#: Two swapped words must be this many content words apart (not "good or bad" against "bad or good").
+SWAP_DISTANCE = 3
 #: Words that set one side of a comparison against the other ("A rather than B", "A, not B").
-_CONTRASTS = frozenset(["than", "over", "instead", "versus", "vs", "not"])
+_CONTRASTS = frozenset(["than", "over", "instead", "rather", "versus", "vs", "not"])
+#: Contrast words that can open a clause, the preferred side then following ("Instead of B, A").
+_PREFERRING = frozenset(["instead", "rather"])
 #: Clause breaks: a comparison never reaches across them.
 _CLAUSE = re.compile(r"[,;:.!?()]|\b(?:because|since|so|while|but|which|whereas|although)\b", re.IGNORECASE)
 #: Words either side of a direction word that it is said of (wider windows catch neighbouring clauses).
@@ -96,10 +141,14 @@ class ClaimSigns:
     """What can contradict a claim: its directions, loose negations, comparisons, figures, names."""
 
     directions: frozenset[tuple[str, int]]
-    negated: int
+    #: Roots of the words the claim denies, and of those it says plainly.
+    denied: frozenset[str]
+    plain: frozenset[str]
     comparisons: tuple[tuple[frozenset[str], frozenset[str]], ...]
     numbers: frozenset[str]
     names: frozenset[str]
+    #: The claim's content roots in order (first time each is said).
+    order: tuple[str, ...] = ()
     #: Each content word's neighbouring directions.
     near: Mapping[str, frozenset[tuple[str, int]]] = field(default_factory=dict)
 
@@ -107,9 +156,65 @@ class ClaimSigns:
     def of(cls, text: str) -> ClaimSigns:
         clauses = [c for c in (words(part) for part in _CLAUSE.split(text) if part) if c]
         # "A, not B": a clause opening with "not" contrasts, it does not negate
-        folded = [w for c in clauses for w in (c[1:] if c[0] == "not" else c)]
-        directions, negated, near = _directions(folded)
-        return cls(directions, negated, _comparisons(clauses), _numbers(words(text)), _names(text), near)
+        trimmed = [c[1:] if c[0] == "not" else c for c in clauses]
+        folded = [w for c in trimmed for w in c]
+        directions, near = _directions(folded)
+        denied, plain = _denials(clauses)
+        order = tuple(dict.fromkeys(root(w) for w in folded if w not in STOPWORDS and not _is_cue(w)))
+        return cls(directions, denied, plain, _comparisons(clauses), _numbers(words(text)), _names(text), order, near)
+
+
+def root(word: str) -> str:
+    """A word's root for comparing two claims: an ending off, at most `ROOT_LETTERS` letters."""
+    for ending in _ENDINGS:
+        if len(word) - len(ending) >= 3 and word.endswith(ending):
+            word = word[: -len(ending)]
+            if ending in ("ing", "ed") and len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+                word = word[:-1]  # "betting" ~ "bet", "stopped" ~ "stop"
+            break
+    return word[:ROOT_LETTERS]
+
+
+def _is_cue(word: str) -> bool:
+    return word in _NEGATIONS or word in _DENYING or word in _CONTRACTED
+
+
+def _denials(clauses: Sequence[Sequence[str]]) -> tuple[frozenset[str], frozenset[str]]:
+    """Roots of the content words each negation of a clause denies (the next `NEGATED_WORDS`),
+    and of words denied by their own prefix or suffix; roots of the content words of clauses
+    with no negation (said plainly)."""
+    denied: set[str] = set()
+    plain: set[str] = set()
+    for clause in clauses:
+        left, skip = 0, False  # content words the last negation still denies; one to pass over
+        doubtful = any(w in _NEGATIONS or w in _DENYING or w in _PREFERRING for w in clause)
+        for i, word in enumerate(clause):
+            rejecting = i + 1 < len(clause) and (word, clause[i + 1]) in _REJECTING
+            if rejecting or word in _DENYING or (_is_negation(clause, i) and word not in _DENY_NOTHING):
+                left = NEGATED_WORDS
+                continue
+            if left and word in _PASSED_OVER:
+                continue
+            if word in _NEGATIONS:  # "no harm": the noun is neither denied nor said plainly
+                left, skip = 0, True
+                continue
+            if skip and word not in STOPWORDS:
+                skip = False
+                continue
+            if word in STOPWORDS or _is_cue(word):
+                continue
+            if left:
+                denied.add(root(word))
+                left -= 1
+            elif doubtful:
+                continue  # a clause with a negation of its own: not said plainly ("not a sign of weakness")
+            elif word.startswith(_DENYING_PREFIX) and len(word) - len(_DENYING_PREFIX) >= 4:
+                denied.add(root(word[len(_DENYING_PREFIX) :]))
+            elif word.endswith(_DENYING_SUFFIX) and len(word) - len(_DENYING_SUFFIX) >= 4:
+                denied.add(root(word[: -len(_DENYING_SUFFIX)]))
+            else:
+                plain.add(root(word))
+    return frozenset(denied), frozenset(plain)
 
 
 def _is_negation(folded: Sequence[str], i: int) -> bool:
@@ -124,21 +229,20 @@ def _is_negation(folded: Sequence[str], i: int) -> bool:
     return word in _NEGATIONS and following not in _NOT_NEGATING and not (word == "no" and following == "longer")
 
 
-def _directions(folded: Sequence[str]) -> tuple[frozenset[tuple[str, int]], int, Mapping[str, frozenset[tuple[str, int]]]]:
-    """Direction words as (axis, sign), a negation just before one flipping it; loose negations;
-    and, for each content word, the directions said next to it ("rates will *fall*")."""
+def _directions(folded: Sequence[str]) -> tuple[frozenset[tuple[str, int]], Mapping[str, frozenset[tuple[str, int]]]]:
+    """Direction words as (axis, sign), a negation just before one flipping it; and, for each
+    content word, the directions said next to it ("rates will *fall*")."""
     negations = [i for i in range(len(folded)) if _is_negation(folded, i)]
-    # "without X" negates X only; "stopped X" negates a direction word X only
-    used = {i for i in negations if folded[i] == "without" or folded[i] in _STOPPING}
     marks: list[tuple[int, tuple[str, int]]] = []
     for i, word in enumerate(folded):
         polar = POLAR.get(word) or (POLAR.get(word[:-2]) if word.endswith("ly") else None)  # "reliably"
         if polar is None or (word in _CONTRACTED and i + 1 < len(folded) and folded[i + 1] == "t"):
             continue
+        if i and folded[i - 1] == "no" and word == "matter":  # "no matter how good" judges nothing
+            continue
         axis, sign = polar
         reach = [n for n in negations if i - NEGATION_REACH <= n < i and (folded[n] != "without" or n == i - 1)]
         if reach:
-            used.update(reach)
             sign = -sign
         marks.append((i, (axis, sign)))
     near: dict[str, set[tuple[str, int]]] = {}
@@ -148,7 +252,7 @@ def _directions(folded: Sequence[str]) -> tuple[frozenset[tuple[str, int]], int,
             if j != i and word not in POLAR and word not in STOPWORDS and word not in _NEGATIONS:
                 near.setdefault(stem(word), set()).add(mark)
     found = frozenset(mark for _, mark in marks)
-    return found, (len(negations) - len(used)) % 2, {w: frozenset(m) for w, m in near.items()}
+    return found, {w: frozenset(m) for w, m in near.items()}
 
 
 def _comparisons(clauses: Sequence[Sequence[str]]) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
@@ -157,9 +261,13 @@ def _comparisons(clauses: Sequence[Sequence[str]]) -> tuple[tuple[frozenset[str]
     for number, clause in enumerate(clauses):
         for i, word in enumerate(clause):
             if word in _CONTRASTS:
-                lead = clause[:i] if i or not number else clauses[number - 1]  # "A, not B"
-                before = frozenset(content_stems(lead)[-COMPARISON_REACH:])
                 after = frozenset(content_stems(clause[i + 1 :])[:COMPARISON_REACH])
+                if not i and word in _PREFERRING and number + 1 < len(clauses):
+                    # "Instead of B, A": what is preferred comes after
+                    before = frozenset(content_stems(clauses[number + 1])[:COMPARISON_REACH])
+                else:
+                    lead = clause[:i] if i or not number else clauses[number - 1]  # "A, not B"
+                    before = frozenset(content_stems(lead)[-COMPARISON_REACH:])
                 if before and after:
                     found.append((before, after))
     return tuple(found)
@@ -175,7 +283,7 @@ def _names(text: str) -> frozenset[str]:
     found = list(_NAME.finditer(_TITLES.sub(r"\1 ", text)))
     names = {stem(fold(m.group()))[:4] for m in found}
     run: list[str] = []
-    for previous, current in zip([None, *found], found):
+    for previous, current in zip([None, *found], found, strict=False):
         if previous is not None and text[previous.end() : current.start()] == " ":
             run.append(current.group()[0])
         else:
@@ -194,9 +302,26 @@ def contradicts(a: ClaimSigns, b: ClaimSigns) -> bool:
     for axis in shared:
         if not {s for x, s in a.directions if x == axis} & {s for x, s in b.directions if x == axis}:
             return True
-    if a.negated != b.negated:
+    if _denied_plainly(a, b) or _denied_plainly(b, a):
         return True
-    return _opposed_nearby(a, b) or _swapped(a.comparisons, b.comparisons)
+    return _opposed_nearby(a, b) or _swapped(a.comparisons, b.comparisons) or _roles_swapped(a.order, b.order)
+
+
+def _denied_plainly(a: ClaimSigns, b: ClaimSigns) -> bool:
+    """A word `a` only denies and `b` only says plainly."""
+    return bool((a.denied - a.plain) & (b.plain - b.denied))
+
+
+def _roles_swapped(a: Sequence[str], b: Sequence[str]) -> bool:
+    """The words both claims say, in the same order but for two far-apart ones that changed places."""
+    shared = set(a) & set(b)
+    first = [w for w in a if w in shared]
+    second = [w for w in b if w in shared]
+    moved = [i for i, (x, y) in enumerate(zip(first, second, strict=False)) if x != y]
+    return (
+        len(moved) == 2 and moved[1] - moved[0] >= SWAP_DISTANCE
+        and first[moved[0]] == second[moved[1]] and first[moved[1]] == second[moved[0]]
+    )
 
 
 def _opposed_nearby(a: ClaimSigns, b: ClaimSigns) -> bool:

@@ -53,6 +53,35 @@ def test_opposite_claims_stay_apart_however_close_their_vectors(a: str, b: str) 
     assert not story(a, b, 0.97)
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Sleep debt changes how the body handles sugar.", "Sleep debt does not change how the body handles sugar."),
+        ("A single audit changes the vendor's behaviour.", "A single audit leaves the vendor's behaviour unchanged."),
+        ("Cold plunges harm recovery after strength training.", "Cold plunges are harmless for recovery after strength training."),
+        ("Most subscribers open the weekly newsletter.", "Hardly anyone opens the weekly newsletter."),
+        ("Teams should rent servers rather than buy them.", "Teams should buy servers rather than rent them."),
+        ("The pilot flies the plane while the copilot handles the radio.",
+         "The copilot flies the plane while the pilot handles the radio."),
+    ],
+)
+def test_a_word_one_claim_denies_and_the_other_says_keeps_them_apart(a: str, b: str) -> None:
+    assert contradicts(ClaimSigns.of(a), ClaimSigns.of(b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("However cheap the flight, a late arrival ruins the trip.", "No matter how cheap the flight is, arriving late ruins the trip."),
+        ("Warehouses without sprinklers burn down faster.", "Warehouses lacking sprinklers burn down faster."),
+        ("Asking for help does not mean you are weak.", "Asking for help is not a sign of weakness."),
+        ("Ship small changes, and you never need a rollback plan.", "Ship small changes instead of needing a rollback plan."),
+    ],
+)
+def test_negations_worded_differently_do_not_split_a_story(a: str, b: str) -> None:
+    assert not contradicts(ClaimSigns.of(a), ClaimSigns.of(b))
+
+
 def test_claims_with_different_figures_or_names_are_different_stories() -> None:
     assert not story("Rents rose 4% in Berlin last year.", "Rents rose 9% in Berlin last year.")
     assert not story("Dr. Ramírez says clinics need structured data.", "Dr. Okafor says clinics need structured data.")
