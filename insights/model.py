@@ -23,7 +23,8 @@ class Insight:
     quote: str | None = None
     #: Found in Podbrief's own transcript of the audio (the episode published none): said as "auto-transcribed".
     machine_transcribed: bool = False
-    #: When Podbrief stored it (None until stored, or when the reader did not ask); not part of its identity.
+    #: When Podbrief stored it, where a reader needs it (the digest window, for an insight without a
+    #: published date); None otherwise. Not part of the insight's identity.
     added_at: datetime | None = field(default=None, compare=False)
 
     @property

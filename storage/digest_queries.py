@@ -22,15 +22,14 @@ def recent_insights(
     session: Session, since: datetime, until: datetime | None = None, scope: Scope = None
 ) -> list[Insight]:
     """Insights dated (`Insight.dated_at`: published or, without a date, added) in [since, until], of
-    `scope`'s podcasts when given, each with its `added_at`. `insights.digest.digest_window` gives the
-    bounds of a digest's window; `build_pool` keeps exactly these."""
+    `scope`'s podcasts when given. `insights.digest.digest_window` gives the bounds of a digest's window;
+    `build_pool` keeps exactly these. `added_at` is filled in where it dates the insight (no published
+    date): copying every insight of a large window would cost more than the query."""
     when = DATED_AT
     query = insight_query().add_columns(InsightRow.created_at).where(when >= since)
     if until is not None:
         query = query.where(when <= until)
     if (visible := in_scope(scope)) is not None:
         query = query.where(visible)
-    return [
-        replace(to_insight(row), added_at=as_utc(row.created_at))
-        for row in session.execute(query.order_by(InsightRow.id))
-    ]
+    insights = [(to_insight(row), row.created_at) for row in session.execute(query.order_by(InsightRow.id))]
+    return [i if i.published_at else replace(i, added_at=as_utc(created)) for i, created in insights]
