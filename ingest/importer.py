@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import errno
+import multiprocessing
+import multiprocessing.process
 import os
+import signal
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from queue import Empty
+from typing import Any
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +28,13 @@ from storage.insights_store import InsightWriter
 DEFAULT_BATCH_SIZE = 20_000
 #: `progress` is called after this many records, and once at the end.
 PROGRESS_EVERY = 100
+#: Files this large are read and checked in a second process while this one writes.
+PARALLEL_MIN_BYTES = 4_000_000
+#: Rows per message from the reading process, and messages it may run ahead by.
+_CHUNK_ROWS = 2_000
+_QUEUE_CHUNKS = 16
+#: The reading process is forked (it needs nothing but the file); where fork is missing, no second process.
+_FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
 #: Errors kept in the report; `ImportReport.invalid` still counts all of them.
 MAX_ERRORS_KEPT = 1_000
 
@@ -108,38 +121,108 @@ def _import_records(path: StrPath, sessions: sessionmaker[Session], report: Impo
     total = _file_size(report.path)
     pending: list[NewInsight] = []
     bytes_read = 0
-    for item in read_records(path):
-        if isinstance(item, RawRecord):
-            bytes_read = item.bytes_read
-            insight = _parse(report, item)
-            if insight is not None:
+    with _parsed_rows(path, total) as rows:
+        for line, read_to, outcome in rows:
+            if read_to >= 0:
+                bytes_read = read_to
+            if isinstance(outcome, RowError):
+                _reject(report, outcome)
+                if line is None:
+                    continue
+            else:
                 if not pending:
-                    report.first_uncommitted_line = item.line
-                pending.append(insight)
-        else:
-            _reject(report, item)
-            if item.line is None:
-                continue
-        report.read += 1
-        if len(pending) >= batch_size:
-            if not _write(sessions, pending, report):
-                return
-            pending = []
-            report.first_uncommitted_line = (item.line or 0) + 1  # never None here: those `continue`
-        if progress is not None and report.read % PROGRESS_EVERY == 0:
-            progress(ImportProgress(report.read, min(bytes_read, total), total))
+                    report.first_uncommitted_line = line or 0
+                pending.append(outcome)
+            report.read += 1
+            if len(pending) >= batch_size:
+                if not _write(sessions, pending, report):
+                    return
+                pending = []
+                report.first_uncommitted_line = (line or 0) + 1
+            if progress is not None and report.read % PROGRESS_EVERY == 0:
+                progress(ImportProgress(report.read, min(bytes_read, total), total))
     if pending and not _write(sessions, pending, report):
         return
     if progress is not None:
         progress(ImportProgress(report.read, total, total))
 
 
-def _parse(report: ImportReport, record: RawRecord) -> NewInsight | None:
+#: One row of a file, parsed: (line, bytes read so far or -1 when unknown, the insight or why not).
+Parsed = tuple[int | None, int, NewInsight | RowError]
+
+
+@contextmanager
+def _parsed_rows(path: StrPath, size: int) -> Iterator[Iterator[Parsed]]:
+    """The file's rows parsed, in file order: in a second process for large files, so reading
+    and checking the next rows overlaps with writing the last ones (the database work runs here)."""
+    if size < PARALLEL_MIN_BYTES or _FORK is None or (os.cpu_count() or 1) < 2:
+        yield parse_rows(path)
+        return
+    queue: multiprocessing.Queue[list[_Sent] | str | None] = _FORK.Queue(maxsize=_QUEUE_CHUNKS)
+    worker = _FORK.Process(target=_parse_in_worker, args=(os.fspath(path), queue), name="podbrief-import-reader",
+                           daemon=True)
+    worker.start()
     try:
-        return parse_record(record.fields)
-    except InvalidRecord as error:
-        _reject(report, RowError(report.path, record.line, str(error)))
-        return None
+        yield _received(queue, worker)
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+        worker.join(timeout=5)
+        queue.close()
+
+
+def parse_rows(path: StrPath) -> Iterator[Parsed]:
+    """Every row of the file in order, each an insight or the error that stands in for it."""
+    name = os.fspath(path)
+    for item in read_records(path):
+        if isinstance(item, RawRecord):
+            try:
+                yield item.line, item.bytes_read, parse_record(item.fields)
+            except InvalidRecord as error:
+                yield item.line, item.bytes_read, RowError(name, item.line, str(error))
+        else:
+            yield item.line, -1, item
+
+
+#: What the reading process sends per row: a `NewInsight`'s fields as a plain tuple (cheaper to pickle).
+_Sent = tuple[int | None, int, "tuple[Any, ...] | RowError"]
+
+
+def _parse_in_worker(path: str, queue: multiprocessing.Queue[list[_Sent] | str | None]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle
+    try:
+        chunk: list[_Sent] = []
+        for line, read_to, outcome in parse_rows(path):
+            if isinstance(outcome, NewInsight):
+                chunk.append((line, read_to, (outcome.text, outcome.podcast, outcome.episode, outcome.url,
+                                              outcome.audio_url, outcome.start_seconds, outcome.published_at,
+                                              outcome.topics, outcome.quote)))
+            else:
+                chunk.append((line, read_to, outcome))
+            if len(chunk) >= _CHUNK_ROWS:
+                queue.put(chunk)
+                chunk = []
+        queue.put(chunk)
+        queue.put(None)
+    except BaseException as error:  # reported to the importing process, which raises it
+        queue.put(f"{type(error).__name__}: {error}")
+
+
+def _received(queue: multiprocessing.Queue[list[_Sent] | str | None],
+              worker: multiprocessing.process.BaseProcess) -> Iterator[Parsed]:
+    while True:
+        try:
+            chunk = queue.get(timeout=1.0)
+        except Empty:
+            if not worker.is_alive() and queue.empty():
+                raise RuntimeError(f"the file reader stopped unexpectedly (exit status {worker.exitcode})") from None
+            continue
+        if chunk is None:
+            return
+        if isinstance(chunk, str):
+            raise RuntimeError(f"reading the file failed: {chunk}")
+        for line, read_to, sent in chunk:
+            yield line, read_to, sent if isinstance(sent, RowError) else NewInsight(*sent)
 
 
 def _reject(report: ImportReport, error: RowError) -> None:

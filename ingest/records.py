@@ -11,6 +11,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -60,13 +61,52 @@ def parse_record(raw: object) -> NewInsight:
     values: dict[str, Any] = {}
     problems: list[str] = []
     for name, parse in _PARSERS.items():
-        try:
-            values[name] = parse(name, _present(fields.get(name)))
-        except InvalidRecord as error:
-            problems.append(str(error))
+        value = _present(fields.get(name))
+        if name != "text" and (key := _memo_key(name, value)) is not None:
+            outcome = _parsed.get(key, _MISSING)
+            if outcome is _MISSING:
+                outcome = _parse_or_problem(parse, name, value)
+                if len(_parsed) >= _MEMO_SIZE:
+                    _parsed.clear()
+                _parsed[key] = outcome
+        else:
+            outcome = _parse_or_problem(parse, name, value)
+        if isinstance(outcome, _Problem):
+            problems.append(outcome.message)
+        else:
+            values[name] = outcome
     if problems:
         raise InvalidRecord("; ".join(problems))
     return NewInsight(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    message: str
+
+
+_MISSING = object()
+#: Parsed field values by (field, type, value): a file repeats its podcast, episode, links,
+#: dates and topics on every row of an episode, and each is parsed once. Parsing is a pure
+#: function of the value, so a remembered outcome is the outcome.
+_parsed: dict[tuple[str, type, object], object] = {}
+_MEMO_SIZE = 20_000
+
+
+def _memo_key(name: str, value: object) -> tuple[str, type, object] | None:
+    """The memo key of a field value (the type too: True, 1 and 1.0 are equal keys otherwise)."""
+    if isinstance(value, (str, int, float)) or value is None:
+        return (name, type(value), value)
+    if isinstance(value, list) and all(type(item) is str for item in value):
+        return (name, list, tuple(value))
+    return None
+
+
+def _parse_or_problem(parse: Callable[[str, Any], Any], name: str, value: object) -> object:
+    try:
+        return parse(name, value)
+    except InvalidRecord as error:
+        return _Problem(str(error))
 
 
 def _present(value: object) -> object:
@@ -211,10 +251,14 @@ def _string(name: str, value: object) -> str:
 
 def _displayable(value: str) -> str:
     """Text as shown and stored: no control characters or bidi overrides, white space collapsed."""
+    if value.isascii() and value.isprintable():  # no control or bidi characters to replace
+        return clean_display_text(value)
     return clean_display_text(_BIDI.sub("", _CONTROL.sub(" ", value)))
 
 
 def _storable(name: str, value: str) -> str:
+    if value.isascii() and "\x00" not in value:  # the only unstorable ASCII character is NUL
+        return value
     bad = _UNSTORABLE.search(value)
     if bad:
         raise InvalidRecord(f'"{name}" contains a character that cannot be stored (\\u{ord(bad.group()):04x})')
