@@ -19,6 +19,7 @@ RUN groupadd --system --gid 10001 podbrief \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+COPY standin ./standin
 COPY ingest ./ingest
 COPY storage ./storage
 COPY insights ./insights

@@ -13,12 +13,12 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot import bolt_fixes
+from bot.config import Settings
 from bot.deps import Deps
 from bot.listeners import register_all
-from bot.oauth import build_oauth_flow
-from bot.replay_guard import RejectReplays
-from bot.settings import Settings
+from bot.runtime import bolt_fixes
+from bot.runtime.replay_guard import RejectReplays
+from bot.workspaces.oauth import build_oauth_flow
 
 #: Threads answering slash commands after their ack (searches are CPU-bound: more would only contend).
 ANSWER_THREADS = 4

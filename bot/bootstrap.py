@@ -18,13 +18,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_client
+from bot.config import Settings, load_settings
 from bot.deps import Deps
-from bot.digest_compose import DigestComposer
-from bot.digest_delivery import ClientFor, DigestDeliverer
-from bot.installations import EncryptedInstallationStore
-from bot.logfmt import redacting_handler
-from bot.settings import Settings, load_settings
-from bot.workspace_clients import WorkspaceClients
+from bot.digest.compose import DigestComposer
+from bot.digest.delivery import ClientFor, DigestDeliverer
+from bot.shared.logfmt import redacting_handler
+from bot.workspaces.clients import WorkspaceClients
+from bot.workspaces.installations import EncryptedInstallationStore
 from ingest.extractors import BuiltinExtractor, Extractor
 from ingest.fetch import Fetcher
 from ingest.llm.chunks import chunk_chars_for

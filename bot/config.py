@@ -71,7 +71,7 @@ class Settings:
     slack_redirect_uri: str | None = None
     token_encryption_keys: tuple[str, ...] = field(default=(), repr=False)
     uninstall_grace_days: int = DEFAULT_GRACE_DAYS
-    transcribe: str = "off"  # "missing": transcribe episodes that publish no transcript (bot.transcribe_setup)
+    transcribe: str = "off"  # "missing": transcribe episodes that publish no transcript (bot.runtime.transcribe_setup)
     transcribe_model: str = DEFAULT_TRANSCRIBE_MODEL  # a faster-whisper model name, or a model folder
     transcribe_max_minutes: int = 180  # per episode; the rest of a longer one is not transcribed
     transcribe_threads: int = 0  # CTranslate2 threads per transcription; 0: up to 4, by the CPU count

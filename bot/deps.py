@@ -11,9 +11,9 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.background import Coalescer
-from bot.digest_delivery import DigestDeliverer
-from bot.metrics import Metrics
+from bot.digest.delivery import DigestDeliverer
+from bot.runtime.background import Coalescer
+from bot.runtime.metrics import Metrics
 from ingest.directory import DirectorySettings
 from ingest.extractors import BuiltinExtractor, Extractor
 from ingest.fetch import Fetcher

@@ -1,22 +1,20 @@
-"""Bolt listeners, registered per module with `register(app, deps)`."""
+"""Bolt listeners, registered per feature with `register(app, deps)`."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import (
-    actions,
-    commands,
-    events,
-    feeds,
-    saved,
-    settings,
-    settings_modal,
-    shortcuts,
-    unfurls,
-    workflow_step,
-)
+from bot.digest import listeners as digest_listeners
+from bot.digest import modal_listeners
+from bot.feeds import listeners as feeds_listeners
+from bot.home import listeners as home_listeners
+from bot.lookup import listeners as lookup_listeners
+from bot.lookup import result_actions
+from bot.saving import listeners as saving_listeners
+from bot.saving import reaction_listeners
+from bot.sharing import shortcut_listeners, unfurl_listeners, workflow_listeners
+from bot.workspaces import listeners as workspace_listeners
 
 
 def register_all(app: App, deps: Deps) -> None:
@@ -25,5 +23,6 @@ def register_all(app: App, deps: Deps) -> None:
     Events first: Bolt tries listeners in order, and reactions are the busiest requests.
     """
     # feeds and saved, too, before commands
-    for module in (events, unfurls, workflow_step, settings, settings_modal, shortcuts, feeds, saved, commands, actions):
+    for module in (reaction_listeners, home_listeners, workspace_listeners, unfurl_listeners, workflow_listeners, digest_listeners, modal_listeners,
+                   shortcut_listeners, feeds_listeners, saving_listeners, lookup_listeners, result_actions):
         module.register(app, deps)

@@ -14,15 +14,16 @@ from pathlib import Path
 
 import click
 
-from bot.blocks import SHARE_ACTION
 from bot.bootstrap import open_storage
-from bot.local_server import LocalServer
-from bot.settings import Settings
-from bot.slack_requests import block_action_body, slash_command_body
-from bot.slack_standin import SlackStandIn
-from bot.terminal import echo as print_for_operator
-from bot.terminal import printable, render_message
+from bot.cli.terminal import echo as print_for_operator
+from bot.cli.terminal import printable
+from bot.config import Settings
+from bot.shared.blocks import SHARE_ACTION
 from ingest.importer import import_file
+from standin.local_server import LocalServer
+from standin.slack_api import SlackStandIn
+from standin.slack_requests import block_action_body, slash_command_body
+from standin.terminal import render_message
 
 SAMPLE_INSIGHTS = Path(__file__).with_name("data") / "sample_insights.jsonl"
 DEMO_QUERIES = ("export controls", "expor contrls", "hlep", "quantum knitting")

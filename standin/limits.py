@@ -1,6 +1,6 @@
 """The Slack stand-in's view of Block Kit limits: what Slack refuses with ``invalid_blocks``.
 
-Written from Slack's documented limits, separately from `bot.outgoing` (which shortens
+Written from Slack's documented limits, separately from `bot.shared.outgoing` (which shortens
 messages to fit them), so the stand-in can catch a message the app failed to shorten.
 Standard library only, like the stand-in.
 """

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from types import TracebackType
 
 from bot.app import build_app
+from bot.config import Settings
 from bot.deps import Deps
-from bot.http_server import EVENTS_PATH, build_wsgi_app, create_server
-from bot.settings import Settings
-from bot.slack_requests import signed_headers
+from bot.runtime.http_server import EVENTS_PATH, build_wsgi_app, create_server
+from standin.slack_requests import signed_headers
 
 
 @dataclass(frozen=True, slots=True)

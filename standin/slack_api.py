@@ -22,7 +22,7 @@ adds more, and each call is answered (and recorded) as the team of the token use
 and refresh tokens for new expiring ones (token rotation), as Slack does. `outage`
 makes every matching call fail for a window of seconds (429, 5xx or a timeout).
 Messages, responses and views whose blocks break Slack's documented limits
-(`bot.standin_limits`) are refused with ``invalid_blocks`` (views: ``invalid_arguments``),
+(`standin.limits`) are refused with ``invalid_blocks`` (views: ``invalid_arguments``),
 and a ``text`` over 40,000 characters with ``msg_too_long``, as Slack does; so are
 ``chat.unfurl`` unfurls (``invalid_blocks``) and modals of ``views.open`` / ``views.update``
 (title, submit and close over 24 characters, private metadata, input labels).
@@ -50,7 +50,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.standin_limits import TEXT_CHARACTERS, VIEW_BLOCKS, block_errors, modal_errors
+from standin.limits import TEXT_CHARACTERS, VIEW_BLOCKS, block_errors, modal_errors
 
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -12,6 +13,7 @@ from itertools import chain, islice
 from typing import Any
 
 from sqlalchemy import Dialect, Row, Select, func, select, text, tuple_
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
@@ -45,6 +47,12 @@ _INSERT_COLUMNS = (
     "created_at",
     "quote",
 )
+#: The staging table of PostgreSQL's COPY path: the inserted columns, emptied at each commit.
+_POSTGRES_STAGING = """CREATE TEMPORARY TABLE IF NOT EXISTS insight_load (
+    content_hash bytea, text text, search_text text, podcast_id bigint, episode_id bigint,
+    url varchar(2000), audio_url varchar(2000), start_seconds double precision,
+    published_at timestamptz, topics json, quality double precision, created_at timestamptz, quote text
+) ON COMMIT DELETE ROWS"""
 _SQLITE_TERM_UPSERT = (
     "INSERT INTO search_terms (term, doc_count) VALUES (?, ?) "
     "ON CONFLICT (term) DO UPDATE SET doc_count = search_terms.doc_count + excluded.doc_count"
@@ -234,6 +242,8 @@ class InsightWriter:
 
     def _insert_generic(self, rows: list[tuple[Any, ...]]) -> list[tuple[int, bytes]]:
         """PostgreSQL (and any other dialect): SQLAlchemy's batched INSERT ... RETURNING."""
+        if self._dialect.name == "postgresql" and self._dialect.driver == "psycopg":
+            return self._insert_postgres_copy(rows)
         table = InsightRow.__table__
         statement = (
             upsert_insert(self._session, table)
@@ -242,6 +252,38 @@ class InsightWriter:
         )
         params = [dict(zip(_INSERT_COLUMNS, row, strict=True)) for row in rows]
         return [(r.id, r.content_hash) for r in self._session.execute(statement, params)]
+
+    def _insert_postgres_copy(self, rows: list[tuple[Any, ...]]) -> list[tuple[int, bytes]]:
+        """PostgreSQL through psycopg: COPY the rows into a temporary table, then one
+        INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING (the same rows, checks and
+        conflicts as the INSERT, without a parameter set per row)."""
+        dbapi = self._dialect.loaded_dbapi
+        try:
+            return self._copy_and_insert(rows)
+        except dbapi.Error as error:  # raised as SQLAlchemy raises a driver error (callers catch OperationalError)
+            raise DBAPIError.instance("COPY insight_load ...", None, error, dbapi.Error, hide_parameters=True,
+                                      dialect=self._dialect) from error
+
+    def _copy_and_insert(self, rows: list[tuple[Any, ...]]) -> list[tuple[int, bytes]]:
+        driver = self._session.connection().connection.dbapi_connection
+        topics_at = _INSERT_COLUMNS.index("topics")
+        as_json: dict[tuple[str, ...], str] = {}
+        with driver.cursor() as cursor:  # type: ignore[union-attr]
+            cursor.execute(_POSTGRES_STAGING)
+            with cursor.copy(f"COPY insight_load ({', '.join(_INSERT_COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    topics = tuple(row[topics_at])
+                    if topics not in as_json:
+                        as_json[topics] = json.dumps(list(topics), ensure_ascii=False)
+                    copy.write_row((*row[:topics_at], as_json[topics], *row[topics_at + 1 :]))
+            columns = ", ".join(_INSERT_COLUMNS)
+            cursor.execute(
+                f"INSERT INTO insights ({columns}) SELECT {columns} FROM insight_load "
+                "ON CONFLICT (content_hash) DO NOTHING RETURNING id, content_hash"
+            )
+            inserted = [(int(row_id), bytes(digest)) for row_id, digest in cursor.fetchall()]
+            cursor.execute("TRUNCATE insight_load")
+        return inserted
 
     def _terms_of_extras(self, item: NewInsight) -> list[str]:
         """The podcast, episode and topic terms indexed with the text (same for a whole episode)."""

@@ -8,17 +8,15 @@ from typing import Any
 
 import click
 
+from bot.cli.context import fail, load_settings, open_deps
+from bot.cli.terminal import echo, printable_json
 from bot.deps import Deps
-from bot.terminal import echo, printable_json
 from insights.digest import DigestPick
 from insights.topics import parse_topics
 
 
 def _storage() -> Deps:
-    from bot.cli import _settings
-    from bot.cli import _storage as open_deps
-
-    return open_deps(_settings())
+    return open_deps(load_settings())
 
 
 def pick_as_json(pick: DigestPick) -> dict[str, Any]:
@@ -78,22 +76,21 @@ def worker() -> None:
     It serves GET /healthz and GET /metrics on PORT (give it its own port next to `podbrief run`).
     """
     from bot.bootstrap import StartupError
-    from bot.cli import _fail, _settings
-    from bot.ops import run_worker
-    from bot.scheduler import build_jobs
-    from bot.settings import SettingsError
-    from bot.transcribe_setup import transcription_for
+    from bot.config import SettingsError
+    from bot.runtime.ops import run_worker
+    from bot.runtime.scheduler import build_jobs
+    from bot.runtime.transcribe_setup import transcription_for
 
-    settings = _settings()
+    settings = load_settings()
     if not settings.slack_bot_token:
         try:
             settings.require_slack()
         except SettingsError as error:
-            _fail(str(error))
+            fail(str(error))
     try:
         transcription = transcription_for(settings)
     except StartupError as error:
-        _fail(str(error))
+        fail(str(error))
     deps = _storage()
     scheduler = build_jobs(deps, settings.scan_interval_minutes, purge_grace_days=settings.uninstall_grace_days,
                            transcription=transcription)
@@ -105,6 +102,6 @@ def worker() -> None:
     try:
         run_worker(settings, deps, scheduler)
     except StartupError as error:
-        _fail(str(error))
+        fail(str(error))
     except (KeyboardInterrupt, SystemExit):
         echo("Stopped.")

@@ -12,12 +12,13 @@ from typing import Any
 
 import click
 
+from bot.cli.context import load_settings, open_deps
+from bot.cli.terminal import echo, printable
 from bot.deps import Deps
-from bot.feeds_actions import resolve_podcast_page
-from bot.feeds_blocks import ago, when
-from bot.feeds_grammar import FeedsError, parse_search_terms
-from bot.terminal import echo, printable
-from bot.transcribe_setup import NEWEST_PER_CHECK
+from bot.feeds.actions import resolve_podcast_page
+from bot.feeds.blocks import ago, when
+from bot.feeds.grammar import FeedsError, parse_search_terms
+from bot.runtime.transcribe_setup import NEWEST_PER_CHECK
 from ingest.directory import SEARCH_LIMIT, DirectoryError, Podcast, open_directory
 from ingest.fetch import Fetcher
 from ingest.scan import AddFeedResult, FeedOutcome, ScanOptions, ScanSummary, add_feed
@@ -30,9 +31,7 @@ _PRIVATE_HELP = "Also fetch from private and local network addresses (a NAS, loc
 
 
 def _deps() -> Deps:
-    from bot import cli  # imported here: bot.cli imports this module at its end
-
-    return cli._storage(cli._settings())
+    return open_deps(load_settings())
 
 
 @contextmanager
@@ -222,10 +221,9 @@ def import_command(file: Path, allow_private_addresses: bool) -> None:
 @click.option("--allow-private-addresses", is_flag=True, help=_PRIVATE_HELP)
 def scan(once: bool, minutes: int | None, all_feeds: bool, allow_private_addresses: bool) -> None:
     """Check followed feeds for new episodes and turn them into insights."""
-    from bot import cli
 
-    settings = cli._settings()
-    deps = cli._storage(settings)
+    settings = load_settings()
+    deps = open_deps(settings)
     minutes = minutes or settings.scan_interval_minutes or 30
     queue = NEWEST_PER_CHECK if settings.transcribe == "missing" else 0  # a scan by hand queues as the job does
     options = ScanOptions(interval=timedelta(minutes=minutes), transcribe_newest=queue)

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import OperationalError
 
+from bot.cli.terminal import echo, printable
 from bot.deps import Deps
-from bot.terminal import echo, printable
 from ingest.importer import ImportProgress, ImportReport, import_file
 from storage.db import refresh_statistics
 

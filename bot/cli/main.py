@@ -10,34 +10,16 @@ from typing import Any
 
 import click
 
-from bot.bootstrap import StartupError, configure_logging, open_storage, settings_from_environment
-from bot.deps import Deps
-from bot.settings import Settings, SettingsError
-from bot.terminal import echo, printable_json
+from bot.bootstrap import StartupError
+from bot.cli.context import fail, load_settings, open_deps
+from bot.cli.digest import digest, worker
+from bot.cli.feeds import feeds, scan
+from bot.cli.meaning import meaning
+from bot.cli.terminal import echo, printable_json
+from bot.cli.transcribe import transcribe
+from bot.cli.workspaces import tokens, workspaces
+from bot.config import SettingsError
 from insights.model import Match
-
-
-def _fail(message: str) -> None:
-    echo(f"Error: {message}", fg="red", err=True)
-    sys.exit(2)
-
-
-def _settings() -> Settings:
-    try:
-        settings = settings_from_environment()
-    except SettingsError as error:
-        _fail(str(error))
-        raise  # unreachable; keeps type checkers calm
-    configure_logging(settings.log_level, settings.secrets())
-    return settings
-
-
-def _storage(settings: Settings) -> Deps:
-    try:
-        return open_storage(settings)
-    except StartupError as error:
-        _fail(str(error))
-        raise
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,26 +30,26 @@ def main() -> None:
 @main.command()
 def run() -> None:
     """Run the Slack bot (Socket Mode with SLACK_APP_TOKEN, otherwise HTTP on PORT)."""
-    from bot.server import serve
+    from bot.runtime.server import serve
 
-    settings = _settings()
+    settings = load_settings()
     try:
         settings.require_slack()
     except SettingsError as error:
-        _fail(str(error))
+        fail(str(error))
     try:
-        serve(settings, _storage(settings))
+        serve(settings, open_deps(settings))
     except StartupError as error:
-        _fail(str(error))
+        fail(str(error))
 
 
 @main.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def import_command(files: tuple[Path, ...]) -> None:
     """Import insights from JSON Lines, JSON or CSV FILES (re-importing adds nothing)."""
-    from bot.importing import import_all
+    from bot.cli.importing import import_all
 
-    reports = import_all(files, _storage(_settings()))
+    reports = import_all(files, open_deps(load_settings()))
     sys.exit(0 if len(reports) == len(files) and all(report.ok for report in reports) else 1)
 
 
@@ -94,9 +76,9 @@ def match_as_json(match: Match) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print results as a JSON list.")
 def search(query: str, limit: int, as_json: bool) -> None:
     """Search insights from the shell, as /insights does in Slack."""
-    from bot.answers import search_notes
+    from bot.lookup.answers import search_notes
 
-    deps = _storage(_settings())
+    deps = open_deps(load_settings())
     result = deps.search(query, limit)
     if as_json:
         echo(printable_json(json.dumps([match_as_json(m) for m in result.matches], ensure_ascii=False, indent=2)))
@@ -118,7 +100,7 @@ def search(query: str, limit: int, as_json: bool) -> None:
 @main.command()
 def demo() -> None:
     """Offline demo: sample insights, the real Bolt app and a local Slack stand-in."""
-    from bot.demo import run_demo
+    from standin.demo import run_demo
 
     logging.basicConfig(level=logging.WARNING)
     run_demo()
@@ -132,23 +114,16 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Apply database migrations (also done automatically on start)."""
-    settings = _settings()
-    _storage(settings)
+    settings = load_settings()
+    open_deps(settings)
     echo("Database schema is up to date.")
 
 
-from bot.feeds_cli import feeds, scan  # noqa: E402 - registered last: feeds_cli imports this module lazily
-
-main.add_command(feeds); main.add_command(scan)  # noqa: E702
-from bot.digest_cli import digest, worker  # noqa: E402 - same pattern
-
-main.add_command(digest); main.add_command(worker)  # noqa: E702
-from bot.workspaces_cli import tokens, workspaces  # noqa: E402 - same pattern
-
-main.add_command(workspaces); main.add_command(tokens)  # noqa: E702
-from bot.transcribe_cli import transcribe  # noqa: E402 - same pattern
-
+main.add_command(feeds)
+main.add_command(scan)
+main.add_command(digest)
+main.add_command(worker)
+main.add_command(workspaces)
+main.add_command(tokens)
 main.add_command(transcribe)
-from bot.meaning_cli import meaning  # noqa: E402 - same pattern
-
 main.add_command(meaning)

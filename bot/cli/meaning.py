@@ -7,7 +7,8 @@ import time
 
 import click
 
-from bot.terminal import echo
+from bot.cli.context import fail, load_settings, open_deps
+from bot.cli.terminal import echo
 
 
 @click.group()
@@ -16,26 +17,24 @@ def meaning() -> None:
 
 
 def _encoder_or_fail() -> object:
-    from bot.cli import _fail
     from ingest.meaning import MeaningUnavailable, load_encoder
 
     try:
         return load_encoder()
     except MeaningUnavailable as why:
-        _fail(str(why))
+        fail(str(why))
         raise
 
 
 @meaning.command()
 def status() -> None:
     """Insights embedded with the current model, waiting, in progress, and with an older model's vector."""
-    from bot.cli import _settings, _storage
     from ingest.meaning import MODEL_ID
     from ingest.meaning.services import extra_installed
     from storage.embeddings_store import embedding_status
 
-    settings = _settings()
-    deps = _storage(settings)
+    settings = load_settings()
+    deps = open_deps(settings)
     with deps.sessions() as session:
         state = embedding_status(session, model_id=MODEL_ID, now=deps.clock())
     if not extra_installed():
@@ -56,11 +55,10 @@ def status() -> None:
 @click.option("--batch", default=256, show_default=True, type=click.IntRange(1, 10_000), help="Insights per claim.")
 def backfill(batch: int) -> None:
     """Embed every insight still without a current-model vector now (a worker does this continuously)."""
-    from bot.cli import _settings, _storage
     from ingest.meaning.backfill import backfill as run_backfill
     from storage.embeddings_store import embedding_status
 
-    deps = _storage(_settings())
+    deps = open_deps(load_settings())
     encoder = _encoder_or_fail()
     with deps.sessions() as session:
         waiting = embedding_status(session, model_id=encoder.model_id, now=deps.clock()).pending  # type: ignore[attr-defined]

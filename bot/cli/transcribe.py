@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from bot.terminal import echo
+from bot.cli.context import fail, load_settings, open_deps
+from bot.cli.terminal import echo
 
 
 @click.group()
@@ -15,11 +16,10 @@ def transcribe() -> None:
 @transcribe.command()
 def status() -> None:
     """Queue length, in progress, done today, and the audio and CPU hours transcribed."""
-    from bot.cli import _settings, _storage
     from storage.transcription_queue import queue_status
 
-    settings = _settings()
-    deps = _storage(settings)
+    settings = load_settings()
+    deps = open_deps(settings)
     with deps.sessions() as session:
         state = queue_status(session, now=deps.clock())
     if settings.transcribe == "off":
@@ -39,19 +39,18 @@ def status() -> None:
 def run_queue() -> None:
     """Transcribe every queued episode now, then stop (a worker does this continuously)."""
     from bot.bootstrap import StartupError
-    from bot.cli import _fail, _settings, _storage
-    from bot.transcribe_setup import transcribe_tick, transcription_for
+    from bot.runtime.transcribe_setup import transcribe_tick, transcription_for
 
-    settings = _settings()
+    settings = load_settings()
     try:
         transcription = transcription_for(settings)
     except StartupError as error:
-        _fail(str(error))
+        fail(str(error))
         return
     if transcription is None:
-        _fail("transcription is off; set TRANSCRIBE=missing to transcribe episodes that publish no transcript")
+        fail("transcription is off; set TRANSCRIBE=missing to transcribe episodes that publish no transcript")
         return
-    outcomes = transcribe_tick(_storage(settings), transcription)
+    outcomes = transcribe_tick(open_deps(settings), transcription)
     done = [o for o in outcomes if o.status == "done"]
     echo(f"Transcribed {len(done)} episode(s), {sum(o.audio_seconds for o in done) / 60:.0f} min of audio, "
          f"{sum(o.insights_added for o in done)} insights added.")

@@ -7,19 +7,18 @@ from datetime import timedelta
 
 import click
 
+from bot.cli.context import load_settings, open_deps
+from bot.cli.terminal import echo
+from bot.config import Settings
 from bot.deps import Deps
-from bot.settings import Settings
-from bot.terminal import echo
-from bot.workspace_lifecycle import purge_now
+from bot.workspaces.lifecycle import purge_now
 from storage.token_cipher import TokenCipher, TokenKeyError, generate_key, reencrypt_all
 from storage.workspaces_store import list_workspaces
 
 
 def _settings_and_deps() -> tuple[Settings, Deps]:
-    from bot import cli  # imported here: bot.cli imports this module at its end
-
-    settings = cli._settings()
-    return settings, cli._storage(settings)
+    settings = load_settings()
+    return settings, open_deps(settings)
 
 
 @click.group()

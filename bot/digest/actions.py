@@ -6,10 +6,10 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
-from bot.blocks import Message, notice
 from bot.deps import Deps
-from bot.digest_blocks import digest_item, digest_preview
-from bot.digest_delivery import PAUSING_ERRORS
+from bot.digest.blocks import digest_item, digest_preview
+from bot.digest.delivery import PAUSING_ERRORS
+from bot.shared.blocks import Message, notice
 from insights.schedule import DigestSchedule, local_now
 from insights.targets import DigestTarget
 

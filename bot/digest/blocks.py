@@ -7,8 +7,8 @@ from datetime import date
 
 from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks import SAVE_EMOJI, Message, insight_blocks, insight_fallback
-from bot.mrkdwn import clip, escape, name
+from bot.shared.blocks import SAVE_EMOJI, Message, insight_blocks, insight_fallback
+from bot.shared.mrkdwn import clip, escape, name
 from insights.model import Insight
 from insights.targets import DigestTarget
 

@@ -1,23 +1,21 @@
 """Carrying out settings commands: who may change what, topics and workspace settings.
 
 Each function receives its dependencies (database sessions, the Slack client) and
-returns the `Message` to show; the digest commands live in `bot.digest_settings`.
+returns the `Message` to show; the digest commands live in `bot.digest.settings`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot import settings_blocks as sb
-from bot.blocks import Message
 from bot.deps import Deps
-from bot.settings_grammar import AddTopics, ClearTopics, RemoveTopics, SetRestriction, ShowTopics
-from bot.slack_facts import look_up_person
-from bot.topic_edits import add_topics, remove_topics
-from insights.targets import CHANNEL, PERSON
+from bot.digest import settings_blocks as sb
+from bot.digest.grammar import AddTopics, ClearTopics, RemoveTopics, SetRestriction, ShowTopics
+from bot.shared.blocks import Message
+from bot.shared.request import Asker, Place
+from bot.shared.slack_facts import look_up_person
+from insights.topic_edits import add_topics, remove_topics
 from storage.channels_store import (
     get_target,
     get_target_for_update,
@@ -25,40 +23,6 @@ from storage.channels_store import (
     update_target,
     update_workspace,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Asker:
-    """Who typed the command, in which channel, with which command name."""
-
-    team_id: str
-    channel_id: str
-    user_id: str
-    command: str = "/insights"
-    in_group_dm: bool = False  # a multi-person DM (`mpdm-…`): no channel digests, no conversations.info
-
-    def place(self, personal: bool) -> Place:
-        """The target a command addresses: this channel, or the asker's personal brief."""
-        if personal:
-            return Place(self.team_id, self.user_id, PERSON)
-        return Place(self.team_id, self.channel_id, CHANNEL)
-
-    @property
-    def in_direct_message(self) -> bool:
-        return self.channel_id.startswith("D")
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A digest target's key: team, channel (or user id) and kind."""
-
-    team_id: str
-    channel_id: str
-    kind: str
-
-    @property
-    def personal(self) -> bool:
-        return self.kind == PERSON
 
 
 def refusal(deps: Deps, client: WebClient, asker: Asker, place: Place) -> Message | None:

@@ -29,9 +29,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.digest_blocks import digest_header, digest_item, quiet_day
-from bot.digest_compose import DigestComposer
-from bot.workspace_clients import WorkspaceNotInstalled
+from bot.digest.blocks import digest_header, digest_item, quiet_day
+from bot.digest.compose import DigestComposer
+from bot.workspaces.clients import WorkspaceNotInstalled
 from ingest.claimed_work import drain
 from insights.schedule import due_local_date
 from insights.targets import DigestTarget

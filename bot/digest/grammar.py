@@ -14,8 +14,8 @@ from datetime import time
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.settings_values import ValueProblem, clean, parse_time, resolve_zone, split_topics
 from insights.schedule import DAY_NAMES, EVERY_DAY, WEEKDAYS
+from insights.settings_values import ValueProblem, clean, parse_time, resolve_zone, split_topics
 
 CMD = "/insights"  # renderers swap in the real command name
 SETTINGS_WORDS = frozenset({"topics", "topic", "digest", "me", "settings"})

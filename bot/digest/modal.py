@@ -1,7 +1,7 @@
 """Digest settings in a modal: the view (current values), reading a submission, and field errors. Pure.
 
 The modal offers exactly what the text commands can set (time, zone, days, topics,
-thread mode, paused); `bot.settings_modal_apply` carries a submission out through the very
+thread mode, paused); `bot.digest.modal_apply` carries a submission out through the very
 functions `/insights digest …` uses, so the stored row, audit trail and confirmation are the same.
 """
 
@@ -28,12 +28,12 @@ from slack_sdk.models.blocks import (
     TimePickerElement,
 )
 
-from bot import outgoing
-from bot.blocks import Message
-from bot.mrkdwn import clip
-from bot.settings_values import ValueProblem, resolve_zone, split_topics
+from bot.shared import outgoing
+from bot.shared.blocks import Message
+from bot.shared.mrkdwn import clip
 from insights.schedule import DAY_NAMES, DEFAULT_DIGEST_TIME, EVERY_DAY, is_valid_timezone, timezone_names
 from insights.schedule import WEEKDAYS as WEEKDAY_SET
+from insights.settings_values import ValueProblem, resolve_zone, split_topics
 from insights.targets import CHANNEL, MAX_TOPICS, PERSON, DigestTarget
 
 OPEN_ACTION = "digest_settings_open"

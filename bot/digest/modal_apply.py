@@ -1,8 +1,8 @@
 """Carrying out a digest settings modal through the text commands' own functions.
 
 Each changed field becomes the command a person would have typed (`digest at 8:30 Europe/Berlin`,
-`digest days …`, `topics add …`, `digest pause`…), run by `bot.digest_settings` and
-`bot.settings_actions`: the same stored row, the same audit entries, the same confirmations.
+`digest days …`, `topics add …`, `digest pause`…), run by `bot.digest.settings` and
+`bot.digest.channel_settings`: the same stored row, the same audit entries, the same confirmations.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block, DividerBlock
 
-from bot import digest_settings as digest
-from bot import settings_actions as actions
-from bot.blocks import Message, notice
 from bot.deps import Deps
-from bot.settings_actions import Asker
-from bot.settings_grammar import AddTopics, ClearTopics, RemoveTopics, SetDays, SetDigestTime, SetPaused, SetThreadMode
-from bot.settings_modal import ModalTarget, Submitted
-from bot.slack_facts import look_up_person
+from bot.digest import channel_settings as actions
+from bot.digest import settings as digest
+from bot.digest.grammar import AddTopics, ClearTopics, RemoveTopics, SetDays, SetDigestTime, SetPaused, SetThreadMode
+from bot.digest.modal import ModalTarget, Submitted
+from bot.shared.blocks import Message, notice
+from bot.shared.request import Asker
+from bot.shared.slack_facts import look_up_person
 from insights.targets import DigestTarget
 from insights.topics import normalise_topic
 from storage.channels_store import get_target

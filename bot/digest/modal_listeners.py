@@ -14,9 +14,8 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks import Message
 from bot.deps import Deps
-from bot.settings_modal import (
+from bot.digest.modal import (
     CALLBACK_ID,
     OPEN_ACTION,
     ZONE_ACTION,
@@ -28,7 +27,8 @@ from bot.settings_modal import (
     target_of_view,
     zone_options,
 )
-from bot.settings_modal_apply import apply_submission, asker_for, current_target, default_zone, refusal
+from bot.digest.modal_apply import apply_submission, asker_for, current_target, default_zone, refusal
+from bot.shared.blocks import Message
 
 log = logging.getLogger("podbrief.settings_modal")
 

@@ -8,11 +8,9 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot import settings_blocks as sb
-from bot.blocks import Message
 from bot.deps import Deps
-from bot.settings_actions import Asker, Place
-from bot.settings_grammar import (
+from bot.digest import settings_blocks as sb
+from bot.digest.grammar import (
     CMD,
     PostDigestNow,
     PreviewDigest,
@@ -22,9 +20,11 @@ from bot.settings_grammar import (
     SetThreadMode,
     ShowDigest,
 )
-from bot.settings_values import days_phrase
-from bot.slack_facts import ChannelAccess, channel_access, look_up_person
+from bot.shared.blocks import Message
+from bot.shared.request import Asker, Place
+from bot.shared.slack_facts import ChannelAccess, channel_access, look_up_person
 from insights.schedule import days_mask, local_now, next_delivery
+from insights.settings_values import days_phrase
 from insights.targets import DigestTarget
 from storage.channels_store import get_target, get_workspace, recent_changes, update_target
 from storage.deliveries_store import DELIVERED, SKIPPED, delivery_status
@@ -86,14 +86,14 @@ def set_option(deps: Deps, client: WebClient, asker: Asker, command: Option) -> 
 
 def preview(deps: Deps, asker: Asker, command: PreviewDigest) -> Message:
     """Exactly what would be posted now, shown only to the asker."""
-    from bot import digest_actions  # the lead engineer's module; imported where it is used
+    from bot.digest import actions as digest_actions  # the lead engineer's module; imported where it is used
 
     return digest_actions.preview(deps, _target_or_blank(deps, asker.place(command.personal)), deps.clock())
 
 
 def post_now(deps: Deps, client: WebClient, asker: Asker, command: PostDigestNow) -> Message:
     """Post the digest now; it counts as today's."""
-    from bot import digest_actions  # the lead engineer's module; imported where it is used
+    from bot.digest import actions as digest_actions  # the lead engineer's module; imported where it is used
 
     target = _target_or_blank(deps, asker.place(command.personal))
     return digest_actions.post_now(deps, client, target, asker.user_id, deps.clock())

@@ -8,13 +8,13 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks import SECTION_LIMIT, Message
-from bot.mrkdwn import clip, escape, name
-from bot.settings_grammar import CMD, SettingsError
-from bot.settings_values import days_phrase
-from bot.slack_facts import ChannelAccess
-from bot.topic_edits import TopicsAdded, TopicsRemoved
+from bot.digest.grammar import CMD, SettingsError
+from bot.shared.blocks import SECTION_LIMIT, Message
+from bot.shared.mrkdwn import clip, escape, name
+from bot.shared.slack_facts import ChannelAccess
+from insights.settings_values import days_phrase
 from insights.targets import MAX_TOPICS, DigestTarget, WorkspaceSettings
+from insights.topic_edits import TopicsAdded, TopicsRemoved
 
 Change = tuple[str | None, str, datetime]
 CANNOT_POST = {

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot import feeds_blocks as fb
-from bot.blocks import Message
 from bot.deps import Deps
-from bot.feeds_grammar import (
+from bot.feeds import blocks as fb
+from bot.feeds.grammar import (
     AddFeeds,
     FeedsCommand,
     FeedsError,
@@ -24,9 +23,10 @@ from bot.feeds_grammar import (
     ShowFeedsAccess,
     ShowFeedsHelp,
 )
-from bot.feeds_search_blocks import directory_failed, search_results
-from bot.settings_actions import Asker
-from bot.slack_facts import look_up_person
+from bot.feeds.search_blocks import directory_failed, search_results
+from bot.shared.blocks import Message
+from bot.shared.request import Asker
+from bot.shared.slack_facts import look_up_person
 from ingest.directory import DirectoryError, apple_podcast_id, open_directory
 from ingest.scan import AddFeedResult, add_feed
 from storage import feeds_store

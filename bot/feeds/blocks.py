@@ -7,9 +7,9 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks import MAX_BLOCKS, SECTION_LIMIT, Message
-from bot.feeds_grammar import ACCESS_USAGE, CMD, FEEDS_USAGE, FeedsError
-from bot.mrkdwn import clip, escape, link, name
+from bot.feeds.grammar import ACCESS_USAGE, CMD, FEEDS_USAGE, FeedsError
+from bot.shared.blocks import MAX_BLOCKS, SECTION_LIMIT, Message
+from bot.shared.mrkdwn import clip, escape, link, name
 from ingest.scan_results import AddFeedResult
 from storage.feeds_store import FeedInfo
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.ids import parse_id
+from bot.shared.ids import parse_id
 
 CMD = "/insights"  # renderers swap in the real command name
 FEEDS_USAGE = (

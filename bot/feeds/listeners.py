@@ -1,7 +1,7 @@
 """`/insights feeds add|list|search|remove`, their Follow button, and `/insights settings feeds open|admins`.
 
 Registered before the search listener with a matcher, so Bolt routes feeds commands
-here and everything else on to `bot.listeners.settings` and `bot.listeners.commands`.
+here and everything else on to `bot.digest.listeners` and `bot.lookup.listeners`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.feeds_actions import answer_feeds
-from bot.feeds_grammar import AddFeeds, FeedsError, SearchFeeds, is_feeds_command, parse_feeds, unwrap_url
-from bot.feeds_search_blocks import FOLLOW_ACTION
-from bot.grammar import parse_command
-from bot.listeners.replies import friendly_failures
-from bot.listeners.settings import to_asker
-from bot.settings_actions import Asker
+from bot.feeds.actions import answer_feeds
+from bot.feeds.grammar import AddFeeds, FeedsError, SearchFeeds, is_feeds_command, parse_feeds, unwrap_url
+from bot.feeds.search_blocks import FOLLOW_ACTION
+from bot.router.grammar import parse_command
+from bot.shared.replies import friendly_failures
+from bot.shared.request import Asker, to_asker
 
 
 def asks_for_feeds(command: dict[str, Any]) -> bool:

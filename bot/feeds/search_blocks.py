@@ -1,7 +1,7 @@
 """Block Kit for `/insights feeds search`: the directory's top matches, each with a Follow button.
 
 Everything shown comes from a third-party directory: names and authors go through
-`bot.mrkdwn.name`, artwork is shown only when `ingest.directory` kept it (a short https URL),
+`bot.shared.mrkdwn.name`, artwork is shown only when `ingest.directory` kept it (a short https URL),
 and the Follow button carries the feed URL, which `feeds add`'s own path checks again.
 """
 
@@ -19,10 +19,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks import SECTION_LIMIT, Message
-from bot.feeds_blocks import reply
-from bot.feeds_grammar import CMD, MAX_URL_LENGTH
-from bot.mrkdwn import clip, escape, host_of, name
+from bot.feeds.blocks import reply
+from bot.feeds.grammar import CMD, MAX_URL_LENGTH
+from bot.shared.blocks import SECTION_LIMIT, Message
+from bot.shared.mrkdwn import clip, escape, host_of, name
 from ingest.directory import Podcast
 
 FOLLOW_ACTION = "feeds_follow"

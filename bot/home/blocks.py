@@ -8,12 +8,12 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks import clip, escape
-from bot.saved_blocks import saved_item_blocks
-from bot.settings_blocks import topic_list, when
-from bot.settings_modal import change_button
-from bot.settings_values import days_phrase
+from bot.digest.modal import change_button
+from bot.digest.settings_blocks import topic_list, when
+from bot.saving.blocks import saved_item_blocks
+from bot.shared.blocks import clip, escape
 from insights.schedule import EVERY_DAY
+from insights.settings_values import days_phrase
 from insights.targets import DigestTarget
 from storage.saved_store import Saved
 

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot import outgoing
 from bot.deps import Deps
-from bot.digest_settings import upcoming
-from bot.home_blocks import HOME_SAVED, HomeContent, HomeDigest, home_blocks
-from bot.slack_facts import look_up_person
+from bot.digest.settings import upcoming
+from bot.home.blocks import HOME_SAVED, HomeContent, HomeDigest, home_blocks
+from bot.shared import outgoing
+from bot.shared.slack_facts import look_up_person
 from insights.targets import DigestTarget
 from storage.channels_store import get_workspace
 from storage.home_queries import visible_digests

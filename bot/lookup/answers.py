@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot import blocks
-from bot.blocks import Message, escape
-from bot.feeds_grammar import is_feeds_command
-from bot.grammar import DidYouMean, Search, ShowHelp, parse_command
-from bot.saved_grammar import is_saved_command
-from bot.settings_grammar import is_settings_command
+from bot.digest.grammar import is_settings_command
+from bot.feeds.grammar import is_feeds_command
+from bot.router.grammar import DidYouMean, Search, ShowHelp, parse_command
+from bot.saving.grammar import is_saved_command
+from bot.shared import blocks
+from bot.shared.blocks import Message, escape
 from insights.model import Match
 from insights.search import SearchPlan
 from insights.text import fold
@@ -32,11 +32,11 @@ def answer_command(text: str | None, search: SearchFunction, command: str = "/in
         exact = any(w.word == fold(parsed.typed) and w.variants and w.variants[0].similarity == 1.0 for w in result.plan.words)
         hint = () if exact else (f"Did you mean `{command} {parsed.suggestion}`?",)
         return _results(parsed.typed, result, hint)
-    if is_settings_command(parsed):  # answered by bot.listeners.settings, which knows who asked where
+    if is_settings_command(parsed):  # answered by bot.digest.listeners, which knows who asked where
         return blocks.notice(f"`{command} {escape((text or '').strip()[:100])}` changes digest settings in Slack.")
-    if is_feeds_command(parsed):  # answered by bot.listeners.feeds
+    if is_feeds_command(parsed):  # answered by bot.feeds.listeners
         return blocks.notice(f"`{command} {escape((text or '').strip()[:100])}` manages podcast feeds in Slack.")
-    if is_saved_command(parsed):  # answered by bot.listeners.saved
+    if is_saved_command(parsed):  # answered by bot.saving.listeners
         return blocks.notice(f"`{command} {escape((text or '').strip()[:100])}` works with your saved insights in Slack.")
     assert isinstance(parsed, Search)
     return _results(parsed.query, search(parsed.query, RESULTS_PER_SEARCH))

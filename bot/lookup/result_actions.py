@@ -9,12 +9,12 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks
-from bot.blocks import SAVE_ACTION, SHARE_ACTION, escape
 from bot.deps import Deps
-from bot.home import refresh_home
-from bot.ids import parse_id
-from bot.listeners.replies import friendly_failures
+from bot.home.publish import refresh_home
+from bot.shared import blocks
+from bot.shared.blocks import SAVE_ACTION, SHARE_ACTION, escape
+from bot.shared.ids import parse_id
+from bot.shared.replies import friendly_failures
 from storage.insights_store import get_insight
 from storage.messages_store import record_posted_message
 from storage.saved_store import save_insight

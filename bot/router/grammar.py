@@ -7,26 +7,11 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.feeds_grammar import FeedsCommand, parse_feeds
-from bot.saved_grammar import SavedCommand, parse_saved
-from bot.settings_grammar import SettingsCommand, parse_settings
+from bot.digest.grammar import SettingsCommand, parse_settings
+from bot.feeds.grammar import FeedsCommand, parse_feeds
+from bot.saving.grammar import SavedCommand, parse_saved
+from bot.shared.subcommands import SUBCOMMANDS
 
-#: Subcommands and one-line descriptions; later features add theirs here.
-SUBCOMMANDS: dict[str, str] = {
-    "help": "show how to use Podbrief",
-    "search": "search insights, even for words that look like a subcommand",
-    "topics": "list this channel's digest topics; `topics add ai policy, chips`, `topics remove …`, `topics clear`",
-    "digest": "show this channel's digest; `digest at 8:30 berlin`, `weekdays`/`daily`, `days mon wed fri`, "
-    "`pause`/`resume`, "
-    "`thread on`/`off`, `preview`, `now`",
-    "me": "your personal brief by DM: `me topics add …`, `me digest at 7:30`, `me digest pause`",
-    "settings": "workspace settings: `settings restrict on` lets only admins and digest creators change digests",
-    "feeds": "podcast feeds Podbrief scans (admins): `feeds list`, `feeds add URL`, `feeds remove URL|ID`; "
-    "`settings feeds open` lets everyone",
-    "saved": "your saved insights: `saved` lists them, `saved <words>` searches them, `saved export` sends files; "
-    "admins: `settings save-emojis bookmark, pushpin`, `settings confirmations off`",
-    "forget": "`forget me` deletes your saved insights, feedback and personal brief (asks first)",
-}
 HELP_WORDS = frozenset({"help", "?", "-h", "--help", "usage"})
 
 

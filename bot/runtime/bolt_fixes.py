@@ -7,8 +7,8 @@ the `payload` field only when the form actually has one.
 
 Bolt also logs the whole body of a request whose signature fails, at INFO, and the payload of
 one no listener handles, at WARNING. Badly signed requests are refused before Bolt sees them
-(bot.request_gate); should one ever get that far its line is dropped here all the same, and
-the unhandled one keeps only its first words (bot.request_log has logged one short line for each).
+(bot.runtime.request_gate); should one ever get that far its line is dropped here all the same, and
+the unhandled one keeps only its first words (bot.runtime.request_log has logged one short line for each).
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
-from bot.metrics import Metrics
-from bot.request_gate import gate_slack_requests
-from bot.request_log import observe_requests
+from bot.runtime.metrics import Metrics
+from bot.runtime.request_gate import gate_slack_requests
+from bot.runtime.request_log import observe_requests
 from storage.db import check_connection
 
 EVENTS_PATH = "/slack/events"
@@ -41,7 +41,7 @@ def build_wsgi_app(
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """One WSGI callable: Slack requests to Bolt (logged and counted), health checks, metrics.
 
-    Unsigned, stale and unreadable Slack requests are answered before Bolt sees them (bot.request_gate).
+    Unsigned, stale and unreadable Slack requests are answered before Bolt sees them (bot.runtime.request_gate).
 
     `scheduler_problem()` says why this process's scheduler is unhealthy (None: it is fine);
     leave it out in a process that runs no scheduler.

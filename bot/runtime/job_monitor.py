@@ -27,10 +27,10 @@ from apscheduler.events import (
 )
 from apscheduler.schedulers.base import BaseScheduler
 
-from bot.digest_delivery import DeliveryOutcome
-from bot.logfmt import kv
-from bot.metrics import Metrics
-from bot.scheduler import DIGEST_JOB_ID, DIGEST_TICK_SECONDS
+from bot.digest.delivery import DeliveryOutcome
+from bot.runtime.metrics import Metrics
+from bot.runtime.scheduler import DIGEST_JOB_ID, DIGEST_TICK_SECONDS
+from bot.shared.logfmt import kv
 from ingest.scan_results import ScanSummary
 
 log = logging.getLogger("podbrief.jobs")

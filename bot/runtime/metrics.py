@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-from bot.digest_delivery import DeliveryOutcome
+from bot.digest.delivery import DeliveryOutcome
 from ingest.scan_results import ScanSummary
 
 #: Slack allows 3 s for an acknowledgement; buckets are dense below that.

@@ -23,8 +23,8 @@ from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 
-from bot.rate_limit import WindowLimit
-from bot.request_log import REFUSAL_WINDOW_SECONDS, REFUSALS_PER_WINDOW
+from bot.runtime.rate_limit import WindowLimit
+from bot.runtime.request_log import REFUSAL_WINDOW_SECONDS, REFUSALS_PER_WINDOW
 
 #: Bolt's (and Slack's) allowed clock difference for a request timestamp.
 SIGNATURE_WINDOW_SECONDS = 5 * 60

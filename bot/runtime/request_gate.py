@@ -11,7 +11,7 @@ the whole body of a request whose signature fails):
 
 Slack's SSL check (`ssl_check=1`, which Bolt answers before checking any signature) gets its
 `200` here, as from Bolt. Everything else (the OAuth pages, health checks) passes through untouched; Bolt still runs its
-own signature check and our replay guard (bot.replay_guard) on what gets past.
+own signature check and our replay guard (bot.runtime.replay_guard) on what gets past.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from urllib.parse import parse_qs
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.bolt_fixes import parse_body
+from bot.runtime.bolt_fixes import parse_body
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]

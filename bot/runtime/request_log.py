@@ -19,10 +19,10 @@ from typing import Any
 from slack_bolt.request.internals import extract_channel_id, extract_team_id, extract_user_id
 from slack_bolt.request.payload_utils import is_action, is_event, is_slash_command
 
-from bot.bolt_fixes import parse_body
-from bot.logfmt import kv
-from bot.metrics import Metrics
-from bot.rate_limit import WindowLimit
+from bot.runtime.bolt_fixes import parse_body
+from bot.runtime.metrics import Metrics
+from bot.runtime.rate_limit import WindowLimit
+from bot.shared.logfmt import kv
 
 log = logging.getLogger("podbrief.requests")
 #: Lines about refused requests per `REFUSAL_WINDOW_SECONDS`: a flood of junk cannot fill the disk.

@@ -11,10 +11,10 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.deps import Deps
-from bot.digest_delivery import DeliveryOutcome, DigestDeliverer
-from bot.installations import STATE_EXPIRATION_SECONDS, purge_expired_states
-from bot.transcribe_setup import TRANSCRIBE_JOB_ID, TRANSCRIBE_TICK_SECONDS, Transcription, transcribe_tick
-from bot.workspace_lifecycle import PURGE_EVERY_HOURS, PURGE_JOB_ID, purge_expired
+from bot.digest.delivery import DeliveryOutcome, DigestDeliverer
+from bot.runtime.transcribe_setup import TRANSCRIBE_JOB_ID, TRANSCRIBE_TICK_SECONDS, Transcription, transcribe_tick
+from bot.workspaces.installations import STATE_EXPIRATION_SECONDS, purge_expired_states
+from bot.workspaces.lifecycle import PURGE_EVERY_HOURS, PURGE_JOB_ID, purge_expired
 from ingest.scan import ScanOptions, ScanSummary, scan
 
 log = logging.getLogger("podbrief.scheduler")
@@ -29,7 +29,7 @@ DIGEST_TICK_SECONDS = 30
 
 
 def digest_tick(deliverer: DigestDeliverer, clock: Callable[[], datetime]) -> list[DeliveryOutcome]:
-    """One pass: deliver every digest that is due now (bot.job_monitor logs and counts the outcomes)."""
+    """One pass: deliver every digest that is due now (bot.runtime.job_monitor logs and counts the outcomes)."""
     return deliverer.run_due(clock())
 
 

@@ -11,12 +11,12 @@ from slack_bolt.error import BoltError
 
 from bot.app import build_app
 from bot.bootstrap import StartupError
+from bot.config import Settings
 from bot.deps import Deps
-from bot.ops import serve_http, start_scheduler
-from bot.scheduler import build_jobs
-from bot.settings import Settings
-from bot.transcribe_setup import transcription_for
-from bot.workspace_lifecycle import resume_single_workspace
+from bot.runtime.ops import serve_http, start_scheduler
+from bot.runtime.scheduler import build_jobs
+from bot.runtime.transcribe_setup import transcription_for
+from bot.workspaces.lifecycle import resume_single_workspace
 
 log = logging.getLogger("podbrief")
 #: Python hands the GIL between threads every 5 ms by default; with searches running, the threads that

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from bot.bootstrap import StartupError
+from bot.config import Settings
 from bot.deps import Deps
-from bot.settings import Settings
 from ingest.fetch import Fetcher, FetchResult, download
 from ingest.transcribe.engine import Transcriber, WhisperTranscriber, missing_extra
 from ingest.transcribe.worker import JobOutcome, TranscribeOptions, transcribe_queue, worker_name

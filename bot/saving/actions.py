@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot import saved_blocks as blocks
-from bot.answers import search_notes
-from bot.blocks import Message, notice
 from bot.deps import Deps
-from bot.home import publish_home
-from bot.saved_export import export_csv, export_markdown
-from bot.saved_grammar import SetConfirmations, SetSaveEmojis
-from bot.settings_actions import Asker
-from bot.slack_facts import look_up_person
+from bot.home.publish import publish_home
+from bot.lookup.answers import search_notes
+from bot.saving import blocks
+from bot.saving.export import export_csv, export_markdown
+from bot.saving.grammar import SetConfirmations, SetSaveEmojis
+from bot.shared.blocks import Message, notice
+from bot.shared.request import Asker
+from bot.shared.slack_facts import look_up_person
 from insights.search import plan_search, rank
 from storage.channels_store import get_workspace, update_workspace
 from storage.people_store import forget_person

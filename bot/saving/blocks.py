@@ -15,8 +15,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks import SECTION_LIMIT, Message, attribution, notice
-from bot.mrkdwn import clip, escape
+from bot.shared.blocks import SECTION_LIMIT, Message, attribution, notice
+from bot.shared.mrkdwn import clip, escape
 from insights.model import Insight, Match
 from storage.people_store import Forgotten
 from storage.saved_store import Saved

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.settings_values import clean
+from insights.settings_values import clean
 
 MAX_SAVE_EMOJIS = 10
 #: Reactions that mean "more like this" / "less like this" (with or without a skin tone).

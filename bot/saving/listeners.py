@@ -12,15 +12,11 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import saved_actions as actions
-from bot import saved_blocks as sb
-from bot.blocks import Message, notice
 from bot.deps import Deps
-from bot.grammar import parse_command
-from bot.ids import parse_id
-from bot.listeners.replies import friendly_failures
-from bot.listeners.settings import to_asker
-from bot.saved_grammar import (
+from bot.router.grammar import parse_command
+from bot.saving import actions
+from bot.saving import blocks as sb
+from bot.saving.grammar import (
     ExportSaved,
     ForgetMe,
     ListSaved,
@@ -30,7 +26,10 @@ from bot.saved_grammar import (
     is_saved_command,
     parse_saved,
 )
-from bot.settings_actions import Asker
+from bot.shared.blocks import Message, notice
+from bot.shared.ids import parse_id
+from bot.shared.replies import friendly_failures
+from bot.shared.request import Asker, to_asker
 
 
 def asks_for_saved(command: dict[str, Any]) -> bool:

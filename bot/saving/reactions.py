@@ -20,11 +20,11 @@ from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot import saved_blocks
-from bot.blocks import Message, notice
 from bot.deps import Deps
-from bot.home import refresh_home
-from bot.saved_grammar import THUMBS_DOWN, THUMBS_UP, emoji_name
+from bot.home.publish import refresh_home
+from bot.saving import blocks as saved_blocks
+from bot.saving.grammar import THUMBS_DOWN, THUMBS_UP, emoji_name
+from bot.shared.blocks import Message, notice
 from insights.feedback import DOWN, SAVE, UP
 from insights.model import Insight
 from insights.targets import WorkspaceSettings

@@ -1,9 +1,9 @@
 """Block Kit renderers: pure functions from domain values to blocks plus fallback text.
 
 Third-party text (an insight's text or quote, podcast and episode names, topics) reaches a
-block or a fallback only through `bot.mrkdwn`: `escape()` for running text, `name()` for a
+block or a fallback only through `bot.shared.mrkdwn`: `escape()` for running text, `name()` for a
 title, `link()` for a labelled URL. `Message.as_kwargs()` sends everything through
-`bot.outgoing`, which checks mentions, link labels and Slack's limits once more.
+`bot.shared.outgoing`, which checks mentions, link labels and Slack's limits once more.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot import outgoing
-from bot.grammar import SUBCOMMANDS
-from bot.mrkdwn import clip, escape, link, name
+from bot.shared import outgoing
+from bot.shared.mrkdwn import clip, escape, link, name
+from bot.shared.subcommands import SUBCOMMANDS
 from insights.model import Insight, Match
 
 MAX_BLOCKS = 50

@@ -3,7 +3,7 @@
 Insight text, quotes, podcast, episode and feed titles, topics and anything else a feed,
 transcript or import file wrote go through `escape` (running text) or `name` (a title shown
 bold or as a link label) before they reach any mrkdwn field, the ``text`` fallback included.
-`bot.outgoing` then checks every message once more before it is sent.
+`bot.shared.outgoing` then checks every message once more before it is sent.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@
 * in the ``text`` fallback and every mrkdwn field, broadcast tokens (``<!channel>``,
   ``<!here>``, ``<!everyone>``, ``<!subteam^…>``) are neutralised, and a link whose label
   looks like a URL or names another host shows its real host instead (third-party text is
-  escaped where it is rendered, with `bot.mrkdwn`; this is the net under it);
+  escaped where it is rendered, with `bot.shared.mrkdwn`; this is the net under it);
 * Slack's documented limits are met by shortening, never by failing: block counts, text
   lengths, context elements, URLs, button texts and values, action and block ids. A link
   too long for its text loses its URL first, the text is clipped after that, never inside
@@ -23,7 +23,7 @@ from typing import Any
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.basic_objects import JsonObject
 
-from bot.mrkdwn import clip, honest_label, host_of, link_token
+from bot.shared.mrkdwn import clip, honest_label, host_of, link_token
 
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100

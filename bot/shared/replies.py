@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from slack_bolt import Respond
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import blocks
+from bot.shared import blocks
 
 DATABASE_TROUBLE = "Podbrief can't reach its database right now. Please try again in a minute."
 UNEXPECTED_TROUBLE = "Sorry, something went wrong on my side. It has been logged; please try again."

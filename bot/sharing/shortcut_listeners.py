@@ -9,8 +9,8 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.deps import Deps
-from bot.listeners.replies import friendly_failures
-from bot.shortcuts import CALLBACK_ID, related_insights
+from bot.shared.replies import friendly_failures
+from bot.sharing.shortcuts import CALLBACK_ID, related_insights
 
 
 def register(app: App, deps: Deps) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot import blocks
-from bot.answers import RESULTS_PER_SEARCH, search_notes
-from bot.blocks import Message
+from bot.lookup.answers import RESULTS_PER_SEARCH, search_notes
+from bot.shared import blocks
+from bot.shared.blocks import Message
 from insights.search import MAX_QUERY_TERMS
 from insights.text import terms
 from insights.vocabulary import Vocabulary

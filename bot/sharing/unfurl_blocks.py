@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks import SAVE_ACTION, SAVE_EMOJI, timestamp
-from bot.mrkdwn import clip, escape, link, name
+from bot.shared.blocks import SAVE_ACTION, SAVE_EMOJI, timestamp
+from bot.shared.mrkdwn import clip, escape, link, name
 from storage.episode_links import LinkedEpisode
 
 INSIGHT_CHARS = 600

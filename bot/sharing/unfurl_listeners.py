@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.unfurls import fetch_page, to_shared_links, unfurl_links
+from bot.sharing.unfurls import fetch_page, to_shared_links, unfurl_links
 
 
 def register(app: App, deps: Deps) -> None:

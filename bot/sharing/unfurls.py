@@ -14,10 +14,10 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import outgoing
 from bot.deps import Deps
-from bot.episode_links import FetchPage, episode_keys, needs_fetch
-from bot.unfurl_blocks import unfurl_blocks
+from bot.shared import outgoing
+from bot.sharing.episode_links import FetchPage, episode_keys, needs_fetch
+from bot.sharing.unfurl_blocks import unfurl_blocks
 from storage.episode_links import LinkedEpisode, find_linked_episode
 from storage.messages_store import record_posted_message
 

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import App, BoltContext, Complete, Fail
 
 from bot.deps import Deps
-from bot.workflow_step import CALLBACK_ID, StepInputError, insights_text, read_inputs, top_insights
+from bot.sharing.workflow_step import CALLBACK_ID, StepInputError, insights_text, read_inputs, top_insights
 
 TROUBLE = "Podbrief could not look up insights just now. Please try the workflow again in a few minutes."
 

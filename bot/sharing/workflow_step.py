@@ -12,11 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot import outgoing
-from bot.blocks import timestamp
-from bot.mrkdwn import clip, escape, link, name
-from bot.settings_values import ValueProblem, split_topics
+from bot.shared import outgoing
+from bot.shared.blocks import timestamp
+from bot.shared.mrkdwn import clip, escape, link, name
 from insights.model import Insight
+from insights.settings_values import ValueProblem, split_topics
 from storage.search_index import SearchResult
 
 CALLBACK_ID = "top_podcast_insights"

@@ -16,7 +16,7 @@ from slack_sdk.oauth.installation_store import Bot, InstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.logfmt import kv
+from bot.shared.logfmt import kv
 from storage.channels_store import update_workspace
 from storage.workspaces_store import enterprise_of
 

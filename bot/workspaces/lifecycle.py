@@ -8,7 +8,7 @@ from datetime import timedelta
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.logfmt import kv
+from bot.shared.logfmt import kv
 from storage import feeds_store
 from storage.workspaces_store import purge_workspace, reactivate, record_uninstalled, workspaces_to_purge
 

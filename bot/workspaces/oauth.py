@@ -3,7 +3,7 @@
 GET /slack/install shows the "Add to Slack" page, which writes nothing: its button links to
 GET /slack/install?start=1, which issues the one-time `state` (kept in the database and in a
 cookie) and redirects to Slack, at most `STARTS_PER_MINUTE` times a minute per process; the
-scheduler purges expired states (bot.installations.purge_expired_states).
+scheduler purges expired states (bot.workspaces.installations.purge_expired_states).
 GET /slack/oauth_redirect exchanges Slack's code for a bot token, stores it encrypted and marks
 the workspace installed.
 """
@@ -21,12 +21,12 @@ from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation, InstallationStore
 
+from bot.config import Settings
 from bot.deps import Deps
-from bot.install_pages import busy_page, failure_page, install_page, installed_page
-from bot.installations import STATE_EXPIRATION_SECONDS, oauth_state_store
-from bot.logfmt import kv
-from bot.rate_limit import WindowLimit
-from bot.settings import Settings
+from bot.runtime.rate_limit import WindowLimit
+from bot.shared.logfmt import kv
+from bot.workspaces.install_pages import busy_page, failure_page, install_page, installed_page
+from bot.workspaces.installations import STATE_EXPIRATION_SECONDS, oauth_state_store
 from storage.workspaces_store import record_installed
 
 log = logging.getLogger("podbrief.oauth")

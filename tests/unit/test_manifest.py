@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 MANIFEST = REPO / "manifest.yml"
 SCHEMA = REPO.parent / "shared" / "schemas" / "slack-app-manifest.schema.1.0.0.json"
 
-#: Events the app handles (bot/listeners); Bolt answers 404 to any other, and Slack then retries.
+#: Events the app handles (bot/listeners.py); Bolt answers 404 to any other, and Slack then retries.
 HANDLED_BOT_EVENTS = {"reaction_added", "reaction_removed", "app_home_opened", "app_uninstalled", "tokens_revoked",
                       "link_shared", "function_executed"}
 #: Scopes the features need: /insights, posting where the bot is a member, react-to-save,
@@ -88,7 +88,7 @@ def test_the_custom_step_matches_the_schema_with_slacks_documented_parameter_set
 
 
 def test_the_custom_step_takes_topics_and_a_count_and_gives_insights_text(manifest: dict[str, Any]) -> None:
-    from bot.workflow_step import CALLBACK_ID
+    from bot.sharing.workflow_step import CALLBACK_ID
 
     step = manifest["functions"][CALLBACK_ID]
     assert step["title"] == "Top podcast insights"
@@ -114,8 +114,8 @@ def test_a_custom_step_parameter_without_a_type_fails_the_check(
 def test_the_message_shortcut_and_unfurl_domains_are_declared_within_slacks_limits(
     validator: Draft7Validator, manifest: dict[str, Any]
 ) -> None:
-    from bot.episode_links import APPLE_HOSTS, PLAYER_PAGE_HOSTS
-    from bot.shortcuts import CALLBACK_ID
+    from bot.sharing.episode_links import APPLE_HOSTS, PLAYER_PAGE_HOSTS
+    from bot.sharing.shortcuts import CALLBACK_ID
 
     [shortcut] = manifest["features"]["shortcuts"]
     assert (shortcut["type"], shortcut["callback_id"], shortcut["name"]) == ("message", CALLBACK_ID, "Find podcast insights")
@@ -204,7 +204,7 @@ def test_http_mode_is_the_default_without_token_rotation(manifest: dict[str, Any
 
 
 def test_the_install_flow_asks_for_exactly_the_manifests_bot_scopes(manifest: dict[str, Any]) -> None:
-    from bot.settings import DEFAULT_BOT_SCOPES
+    from bot.config import DEFAULT_BOT_SCOPES
 
     assert list(DEFAULT_BOT_SCOPES) == manifest["oauth_config"]["scopes"]["bot"]
 

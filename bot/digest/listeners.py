@@ -1,7 +1,7 @@
 """`/insights topics|digest|me|settings …`: the digest settings commands.
 
 Registered before the search listener with a matcher, so Bolt routes settings
-commands here and everything else to `bot.listeners.commands`.
+commands here and everything else to `bot.lookup.listeners`.
 """
 
 from __future__ import annotations
@@ -12,15 +12,11 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import digest_settings as digest
-from bot import settings_actions as actions
-from bot import settings_blocks as sb
-from bot.blocks import Message
 from bot.deps import Deps
-from bot.grammar import parse_command
-from bot.listeners.replies import friendly_failures
-from bot.settings_actions import Asker
-from bot.settings_grammar import (
+from bot.digest import channel_settings as actions
+from bot.digest import settings as digest
+from bot.digest import settings_blocks as sb
+from bot.digest.grammar import (
     AddTopics,
     ClearTopics,
     PostDigestNow,
@@ -40,22 +36,16 @@ from bot.settings_grammar import (
     is_settings_command,
     parse_settings,
 )
-from bot.settings_modal import with_change_button
+from bot.digest.modal import with_change_button
+from bot.router.grammar import parse_command
+from bot.shared.blocks import Message
+from bot.shared.replies import friendly_failures
+from bot.shared.request import Asker, to_asker
 
 
 def asks_for_settings(command: dict[str, Any]) -> bool:
     """Bolt matcher: is this `/insights` text a settings command (rather than a search)?"""
     return is_settings_command(parse_command(command.get("text")))
-
-
-def to_asker(command: dict[str, Any]) -> Asker:
-    return Asker(
-        team_id=str(command.get("team_id") or ""),
-        channel_id=str(command.get("channel_id") or ""),
-        user_id=str(command.get("user_id") or ""),
-        command=str(command.get("command") or "/insights"),
-        in_group_dm=str(command.get("channel_name") or "").startswith("mpdm-"),
-    )
 
 
 def register(app: App, deps: Deps) -> None:

@@ -1,0 +1,1 @@
+"""Following podcast feeds from Slack: `/insights feeds add|list|search|remove`."""

@@ -1,0 +1,1 @@
+"""The App Home tab: what one person sees, rendered and published."""

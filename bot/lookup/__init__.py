@@ -1,0 +1,1 @@
+"""Searching insights: `/insights <words>`, the answer blocks, the Share and Save buttons on results."""

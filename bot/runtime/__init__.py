@@ -1,0 +1,1 @@
+"""Running processes: HTTP server, request gate and log, replay guard, scheduler, job monitor, metrics."""

@@ -1,0 +1,1 @@
+"""Saving insights: react to save, `/insights saved`, export, forget me, digest feedback reactions."""

@@ -1,0 +1,26 @@
+"""Reaction events: a save emoji saves, thumbs up/down are digest feedback (`bot.saving.reactions`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.saving.reactions import ReactionHandler, to_reaction
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen to `reaction_added` and `reaction_removed`."""
+    reactions = ReactionHandler(deps)
+
+    @app.event("reaction_added")
+    def reaction_added(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if reaction := to_reaction(body, True, context.team_id):
+            reactions.handle(client, reaction)
+
+    @app.event("reaction_removed")
+    def reaction_removed(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if reaction := to_reaction(body, False, context.team_id):
+            reactions.handle(client, reaction)

@@ -1,0 +1,1 @@
+"""Podbrief inside other Slack surfaces: link unfurls, the message shortcut, the workflow step."""

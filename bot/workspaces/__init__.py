@@ -1,0 +1,1 @@
+"""Workspaces: OAuth install, installations, per-workspace clients, uninstall and token revocation."""
