@@ -46,9 +46,9 @@ from sqlalchemy import func, select, text
 
 from bot.bootstrap import open_storage
 from bot.listeners import register_all
-from bot.replay_guard import RejectReplays
-from bot.settings import Settings
-from bot.slack_requests import event_body, signed_headers
+from bot.runtime.replay_guard import RejectReplays
+from bot.config import Settings
+from standin.slack_requests import event_body, signed_headers
 from insights.model import NewInsight
 from storage.channels_store import update_workspace
 from storage.db import create_db_engine
@@ -64,7 +64,7 @@ EMOJIS = (("bookmark", 0.55), ("+1", 0.2), ("-1", 0.1), ("tada", 0.1), ("thumbsu
 
 def serve_standin(port_out: Any, stop: Any) -> None:
     """The Slack stand-in in a child process; reports its API URL, serves until told to stop."""
-    from bot.slack_standin import SlackStandIn
+    from standin.slack_api import SlackStandIn
 
     with SlackStandIn(bot_token=TOKEN) as slack:
         port_out.send(slack.api_url)

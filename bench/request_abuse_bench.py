@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Engine, text
 
 from bot.bootstrap import open_storage
-from bot.local_server import LocalServer
-from bot.settings import Settings, load_settings
-from bot.slack_requests import signed_headers, slash_command_body
-from bot.slack_standin import SlackStandIn
+from standin.local_server import LocalServer
+from bot.config import Settings, load_settings
+from standin.slack_requests import signed_headers, slash_command_body
+from standin.slack_api import SlackStandIn
 from storage.token_cipher import generate_key
 
 SECRET = "cd" * 16

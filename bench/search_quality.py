@@ -3,7 +3,7 @@
     .venv/bin/python bench/search_quality.py              # the held-out half
     .venv/bin/python bench/search_quality.py --split tune # the half the fusion constants were tuned on
 
-The queries (tests/data/meaning/search_queries.jsonl) were written for bot/data/sample_insights.jsonl:
+The queries (tests/data/meaning/search_queries.jsonl) were written for standin/data/sample_insights.jsonl:
 most are paraphrases that share few or no words with their answer, some are plain keyword
 queries. `answer` is the line number (1-based) of the expected insight, or a list of them (any
 counts). A query "shares a word" with its answer when one of its words (not a stop word) is one
@@ -35,7 +35,7 @@ from storage.models import InsightRow  # noqa: E402
 from storage.search_index import SearchIndex  # noqa: E402
 
 QUERIES = ROOT / "tests" / "data" / "meaning" / "search_queries.jsonl"
-SAMPLE = ROOT / "bot" / "data" / "sample_insights.jsonl"
+SAMPLE = ROOT / "standin" / "data" / "sample_insights.jsonl"
 DEPTH = 20  # ranks looked at (an answer further down counts as not found)
 
 

@@ -8,7 +8,7 @@ of a 200-target digest run, then a check that every digest went out and nothing 
 
 Production settings throughout: the real DigestDeliverer (16 threads, 0.25 s between posts), the
 app's Web API client (`build_client`: 10 s timeout, its retry handlers) and the real APScheduler
-job from `bot.scheduler` (a tick every 30 s), its clock running from a pinned noon. The outage
+job from `bot.runtime.scheduler` (a tick every 30 s), its clock running from a pinned noon. The outage
 starts once the first digest header is posted, on chat.postMessage and conversations.open (every
 tenth target is a personal brief); each failing call gets one of the kinds at random. A "timeout"
 is a request Slack holds past the client's timeout and never processes (nothing posted).
@@ -38,11 +38,11 @@ from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_client
-from bot.digest_compose import DigestComposer
-from bot.digest_delivery import DigestDeliverer
-from bot.scheduler import DIGEST_JOB_ID, build_scheduler
-from bot.settings import Settings
-from bot.slack_standin import RecordedCall, SlackStandIn
+from bot.digest.compose import DigestComposer
+from bot.digest.delivery import DigestDeliverer
+from bot.runtime.scheduler import DIGEST_JOB_ID, build_scheduler
+from bot.config import Settings
+from standin.slack_api import RecordedCall, SlackStandIn
 from insights.targets import CHANNEL, PERSON
 from storage.channels_store import update_target
 from storage.db import create_db_engine, migrate, session_factory

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from bot.episode_links import url_variants
+from bot.sharing.episode_links import url_variants
 from storage.db import create_db_engine, migrate, session_factory
 from storage.episode_links import find_linked_episode
 from storage.models import Episode, Feed, FeedSubscription, InsightRow, Podcast

@@ -45,10 +45,10 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bot.app import build_client
-from bot.digest_compose import DigestComposer
-from bot.digest_delivery import DigestDeliverer
-from bot.settings import Settings
-from bot.slack_standin import SlackStandIn
+from bot.digest.compose import DigestComposer
+from bot.digest.delivery import DigestDeliverer
+from bot.config import Settings
+from standin.slack_api import SlackStandIn
 from ingest.extractors import BuiltinExtractor
 from ingest.fetch import Fetcher
 from ingest.scan import ScanOptions, scan

@@ -10,8 +10,8 @@ import pytest
 
 from bot.bootstrap import open_storage
 from bot.deps import Deps
-from bot.local_server import LocalServer
-from bot.settings import Settings, load_settings
+from standin.local_server import LocalServer
+from bot.config import Settings, load_settings
 from storage.token_cipher import generate_key
 from tests.browser.chromium import Chromium, find_chromium
 

@@ -12,8 +12,8 @@ import pytest
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import MetaData, select, text
 
-from bot.install_pages import installed_page
-from bot.installations import STATE_EXPIRATION_SECONDS
+from bot.workspaces.install_pages import installed_page
+from bot.workspaces.installations import STATE_EXPIRATION_SECONDS
 from tests.browser.chromium import Chromium, Element, parse_dom, read_png
 from tests.browser.conftest import CLIENT_ID, InstallServer
 

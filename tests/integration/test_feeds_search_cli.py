@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, select
 
-from bot.cli import main
+from bot.cli.main import main
 from storage.models import OPERATOR_TEAM, Feed, FeedSubscription
 from tests.directory_standin import DirectoryStandIn, Listing
 from tests.integration.feed_server import FeedServer, static

@@ -24,7 +24,7 @@ from storage.search_index import SearchIndex
 from tests.meaning_model import real_encoder
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-SAMPLE = Path(__file__).resolve().parents[2] / "bot" / "data" / "sample_insights.jsonl"
+SAMPLE = Path(__file__).resolve().parents[2] / "standin" / "data" / "sample_insights.jsonl"
 ACME, BETA = "T0ACME", "T0BETA"
 DISTILLATION = ("Leading AI labs have started sharing information with each other to stop Chinese firms "
                 "from copying their models through adversarial distillation.")

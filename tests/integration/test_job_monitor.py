@@ -14,11 +14,11 @@ import pytest
 from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_SUBMITTED, JobExecutionEvent, JobSubmissionEvent
 from sqlalchemy import create_engine
 
-from bot.digest_delivery import DeliveryOutcome
-from bot.http_server import build_wsgi_app
-from bot.job_monitor import LONGEST_RUN_SECONDS, STALE_AFTER_SECONDS, JobMonitor
-from bot.metrics import Metrics
-from bot.scheduler import DIGEST_JOB_ID, build_scheduler
+from bot.digest.delivery import DeliveryOutcome
+from bot.runtime.http_server import build_wsgi_app
+from bot.runtime.job_monitor import LONGEST_RUN_SECONDS, STALE_AFTER_SECONDS, JobMonitor
+from bot.runtime.metrics import Metrics
+from bot.runtime.scheduler import DIGEST_JOB_ID, build_scheduler
 from ingest.scan_results import ScanSummary
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -12,14 +12,14 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.cli import main
+from bot.cli.main import main
 from insights.model import NewInsight
 from storage.insights_store import InsightWriter
 from tests.meaning_model import real_encoder
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Runs the CLI as if onnxruntime were not installed (an import of it fails).
-WITHOUT_EXTRA = "import sys; sys.modules['onnxruntime'] = None; from bot.cli import main; main()"
+WITHOUT_EXTRA = "import sys; sys.modules['onnxruntime'] = None; from bot.cli.main import main; main()"
 
 
 def _add(sessions: sessionmaker[Session], count: int) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.digest_compose import DigestComposer
+from bot.digest.compose import DigestComposer
 from ingest.meaning import digest_meaning
 from insights.model import NewInsight
 from storage.insights_store import InsightWriter

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import ingest.meaning as meaning_module
-from bot.digest_blocks import digest_item
+from bot.digest.blocks import digest_item
 from ingest.meaning import digest_meaning
 from insights.digest import build_pool, select_digest
 from insights.meaning import Meaning
@@ -22,7 +22,7 @@ from tests.meaning_model import real_encoder
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 DATA = Path(__file__).resolve().parents[1] / "data" / "meaning"
-SAMPLES = Path(__file__).resolve().parents[2] / "bot" / "data" / "sample_insights.jsonl"
+SAMPLES = Path(__file__).resolve().parents[2] / "standin" / "data" / "sample_insights.jsonl"
 
 
 def meaning() -> Meaning:

@@ -256,7 +256,7 @@ def test_a_transcript_appearing_later_replaces_the_show_notes_insights(sessions,
 
 
 def test_a_feed_of_show_note_blurbs_gets_no_insights_and_is_listed_as_show_notes_only(sessions, server, fetch, clock, fixtures_dir) -> None:  # type: ignore[no-untyped-def]
-    from bot.feeds_blocks import feeds_listed
+    from bot.feeds.blocks import feeds_listed
     from storage.episodes_store import show_notes_only
 
     notes = follow(sessions, fetch, server.route("/launched.xml", static(first_items(real_feed(fixtures_dir, "launched-fireside.xml"), 4))), clock)

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.cli import main
+from bot.cli.main import main
 from insights.model import NewInsight
 from storage.insights_store import InsightWriter
 from tests.integration.feed_server import FeedServer, static

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.cli import main
+from bot.cli.main import main
 from storage import transcription_queue
 from storage.episodes_store import EpisodeFields, upsert_episodes
 from storage.feeds_store import ensure_podcast
@@ -20,7 +20,7 @@ from storage.transcription_queue import Wanted
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Runs the CLI as if faster-whisper were not installed (an import of it fails).
-WITHOUT_EXTRA = "import sys; sys.modules['faster_whisper'] = None; from bot.cli import main; main()"
+WITHOUT_EXTRA = "import sys; sys.modules['faster_whisper'] = None; from bot.cli.main import main; main()"
 
 
 def _queue(sessions: sessionmaker[Session], count: int) -> list[int]:
@@ -69,7 +69,7 @@ def test_transcribe_missing_without_the_extra_stops_at_start_saying_what_to_inst
 
 
 def test_an_unknown_transcribe_setting_is_refused_with_the_choices() -> None:
-    from bot.settings import SettingsError, load_settings
+    from bot.config import SettingsError, load_settings
 
     with pytest.raises(SettingsError, match="TRANSCRIBE must be off .* or missing"):
         load_settings({"TRANSCRIBE": "all"})

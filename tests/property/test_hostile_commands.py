@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from bot.answers import answer_command
-from bot.grammar import Command, parse_command
-from bot.settings_grammar import SETTINGS_COMMANDS, SettingsError, parse_settings
+from bot.lookup.answers import answer_command
+from bot.router.grammar import Command, parse_command
+from bot.digest.grammar import SETTINGS_COMMANDS, SettingsError, parse_settings
 from insights.search import plan_search
 from insights.vocabulary import Vocabulary
 from storage.search_index import SearchResult

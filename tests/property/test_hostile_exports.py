@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from bot.saved_export import export_csv, export_markdown
+from bot.saving.export import export_csv, export_markdown
 from insights.model import Insight
 from storage.saved_store import Saved
 from tests.property.strategies import BOUNDED

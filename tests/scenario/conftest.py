@@ -12,14 +12,14 @@ import pytest
 
 from bot.bootstrap import open_storage
 from bot.deps import Deps
-from bot.local_server import HttpReply, LocalServer
-from bot.settings import Settings
-from bot.slack_requests import block_action_body, event_body, slash_command_body
-from bot.slack_standin import SlackStandIn
+from standin.local_server import HttpReply, LocalServer
+from bot.config import Settings
+from standin.slack_requests import block_action_body, event_body, slash_command_body
+from standin.slack_api import SlackStandIn
 from insights.model import NewInsight
 from storage.insights_store import InsightWriter
 
-SAMPLE = Path(__file__).resolve().parents[2] / "bot" / "data" / "sample_insights.jsonl"
+SAMPLE = Path(__file__).resolve().parents[2] / "standin" / "data" / "sample_insights.jsonl"
 TOKEN = "xoxb-scenario"
 SIGNING_SECRET = "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e"
 

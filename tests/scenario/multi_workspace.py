@@ -24,13 +24,13 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine, column, func, select, table
 
 from bot.bootstrap import open_storage
-from bot.cli import main
+from bot.cli.main import main
 from bot.deps import Deps
-from bot.digest_delivery import DeliveryOutcome
-from bot.local_server import LocalServer
-from bot.settings import Settings
-from bot.slack_requests import event_body, slash_command_body
-from bot.slack_standin import RecordedCall, SlackStandIn
+from bot.digest.delivery import DeliveryOutcome
+from standin.local_server import LocalServer
+from bot.config import Settings
+from standin.slack_requests import event_body, slash_command_body
+from standin.slack_api import RecordedCall, SlackStandIn
 from insights.model import NewInsight
 from storage.insights_store import InsightWriter
 from storage.token_cipher import TokenCipher, generate_key

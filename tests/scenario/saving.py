@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.background import Coalescer
-from bot.slack_requests import event_body
+from bot.runtime.background import Coalescer
+from standin.slack_requests import event_body
 from storage.messages_store import record_posted_message
 from storage.models import Feedback, SavedInsight
 from tests.scenario.conftest import Workspace

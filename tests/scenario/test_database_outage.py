@@ -21,11 +21,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 
 from bot.bootstrap import open_storage
-from bot.listeners.replies import DATABASE_TROUBLE
-from bot.local_server import LocalServer
-from bot.settings import Settings
-from bot.slack_requests import slash_command_body
-from bot.slack_standin import SlackStandIn
+from bot.shared.replies import DATABASE_TROUBLE
+from standin.local_server import LocalServer
+from bot.config import Settings
+from standin.slack_requests import slash_command_body
+from standin.slack_api import SlackStandIn
 from storage.db import create_db_engine
 from storage.insights_store import InsightWriter
 from storage.models import Feedback, SavedInsight

@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.bootstrap import open_storage
-from bot.digest_compose import DigestComposer
-from bot.digest_delivery import DeliveryOutcome, DigestDeliverer
-from bot.local_server import LocalServer
-from bot.settings import Settings
-from bot.slack_standin import SlackStandIn
+from bot.digest.compose import DigestComposer
+from bot.digest.delivery import DeliveryOutcome, DigestDeliverer
+from standin.local_server import LocalServer
+from bot.config import Settings
+from standin.slack_api import SlackStandIn
 from insights.model import NewInsight
 from insights.targets import DigestTarget
 from storage.channels_store import get_target, get_workspace, recent_changes, update_workspace

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_client
-from bot.digest_compose import DigestComposer
-from bot.digest_delivery import DigestDeliverer
-from bot.settings import Settings
-from bot.slack_standin import SlackStandIn
+from bot.digest.compose import DigestComposer
+from bot.digest.delivery import DigestDeliverer
+from bot.config import Settings
+from standin.slack_api import SlackStandIn
 from insights.model import NewInsight
 from insights.targets import PERSON
 from storage.channels_store import update_target

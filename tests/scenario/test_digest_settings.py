@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from bot.bootstrap import open_storage
-from bot.local_server import LocalServer
-from bot.settings import Settings
-from bot.slack_standin import SlackStandIn
+from standin.local_server import LocalServer
+from bot.config import Settings
+from standin.slack_api import SlackStandIn
 from insights.targets import MAX_TOPICS, PERSON, DigestTarget
 from storage.channels_store import get_target, get_workspace, pause_target, recent_changes
 from storage.models import Delivery

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.digest_compose import DigestComposer
+from bot.digest.compose import DigestComposer
 from insights.digest import DigestPick
 from storage.channels_store import update_target
 from tests.scenario.conftest import Workspace

@@ -13,10 +13,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 
 from bot.bootstrap import open_storage
-from bot.local_server import LocalServer
-from bot.scheduler import SCAN_JOB_ID, build_jobs, feed_scan_tick
-from bot.settings import Settings
-from bot.slack_standin import SlackStandIn
+from standin.local_server import LocalServer
+from bot.runtime.scheduler import SCAN_JOB_ID, build_jobs, feed_scan_tick
+from bot.config import Settings
+from standin.slack_api import SlackStandIn
 from storage import feeds_store
 from storage.channels_store import get_workspace
 from storage.models import InsightRow

@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.bootstrap import open_storage
-from bot.feeds_search_blocks import FOLLOW_ACTION
-from bot.local_server import LocalServer
-from bot.settings import Settings
-from bot.slack_requests import block_action_body
-from bot.slack_standin import SlackStandIn
+from bot.feeds.search_blocks import FOLLOW_ACTION
+from standin.local_server import LocalServer
+from bot.config import Settings
+from standin.slack_requests import block_action_body
+from standin.slack_api import SlackStandIn
 from storage.models import Feed, FeedSubscription
 from tests.directory_standin import DirectoryStandIn, Listing
 from tests.integration.feed_server import FeedServer, static

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.slack_requests import event_body, signed_headers, slash_command_body
+from standin.slack_requests import event_body, signed_headers, slash_command_body
 from tests.scenario.conftest import SIGNING_SECRET, Workspace
 
 FORM = "application/x-www-form-urlencoded"

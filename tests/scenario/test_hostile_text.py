@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.blocks import SAVE_ACTION, SHARE_ACTION
+from bot.shared.blocks import SAVE_ACTION, SHARE_ACTION
 from bot.bootstrap import open_storage
-from bot.local_server import LocalServer
-from bot.scheduler import feed_scan_tick
-from bot.settings import Settings
-from bot.slack_standin import RecordedCall, SlackStandIn
+from standin.local_server import LocalServer
+from bot.runtime.scheduler import feed_scan_tick
+from bot.config import Settings
+from standin.slack_api import RecordedCall, SlackStandIn
 from ingest.importer import import_file
 from storage.models import InsightRow
 from tests.integration.feed_server import FeedServer, static

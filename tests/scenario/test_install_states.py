@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import text
 
-from bot.installations import STATE_EXPIRATION_SECONDS
-from bot.oauth import STARTS_PER_MINUTE
-from bot.scheduler import STATE_PURGE_JOB_ID, build_jobs
+from bot.workspaces.installations import STATE_EXPIRATION_SECONDS
+from bot.workspaces.oauth import STARTS_PER_MINUTE
+from bot.runtime.scheduler import STATE_PURGE_JOB_ID, build_jobs
 from tests.scenario.multi_workspace import (
     STATE_COOKIE,
     MultiPodbrief,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.slack_requests import event_body, function_executed_body, message_action_body
+from standin.slack_requests import event_body, function_executed_body, message_action_body
 from tests.scenario.conftest import Workspace
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml").read_text(encoding="utf-8"))

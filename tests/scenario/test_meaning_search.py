@@ -9,12 +9,12 @@ from pathlib import Path
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.bootstrap import open_storage
-from bot.scheduler import EMBED_JOB_ID, build_jobs, embed_tick
-from bot.settings import Settings
+from bot.runtime.scheduler import EMBED_JOB_ID, build_jobs, embed_tick
+from bot.config import Settings
 from ingest.importer import import_file
 from tests.meaning_model import real_encoder
 
-SAMPLE = Path(__file__).resolve().parents[2] / "bot" / "data" / "sample_insights.jsonl"
+SAMPLE = Path(__file__).resolve().parents[2] / "standin" / "data" / "sample_insights.jsonl"
 QUERY = "pay the people who maintain the libraries you rely on"
 ANSWER = "Companies that depend on a small open source library"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks import SAVE_ACTION, SHARE_ACTION
-from bot.shortcuts import CALLBACK_ID, NOTHING_RELATED, message_query
-from bot.slack_requests import message_action_body
+from bot.shared.blocks import SAVE_ACTION, SHARE_ACTION
+from bot.sharing.shortcuts import CALLBACK_ID, NOTHING_RELATED, message_query
+from standin.slack_requests import message_action_body
 from tests.scenario.conftest import Workspace
 from tests.slack_checks import assert_valid_message, shown_text
 

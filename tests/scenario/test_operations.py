@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logfmt import redacting_handler
-from bot.slack_requests import event_body, signed_headers, slash_command_body
+from bot.shared.logfmt import redacting_handler
+from standin.slack_requests import event_body, signed_headers, slash_command_body
 from tests.scenario.conftest import SIGNING_SECRET, TOKEN, Workspace
 
 

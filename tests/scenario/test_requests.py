@@ -6,7 +6,7 @@ import http.client
 import json
 import time
 
-from bot.slack_requests import slash_command_body
+from standin.slack_requests import slash_command_body
 from tests.scenario.conftest import Workspace
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.saved_blocks import FORGET_ACTION, FORGET_CANCEL_ACTION, MORE_ACTION
+from bot.saving.blocks import FORGET_ACTION, FORGET_CANCEL_ACTION, MORE_ACTION
 from storage.channels_store import get_workspace, update_target, update_workspace
 from storage.feedback_store import record_feedback
 from storage.models import Channel, Feedback, InsightRow, SavedInsight, SettingsChange

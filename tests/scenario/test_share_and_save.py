@@ -6,8 +6,8 @@ import time
 
 from sqlalchemy import func, select
 
-from bot.blocks import SAVE_ACTION, SHARE_ACTION
-from bot.slack_requests import event_body
+from bot.shared.blocks import SAVE_ACTION, SHARE_ACTION
+from standin.slack_requests import event_body
 from storage.models import PostedMessage, SavedInsight
 from tests.scenario.conftest import Workspace
 from tests.slack_checks import assert_valid_message

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.standin_limits import block_errors
+from standin.limits import block_errors
 from insights.model import NewInsight
 from storage.insights_store import InsightWriter
 from tests.scenario.conftest import Workspace

@@ -35,11 +35,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_client
-from bot.digest_compose import DigestComposer
-from bot.digest_delivery import DigestDeliverer
-from bot.scheduler import digest_tick
-from bot.settings import Settings
-from bot.slack_standin import SlackStandIn
+from bot.digest.compose import DigestComposer
+from bot.digest.delivery import DigestDeliverer
+from bot.runtime.scheduler import digest_tick
+from bot.config import Settings
+from standin.slack_api import SlackStandIn
 from insights.model import NewInsight
 from insights.targets import CHANNEL, PERSON
 from storage.channels_store import update_target
@@ -56,7 +56,7 @@ OUTAGE_SECONDS = 3.0  # "a minute", scaled down
 MIXED = ("429", "500", "503", "timeout")
 CLIENT_TIMEOUT = 0.5  # seconds; the stand-in holds a timed-out request HOLD_SECONDS
 HOLD_SECONDS = 2.0
-TICK = timedelta(seconds=30)  # bot.scheduler.DIGEST_TICK_SECONDS
+TICK = timedelta(seconds=30)  # bot.runtime.scheduler.DIGEST_TICK_SECONDS
 MAX_TICKS = 30  # three times the 5-minute lease: a stuck claim would have been taken over
 
 

@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_client
-from bot.digest_compose import DigestComposer
-from bot.digest_delivery import DeliveryOutcome, DigestDeliverer
-from bot.settings import Settings
-from bot.slack_standin import SlackStandIn
+from bot.digest.compose import DigestComposer
+from bot.digest.delivery import DeliveryOutcome, DigestDeliverer
+from bot.config import Settings
+from standin.slack_api import SlackStandIn
 from insights.model import NewInsight
 from storage.channels_store import update_target
 from storage.db import create_db_engine, session_factory

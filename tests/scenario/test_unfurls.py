@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from bot.blocks import SAVE_ACTION
-from bot.episode_links import APPLE_LOOKUP
-from bot.slack_requests import event_body
-from bot.unfurls import SharedLinks, known_episode, unfurl_links
+from bot.shared.blocks import SAVE_ACTION
+from bot.sharing.episode_links import APPLE_LOOKUP
+from standin.slack_requests import event_body
+from bot.sharing.unfurls import SharedLinks, known_episode, unfurl_links
 from insights.model import NewInsight
 from storage.insights_store import InsightWriter
 from tests.scenario.conftest import Workspace

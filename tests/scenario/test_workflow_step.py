@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from bot.slack_requests import function_executed_body
-from bot.slack_standin import RecordedCall
-from bot.workflow_step import CALLBACK_ID
+from standin.slack_requests import function_executed_body
+from standin.slack_api import RecordedCall
+from bot.sharing.workflow_step import CALLBACK_ID
 from insights.model import NewInsight
 from storage.insights_store import InsightWriter
 from tests.scenario.conftest import Workspace

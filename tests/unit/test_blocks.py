@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot import blocks
+from bot.shared import blocks
 from insights.model import Insight, Match
 from tests.slack_checks import assert_valid_message
 

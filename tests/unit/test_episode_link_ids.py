@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.episode_links import apple_episode_id, episode_keys
+from bot.sharing.episode_links import apple_episode_id, episode_keys
 
 
 @pytest.mark.parametrize("junk", ["²", "1000123²", "١٢٣", "１２３", "1" * 21])

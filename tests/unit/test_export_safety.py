@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from markdown_it import MarkdownIt
 
-from bot.saved_export import export_csv, export_markdown
+from bot.saving.export import export_csv, export_markdown
 from insights.model import Insight
 from storage.saved_store import Saved
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot import feeds_blocks as fb
-from bot.feeds_grammar import FeedsError
+from bot.feeds import blocks as fb
+from bot.feeds.grammar import FeedsError
 from ingest.scan_results import AddFeedResult
 from storage.feeds_store import FeedInfo
 from tests.slack_checks import assert_valid_message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.feeds_grammar import (
+from bot.feeds.grammar import (
     MAX_URLS_PER_ADD,
     AddFeeds,
     FeedsError,
@@ -16,8 +16,8 @@ from bot.feeds_grammar import (
     parse_feeds,
     unwrap_url,
 )
-from bot.grammar import DidYouMean, Search, parse_command
-from bot.settings_grammar import ShowWorkspaceSettings
+from bot.router.grammar import DidYouMean, Search, parse_command
+from bot.digest.grammar import ShowWorkspaceSettings
 
 FEED = "https://example.com/podcast.xml"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.feeds_grammar import FeedsError, SearchFeeds, parse_feeds
-from bot.feeds_search_blocks import FOLLOW_ACTION, directory_failed, search_results
-from bot.settings import SettingsError, load_settings
+from bot.feeds.grammar import FeedsError, SearchFeeds, parse_feeds
+from bot.feeds.search_blocks import FOLLOW_ACTION, directory_failed, search_results
+from bot.config import SettingsError, load_settings
 from ingest.directory import ITUNES_URL, Podcast
 from tests.slack_checks import assert_valid_message, shown_text
 

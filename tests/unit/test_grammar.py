@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.grammar import DidYouMean, Search, ShowHelp, parse_command
+from bot.router.grammar import DidYouMean, Search, ShowHelp, parse_command
 
 
 @pytest.mark.parametrize(

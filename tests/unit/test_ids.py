@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ids import parse_id
+from bot.shared.ids import parse_id
 
 
 @pytest.mark.parametrize(("typed", "expected"), [("12", 12), ("007", 7), ("9" * 18, int("9" * 18))])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.bootstrap import build_extractor
-from bot.settings import SettingsError, load_settings
+from bot.config import SettingsError, load_settings
 from ingest.llm.chunks import CHUNK_CHARS, chunk_chars_for
 from ingest.llm_extractor import LlmExtractor
 

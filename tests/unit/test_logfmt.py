@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 
-from bot.logfmt import REDACTED, kv, redact, redacting_handler
+from bot.shared.logfmt import REDACTED, kv, redact, redacting_handler
 
 
 def test_fields_are_key_value_pairs_and_none_is_left_out() -> None:

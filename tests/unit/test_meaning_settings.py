@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from bot.config import SettingsError, load_settings
 
 
 def test_matching_by_meaning_is_on_unless_turned_off(tmp_path) -> None:

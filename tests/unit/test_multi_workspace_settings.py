@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import DEFAULT_BOT_SCOPES, SettingsError, load_settings
+from bot.config import DEFAULT_BOT_SCOPES, SettingsError, load_settings
 from storage.token_cipher import generate_key
 
 SECRET = "0123456789abcdef0123456789abcdef"

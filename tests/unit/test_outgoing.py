@@ -17,11 +17,11 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot import outgoing
-from bot.blocks import Message, insight_blocks, search_results, shared_insight
-from bot.digest_blocks import digest_item
-from bot.mrkdwn import clip, honest_label, link, name
-from bot.standin_limits import block_errors
+from bot.shared import outgoing
+from bot.shared.blocks import Message, insight_blocks, search_results, shared_insight
+from bot.digest.blocks import digest_item
+from bot.shared.mrkdwn import clip, honest_label, link, name
+from standin.limits import block_errors
 from insights.model import Insight, Match
 from tests.slack_checks import assert_valid_blocks
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.replay_guard import SIGNATURE_WINDOW_SECONDS, SignatureCache
+from bot.runtime.replay_guard import SIGNATURE_WINDOW_SECONDS, SignatureCache
 
 
 class Clock:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.rate_limit import WindowLimit
+from bot.runtime.rate_limit import WindowLimit
 
 
 class Clock:
@@ -27,7 +27,7 @@ def test_bolts_line_with_the_body_of_a_badly_signed_request_is_dropped() -> None
 
     from slack_bolt.middleware.request_verification import RequestVerification
 
-    from bot import bolt_fixes
+    from bot.runtime import bolt_fixes
 
     bolt_fixes.install()
     records: list[logging.LogRecord] = []
@@ -46,7 +46,7 @@ def test_bolts_line_with_the_body_of_a_badly_signed_request_is_dropped() -> None
 def test_bolts_unhandled_request_warning_keeps_no_payload() -> None:
     import logging
 
-    from bot import bolt_fixes
+    from bot.runtime import bolt_fixes
 
     bolt_fixes.install()
     records: list[logging.LogRecord] = []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.grammar import Search, parse_command
-from bot.saved_grammar import (
+from bot.router.grammar import Search, parse_command
+from bot.saving.grammar import (
     ExportSaved,
     ForgetMe,
     ListSaved,

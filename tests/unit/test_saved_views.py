@@ -8,9 +8,9 @@ from datetime import UTC, datetime, time, timedelta
 
 from slack_sdk.models.views import View
 
-from bot.home_blocks import HomeContent, HomeDigest, home_blocks
-from bot.saved_blocks import MORE_ACTION, PAGE_SIZE, saved_page
-from bot.saved_export import CSV_COLUMNS, export_csv, export_markdown
+from bot.home.blocks import HomeContent, HomeDigest, home_blocks
+from bot.saving.blocks import MORE_ACTION, PAGE_SIZE, saved_page
+from bot.saving.export import CSV_COLUMNS, export_csv, export_markdown
 from insights.model import Insight
 from insights.schedule import DigestSchedule
 from insights.targets import DigestTarget

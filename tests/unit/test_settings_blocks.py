@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot import settings_blocks as sb
-from bot.settings_grammar import SettingsError
-from bot.slack_facts import ChannelAccess
-from bot.topic_edits import TopicsAdded, TopicsRemoved, UnknownTopic
+from bot.digest import settings_blocks as sb
+from bot.digest.grammar import SettingsError
+from bot.shared.slack_facts import ChannelAccess
+from insights.topic_edits import TopicsAdded, TopicsRemoved, UnknownTopic
 from insights.schedule import DigestSchedule
 from insights.targets import PERSON, DigestTarget, WorkspaceSettings
 from tests.slack_checks import assert_valid_message

@@ -7,8 +7,8 @@ from datetime import time
 
 import pytest
 
-from bot.grammar import DidYouMean, Search, parse_command
-from bot.settings_grammar import (
+from bot.router.grammar import DidYouMean, Search, parse_command
+from bot.digest.grammar import (
     AddTopics,
     ClearTopics,
     PostDigestNow,
@@ -25,7 +25,7 @@ from bot.settings_grammar import (
     ShowWorkspaceSettings,
     parse_settings,
 )
-from bot.settings_values import MAX_TOPIC_LENGTH
+from insights.settings_values import MAX_TOPIC_LENGTH
 from insights.schedule import EVERY_DAY, WEEKDAYS
 from insights.targets import MAX_TOPICS
 

@@ -21,7 +21,7 @@ from slack_sdk.oauth.state_store import FileOAuthStateStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 from slack_sdk.webhook import WebhookClient
 
-from bot.slack_standin import RecordedCall, SlackStandIn
+from standin.slack_api import RecordedCall, SlackStandIn
 
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "*Insight* from a podcast"}}
 

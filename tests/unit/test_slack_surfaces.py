@@ -10,11 +10,11 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import outgoing
-from bot.episode_links import apple_episode_id, episode_keys, url_variants
-from bot.settings_modal import ModalTarget, Submitted, read_submission, settings_view, target_of_view, zone_options
-from bot.slack_standin import SlackStandIn
-from bot.workflow_step import StepInputError, read_inputs
+from bot.shared import outgoing
+from bot.sharing.episode_links import apple_episode_id, episode_keys, url_variants
+from bot.digest.modal import ModalTarget, Submitted, read_submission, settings_view, target_of_view, zone_options
+from standin.slack_api import SlackStandIn
+from bot.sharing.workflow_step import StepInputError, read_inputs
 from insights.schedule import EVERY_DAY, WEEKDAYS, DigestSchedule
 from insights.targets import PERSON, DigestTarget
 

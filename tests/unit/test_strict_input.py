@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.feeds_grammar import AddFeeds, FeedsError, RemoveFeed, parse_feeds, url_problem
-from bot.listeners.actions import action_insight_id
+from bot.feeds.grammar import AddFeeds, FeedsError, RemoveFeed, parse_feeds, url_problem
+from bot.lookup.result_actions import action_insight_id
 
 
 @pytest.mark.parametrize("typed", ["²", "1²", "１２", "9" * 23])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.topic_edits import UnknownTopic, add_topics, remove_topics
+from insights.topic_edits import UnknownTopic, add_topics, remove_topics
 
 CURRENT = ("ai policy", "semiconductors", "rates")
 

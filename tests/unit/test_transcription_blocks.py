@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from bot import feeds_blocks as fb
-from bot.blocks import attribution, insight_blocks
+from bot.feeds import blocks as fb
+from bot.shared.blocks import attribution, insight_blocks
 from insights.model import Insight
 from tests.unit.test_feeds_blocks import FEED, NOW, text_of
 
