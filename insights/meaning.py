@@ -67,7 +67,10 @@ class WindowMeaning:
             for p, i in fresh_row.items():
                 meaning.cached[insights[p].id] = fresh[i]
         for r, p in enumerate(chosen):
-            vectors[r] = fresh[fresh_row[p]] if p in fresh_row else np.asarray(meaning.cached[insights[p].id], dtype=np.float32)
+            if fresh is not None and p in fresh_row:
+                vectors[r] = fresh[fresh_row[p]]
+            else:
+                vectors[r] = np.asarray(meaning.cached[insights[p].id], dtype=np.float32)
         self.vectors = vectors
         self._signs: dict[int, ClaimSigns] = {}
         self._topic_vectors: dict[str, Any] = {}
@@ -87,7 +90,7 @@ class WindowMeaning:
         for start in range(0, len(self.positions), block):
             sims = self.vectors[start : start + block] @ self.vectors.T
             rows, cols = np.nonzero(sims >= rules.min_cosine)
-            for r, c in zip(rows.tolist(), cols.tolist()):
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=False):
                 a, b = start + r, c
                 if a < b:
                     pa, pb = self.positions[a], self.positions[b]
@@ -143,10 +146,10 @@ class WindowMeaning:
             mention = mention[: self.meaning.max_sense_checks]
             if mention:
                 masked = self.meaning.embed([without_topic_words(self.insights[p].text, topic) for p in mention])
-                rests = dict(zip(mention, (masked @ vector).tolist()))
+                rests = dict(zip(mention, (masked @ vector).tolist(), strict=False))
         found = {p: m for p, m in lexical.items() if p not in self.row}
         none = TopicMatch(None, 0.0)
-        for p, cosine in zip(self.positions, cosines):
+        for p, cosine in zip(self.positions, cosines, strict=False):
             match = blend(lexical.get(p, none), topic, cosine, rests.get(p), rules)
             if match.relevance:
                 found[p] = match
@@ -157,7 +160,7 @@ class WindowMeaning:
         candidates = phrases(self.insights[position].text)
         unknown = [c for c in candidates if c not in self._phrases]
         if unknown:
-            for phrase, vector in zip(unknown, self.meaning.embed(unknown)):
+            for phrase, vector in zip(unknown, self.meaning.embed(unknown), strict=False):
                 self._phrases[phrase] = vector
         vector = self.topic_vector(topic)
         cosines = [float(self._phrases[c] @ vector) for c in candidates]

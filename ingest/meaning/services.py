@@ -8,6 +8,8 @@ before and digests get no `Meaning`.
 from __future__ import annotations
 
 import importlib.util
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -26,10 +28,36 @@ def extra_installed() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("numpy", "onnxruntime", MODEL_PACKAGE))
 
 
+#: Query vectors kept (a repeated or paged search skips the model: ~25 ms a query on this machine).
+QUERY_CACHE = 512
+_queries: OrderedDict[str, Any] = OrderedDict()
+_queries_lock = threading.Lock()
+
+
 def embed_query(query: str) -> Any | None:
-    """The query's unit vector from the shared encoder, or None when the model cannot run."""
+    """The query's unit vector from the shared encoder (the last `QUERY_CACHE` queries' kept),
+    or None when the model cannot run."""
+    with _queries_lock:
+        found = _queries.get(query)
+        if found is not None:
+            _queries.move_to_end(query)
+            return found
     encoder = shared_encoder()
-    return None if encoder is None else encoder([query])[0]
+    if encoder is None:
+        return None
+    vector = encoder([query])[0]
+    with _queries_lock:
+        _queries[query] = vector
+        while len(_queries) > QUERY_CACHE:
+            _queries.popitem(last=False)
+    return vector
+
+
+def warm(index: SearchIndex, sessions: sessionmaker[Session]) -> threading.Thread | None:
+    """Start loading the stored vectors of a hybrid search index in the background (call once at
+    start-up, so the first search does not wait ~30 s at 1M insights for them); None when the
+    index is lexical. Searches meanwhile use the vectors loaded so far."""
+    return None if index.dense is None else index.dense.warm(sessions)
 
 
 class StoredFirst(VectorCache):
@@ -42,7 +70,9 @@ class StoredFirst(VectorCache):
     def __contains__(self, key: object) -> bool:
         if super().__contains__(key):
             return True
-        stored = self._dense.vector(key) if isinstance(key, int) else None
+        if not isinstance(key, int):
+            return False
+        stored = self._dense.vector(key)
         if stored is None:
             return False
         self[key] = stored  # kept with the recent ones, so the pool sees its width

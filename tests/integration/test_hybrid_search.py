@@ -38,11 +38,16 @@ def _embed_all(sessions: sessionmaker[Session]) -> Any:
     return encoder
 
 
+#: The sample's ~80 insights are far fewer than a real index's: every search here goes through the
+#: sign-bit prefilter anyway (no exact path), keeping only this many rows for the cosine.
+PREFILTER_ROWS = 16
+
+
 def _hybrid(engine: Engine, encoder: Any) -> SearchIndex:
     from storage.dense_index import DenseIndex
 
-    return SearchIndex(engine, dense=DenseIndex(encoder.model_id, refresh_seconds=0.0),
-                       embed_query=lambda query: encoder([query])[0])
+    dense = DenseIndex(encoder.model_id, refresh_seconds=0.0, rescore=PREFILTER_ROWS, exact_rows=0)
+    return SearchIndex(engine, dense=dense, embed_query=lambda query: encoder([query])[0])
 
 
 def _texts(index: SearchIndex, sessions: sessionmaker[Session], query: str, team_id: str | None = None) -> list[str]:
@@ -176,3 +181,47 @@ def test_without_the_model_search_is_exactly_today_s(
             today = lexical.search(session, query, limit=5)
             assert cannot_run.search(session, query, limit=5) == today
             assert built.search(session, query, limit=5) == today
+
+
+def test_the_vectors_load_in_the_background_and_searches_then_use_them(
+    engine: Engine, sessions: sessionmaker[Session],
+) -> None:
+    from ingest.meaning.services import warm
+
+    encoder = real_encoder()
+    import_file(SAMPLE, sessions)
+    _embed_all(sessions)
+    hybrid = _hybrid(engine, encoder)
+    assert hybrid.dense is not None and len(hybrid.dense) == 0
+    thread = warm(hybrid, sessions)
+    assert thread is not None and warm(hybrid, sessions) is thread  # started once
+    thread.join(timeout=60)
+    with sessions() as session:
+        stored = session.query(InsightRow).count()
+    assert len(hybrid.dense) == stored and not hybrid.dense.loading
+    query = "pay the people who maintain the libraries you rely on"
+    assert _texts(hybrid, sessions, query)[0].startswith("Companies that depend on a small open source library")
+    assert warm(SearchIndex(engine), sessions) is None  # lexical: nothing to load
+
+
+def test_the_prefilter_finds_the_exact_nearest_vectors_of_real_queries(
+    engine: Engine, sessions: sessionmaker[Session],
+) -> None:
+    from storage.dense_index import DenseIndex
+
+    encoder = real_encoder()
+    import_file(SAMPLE, sessions)
+    _embed_all(sessions)
+    exact = DenseIndex(encoder.model_id, exact_rows=10**9)
+    filtered = DenseIndex(encoder.model_id, rescore=PREFILTER_ROWS, exact_rows=0)
+    with sessions() as session:
+        exact.refresh(session, force=True)
+        filtered.refresh(session, force=True)
+    queries = ["labs teaming up against copycats", "cheaper batteries for the grid", "remote teams and meetings",
+               "how to stop ransomware", "interest rates next year", "supply chain risk"]
+    for query in queries:
+        vector = encoder([query])[0]
+        best = sorted(exact.nearest(vector, 3).items(), key=lambda item: -item[1])
+        found = filtered.nearest(vector, 3)
+        assert best[0][0] in found, query  # the closest one always survives the prefilter
+        assert found[best[0][0]] == pytest.approx(best[0][1])
