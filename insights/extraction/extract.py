@@ -8,7 +8,8 @@
    score low), a preference for substantive claims of a comfortable length) times its
    salience: the highest TextRank centrality among its sentences (`textrank`), so the
    sentence that carries a point never lowers the passage holding it. A publisher's
-   soundbite lifts the passages it covers.
+   soundbite lifts the passages it covers; an episode told as a story (`precision.genre_factor`)
+   lowers all its passages.
 4. The best ones are picked in score order, never two that share a sentence or say
    nearly the same thing, and none below `PUBLISH_THRESHOLD`: four good insights beat
    six with two bad ones. Only a timed transcript that would otherwise get fewer than
@@ -28,7 +29,7 @@ from rapidfuzz import fuzz
 from insights.extraction.garble import garble_factor
 from insights.extraction.keywords import CONSIDERED, GENERIC, Keywords, match_vocabulary
 from insights.extraction.leadin import strip_lead_in
-from insights.extraction.precision import passage_factor
+from insights.extraction.precision import PASSAGE_FACTORS, genre_factor, passage_factors
 from insights.extraction.quality import (
     command_factor,
     fact_factor,
@@ -84,6 +85,7 @@ class Candidate:
     end: float | None
     score: float
     key: str  # its content stems, sorted, for near-duplicate checks
+    features: tuple[float, ...] = ()  # `FEATURES`, for the learned score (`learned`)
 
 
 def extract_insights(
@@ -119,16 +121,29 @@ def _content_stems(folded: Sequence[str]) -> list[str]:
     return [stem(t) for t in folded if t not in STOPWORDS and t not in GENERIC and len(t) > 2]
 
 
+def scored_candidates(segments: Sequence[Segment], soundbites: Sequence[tuple[float, float]] = ()) -> list[Candidate]:
+    """Every passage that stands alone, with its rule score and its `FEATURES` (none cut at `FLOOR`)."""
+    sentences = transcript_sentences(segments)
+    stems = [frozenset(_content_stems(words(s.text))) for s in sentences]
+    return _candidates(sentences, stems, centrality(stems), soundbites, keep_all=True)
+
+
 def _candidates(
     sentences: Sequence[Sentence],
     stems: Sequence[frozenset[str]],
     ranks: Sequence[float],
     soundbites: Sequence[tuple[float, float]],
+    *,
+    keep_all: bool = False,
 ) -> list[Candidate]:
-    """Every passage of 1-3 consecutive sentences of one turn and one thought that stands alone, scored."""
+    """Every passage of 1-3 consecutive sentences of one turn and one thought that stands alone, scored.
+
+    Passages whose ungraded score is below `FLOOR` are dropped unless `keep_all`.
+    """
     found: list[Candidate] = []
     turns = turn_facts(sentences)
     garbled: dict[int, float] = {}  # computed for the sentences of passages that stand alone only
+    genre = genre_factor([s.text for s in sentences])
     for first, opening in enumerate(sentences):
         if not opening.text:
             continue
@@ -153,22 +168,38 @@ def _candidates(
                     garbled[i] = garble_factor(sentences[i].raw)
             worst = min(garbled[i] for i in range(first, last + 1))
             start, end = opening.start, sentences[last].end
-            score = standalone * worst * placed * joined * _shape(text, count)
-            score *= _salience(max(ranks[first : last + 1])) * _boost(start, end, soundbites)
-            if score < FLOOR:  # the graded factors only lower it: never published
+            shape = _shape(text, count)
+            salience = _salience(max(ranks[first : last + 1]))
+            boost = _boost(start, end, soundbites)
+            score = standalone * worst * placed * joined * shape * salience * boost * genre
+            if score < FLOOR and not keep_all:  # the graded factors only lower it: never published
                 continue
-            score = min(1.0, score * _graded(text))
+            graded = _graded_factors(text)
+            score = min(1.0, score * math.prod(graded))
             key = " ".join(sorted(frozenset().union(*stems[first : last + 1])))
-            found.append(Candidate(first, last, text, start, end, score, key))
+            ungraded = (standalone, worst, placed, joined, shape, salience, boost, genre)
+            features = (*ungraded, *graded, count / MAX_WORDS, (last - first + 1) / MAX_SENTENCES)
+            found.append(Candidate(first, last, text, start, end, score, key, features))
     return found
 
 
-def _graded(text: str) -> float:
-    """The graded quality factors of a passage (personal talk, pointers back, praise, vague subjects, commands, facts)."""
+#: The names of a candidate's `features`: its score's factors (0-1, in this order), then its length.
+FEATURES = (
+    "standalone", "garble", "turn", "joined", "shape", "salience", "soundbite", "genre",
+    "personal", "pointing", "narrative", "praise", "subject", "command", "fact",
+    *PASSAGE_FACTORS,
+    "words", "sentences",
+)
+
+
+def _graded_factors(text: str) -> tuple[float, ...]:
+    """The graded quality factors of a passage (personal talk, pointers back, praise, vague subjects, commands, facts, `precision`)."""
     core = words(strip_lead_in(text))
     folded = " ".join(core)
-    factor = personal_factor(core) * pointing_factor(folded) * narrative_factor(folded) * praise_factor(folded)
-    return factor * subject_factor(core) * command_factor(core) * fact_factor(text) * passage_factor(text)
+    return (
+        personal_factor(core), pointing_factor(folded), narrative_factor(folded), praise_factor(folded),
+        subject_factor(core), command_factor(core), fact_factor(text), *passage_factors(text),
+    )
 
 
 def _continuation(sentence: Sentence, stems: frozenset[str], before: Sequence[frozenset[str]]) -> float:

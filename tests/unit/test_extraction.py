@@ -209,3 +209,31 @@ def test_match_vocabulary_maps_phrases_and_ignores_unrelated_ones() -> None:
     assert match_vocabulary(["semiconductor", "chips"], vocabulary) == ("semiconductors",)
     assert match_vocabulary(["new ai policy rules"], vocabulary) == ("AI policy",)
     assert match_vocabulary(["gardening"], vocabulary) == ()
+
+
+def test_every_candidate_carries_its_named_features_and_they_make_its_rule_score() -> None:
+    from insights.extraction.extract import FEATURES, scored_candidates
+
+    found = scored_candidates(_timed(CLAIMS))
+    assert {c.text for c in found} >= set(CLAIMS)
+    for candidate in found:
+        assert len(candidate.features) == len(FEATURES)
+        factors = candidate.features[: FEATURES.index("words")]
+        assert all(0.0 <= f <= 1.5 for f in factors)  # a soundbite may lift one above 1
+        product = 1.0
+        for f in factors:
+            product *= f
+        assert candidate.score == pytest.approx(min(1.0, product))
+
+
+def test_a_tale_told_as_a_story_gets_no_insights_from_its_narration() -> None:
+    tale = [
+        "Every night the old woman creeps through the streets of the town, waiting for the sound of footsteps.",
+        "In the darkness she is grabbing at the children and trying to yank them out of their beds.",
+        "Then she fades away into the darkness, and for a split second you see a glimmering blue face.",
+        "The townspeople whisper her name and lock their doors before the church bell rings at midnight.",
+    ]
+    told = extract_insights(_timed(tale * 3 + CLAIMS[:2]), limit=6)
+    talk = extract_insights(_timed(CLAIMS), limit=6)
+    assert not {i.text for i in told} & set(tale)
+    assert len(talk) >= 3

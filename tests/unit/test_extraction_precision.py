@@ -8,19 +8,25 @@ shown to lower what failed and to leave what passed alone.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from insights.extraction.leadin import strip_lead_in
 from insights.extraction.precision import (
+    PASSAGE_FACTORS,
     answer_factor,
     clause_factor,
     definite_factor,
     enumeration_factor,
+    genre_factor,
     opener_factor,
     passage_factor,
+    passage_factors,
     pitch_factor,
     scene_factor,
     spoken_factor,
+    story_factor,
     teaser_factor,
     vague_factor,
 )
@@ -191,3 +197,42 @@ def test_an_item_of_a_list_said_before_is_lowered() -> None:
 def test_obviously_is_spoken_filler() -> None:
     # big-tent-s2e10
     assert spoken_factor("We are printing the next 3D printers because you are buying our printers, obviously.") == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "Bloody Mary creeps through the streets of Miami, waiting for the sound of gunfire.",  # deadrabbit-043ca52c
+        "In the darkness, Bloody Mary is grabbing at them and trying to yank them off the bed.",  # deadrabbit-043ca52c
+    ],
+)
+def test_story_narration_is_lowered(told: str) -> None:  # Dead Rabbit Radio (tune, machine-made): both failed
+    assert story_factor(_folded(told)) < 1.0
+    assert passage_factor(told) < 0.7
+
+
+@pytest.mark.parametrize("text", GOOD)
+def test_claims_are_not_story_narration(text: str) -> None:
+    assert story_factor(_folded(text)) == 1.0
+
+
+def test_an_episode_told_as_a_story_lowers_all_its_passages_and_talk_does_not() -> None:
+    tale = ["Bloody Mary creeps through the streets.", "She waits in the darkness.", "Nobody knows her name."] * 10
+    talk = [*GOOD * 10, "Then she fades away, they say."]  # one story sentence in 61: talk, not a tale
+    assert genre_factor(tale) < 1.0
+    assert genre_factor(talk) == 1.0
+    assert genre_factor([]) == 1.0
+
+
+def test_an_ad_read_for_a_service_is_lowered() -> None:  # deadrabbit-043ca52c, picked once the story was lowered
+    ad = "British Swim School has highly trained instructors who specialize in fun and gentle teaching in a small class environment."
+    assert pitch_factor(_folded(ad)) < 1.0
+
+
+def test_the_factors_are_named_in_order_and_multiply_to_the_passage_factor() -> None:
+    text = "Let's basically say the infrastructure is one thing, right?"
+    factors = passage_factors(text)
+    assert len(factors) == len(PASSAGE_FACTORS)
+    assert factors[PASSAGE_FACTORS.index("opener")] < 1.0
+    assert factors[PASSAGE_FACTORS.index("story")] == 1.0
+    assert passage_factor(text) == pytest.approx(math.prod(factors))
