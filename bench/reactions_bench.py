@@ -44,7 +44,7 @@ from slack_bolt import App
 from slack_bolt.request import BoltRequest
 from sqlalchemy import func, select, text
 
-from bot.bootstrap import open_storage
+from bot.bootstrap import build_deps as open_storage
 from bot.listeners import register_all
 from bot.runtime.replay_guard import RejectReplays
 from bot.config import Settings

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Engine, text
 
-from bot.bootstrap import open_storage
+from bot.bootstrap import build_deps as open_storage
 from standin.local_server import LocalServer
 from bot.config import Settings, load_settings
 from standin.slack_requests import signed_headers, slash_command_body

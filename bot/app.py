@@ -6,6 +6,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
+from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -56,8 +57,9 @@ def build_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> A
         listener_executor=ThreadPoolExecutor(max_workers=16, thread_name_prefix="bolt-listener"),
     )
     # Lazy listeners (the slow part of /insights) get their own threads, so acks never queue behind them.
-    app.listener_runner.lazy_listener_runner.executor = ThreadPoolExecutor(
-        max_workers=ANSWER_THREADS, thread_name_prefix="bolt-answer")
+    lazy_runner = app.listener_runner.lazy_listener_runner
+    assert isinstance(lazy_runner, ThreadLazyListenerRunner), "the sync App runs lazy listeners on threads"
+    lazy_runner.executor = ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="bolt-answer")
     if not settings.socket_mode:
         app.use(RejectReplays())  # after Bolt's signature check: only verified signatures are remembered
     register_all(app, deps)

@@ -56,8 +56,8 @@ def configure_logging(level: str, secrets: Iterable[str | None] = ()) -> None:
         logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # job_run lines say it
 
 
-def open_storage(settings: Settings) -> Deps:
-    """Connect, bring the schema up to date and build the services that use it."""
+def open_database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
+    """Connect and bring the schema up to date: the engine and its session factory."""
     safe_url = make_url(settings.database_url).render_as_string(hide_password=True)
     engine = create_db_engine(settings.database_url)
     try:
@@ -66,7 +66,11 @@ def open_storage(settings: Settings) -> Deps:
         engine.dispose()
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise StartupError(f"Cannot open the database at {safe_url}: {reason}") from error
-    sessions = session_factory(engine)
+    return engine, session_factory(engine)
+
+
+def build_services(settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> Deps:
+    """The services over an open database: search, the Slack client, workspace access, the digest deliverer."""
     slack = build_client(settings)
     installations, client_for = _workspace_access(settings, engine, sessions, slack)
     search = search_index(engine, by_meaning=settings.match_by_meaning)
@@ -79,6 +83,11 @@ def open_storage(settings: Settings) -> Deps:
         fetchers=partial(Fetcher, allow_private_addresses=settings.feeds_allow_private_addresses),
         installations=installations, directory=settings.directory,
     )
+
+
+def build_deps(settings: Settings) -> Deps:
+    """`open_database`, then `build_services`: everything a process needs."""
+    return build_services(settings, *open_database(settings))
 
 
 def _workspace_access(

@@ -36,7 +36,7 @@ _HOW_TO_GET = {
 }
 
 
-class SettingsError(ValueError):
+class ConfigError(ValueError):
     """A setting is missing or malformed; the message names it and says how to fix it."""
 
 
@@ -102,7 +102,7 @@ class Settings:
                 self.slack_client_secret, self.podcastindex_secret, *self.token_encryption_keys)
 
     def require_slack(self) -> None:
-        """Raise `SettingsError` unless the settings `podbrief run` needs are present."""
+        """Raise `ConfigError` unless the settings `podbrief run` needs are present."""
         if self.multi_workspace:
             self._require_oauth()
             return
@@ -114,11 +114,11 @@ class Settings:
 
     def _require_oauth(self) -> None:
         if self.slack_bot_token:
-            raise SettingsError("SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set. Choose one: SLACK_BOT_TOKEN runs "
+            raise ConfigError("SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set. Choose one: SLACK_BOT_TOKEN runs "
                                 "Podbrief in one workspace; SLACK_CLIENT_ID and SLACK_CLIENT_SECRET let many "
                                 "workspaces install it from /slack/install (their tokens are stored encrypted).")
         if self.socket_mode:
-            raise SettingsError("SLACK_APP_TOKEN (Socket Mode) cannot be used with SLACK_CLIENT_ID: installing to "
+            raise ConfigError("SLACK_APP_TOKEN (Socket Mode) cannot be used with SLACK_CLIENT_ID: installing to "
                                 "many workspaces needs the HTTP endpoints /slack/install and /slack/oauth_redirect. "
                                 "Unset SLACK_APP_TOKEN.")
         if not self.slack_client_secret:
@@ -175,14 +175,14 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
 def _directory_url(env: Mapping[str, str], name: str, default: str) -> str:
     value = env.get(name, default)
     if not re.match(r"https?://[^/\s]+", value):
-        raise SettingsError(f"{name} must be an http(s) URL such as {default} (leave it unset for the default).")
+        raise ConfigError(f"{name} must be an http(s) URL such as {default} (leave it unset for the default).")
     return value if value.endswith("/") else value + "/"
 
 
 def _podcastindex(env: Mapping[str, str]) -> tuple[str | None, str | None]:
     key, secret = env.get("PODCASTINDEX_KEY"), env.get("PODCASTINDEX_SECRET")
     if bool(key) != bool(secret):
-        raise SettingsError("Set both PODCASTINDEX_KEY and PODCASTINDEX_SECRET to search the Podcast Index "
+        raise ConfigError("Set both PODCASTINDEX_KEY and PODCASTINDEX_SECRET to search the Podcast Index "
                             "(or neither, for the iTunes directory).")
     return key, secret
 
@@ -192,12 +192,12 @@ def _transcribe(value: str | None) -> str:
         return "off"
     if value.lower() == "missing":
         return "missing"
-    raise SettingsError(f"TRANSCRIBE must be off (the default) or missing (transcribe the episodes that publish "
+    raise ConfigError(f"TRANSCRIBE must be off (the default) or missing (transcribe the episodes that publish "
                         f"no transcript), not {value!r}.")
 
 
-def _missing(name: str, why: str = "") -> SettingsError:
-    return SettingsError(f"{name} is not set. {why}{_HOW_TO_GET[name]}")
+def _missing(name: str, why: str = "") -> ConfigError:
+    return ConfigError(f"{name} is not set. {why}{_HOW_TO_GET[name]}")
 
 
 def _token(env: Mapping[str, str], name: str, prefix: str) -> str | None:
@@ -205,7 +205,7 @@ def _token(env: Mapping[str, str], name: str, prefix: str) -> str | None:
     if value is None:
         return None
     if not value.startswith(prefix) or re.search(r"\s", value):
-        raise SettingsError(f"{name} does not look right: it should start with {prefix}. {_HOW_TO_GET[name]}")
+        raise ConfigError(f"{name} does not look right: it should start with {prefix}. {_HOW_TO_GET[name]}")
     return value
 
 
@@ -213,7 +213,7 @@ def _signing_secret(value: str | None) -> str | None:
     if value is None:
         return None
     if not re.fullmatch(r"[0-9a-fA-F]{16,128}", value):
-        raise SettingsError(
+        raise ConfigError(
             "SLACK_SIGNING_SECRET does not look right: it should be the hexadecimal string Slack shows "
             f"(not the client secret or a token). {_HOW_TO_GET['SLACK_SIGNING_SECRET']}"
         )
@@ -231,7 +231,7 @@ def _database_url(value: str | None, data_dir: Path) -> str:
     except ArgumentError:
         backend = None
     if backend not in ("sqlite", "postgresql"):
-        raise SettingsError(
+        raise ConfigError(
             "DATABASE_URL is not a database URL Podbrief can use. Examples: "
             "sqlite:///data/podbrief.sqlite3 or postgresql+psycopg://user:password@host:5432/podbrief"
         )
@@ -242,7 +242,7 @@ def _api_url(value: str | None) -> str | None:
     if value is None:
         return None
     if not re.match(r"https?://[^/\s]+", value):
-        raise SettingsError(
+        raise ConfigError(
             "SLACK_API_URL must be an http(s) URL such as https://slack.com/api/ (leave it unset for real Slack)."
         )
     return value if value.endswith("/") else value + "/"
@@ -256,19 +256,19 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
         return True
     if value.lower() in ("0", "false", "no", "off"):
         return False
-    raise SettingsError(f"{name} must be true or false, not {value!r}.")
+    raise ConfigError(f"{name} must be true or false, not {value!r}.")
 
 
 def _port(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 65535:
-        raise SettingsError(f"PORT must be a number from 1 to 65535, not {value!r}.")
+        raise ConfigError(f"PORT must be a number from 1 to 65535, not {value!r}.")
     return int(value)
 
 
 def _log_level(value: str) -> str:
     level = value.upper()
     if level not in LOG_LEVELS:
-        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}.")
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}.")
     return level
 
 
@@ -278,7 +278,7 @@ def _scan_minutes(value: str | None) -> int:
     if value.lower() in ("off", "no", "false", "never", "disabled"):
         return 0
     if not (value.isascii() and value.isdigit()) or int(value) > MAX_SCAN_MINUTES:
-        raise SettingsError(
+        raise ConfigError(
             f"SCAN_INTERVAL_MINUTES must be a number of minutes from 1 to {MAX_SCAN_MINUTES} "
             f"(or 0 / off to stop scanning feeds), not {value!r}."
         )
@@ -290,20 +290,20 @@ def _llm(env: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
     base_url, model, key = env.get("LLM_BASE_URL"), env.get("LLM_MODEL"), env.get("LLM_API_KEY")
     if base_url is None and model is None:
         if key is not None:
-            raise SettingsError("LLM_API_KEY is set but LLM_BASE_URL and LLM_MODEL are not. Set both to extract "
+            raise ConfigError("LLM_API_KEY is set but LLM_BASE_URL and LLM_MODEL are not. Set both to extract "
                                 "insights with a language model, or unset LLM_API_KEY.")
         return None, None, None
     if base_url is None or model is None:
         missing, given = ("LLM_BASE_URL", "LLM_MODEL") if base_url is None else ("LLM_MODEL", "LLM_BASE_URL")
-        raise SettingsError(f"{given} is set but {missing} is not. The language-model extractor needs both, e.g. "
+        raise ConfigError(f"{given} is set but {missing} is not. The language-model extractor needs both, e.g. "
                             "LLM_BASE_URL=https://api.openai.com/v1 and LLM_MODEL=gpt-4o-mini; unset both to use "
                             "the built-in extractor.")
     if not re.match(r"https?://[^/\s]+", base_url) or re.search(r"\s", base_url):
-        raise SettingsError("LLM_BASE_URL must be the http(s) base URL of an OpenAI-compatible API, such as "
+        raise ConfigError("LLM_BASE_URL must be the http(s) base URL of an OpenAI-compatible API, such as "
                             f"https://api.openai.com/v1 or http://localhost:11434/v1, not {base_url!r}.")
     base_url = base_url.rstrip("/").removesuffix("/chat/completions")
     if re.search(r"\s", model):
-        raise SettingsError(f"LLM_MODEL must be a model name without spaces (e.g. gpt-4o-mini), not {model!r}.")
+        raise ConfigError(f"LLM_MODEL must be a model name without spaces (e.g. gpt-4o-mini), not {model!r}.")
     return base_url, model, key
 
 
@@ -314,20 +314,20 @@ def _bounded(env: Mapping[str, str], name: str, default: int, bounds: tuple[int,
         return default
     low, high = bounds
     if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
-        raise SettingsError(f"{name} must be a number of {unit} from {low} to {high}, not {value!r}.")
+        raise ConfigError(f"{name} must be a number of {unit} from {low} to {high}, not {value!r}.")
     return int(value)
 
 
 def _client_id(value: str | None) -> str | None:
     if value is not None and not re.fullmatch(r"\d+\.\d+", value):
-        raise SettingsError("SLACK_CLIENT_ID does not look right: Slack shows it as two numbers joined by a dot "
+        raise ConfigError("SLACK_CLIENT_ID does not look right: Slack shows it as two numbers joined by a dot "
                             "(Basic Information → App Credentials → Client ID).")
     return value
 
 
 def _client_secret(value: str | None) -> str | None:
     if value is not None and not re.fullmatch(r"[0-9a-fA-F]{16,128}", value):
-        raise SettingsError(f"SLACK_CLIENT_SECRET does not look right: it is a hexadecimal string. "
+        raise ConfigError(f"SLACK_CLIENT_SECRET does not look right: it is a hexadecimal string. "
                             f"{_HOW_TO_GET['SLACK_CLIENT_SECRET']}")
     return value
 
@@ -337,14 +337,14 @@ def _scopes(value: str | None) -> tuple[str, ...]:
         return DEFAULT_BOT_SCOPES
     scopes = tuple(s.strip() for s in value.split(",") if s.strip())
     if not scopes or any(not re.fullmatch(r"[a-z_.:]+", s) for s in scopes):
-        raise SettingsError("SLACK_SCOPES must be a comma-separated list of bot scopes such as commands,chat:write "
+        raise ConfigError("SLACK_SCOPES must be a comma-separated list of bot scopes such as commands,chat:write "
                             "(leave it unset for the scopes in manifest.yml).")
     return scopes
 
 
 def _redirect_uri(value: str | None) -> str | None:
     if value is not None and not re.match(r"https?://[^/\s]+/\S*oauth_redirect$", value):
-        raise SettingsError("SLACK_REDIRECT_URI must be your server's public https URL ending in "
+        raise ConfigError("SLACK_REDIRECT_URI must be your server's public https URL ending in "
                             "/slack/oauth_redirect, as listed under OAuth & Permissions → Redirect URLs.")
     return value
 
@@ -354,7 +354,7 @@ def _encryption_keys(value: str | None) -> tuple[str, ...]:
         return ()
     keys = tuple(k.strip() for k in value.split(",") if k.strip())
     if any(not re.fullmatch(r"[A-Za-z0-9_-]{43}=", k) for k in keys):
-        raise SettingsError("TOKEN_ENCRYPTION_KEYS must be comma-separated keys made by `podbrief tokens new-key` "
+        raise ConfigError("TOKEN_ENCRYPTION_KEYS must be comma-separated keys made by `podbrief tokens new-key` "
                             "(44 characters each); the first one encrypts, all of them decrypt.")
     return keys
 
@@ -363,5 +363,5 @@ def _grace_days(value: str | None) -> int:
     if value is None:
         return DEFAULT_GRACE_DAYS
     if not (value.isascii() and value.isdigit()) or int(value) > 3650:
-        raise SettingsError(f"UNINSTALL_GRACE_DAYS must be a number of days from 0 to 3650, not {value!r}.")
+        raise ConfigError(f"UNINSTALL_GRACE_DAYS must be a number of days from 0 to 3650, not {value!r}.")
     return int(value)

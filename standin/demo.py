@@ -11,10 +11,11 @@ import secrets
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
-from bot.bootstrap import open_storage
+from bot.bootstrap import build_deps
 from bot.cli.terminal import echo as print_for_operator
 from bot.cli.terminal import printable
 from bot.config import Settings
@@ -40,7 +41,7 @@ def run_demo(queries: Sequence[str] = DEMO_QUERIES, echo: Callable[[str], None] 
             slack_signing_secret=secrets.token_hex(16),
             slack_api_url=slack.api_url,
         )
-        deps = open_storage(settings)
+        deps = build_deps(settings)
         report = import_file(SAMPLE_INSIGHTS, deps.sessions)
         echo(f"Loaded {report.added} sample insights into {settings.database_url}")
         echo(f"Local Slack stand-in at {slack.api_url}\n")
@@ -53,7 +54,7 @@ def run_demo(queries: Sequence[str] = DEMO_QUERIES, echo: Callable[[str], None] 
         deps.engine.dispose()
 
 
-def _ask(server: LocalServer, slack: SlackStandIn, query: str, name: str) -> dict:
+def _ask(server: LocalServer, slack: SlackStandIn, query: str, name: str) -> dict[str, Any]:
     body, content_type = slash_command_body(query, response_url=slack.response_url(name))
     reply = server.post(body, content_type)
     if reply.status != 200:

@@ -39,7 +39,7 @@ class LocalServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.effective_port}"  # type: ignore[union-attr]
+        return f"http://127.0.0.1:{self._server.effective_port}"
 
     def __enter__(self) -> LocalServer:
         self._thread.start()

@@ -34,6 +34,7 @@ Standard library only, so it ships in the package.
 from __future__ import annotations
 
 import base64
+import contextlib
 import email.policy
 import json
 import random
@@ -256,10 +257,8 @@ def _decode_json_fields(params: JsonDict) -> JsonDict:
     for key in _JSON_FIELDS:
         value = decoded.get(key)
         if isinstance(value, str) and value[:1] in ("[", "{"):
-            try:
+            with contextlib.suppress(ValueError):  # not JSON after all: kept as the text it is
                 decoded[key] = json.loads(value)
-            except ValueError:
-                pass
     return decoded
 
 
@@ -268,9 +267,10 @@ def _parse_multipart(content_type: str, body: bytes) -> JsonDict:
         b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body, policy=email.policy.HTTP
     )
     params: JsonDict = {}
-    for part in message.iter_parts():  # type: ignore[attr-defined]
+    for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True) or b""
+        decoded = part.get_payload(decode=True)
+        payload = decoded if isinstance(decoded, bytes) else b""
         params[str(name)] = payload if part.get_filename() else payload.decode("utf-8")
     return params
 
@@ -557,8 +557,10 @@ class SlackStandIn:
             method = predicate_or_method
             wanted = f"a successful {method} call"
 
-            def predicate(call: RecordedCall) -> bool:
+            def successful(call: RecordedCall) -> bool:
                 return call.method == method and call.ok
+
+            predicate: CallPredicate = successful
         else:
             predicate, wanted = predicate_or_method, "a call matching the predicate"
         deadline = time.monotonic() + timeout

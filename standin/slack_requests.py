@@ -18,6 +18,7 @@ def signed_headers(signing_secret: str, body: str, timestamp: int | None = None)
     """The `X-Slack-Signature` headers Slack adds, for `body` sent at `timestamp`."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(signing_secret).generate_signature(timestamp=ts, body=body)
+    assert signature is not None, "a signature for a given timestamp and body"
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
 
 

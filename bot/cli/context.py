@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from typing import NoReturn
 
-from bot.bootstrap import StartupError, configure_logging, open_storage, settings_from_environment
+from bot.bootstrap import StartupError, build_deps, configure_logging, settings_from_environment
 from bot.cli.terminal import echo
-from bot.config import Settings, SettingsError
+from bot.config import ConfigError, Settings
 from bot.deps import Deps
 
 
@@ -21,7 +21,7 @@ def load_settings() -> Settings:
     """The configuration from the environment, with logging configured; exits on an invalid one."""
     try:
         settings = settings_from_environment()
-    except SettingsError as error:
+    except ConfigError as error:
         fail(str(error))
     configure_logging(settings.log_level, settings.secrets())
     return settings
@@ -30,6 +30,6 @@ def load_settings() -> Settings:
 def open_deps(settings: Settings) -> Deps:
     """The database and services for `settings`; exits when they cannot be opened."""
     try:
-        return open_storage(settings)
+        return build_deps(settings)
     except StartupError as error:
         fail(str(error))

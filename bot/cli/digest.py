@@ -76,7 +76,7 @@ def worker() -> None:
     It serves GET /healthz and GET /metrics on PORT (give it its own port next to `podbrief run`).
     """
     from bot.bootstrap import StartupError
-    from bot.config import SettingsError
+    from bot.config import ConfigError
     from bot.runtime.ops import run_worker
     from bot.runtime.scheduler import build_jobs
     from bot.runtime.transcribe_setup import transcription_for
@@ -85,7 +85,7 @@ def worker() -> None:
     if not settings.slack_bot_token:
         try:
             settings.require_slack()
-        except SettingsError as error:
+        except ConfigError as error:
             fail(str(error))
     try:
         transcription = transcription_for(settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def import_with_progress(path: Path, deps: Deps) -> ImportReport:
     """Import one file, drawing a progress bar on long imports, then print what happened."""
     size = _size(path)
     if size >= PROGRESS_BAR_BYTES:
-        with click.progressbar(length=size, label=f"Importing {printable(path.name)}", file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(length=size, label=f"Importing {printable(path.name)}", file=sys.stderr) as bar:
             shown = 0
 
             def advance(progress: ImportProgress) -> None:

@@ -18,7 +18,7 @@ from bot.cli.meaning import meaning
 from bot.cli.terminal import echo, printable_json
 from bot.cli.transcribe import transcribe
 from bot.cli.workspaces import tokens, workspaces
-from bot.config import SettingsError
+from bot.config import ConfigError
 from insights.model import Match
 
 
@@ -35,7 +35,7 @@ def run() -> None:
     settings = load_settings()
     try:
         settings.require_slack()
-    except SettingsError as error:
+    except ConfigError as error:
         fail(str(error))
     try:
         serve(settings, open_deps(settings))

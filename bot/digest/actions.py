@@ -8,8 +8,8 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.digest.blocks import digest_item, digest_preview
-from bot.digest.delivery import PAUSING_ERRORS
 from bot.shared.blocks import Message, notice
+from bot.shared.slack_errors import CHANNEL_PROBLEMS
 from insights.schedule import DigestSchedule, local_now
 from insights.targets import DigestTarget
 
@@ -39,6 +39,7 @@ def post_now(deps: Deps, client: WebClient, target: DigestTarget, user_id: str, 
     if outcome.status == "busy":
         return notice("Today's digest has already been posted (or is being posted right now).")
     if outcome.status == "paused":
-        reason = PAUSING_ERRORS.get(outcome.detail, f"Slack said {outcome.detail}.")
+        problem = CHANNEL_PROBLEMS.get(outcome.detail or "")
+        reason = problem.paused if problem else f"Slack said {outcome.detail}."
         return notice(f"I couldn't post in {where}, so its digest is paused. {reason}")
     return notice("Slack didn't accept the digest just now. I'll keep trying in the background.")

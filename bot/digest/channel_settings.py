@@ -7,9 +7,8 @@ returns the `Message` to show; the digest commands live in `bot.digest.settings`
 from __future__ import annotations
 
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.deps import Deps
 from bot.digest import settings_blocks as sb
 from bot.digest.grammar import AddTopics, ClearTopics, RemoveTopics, SetRestriction, ShowTopics
 from bot.shared.blocks import Message
@@ -25,7 +24,7 @@ from storage.channels_store import (
 )
 
 
-def refusal(deps: Deps, client: WebClient, asker: Asker, place: Place) -> Message | None:
+def refusal(sessions: sessionmaker[Session], client: WebClient, asker: Asker, place: Place) -> Message | None:
     """Why `asker` may not change `place`, or None when they may.
 
     Personal briefs belong to their owner (commands only ever address the asker's own).
@@ -34,7 +33,7 @@ def refusal(deps: Deps, client: WebClient, asker: Asker, place: Place) -> Messag
     """
     if place.personal:
         return None
-    with deps.sessions() as session:
+    with sessions() as session:
         restricted = get_workspace(session, place.team_id).restrict_settings
         target = get_target(session, place.team_id, place.channel_id)
     creator = target.created_by if target else None
@@ -43,17 +42,17 @@ def refusal(deps: Deps, client: WebClient, asker: Asker, place: Place) -> Messag
     return sb.not_allowed(creator, asker.command)
 
 
-def show_topics(deps: Deps, asker: Asker, command: ShowTopics) -> Message:
+def show_topics(sessions: sessionmaker[Session], asker: Asker, command: ShowTopics) -> Message:
     place = asker.place(command.personal)
-    with deps.sessions() as session:
+    with sessions() as session:
         target = get_target(session, place.team_id, place.channel_id)
     return sb.topics_shown(target.topics if target else (), place.personal, asker.command)
 
 
-def change_topics(deps: Deps, asker: Asker, command: AddTopics | RemoveTopics | ClearTopics) -> Message:
+def change_topics(sessions: sessionmaker[Session], asker: Asker, command: AddTopics | RemoveTopics | ClearTopics) -> Message:
     """Add, remove or clear topics in one transaction (the row is locked while it changes)."""
     place = asker.place(command.personal)
-    with deps.sessions.begin() as session:
+    with sessions.begin() as session:
         target = get_target_for_update(session, place.team_id, place.channel_id)
         current = target.topics if target else ()
         if isinstance(command, AddTopics):
@@ -75,19 +74,19 @@ def _save_topics(session: Session, asker: Asker, place: Place, topics: tuple[str
                       kind=place.kind, topics=list(topics))
 
 
-def show_workspace(deps: Deps, asker: Asker) -> Message:
-    with deps.sessions() as session:
+def show_workspace(sessions: sessionmaker[Session], asker: Asker) -> Message:
+    with sessions() as session:
         settings = get_workspace(session, asker.team_id)
     return sb.workspace_settings(settings, asker.command)
 
 
-def set_restriction(deps: Deps, client: WebClient, asker: Asker, command: SetRestriction) -> Message:
+def set_restriction(sessions: sessionmaker[Session], client: WebClient, asker: Asker, command: SetRestriction) -> Message:
     """Only workspace admins and owners may restrict (or open) digest changes."""
     if not look_up_person(client, asker.user_id).is_admin:
         return sb.admins_only(asker.command)
     change = ("restricted digest changes to admins and digest creators" if command.restricted
               else "let everyone change channel digests")
-    with deps.sessions.begin() as session:
+    with sessions.begin() as session:
         update_workspace(session, asker.team_id, by_user=asker.user_id, change=change,
                          restrict_settings=command.restricted)
     return sb.restriction_set(command.restricted, asker.command)

@@ -23,6 +23,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -31,25 +33,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.digest.blocks import digest_header, digest_item, quiet_day
 from bot.digest.compose import DigestComposer
+from bot.shared.slack_errors import CHANNEL_PROBLEMS, SLACK_TROUBLE_CODES, WORKSPACE_TOKEN_CODES
 from bot.workspaces.clients import WorkspaceNotInstalled
+from bot.workspaces.status import stop_deliveries
 from ingest.claimed_work import drain
 from insights.schedule import due_local_date
 from insights.targets import DigestTarget
 from storage import deliveries_store as store
-from storage.channels_store import get_workspace, lock_due_targets, pause_target, scheduled_targets, update_workspace
+from storage.channels_store import get_workspace, lock_due_targets, pause_target, scheduled_targets
 from storage.messages_store import record_posted_message
 
 log = logging.getLogger("podbrief.digest")
 
-PAUSING_ERRORS = {
-    "not_in_channel": "Podbrief is not a member of this channel. Invite it with /invite @Podbrief, then /insights digest resume.",
-    "channel_not_found": "Podbrief cannot see this channel (deleted, or private without Podbrief). Invite it, then /insights digest resume.",
-    "is_archived": "The channel is archived. Unarchive it, then /insights digest resume.",
-}
-WORKSPACE_ERRORS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "not_authed"})
 MAX_ATTEMPTS = 5  # for refusals Slack gives for this digest itself; its own outages never count
-#: Error codes Slack answers when the trouble is on its side (after the client's own retries).
-SLACK_TROUBLE = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 #: How many pending targets one claim looks at, at least (more when more threads are idle).
 CLAIM_WINDOW = 64
 
@@ -211,7 +207,7 @@ class DigestDeliverer:
             message = digest_item(pick.insight, pick.reasons, pick.also_on).as_kwargs()
             thread = header_ts if target.thread_mode else None
             self._send(client, target.team_id, channel, message, thread, "insight", pick.insight.id,
-                       then=lambda session, ts, row=pick.row_id: store.mark_pick_posted(session, row, ts))
+                       then=partial(_mark_pick_posted, pick.row_id))
             self._checkpoint("item")
         return self._finish(claim, store.DELIVERED, now, "delivered")
 
@@ -223,7 +219,7 @@ class DigestDeliverer:
                 store.set_post_channel(session, claim.id, channel)
         return channel
 
-    def _send(self, client: WebClient, team_id: str, channel: str, message: dict, thread_ts: str | None, kind: str,
+    def _send(self, client: WebClient, team_id: str, channel: str, message: dict[str, Any], thread_ts: str | None, kind: str,
               insight_id: int | None = None, *, then: Callable[[Session, str], None]) -> str:
         """Post one message, then record it and its progress in one transaction."""
         self._sleep(self._post_interval)  # stay within Slack's per-channel pace
@@ -242,15 +238,15 @@ class DigestDeliverer:
 
     def _slack_refused(self, target: DigestTarget, claim: store.Claim, code: str, now: datetime) -> DeliveryOutcome:
         with self._sessions.begin() as session:
-            if code in PAUSING_ERRORS:
+            if code in CHANNEL_PROBLEMS:
                 # Released, not failed: once someone fixes the channel and resumes the same local
                 # day, the scheduler takes the claim over and posts what is still missing.
-                pause_target(session, target.team_id, target.channel_id, PAUSING_ERRORS[code])
+                pause_target(session, target.team_id, target.channel_id, CHANNEL_PROBLEMS[code].paused)
                 store.release_claim(session, claim.id, code)
                 return DeliveryOutcome(claim.team_id, claim.channel_id, claim.local_date, "paused", code)
-            if code in WORKSPACE_ERRORS:
-                update_workspace(session, target.team_id, by_user=None, change=f"deliveries stopped: Slack said {code}",
-                                 active=False, inactive_reason=f"Slack said {code}; reinstall or update the token")
+            if code in WORKSPACE_TOKEN_CODES:
+                stop_deliveries(session, target.team_id, f"Slack said {code}; reinstall or update the token",
+                                change=f"Slack said {code}")
                 store.finish_delivery(session, claim.id, store.FAILED, now, code)
                 return DeliveryOutcome(claim.team_id, claim.channel_id, claim.local_date, "workspace_inactive", code)
             if claim.attempts >= MAX_ATTEMPTS:
@@ -266,4 +262,8 @@ class DigestDeliverer:
 
 
 def _slack_in_trouble(status: int, code: str) -> bool:
-    return status == 429 or status >= 500 or code in SLACK_TROUBLE
+    return status == 429 or status >= 500 or code in SLACK_TROUBLE_CODES
+
+
+def _mark_pick_posted(row_id: int, session: Session, ts: str) -> None:
+    store.mark_pick_posted(session, row_id, ts)

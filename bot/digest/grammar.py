@@ -2,12 +2,13 @@
 
 `parse_settings(text)` turns `topics add ai policy`, `digest at 7pm berlin`,
 `me digest pause`, `settings restrict on`… into frozen command values, or into a
-`SettingsError` carrying a friendly message and the usage that would work. It
+`SettingsUsageError` carrying a friendly message and the usage that would work. It
 returns None for text that is not a settings command at all (a search).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
 
@@ -98,7 +99,7 @@ class PostDigestNow:
 
 
 @dataclass(frozen=True, slots=True)
-class ShowWorkspaceSettings:
+class ShowWorkspacePreferences:
     """`settings`: the workspace-wide choices."""
 
 
@@ -110,7 +111,7 @@ class SetRestriction:
 
 
 @dataclass(frozen=True, slots=True)
-class SettingsError:
+class SettingsUsageError:
     """The text looked like a settings command but could not be read; `usage` shows what works."""
 
     message: str
@@ -121,10 +122,10 @@ TargetCommand = (
     ShowTopics | AddTopics | RemoveTopics | ClearTopics | ShowDigest | SetDigestTime | SetDays
     | SetPaused | SetThreadMode | PreviewDigest | PostDigestNow
 )
-SettingsCommand = TargetCommand | ShowWorkspaceSettings | SetRestriction | SettingsError
+SettingsCommand = TargetCommand | ShowWorkspacePreferences | SetRestriction | SettingsUsageError
 SETTINGS_COMMANDS = (
     ShowTopics, AddTopics, RemoveTopics, ClearTopics, ShowDigest, SetDigestTime, SetDays, SetPaused,
-    SetThreadMode, PreviewDigest, PostDigestNow, ShowWorkspaceSettings, SetRestriction, SettingsError,
+    SetThreadMode, PreviewDigest, PostDigestNow, ShowWorkspacePreferences, SetRestriction, SettingsUsageError,
 )
 
 
@@ -197,7 +198,7 @@ def _digest(rest: str, personal: bool) -> SettingsCommand:
     if simple is not None:
         allowed_extra = _ALLOWED_EXTRA.get(verb, "")
         return simple(personal) if args.lower() in ("", allowed_extra) else _extra(verb, usage)
-    guess = _closest(verb, tuple(_SIMPLE_DIGEST_VERBS) + ("at", "thread"))
+    guess = _closest(verb, (*_SIMPLE_DIGEST_VERBS, "at", "thread"))
     hint = f" Did you mean `{CMD} {usage[0]} {guess}{' ' + _short(args) if args else ''}`?" if guess else ""
     return _error(f"I don't know `{CMD} {usage[0]} {_short(verb)}`.{hint}", usage)
 
@@ -248,7 +249,7 @@ def _thread(args: str, personal: bool, usage: tuple[str, ...]) -> SettingsComman
     return _error(f"Write {on} (insights as replies in a thread) or {off}.", usage)
 
 
-_SIMPLE_DIGEST_VERBS = {
+_SIMPLE_DIGEST_VERBS: dict[str, Callable[[bool], TargetCommand]] = {
     "": ShowDigest, "show": ShowDigest, "status": ShowDigest, "info": ShowDigest,
     "weekdays": lambda p: SetDays(WEEKDAYS, p), "weekday": lambda p: SetDays(WEEKDAYS, p),
     "workdays": lambda p: SetDays(WEEKDAYS, p), "daily": lambda p: SetDays(EVERY_DAY, p),
@@ -265,7 +266,7 @@ _ALLOWED_EXTRA = {"weekdays": "only", "weekday": "only", "every": "day", "send":
 def _workspace(rest: str) -> SettingsCommand:
     verb, args = _first_word(rest)
     if not verb:
-        return ShowWorkspaceSettings()
+        return ShowWorkspacePreferences()
     if verb in ("restrict", "restricted", "restriction") and (args.lower() in _ON or args.lower() in _OFF):
         return SetRestriction(args.lower() in _ON)
     if verb in ("restrict", "restricted", "restriction"):
@@ -285,12 +286,12 @@ def _scoped(usage: tuple[str, ...], personal: bool) -> tuple[str, ...]:
     return tuple(f"me {line}" for line in usage) if personal else usage
 
 
-def _extra(verb: str, usage: tuple[str, ...]) -> SettingsError:
+def _extra(verb: str, usage: tuple[str, ...]) -> SettingsUsageError:
     return _error(f"`{CMD} {usage[0]} {verb}` takes nothing after it.", usage)
 
 
-def _error(message: str, usage: tuple[str, ...]) -> SettingsError:
-    return SettingsError(message, usage)
+def _error(message: str, usage: tuple[str, ...]) -> SettingsUsageError:
+    return SettingsUsageError(message, usage)
 
 
 def _closest(word: str, options: tuple[str, ...]) -> str | None:

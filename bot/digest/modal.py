@@ -7,6 +7,7 @@ functions `/insights digest …` uses, so the stored row, audit trail and confir
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import time
@@ -129,7 +130,7 @@ def settings_view(target: ModalTarget, current: DigestTarget | None, default_zon
     ticked = [box for number, box in enumerate(day_boxes) if day_choice is days[2] and number in chosen_days]
     flags = [_option("Post the insights as replies in a thread under a header", THREAD),
              _option("Paused (no digests until unticked)", PAUSED)]
-    chosen = [f for f, on in zip(flags, (bool(current and current.thread_mode), bool(current and current.paused))) if on]
+    chosen = [f for f, on in zip(flags, (bool(current and current.thread_mode), bool(current and current.paused)), strict=True) if on]
     heading = ("*Your personal brief*, sent to you by direct message." if target.personal
                else f"*The daily digest of <#{target.channel_id}>*")
     if schedule is None:
@@ -167,10 +168,8 @@ def zone_options(query: str, limit: int = MAX_ZONE_OPTIONS) -> list[dict[str, An
     """Type-ahead over IANA zones: the zone the text means first, then names containing it."""
     typed = " ".join(query.lower().replace("_", " ").split())
     found: list[str] = []
-    try:
+    with contextlib.suppress(ValueProblem):  # the text means no zone
         found.append(resolve_zone(query))
-    except ValueProblem:
-        pass
     if typed:
         found += sorted(z for z in zone_names() if typed in z.lower().replace("_", " "))
     return [{"text": {"type": "plain_text", "text": z}, "value": z} for z in dict.fromkeys(found)][:limit]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block, DividerBlock
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.deps import Deps
 from bot.digest import channel_settings as actions
@@ -31,8 +32,8 @@ def asker_for(target: ModalTarget, team_id: str, user_id: str) -> Asker:
     return Asker(team_id=team_id, channel_id=channel, user_id=user_id)
 
 
-def current_target(deps: Deps, team_id: str, target: ModalTarget) -> DigestTarget | None:
-    with deps.sessions() as session:
+def current_target(sessions: sessionmaker[Session], team_id: str, target: ModalTarget) -> DigestTarget | None:
+    with sessions() as session:
         return get_target(session, team_id, target.channel_id)
 
 
@@ -43,20 +44,20 @@ def default_zone(client: WebClient, current: DigestTarget | None, user_id: str) 
     return look_up_person(client, user_id).timezone or "UTC"
 
 
-def refusal(deps: Deps, client: WebClient, asker: Asker, target: ModalTarget) -> Message | None:
+def refusal(sessions: sessionmaker[Session], client: WebClient, asker: Asker, target: ModalTarget) -> Message | None:
     """Why the person may not change this digest (the text commands' rule), or None."""
-    return actions.refusal(deps, client, asker, asker.place(target.personal))
+    return actions.refusal(sessions, client, asker, asker.place(target.personal))
 
 
 def apply_submission(deps: Deps, client: WebClient, asker: Asker, target: ModalTarget, wanted: Submitted) -> Message:
     """Change what differs, field by field, as the text commands would; one confirmation for all."""
     personal = target.personal
-    before = current_target(deps, asker.team_id, target)
+    before = current_target(deps.sessions, asker.team_id, target)
     replies: list[Message] = []
     schedule = before.schedule if before else None
     if schedule is None or (schedule.at, schedule.timezone) != (wanted.at, wanted.zone):
         replies.append(digest.set_time(deps, client, asker, SetDigestTime(wanted.at, wanted.zone, personal)))
-        before = current_target(deps, asker.team_id, target)
+        before = current_target(deps.sessions, asker.team_id, target)
     assert before is not None and before.schedule is not None
     if before.schedule.days != wanted.days:
         replies.append(digest.set_option(deps, client, asker, SetDays(wanted.days, personal)))
@@ -71,14 +72,14 @@ def apply_submission(deps: Deps, client: WebClient, asker: Asker, target: ModalT
 def _topic_changes(deps: Deps, asker: Asker, current: tuple[str, ...], wanted: tuple[str, ...],
                    personal: bool) -> list[Message]:
     if current and not wanted:
-        return [actions.change_topics(deps, asker, ClearTopics(personal))]
+        return [actions.change_topics(deps.sessions, asker, ClearTopics(personal))]
     keep = {normalise_topic(t) for t in wanted}
     have = {normalise_topic(t) for t in current}
     gone = tuple(t for t in current if normalise_topic(t) not in keep)
     new = tuple(t for t in wanted if normalise_topic(t) not in have)
-    replies = [actions.change_topics(deps, asker, RemoveTopics(gone, personal))] if gone else []
+    replies = [actions.change_topics(deps.sessions, asker, RemoveTopics(gone, personal))] if gone else []
     if new:
-        replies.append(actions.change_topics(deps, asker, AddTopics(new, personal)))
+        replies.append(actions.change_topics(deps.sessions, asker, AddTopics(new, personal)))
     return replies
 
 

@@ -49,11 +49,11 @@ def register(app: App, deps: Deps) -> None:
         if target is None or not team_id:
             return
         asker = asker_for(target, team_id, user_id)
-        refused = refusal(deps, client, asker, target)
+        refused = refusal(deps.sessions, client, asker, target)
         if refused is not None:
             view = refusal_view(refused)
         else:
-            current = current_target(deps, team_id, target)
+            current = current_target(deps.sessions, team_id, target)
             view = settings_view(target, current, default_zone(client, current, user_id))
         try:
             client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -77,7 +77,7 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=wanted)
             return
         asker = asker_for(target, team_id, user_id)
-        refused = refusal(deps, client, asker, target)
+        refused = refusal(deps.sessions, client, asker, target)
         if refused is not None:
             ack(response_action="update", view=refusal_view(refused))
             return

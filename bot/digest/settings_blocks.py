@@ -8,22 +8,16 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.digest.grammar import CMD, SettingsError
+from bot.digest.grammar import CMD, SettingsUsageError
 from bot.shared.blocks import SECTION_LIMIT, Message
 from bot.shared.mrkdwn import clip, escape, name
+from bot.shared.slack_errors import CHANNEL_PROBLEMS
 from bot.shared.slack_facts import ChannelAccess
 from insights.settings_values import days_phrase
 from insights.targets import MAX_TOPICS, DigestTarget, WorkspaceSettings
 from insights.topic_edits import TopicsAdded, TopicsRemoved
 
 Change = tuple[str | None, str, datetime]
-CANNOT_POST = {
-    "not_in_channel": "I'm not a member of this channel yet, so I can't post the digest here. "
-    "Invite me with `/invite @Podbrief` before the first delivery.",
-    "channel_not_found": "I can't see this channel (it may be private). "
-    "Invite me with `/invite @Podbrief` before the first delivery.",
-    "is_archived": "This channel is archived, so I can't post the digest in it.",
-}
 ZONE_NOTES = {
     "yours": "I used your Slack time zone, *{zone}*. For another one, add a city or zone: `{cmd} {example} london`.",
     "utc": "I couldn't find your time zone in Slack, so I used *UTC*. "
@@ -61,7 +55,7 @@ def reply(lines: Sequence[str], notes: Sequence[str] = (), command: str = CMD) -
     return Message(blocks, clip(plain, 3000))
 
 
-def settings_error(error: SettingsError, command: str = CMD) -> Message:
+def settings_error(error: SettingsUsageError, command: str = CMD) -> Message:
     usage = " · ".join(f"`{CMD} {line}`" for line in error.usage)
     return reply([escape(error.message)], [f"Usage: {usage}"], command)
 
@@ -128,7 +122,7 @@ def digest_time_set(target: DigestTarget, next_at: datetime, now: datetime, zone
     lines = [f"Done: {subject} arrives at *{target.schedule.at:%H:%M}* ({escape(target.schedule.timezone)}), "
              f"{_days(target)}.", f"Next delivery: {when(next_at, now)}."]
     if access is not None and not access.can_post:
-        lines.append(f":warning: {CANNOT_POST.get(access.reason or '', CANNOT_POST['not_in_channel'])}")
+        lines.append(f":warning: {CHANNEL_PROBLEMS.get(access.reason or '', CHANNEL_PROBLEMS['not_in_channel']).setup}")
     note = ZONE_NOTES.get(zone_source)
     example = f"{_me(target.is_personal)}digest at {target.schedule.at:%H:%M}"
     notes = [note.format(zone=target.schedule.timezone, cmd=CMD, example=example)] if note else []
@@ -144,7 +138,7 @@ def digest_changed(done: str, target: DigestTarget, next_at: datetime | None, no
     elif next_at is not None:
         lines.append(f"Next delivery: {when(next_at, now)}.")
     if access is not None and not access.can_post:
-        lines.append(f":warning: {CANNOT_POST.get(access.reason or '', CANNOT_POST['not_in_channel'])}")
+        lines.append(f":warning: {CHANNEL_PROBLEMS.get(access.reason or '', CHANNEL_PROBLEMS['not_in_channel']).setup}")
     return reply(lines, command=command)
 
 

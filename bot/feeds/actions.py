@@ -9,6 +9,7 @@ removed from Slack.
 from __future__ import annotations
 
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.deps import Deps
 from bot.feeds import blocks as fb
@@ -43,9 +44,9 @@ def answer_feeds(deps: Deps, client: WebClient, asker: Asker, parsed: FeedsComma
     if isinstance(parsed, ShowFeedsHelp):
         return fb.feeds_help(asker.command)
     if isinstance(parsed, ShowFeedsAccess):
-        return fb.feeds_access(feeds_open_to_all(deps, asker.team_id), asker.command)
+        return fb.feeds_access(feeds_open_to_all(deps.sessions, asker.team_id), asker.command)
     if isinstance(parsed, SetFeedsAccess):
-        return set_access(deps, client, asker, parsed)
+        return set_access(deps.sessions, client, asker, parsed)
     if not may_manage_feeds(deps, client, asker):
         return fb.not_allowed(asker.command)
     if isinstance(parsed, ListFeeds):
@@ -59,22 +60,22 @@ def answer_feeds(deps: Deps, client: WebClient, asker: Asker, parsed: FeedsComma
     raise AssertionError(f"unhandled feeds command {parsed!r}")
 
 
-def feeds_open_to_all(deps: Deps, team_id: str) -> bool:
-    with deps.sessions() as session:
+def feeds_open_to_all(sessions: sessionmaker[Session], team_id: str) -> bool:
+    with sessions() as session:
         return get_workspace(session, team_id).feeds_open_to_all
 
 
 def may_manage_feeds(deps: Deps, client: WebClient, asker: Asker) -> bool:
     """Workspace admins and owners may; everyone may when the workspace opened feeds to all."""
-    return feeds_open_to_all(deps, asker.team_id) or look_up_person(client, asker.user_id).is_admin
+    return feeds_open_to_all(deps.sessions, asker.team_id) or look_up_person(client, asker.user_id).is_admin
 
 
-def set_access(deps: Deps, client: WebClient, asker: Asker, command: SetFeedsAccess) -> Message:
+def set_access(sessions: sessionmaker[Session], client: WebClient, asker: Asker, command: SetFeedsAccess) -> Message:
     """Only workspace admins and owners decide who manages feeds."""
     if not look_up_person(client, asker.user_id).is_admin:
         return fb.admins_only(asker.command)
     change = "let everyone manage podcast feeds" if command.open_to_all else "restricted podcast feeds to admins"
-    with deps.sessions.begin() as session:
+    with sessions.begin() as session:
         update_workspace(session, asker.team_id, by_user=asker.user_id, change=change,
                          feeds_open_to_all=command.open_to_all)
     return fb.feeds_access_set(command.open_to_all, asker.command)

@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, HeaderBlo
 from bot.digest.modal import change_button
 from bot.digest.settings_blocks import topic_list, when
 from bot.saving.blocks import saved_item_blocks
-from bot.shared.blocks import clip, escape
+from bot.shared.mrkdwn import clip, escape
 from insights.schedule import EVERY_DAY
 from insights.settings_values import days_phrase
 from insights.targets import DigestTarget

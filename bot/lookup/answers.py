@@ -1,15 +1,13 @@
-"""What `/insights <text>` answers: grammar, then search, then the right message."""
+"""What a lookup (`/insights <words>`, help, a likely typo) answers: the search, then the right message."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.digest.grammar import is_settings_command
-from bot.feeds.grammar import is_feeds_command
-from bot.router.grammar import DidYouMean, Search, ShowHelp, parse_command
-from bot.saving.grammar import is_saved_command
+from bot.lookup.grammar import DidYouMean, LookupCommand, ShowHelp
 from bot.shared import blocks
-from bot.shared.blocks import Message, escape
+from bot.shared.blocks import Message
+from bot.shared.mrkdwn import escape
 from insights.model import Match
 from insights.search import SearchPlan
 from insights.text import fold
@@ -20,9 +18,8 @@ RESULTS_PER_SEARCH = 5
 SearchFunction = Callable[[str, int], SearchResult]
 
 
-def answer_command(text: str | None, search: SearchFunction, command: str = "/insights") -> Message:
-    """The reply to `/insights <text>`; `search(query, limit)` runs the actual search."""
-    parsed = parse_command(text)
+def answer_lookup(parsed: LookupCommand, search: SearchFunction, command: str = "/insights") -> Message:
+    """The reply to a lookup command; `search(query, limit)` runs the actual search."""
     if isinstance(parsed, ShowHelp):
         return blocks.usage(command)
     if isinstance(parsed, DidYouMean):
@@ -32,13 +29,6 @@ def answer_command(text: str | None, search: SearchFunction, command: str = "/in
         exact = any(w.word == fold(parsed.typed) and w.variants and w.variants[0].similarity == 1.0 for w in result.plan.words)
         hint = () if exact else (f"Did you mean `{command} {parsed.suggestion}`?",)
         return _results(parsed.typed, result, hint)
-    if is_settings_command(parsed):  # answered by bot.digest.listeners, which knows who asked where
-        return blocks.notice(f"`{command} {escape((text or '').strip()[:100])}` changes digest settings in Slack.")
-    if is_feeds_command(parsed):  # answered by bot.feeds.listeners
-        return blocks.notice(f"`{command} {escape((text or '').strip()[:100])}` manages podcast feeds in Slack.")
-    if is_saved_command(parsed):  # answered by bot.saving.listeners
-        return blocks.notice(f"`{command} {escape((text or '').strip()[:100])}` works with your saved insights in Slack.")
-    assert isinstance(parsed, Search)
     return _results(parsed.query, search(parsed.query, RESULTS_PER_SEARCH))
 
 

@@ -12,19 +12,16 @@ from slack_sdk.errors import SlackApiError
 from bot.deps import Deps
 from bot.home.publish import refresh_home
 from bot.shared import blocks
-from bot.shared.blocks import SAVE_ACTION, SHARE_ACTION, escape
+from bot.shared.blocks import SAVE_ACTION, SHARE_ACTION
 from bot.shared.ids import parse_id
+from bot.shared.mrkdwn import clip, escape
 from bot.shared.replies import friendly_failures
+from bot.shared.slack_errors import CHANNEL_PROBLEMS, error_code
 from storage.insights_store import get_insight
 from storage.messages_store import record_posted_message
 from storage.saved_store import save_insight
 
 GONE = "That insight is no longer available. Try searching again."
-CANNOT_POST = {
-    "not_in_channel": "I'm not a member of this channel yet. Invite me with `/invite @Podbrief`, then share again.",
-    "channel_not_found": "I can't see this channel. If it's private, invite me with `/invite @Podbrief` first.",
-    "is_archived": "This channel is archived, so I can't post in it.",
-}
 
 
 def action_insight_id(body: dict[str, Any]) -> int | None:
@@ -55,10 +52,10 @@ def register(app: App, deps: Deps) -> None:
                     channel=channel_id, unfurl_links=False, unfurl_media=False, **message.as_kwargs()
                 )
             except SlackApiError as error:
-                code = error.response.get("error", "")
-                if code not in CANNOT_POST:
+                problem = CHANNEL_PROBLEMS.get(error_code(error))
+                if problem is None:
                     raise
-                _ephemeral(respond, blocks.notice(CANNOT_POST[code]))
+                _ephemeral(respond, blocks.notice(problem.share))
                 return
             with deps.sessions.begin() as session:
                 record_posted_message(session, team_id, posted["channel"], posted["ts"], insight.id)
@@ -77,6 +74,6 @@ def register(app: App, deps: Deps) -> None:
                 new = save_insight(session, team_id, body["user"]["id"], insight.id)
             if new:
                 refresh_home(deps, client, body["team"]["id"], body["user"]["id"])
-            preview = escape(blocks.clip(insight.text, 80))
+            preview = escape(clip(insight.text, 80))
             text = f"Saved: “{preview}”" if new else f"You had already saved “{preview}”."
             _ephemeral(respond, blocks.notice(text))

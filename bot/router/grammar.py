@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from bot.digest.grammar import SettingsCommand, parse_settings
 from bot.feeds.grammar import FeedsCommand, parse_feeds
+from bot.lookup.grammar import HELP_WORDS, DidYouMean, LookupCommand, Search, ShowHelp, closest_subcommand
 from bot.saving.grammar import SavedCommand, parse_saved
-from bot.shared.subcommands import SUBCOMMANDS
 
-HELP_WORDS = frozenset({"help", "?", "-h", "--help", "usage"})
+#: Every command `/insights` knows, each owned by one feature (`bot.router.listener` dispatches on the type).
+Command = LookupCommand | SettingsCommand | FeedsCommand | SavedCommand
 
-
-@dataclass(frozen=True, slots=True)
-class ShowHelp:
-    """`/insights`, `/insights help`."""
-
-
-@dataclass(frozen=True, slots=True)
-class Search:
-    """`/insights <query>` or `/insights search <query>`."""
-
-    query: str
-
-
-@dataclass(frozen=True, slots=True)
-class DidYouMean:
-    """A single word close to a subcommand, e.g. `/insights hlep`."""
-
-    typed: str
-    suggestion: str
-
-
-Command = ShowHelp | Search | DidYouMean | SettingsCommand | FeedsCommand | SavedCommand
+__all__ = ["Command", "DidYouMean", "Search", "ShowHelp", "parse_command"]
 
 
 def parse_command(text: str | None) -> Command:
@@ -58,12 +33,3 @@ def parse_command(text: str | None) -> Command:
     if not rest and (suggestion := closest_subcommand(keyword)):
         return DidYouMean(first, suggestion)
     return Search(stripped)
-
-
-def closest_subcommand(word: str) -> str | None:
-    """The subcommand `word` is a likely typo of (one or two edits away), if any."""
-    if len(word) < 3 or word in SUBCOMMANDS:
-        return None
-    allowed = 1 if len(word) <= 5 else 2
-    hit = process.extractOne(word, list(SUBCOMMANDS), scorer=OSA.distance, score_cutoff=allowed)
-    return hit[0] if hit else None

@@ -53,7 +53,7 @@ def serve(settings: Settings, deps: Deps) -> None:
     try:
         if settings.socket_mode:
             log.info("Connecting to Slack in Socket Mode")
-            SocketModeHandler(app, settings.slack_app_token).connect()
+            SocketModeHandler(app, settings.slack_app_token).connect()  # type: ignore[no-untyped-call]  # slack_bolt leaves connect() unannotated
             serve_http(settings, deps, None, scheduler_problem)  # health and metrics only
             return
         serve_http(settings, deps, app, scheduler_problem)

@@ -6,6 +6,7 @@ Functions receive their dependencies and return the `Message` to show the person
 from __future__ import annotations
 
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.deps import Deps
 from bot.home.publish import publish_home
@@ -25,9 +26,9 @@ SEARCH_RESULTS = 5
 ADMINS_ONLY = "Only workspace admins and owners can change how saving works."
 
 
-def show_page(deps: Deps, asker: Asker, offset: int = 0) -> Message:
+def show_page(sessions: sessionmaker[Session], asker: Asker, offset: int = 0) -> Message:
     """A page of the asker's saved insights, newest first."""
-    with deps.sessions() as session:
+    with sessions() as session:
         total = count_saved(session, asker.team_id, asker.user_id)
         items = list_saved(session, asker.team_id, asker.user_id, offset=offset, limit=blocks.PAGE_SIZE)
         emoji = get_workspace(session, asker.team_id).save_emojis[0]
@@ -82,15 +83,15 @@ def forget(deps: Deps, client: WebClient, team_id: str, user_id: str) -> Message
     return blocks.forgotten(done)
 
 
-def save_settings(deps: Deps, client: WebClient, asker: Asker, command: SetSaveEmojis | SetConfirmations) -> Message:
+def save_settings(sessions: sessionmaker[Session], client: WebClient, asker: Asker, command: SetSaveEmojis | SetConfirmations) -> Message:
     """Show or change the save emojis and confirmations; changes are for admins only."""
-    with deps.sessions() as session:
+    with sessions() as session:
         current = get_workspace(session, asker.team_id)
     if isinstance(command, SetSaveEmojis) and not command.emojis:
         return blocks.save_emojis_shown(current.save_emojis, current.save_confirmations)
     if not look_up_person(client, asker.user_id).is_admin:
         return notice(ADMINS_ONLY)
-    with deps.sessions.begin() as session:
+    with sessions.begin() as session:
         if isinstance(command, SetSaveEmojis):
             change = "save emojis: " + ", ".join(command.emojis)
             done = update_workspace(session, asker.team_id, by_user=asker.user_id, change=change,

@@ -1,7 +1,7 @@
-"""`/insights saved|forget me|settings save-emojis|settings confirmations`, and their buttons.
+"""The buttons of the saved-insights replies: more, unsave, forget me and its cancel.
 
-Registered before the settings and search listeners with a matcher, so Bolt routes
-these commands here and everything else onwards.
+The commands themselves (`/insights saved|forget me|settings save-emojis|settings confirmations`)
+reach `bot.saving.commands` through the `/insights` router.
 """
 
 from __future__ import annotations
@@ -13,43 +13,12 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.router.grammar import parse_command
 from bot.saving import actions
 from bot.saving import blocks as sb
-from bot.saving.grammar import (
-    ExportSaved,
-    ForgetMe,
-    ListSaved,
-    SavedCommand,
-    SavedUsageError,
-    SearchSaved,
-    is_saved_command,
-    parse_saved,
-)
 from bot.shared.blocks import Message, notice
 from bot.shared.ids import parse_id
 from bot.shared.replies import friendly_failures
-from bot.shared.request import Asker, to_asker
-
-
-def asks_for_saved(command: dict[str, Any]) -> bool:
-    """Bolt matcher: is this `/insights` text one of the saved-insights commands?"""
-    return is_saved_command(parse_command(command.get("text")))
-
-
-def answer_saved(deps: Deps, client: WebClient, asker: Asker, parsed: SavedCommand) -> Message:
-    """The reply to one saved-insights command."""
-    if isinstance(parsed, SavedUsageError):
-        return notice(parsed.message)
-    if isinstance(parsed, ListSaved):
-        return actions.show_page(deps, asker, parsed.offset)
-    if isinstance(parsed, SearchSaved):
-        return actions.search(deps, asker, parsed.query)
-    if isinstance(parsed, ExportSaved):
-        return actions.export(deps, client, asker)
-    if isinstance(parsed, ForgetMe):
-        return sb.forget_confirmation()
-    return actions.save_settings(deps, client, asker, parsed)
+from bot.shared.request import Asker
 
 
 def _ephemeral(respond: Respond, message: Message, replace: bool = False) -> None:
@@ -65,22 +34,13 @@ def _clicker(body: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.command("/insights", matchers=[asks_for_saved])
-    def saved_command(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient,
-                      logger: logging.Logger) -> None:
-        ack()  # within Slack's 3 seconds; the answer follows through response_url
-        with friendly_failures(respond, logger, "/insights saved"):
-            parsed = parse_saved(command.get("text"))
-            assert parsed is not None, "the matcher lets only saved-insights commands through"
-            _ephemeral(respond, answer_saved(deps, client, to_asker(command), parsed))
-
     @app.action(sb.MORE_ACTION)
     def more(ack: Ack, body: dict[str, Any], respond: Respond, logger: logging.Logger) -> None:
         ack()
         with friendly_failures(respond, logger, sb.MORE_ACTION):
             team, user, value = _clicker(body)
             offset = parse_id(value) or 0
-            _ephemeral(respond, actions.show_page(deps, Asker(team, "", user), offset))
+            _ephemeral(respond, actions.show_page(deps.sessions, Asker(team, "", user), offset))
 
     @app.action(sb.UNSAVE_ACTION)
     def unsave(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:

@@ -107,8 +107,10 @@ def fit_mrkdwn(text: str, limit: int) -> str:
 
 
 def _fit_text_object(obj: Any, limit: int) -> Any:
-    if not isinstance(obj, dict):
-        return obj
+    return _fit_text_dict(obj, limit) if isinstance(obj, dict) else obj
+
+
+def _fit_text_dict(obj: JsonDict, limit: int) -> JsonDict:
     text = str(obj.get("text") or "")
     fitted = fit_mrkdwn(text, limit) if obj.get("type") == "mrkdwn" else clip(text, limit)
     return {**obj, "text": fitted or "…"}
@@ -141,7 +143,7 @@ def _fit_element(element: JsonDict) -> JsonDict | None:
         fitted["alt_text"] = clip(str(fitted.get("alt_text") or "image"), ALT_TEXT)
         return fitted
     if kind in ("mrkdwn", "plain_text"):
-        return _fit_text_object(fitted, CONTEXT_TEXT)
+        return _fit_text_dict(fitted, CONTEXT_TEXT)
     if "text" in fitted:
         fitted["text"] = _fit_text_object(fitted["text"], BUTTON_TEXT if kind == "button" else SECTION_TEXT)
     if isinstance(fitted.get("value"), str):

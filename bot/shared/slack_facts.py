@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.shared.slack_errors import CHANNEL_PROBLEMS
 from insights.schedule import is_valid_timezone
 
 logger = logging.getLogger(__name__)
 
-CANNOT_POST_CODES = frozenset({"channel_not_found", "not_in_channel"})
+#: The codes `conversations.info` itself answers for a channel the bot cannot post in.
+CANNOT_POST_CODES = frozenset(code for code, problem in CHANNEL_PROBLEMS.items() if problem.seen_by_lookup)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,8 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.shared.logfmt import kv
-from storage.channels_store import update_workspace
+from bot.shared.slack_errors import TOKEN_REFRESH_CODES
+from bot.workspaces.status import stop_deliveries
 from storage.workspaces_store import enterprise_of
 
 log = logging.getLogger("podbrief.workspace_clients")
@@ -73,7 +74,7 @@ class WorkspaceClients:
         if current.bot_refresh_token != tried.bot_refresh_token and current.bot_token:
             return current.bot_token
         code = str(error.api_error.response.get("error", "unknown"))
-        if code in ("invalid_refresh_token", "invalid_grant", "token_revoked"):
+        if code in TOKEN_REFRESH_CODES:
             self._stop_deliveries(team_id, f"Slack refused to refresh the bot token ({code}); install Podbrief again")
         raise error
 
@@ -84,8 +85,7 @@ class WorkspaceClients:
     def _stop_deliveries(self, team_id: str, reason: str) -> None:
         """No usable token: stop trying every tick until the workspace installs Podbrief (again)."""
         with self._sessions.begin() as session:
-            update_workspace(session, team_id, by_user=None, change=f"deliveries stopped: {reason}",
-                             active=False, inactive_reason=reason)
+            stop_deliveries(session, team_id, reason)
         log.warning(kv("workspace_not_usable", team=team_id, reason=reason))
 
     def client_with_token(self, token: str) -> WebClient:

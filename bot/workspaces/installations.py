@@ -85,5 +85,5 @@ def _transformed(entity: _Entity, secret_fields: tuple[str, ...], change: Any) -
         if name in values:
             values[name] = change(values[name])
     if isinstance(entity, Installation):
-        return Installation(**values)  # type: ignore[return-value]
-    return Bot(**values)  # type: ignore[return-value]
+        return Installation(**values)
+    return Bot(**values)

@@ -9,8 +9,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.shared.logfmt import kv
+from bot.workspaces.status import workspace_gone
 from storage import feeds_store
-from storage.workspaces_store import purge_workspace, reactivate, record_uninstalled, workspaces_to_purge
+from storage.workspaces_store import purge_workspace, reactivate, workspaces_to_purge
 
 log = logging.getLogger("podbrief.workspaces")
 PURGE_JOB_ID = "purge-uninstalled"
@@ -26,7 +27,7 @@ def workspace_left(deps: Deps, team_id: str, enterprise_id: str | None, reason: 
     if deps.installations is not None:  # installation rows hold a copy of the bot token too
         deps.installations.delete_all(enterprise_id=enterprise_id, team_id=team_id)
     with deps.sessions.begin() as session:
-        record_uninstalled(session, team_id, reason, deps.clock())
+        workspace_gone(session, team_id, reason, deps.clock())
     log.warning(kv("workspace_left", team=team_id, reason=reason))
 
 

@@ -47,7 +47,7 @@ class PodbriefOAuthFlow(OAuthFlow):
 
     def handle_installation(self, request: BoltRequest) -> BoltResponse:
         """The page (no state written), or, for its button's click, a new state and a redirect to Slack."""
-        team = (request.query.get("team") or [None])[0]
+        team = next(iter(request.query.get("team") or ()), None)
         if START_PARAMETER not in request.query:
             start = {START_PARAMETER: "1", **({"team": team} if team else {})}
             return BoltResponse(status=200, body=install_page(f"{self.install_path}?{urlencode(start)}"),

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.bootstrap import open_storage
+from bot.bootstrap import build_deps
+from bot.config import Settings, load_settings
 from bot.deps import Deps
 from standin.local_server import LocalServer
-from bot.config import Settings, load_settings
 from storage.token_cipher import generate_key
 from tests.browser.chromium import Chromium, find_chromium
 
@@ -55,7 +55,7 @@ def install_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Install
         "SLACK_API_URL": "http://127.0.0.1:9/api/",  # nothing here may talk to the real Slack
     })
     settings.require_slack()
-    deps = open_storage(settings)
+    deps = build_deps(settings)
     with LocalServer(settings, deps) as server:
         yield InstallServer(settings, deps, server.base_url)
     deps.engine.dispose()

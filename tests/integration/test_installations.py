@@ -12,8 +12,8 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, MetaData, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.workspaces.installations import EncryptedInstallationStore, oauth_state_store
 from bot.workspaces.clients import WorkspaceClients, WorkspaceNotInstalled
+from bot.workspaces.installations import EncryptedInstallationStore, oauth_state_store
 from storage.models import Channel, SavedInsight, Workspace
 from storage.token_cipher import TokenCipher, generate_key, reencrypt_all
 from storage.workspaces_store import (

@@ -141,7 +141,7 @@ def test_a_long_delivery_run_is_healthy_until_it_looks_stuck() -> None:
 
 
 def test_health_check_reports_a_stopped_scheduler_with_503(tmp_path: Path) -> None:
-    monitor, scheduler, clock = _monitor()
+    monitor, scheduler, _clock = _monitor()
     wsgi = build_wsgi_app(None, create_engine(f"sqlite:///{tmp_path / 'ok.db'}"), scheduler_problem=monitor.scheduler_problem)
     assert _get(wsgi, "/healthz") == ("200 OK", {"status": "ok", "database": "ok", "scheduler": "ok"})
     scheduler.running = False

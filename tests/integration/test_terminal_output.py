@@ -80,7 +80,8 @@ def test_feed_titles_and_insights_with_escape_sequences_print_inert(cli, hostile
     assert "Heat pumps cut winter bills" in found.output and "Chip Lines" in found.output
     assert_inert(found)
     assert_inert(cli("digest", "preview"))
-    assert "Stopped following" in (removed := cli("feeds", "remove", "1")).output
+    removed = cli("feeds", "remove", "1")
+    assert "Stopped following" in removed.output
     assert_inert(removed)
 
 

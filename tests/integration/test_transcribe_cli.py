@@ -69,7 +69,7 @@ def test_transcribe_missing_without_the_extra_stops_at_start_saying_what_to_inst
 
 
 def test_an_unknown_transcribe_setting_is_refused_with_the_choices() -> None:
-    from bot.config import SettingsError, load_settings
+    from bot.config import ConfigError, load_settings
 
-    with pytest.raises(SettingsError, match="TRANSCRIBE must be off .* or missing"):
+    with pytest.raises(ConfigError, match=r"TRANSCRIBE must be off .* or missing"):
         load_settings({"TRANSCRIBE": "all"})

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from bot.bootstrap import open_storage
-from bot.deps import Deps
-from standin.local_server import HttpReply, LocalServer
+from bot.bootstrap import build_deps
 from bot.config import Settings
-from standin.slack_requests import block_action_body, event_body, slash_command_body
-from standin.slack_api import SlackStandIn
+from bot.deps import Deps
 from insights.model import NewInsight
+from standin.local_server import HttpReply, LocalServer
+from standin.slack_api import SlackStandIn
+from standin.slack_requests import block_action_body, event_body, slash_command_body
 from storage.insights_store import InsightWriter
 
 SAMPLE = Path(__file__).resolve().parents[2] / "standin" / "data" / "sample_insights.jsonl"
@@ -73,7 +73,7 @@ def workspace(database_url: str, slack: SlackStandIn, tmp_path: Path) -> Iterato
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack.api_url,
     )
-    deps = open_storage(settings)
+    deps = build_deps(settings)
     with deps.sessions.begin() as session:
         InsightWriter(session).add(sample_insights())
     with LocalServer(settings, deps) as server:

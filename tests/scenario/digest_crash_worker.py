@@ -10,9 +10,9 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.app import build_client
+from bot.config import Settings
 from bot.digest.compose import DigestComposer
 from bot.digest.delivery import DigestDeliverer
-from bot.config import Settings
 from storage.db import create_db_engine, session_factory
 
 THREADS = 8

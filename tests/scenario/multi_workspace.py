@@ -23,15 +23,15 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine, column, func, select, table
 
-from bot.bootstrap import open_storage
+from bot.bootstrap import build_deps
 from bot.cli.main import main
+from bot.config import Settings
 from bot.deps import Deps
 from bot.digest.delivery import DeliveryOutcome
-from standin.local_server import LocalServer
-from bot.config import Settings
-from standin.slack_requests import event_body, slash_command_body
-from standin.slack_api import RecordedCall, SlackStandIn
 from insights.model import NewInsight
+from standin.local_server import LocalServer
+from standin.slack_api import RecordedCall, SlackStandIn
+from standin.slack_requests import event_body, slash_command_body
 from storage.insights_store import InsightWriter
 from storage.token_cipher import TokenCipher, generate_key
 from tests.scenario.conftest import SIGNING_SECRET
@@ -203,7 +203,7 @@ class MultiPodbrief:
 
     # ------------------------------------------------------------------ scheduled work
     def run_digests(self, at: datetime) -> list[DeliveryOutcome]:
-        """One pass of the scheduler's digest job at `at`, with the deliverer open_storage built."""
+        """One pass of the scheduler's digest job at `at`, with the deliverer build_deps built."""
         self.clock.now = at
         return self.deps.digests.run_due(at)
 
@@ -259,7 +259,7 @@ def standin() -> Iterator[SlackStandIn]:
 def running_podbrief(settings: Settings, slack: SlackStandIn, clock: Clock, *,
                      with_insights: bool) -> Iterator[MultiPodbrief]:
     """Podbrief started with `settings` (and, if asked, the six fresh insights), stopped afterwards."""
-    deps = replace(open_storage(settings), clock=clock)
+    deps = replace(build_deps(settings), clock=clock)
     try:
         if with_insights:
             with deps.sessions.begin() as session:

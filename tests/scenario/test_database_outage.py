@@ -20,12 +20,12 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 
-from bot.bootstrap import open_storage
+from bot.bootstrap import build_deps
+from bot.config import Settings
 from bot.shared.replies import DATABASE_TROUBLE
 from standin.local_server import LocalServer
-from bot.config import Settings
-from standin.slack_requests import slash_command_body
 from standin.slack_api import SlackStandIn
+from standin.slack_requests import slash_command_body
 from storage.db import create_db_engine
 from storage.insights_store import InsightWriter
 from storage.models import Feedback, SavedInsight
@@ -87,7 +87,7 @@ def rig(database_url: str, slack: SlackStandIn, tmp_path: Path) -> Iterator[Rig]
         proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
         settings = Settings(database_url=proxied, data_dir=tmp_path, slack_bot_token=TOKEN,
                             slack_signing_secret=SIGNING_SECRET, slack_api_url=slack.api_url)
-        deps = open_storage(settings)
+        deps = build_deps(settings)
         with deps.sessions.begin() as session:
             InsightWriter(session).add(sample_insights())
         with LocalServer(settings, deps) as server:

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_client
+from bot.config import Settings
 from bot.digest.compose import DigestComposer
 from bot.digest.delivery import DigestDeliverer
-from bot.config import Settings
-from standin.slack_api import SlackStandIn
 from insights.model import NewInsight
+from standin.slack_api import SlackStandIn
 from storage.channels_store import update_target
 from storage.db import create_db_engine, session_factory
 from tests.scenario.digest_crash_worker import THREADS

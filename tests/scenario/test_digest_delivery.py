@@ -17,14 +17,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.bootstrap import open_storage
+from bot.bootstrap import build_deps
+from bot.config import Settings
 from bot.digest.compose import DigestComposer
 from bot.digest.delivery import DeliveryOutcome, DigestDeliverer
-from standin.local_server import LocalServer
-from bot.config import Settings
-from standin.slack_api import SlackStandIn
 from insights.model import NewInsight
 from insights.targets import DigestTarget
+from standin.local_server import LocalServer
+from standin.slack_api import SlackStandIn
 from storage.channels_store import get_target, get_workspace, recent_changes, update_workspace
 from storage.insights_store import InsightWriter
 from storage.models import Delivery, InsightRow, PostedMessage
@@ -155,7 +155,7 @@ def podbrief(database_url: str, slack: SlackStandIn, tmp_path: Path) -> Iterator
     settings = Settings(database_url=database_url, data_dir=tmp_path, slack_bot_token=TOKEN,
                         slack_signing_secret=SIGNING_SECRET, slack_api_url=slack.api_url)
     clock = Clock(NOW)
-    deps = open_storage(settings)
+    deps = build_deps(settings)
     # The app's own deliverer, without the pause between messages (a test needs no pacing).
     deliverer = DigestDeliverer(deps.sessions, lambda _team: deps.slack, DigestComposer(deps.sessions), post_interval=0)
     deps = replace(deps, clock=clock, digests=deliverer)
@@ -329,7 +329,7 @@ def test_a_workspace_that_turned_the_quiet_day_note_off_gets_nothing_on_a_quiet_
 def test_fewer_relevant_insights_than_five_give_a_shorter_digest_not_filler(podbrief: Podbrief) -> None:
     set_up(podbrief, "export controls")
     podbrief.run(AT_EIGHT_IN_BERLIN)
-    header, *items = podbrief.posted(CHANNEL)
+    header, *_items = podbrief.posted(CHANNEL)
     assert "The top 2 for" in shown_text(header)
     assert sorted(podbrief.delivered_ids(CHANNEL)) == sorted(podbrief.ids_of(*(t for t, _, _ in EXPORT)))
 

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from bot.bootstrap import open_storage
-from standin.local_server import LocalServer
+from bot.bootstrap import build_deps
 from bot.config import Settings
-from standin.slack_api import SlackStandIn
 from insights.targets import MAX_TOPICS, PERSON, DigestTarget
+from standin.local_server import LocalServer
+from standin.slack_api import SlackStandIn
 from storage.channels_store import get_target, get_workspace, pause_target, recent_changes
 from storage.models import Delivery
 from tests.scenario.conftest import SIGNING_SECRET, TOKEN, Workspace
@@ -57,7 +57,7 @@ def pinned(database_url: str, slack: SlackStandIn, tmp_path: Path) -> Iterator[W
     """Like `workspace`, but the app's clock reads `NOW`."""
     settings = Settings(database_url=database_url, data_dir=tmp_path, slack_bot_token=TOKEN,
                         slack_signing_secret=SIGNING_SECRET, slack_api_url=slack.api_url)
-    deps = replace(open_storage(settings), clock=Clock(NOW))
+    deps = replace(build_deps(settings), clock=Clock(NOW))
     with LocalServer(settings, deps) as server:
         yield Workspace(server, slack, deps)
     deps.engine.dispose()

@@ -21,14 +21,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.shared.blocks import SAVE_ACTION, SHARE_ACTION
-from bot.saving.blocks import UNSAVE_ACTION
 from bot.runtime.scheduler import feed_scan_tick
+from bot.saving.blocks import UNSAVE_ACTION
+from bot.shared.blocks import SAVE_ACTION, SHARE_ACTION
 from bot.sharing.shortcuts import CALLBACK_ID as SHORTCUT_ID
-from standin.slack_requests import block_action_body, function_executed_body, message_action_body
-from standin.slack_api import SlackStandIn
 from bot.sharing.workflow_step import CALLBACK_ID as STEP_ID
 from bot.workspaces.lifecycle import purge_now
+from standin.slack_api import SlackStandIn
+from standin.slack_requests import block_action_body, function_executed_body, message_action_body
 from storage.models import Feed, FeedSubscription, InsightRow
 from tests.integration.feed_server import FeedServer, static
 from tests.scenario.multi_workspace import (

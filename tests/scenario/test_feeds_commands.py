@@ -12,10 +12,10 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 
-from bot.bootstrap import open_storage
-from standin.local_server import LocalServer
-from bot.runtime.scheduler import SCAN_JOB_ID, build_jobs, feed_scan_tick
+from bot.bootstrap import build_deps
 from bot.config import Settings
+from bot.runtime.scheduler import SCAN_JOB_ID, build_jobs, feed_scan_tick
+from standin.local_server import LocalServer
 from standin.slack_api import SlackStandIn
 from storage import feeds_store
 from storage.channels_store import get_workspace
@@ -55,7 +55,7 @@ def local(database_url: str, slack: SlackStandIn, tmp_path: Path) -> Iterator[Wo
     settings = Settings(database_url=database_url, data_dir=tmp_path, slack_bot_token=TOKEN,
                         slack_signing_secret=SIGNING_SECRET, slack_api_url=slack.api_url,
                         feeds_allow_private_addresses=True)
-    deps = open_storage(settings)
+    deps = build_deps(settings)
     slack.set_user(ADMIN, is_admin=True)
     with LocalServer(settings, deps) as server:
         yield Workspace(server, slack, deps)

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.bootstrap import open_storage
+from bot.bootstrap import build_deps
+from bot.config import Settings
 from bot.feeds.search_blocks import FOLLOW_ACTION
 from standin.local_server import LocalServer
-from bot.config import Settings
-from standin.slack_requests import block_action_body
 from standin.slack_api import SlackStandIn
+from standin.slack_requests import block_action_body
 from storage.models import Feed, FeedSubscription
 from tests.directory_standin import DirectoryStandIn, Listing
 from tests.integration.feed_server import FeedServer, static
@@ -79,7 +79,7 @@ def podbrief(database_url: str, slack: SlackStandIn, tmp_path: Path,
     settings = Settings(database_url=database_url, data_dir=tmp_path, slack_bot_token=TOKEN,
                         slack_signing_secret=SIGNING_SECRET, slack_api_url=slack.api_url,
                         feeds_allow_private_addresses=True, podcast_directory_url=directory.url)
-    deps = open_storage(settings)
+    deps = build_deps(settings)
     assert deps.directory.itunes_url == directory.url  # the setting reaches the listeners
     deps = replace(deps, directory=replace(deps.directory, deadline_seconds=0.5))
     slack.set_user(ADMIN, is_admin=True)
@@ -218,7 +218,7 @@ def test_a_directory_feed_on_a_private_address_is_refused_like_a_typed_one(
     settings = Settings(database_url=database_url, data_dir=tmp_path, slack_bot_token=TOKEN,
                         slack_signing_secret=SIGNING_SECRET, slack_api_url=slack.api_url,
                         podcast_directory_url=directory.url)
-    deps = open_storage(settings)
+    deps = build_deps(settings)
     slack.set_user(ADMIN, is_admin=True)
     try:
         with LocalServer(settings, deps) as server:

@@ -21,13 +21,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.shared.blocks import SAVE_ACTION, SHARE_ACTION
-from bot.bootstrap import open_storage
-from standin.local_server import LocalServer
-from bot.runtime.scheduler import feed_scan_tick
+from bot.bootstrap import build_deps
 from bot.config import Settings
-from standin.slack_api import RecordedCall, SlackStandIn
+from bot.runtime.scheduler import feed_scan_tick
+from bot.shared.blocks import SAVE_ACTION, SHARE_ACTION
 from ingest.importer import import_file
+from standin.local_server import LocalServer
+from standin.slack_api import RecordedCall, SlackStandIn
 from storage.models import InsightRow
 from tests.integration.feed_server import FeedServer, static
 from tests.scenario.conftest import SIGNING_SECRET, TOKEN, Workspace
@@ -66,7 +66,7 @@ def hostile_feed(now: datetime) -> bytes:
         f"<description>{_xml(_xml(claim.format(token)) if n % 2 else _xml(claim.format(_xml(token))))}</description>"
         f"<pubDate>{format_datetime(now - timedelta(hours=n + 1))}</pubDate>"
         f'<enclosure url="https://evil.example/{n}.mp3" type="audio/mpeg" length="1"/></item>'
-        for n, (claim, token) in enumerate(zip(CLAIMS, TOKENS))
+        for n, (claim, token) in enumerate(zip(CLAIMS, TOKENS, strict=False))
     )
     title = _xml(f"{SPOOF} {HOSTILE}")
     return f'<rss version="2.0"><channel><title>{title}</title>{items}</channel></rss>'.encode()
@@ -91,7 +91,7 @@ def podbrief(database_url: str, slack: SlackStandIn, tmp_path: Path) -> Iterator
     settings = Settings(database_url=database_url, data_dir=tmp_path, slack_bot_token=TOKEN,
                         slack_signing_secret=SIGNING_SECRET, slack_api_url=slack.api_url,
                         feeds_allow_private_addresses=True)
-    deps = open_storage(settings)
+    deps = build_deps(settings)
     slack.set_user(ADMIN, is_admin=True)
     with LocalServer(settings, deps) as server:
         yield Workspace(server, slack, deps)

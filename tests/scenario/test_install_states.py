@@ -8,17 +8,15 @@ from urllib.parse import parse_qs, urlsplit
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import text
 
+from bot.runtime.scheduler import STATE_PURGE_JOB_ID, build_jobs
 from bot.workspaces.installations import STATE_EXPIRATION_SECONDS
 from bot.workspaces.oauth import STARTS_PER_MINUTE
-from bot.runtime.scheduler import STATE_PURGE_JOB_ID, build_jobs
-from tests.scenario.multi_workspace import (
-    STATE_COOKIE,
-    MultiPodbrief,
-    browser_get,
-    install_link,
-    multi,  # noqa: F401 - fixture
-    standin,  # noqa: F401 - fixture
-)
+from tests.scenario import multi_workspace
+from tests.scenario.multi_workspace import STATE_COOKIE, MultiPodbrief, browser_get, install_link
+
+# The fixtures these tests use, by the names pytest knows them by.
+multi = multi_workspace.multi
+standin = multi_workspace.standin
 
 
 def _states(multi: MultiPodbrief) -> int:

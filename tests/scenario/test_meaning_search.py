@@ -8,9 +8,9 @@ from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.bootstrap import open_storage
-from bot.runtime.scheduler import EMBED_JOB_ID, build_jobs, embed_tick
+from bot.bootstrap import build_deps
 from bot.config import Settings
+from bot.runtime.scheduler import EMBED_JOB_ID, build_jobs, embed_tick
 from ingest.importer import import_file
 from tests.meaning_model import real_encoder
 
@@ -23,7 +23,7 @@ def test_imported_insights_are_searchable_at_once_and_by_meaning_once_the_worker
     database_url: str, tmp_path: Path,
 ) -> None:
     real_encoder()  # skips without the extra
-    deps = open_storage(Settings(database_url=database_url, data_dir=tmp_path, match_by_meaning=True))
+    deps = build_deps(Settings(database_url=database_url, data_dir=tmp_path, match_by_meaning=True))
     import_file(SAMPLE, deps.sessions)
     assert deps.search("open source library", 5).matches, "lexically searchable right after the import"
     assert not any(m.insight.text.startswith(ANSWER) for m in deps.search(QUERY, 5).matches)
@@ -41,7 +41,7 @@ def test_imported_insights_are_searchable_at_once_and_by_meaning_once_the_worker
 def test_with_match_by_meaning_off_search_stays_lexical_and_no_embedding_job_runs(
     database_url: str, tmp_path: Path,
 ) -> None:
-    deps = open_storage(Settings(database_url=database_url, data_dir=tmp_path, match_by_meaning=False))
+    deps = build_deps(Settings(database_url=database_url, data_dir=tmp_path, match_by_meaning=False))
     assert deps.search_index.dense is None
     assert build_jobs(deps, 0, BackgroundScheduler(timezone=UTC)).get_job(EMBED_JOB_ID) is None
     deps.engine.dispose()

@@ -8,8 +8,8 @@ import pytest
 from slack_sdk.models.views import View
 from sqlalchemy import delete
 
-from bot.shared.blocks import SAVE_ACTION, SHARE_ACTION
 from bot.saving.blocks import UNSAVE_ACTION
+from bot.shared.blocks import SAVE_ACTION, SHARE_ACTION
 from insights.schedule import DigestSchedule
 from storage.channels_store import update_target, update_workspace
 from storage.models import InsightRow

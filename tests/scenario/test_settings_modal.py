@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from bot.digest.modal import OPEN_ACTION, ZONE_ACTION
-from standin.slack_requests import block_action_body, block_suggestion_body, view_submission_body
 from insights.targets import DigestTarget
+from standin.slack_requests import block_action_body, block_suggestion_body, view_submission_body
 from storage.channels_store import get_target, recent_changes, update_workspace
 from tests.scenario.conftest import Workspace
 from tests.scenario.saving import TrackingExecutor, track_listeners

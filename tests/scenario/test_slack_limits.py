@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from standin.limits import block_errors
 from insights.model import NewInsight
+from standin.limits import block_errors
 from storage.insights_store import InsightWriter
 from tests.scenario.conftest import Workspace
 from tests.slack_checks import assert_valid_message, shown_text

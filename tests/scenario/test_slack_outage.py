@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from slack_sdk import WebClient
@@ -35,13 +35,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_client
+from bot.config import Settings
 from bot.digest.compose import DigestComposer
 from bot.digest.delivery import DigestDeliverer
 from bot.runtime.scheduler import digest_tick
-from bot.config import Settings
-from standin.slack_api import SlackStandIn
 from insights.model import NewInsight
 from insights.targets import CHANNEL, PERSON
+from standin.slack_api import SlackStandIn
 from storage.channels_store import update_target
 from storage.insights_store import InsightWriter
 from storage.models import DeliveredInsight, Delivery, PostedMessage
@@ -73,7 +73,7 @@ class OutageMidRun:
     first target is claimed (before any DM is opened), on chat.postMessage once the first header is
     posted (so digests are caught half-way)."""
 
-    STARTS = {"claimed": "conversations.open", "header": "chat.postMessage"}
+    STARTS: ClassVar[dict[str, str]] = {"claimed": "conversations.open", "header": "chat.postMessage"}
 
     def __init__(self, slack: SlackStandIn, seconds: float, kinds: tuple[str, ...]) -> None:
         self._slack, self._seconds, self._kinds = slack, seconds, kinds

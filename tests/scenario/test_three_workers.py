@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_client
+from bot.config import Settings
 from bot.digest.compose import DigestComposer
 from bot.digest.delivery import DeliveryOutcome, DigestDeliverer
-from bot.config import Settings
-from standin.slack_api import SlackStandIn
 from insights.model import NewInsight
+from standin.slack_api import SlackStandIn
 from storage.channels_store import update_target
 from storage.db import create_db_engine, session_factory
 from storage.insights_store import InsightWriter

@@ -9,9 +9,9 @@ import pytest
 
 from bot.shared.blocks import SAVE_ACTION
 from bot.sharing.episode_links import APPLE_LOOKUP
-from standin.slack_requests import event_body
 from bot.sharing.unfurls import SharedLinks, known_episode, unfurl_links
 from insights.model import NewInsight
+from standin.slack_requests import event_body
 from storage.insights_store import InsightWriter
 from tests.scenario.conftest import Workspace
 from tests.scenario.saving import CHANNEL, TEAM, TrackingExecutor, react, saved_rows, track_listeners

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from standin.slack_requests import function_executed_body
-from standin.slack_api import RecordedCall
 from bot.sharing.workflow_step import CALLBACK_ID
 from insights.model import NewInsight
+from standin.slack_api import RecordedCall
+from standin.slack_requests import function_executed_body
 from storage.insights_store import InsightWriter
 from tests.scenario.conftest import Workspace
 

@@ -67,13 +67,13 @@ def test_every_csv_cell_is_quoted_so_separators_inside_text_never_split_it() -> 
     table = export_csv([saved("P;=1+1, then more")])
     for line in table.splitlines():
         assert re.fullmatch(r'"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*', line), line
-    row = list(csv.DictReader(io.StringIO(table)))[0]
+    row = next(iter(csv.DictReader(io.StringIO(table))))
     assert row["insight"] == "P;'=1+1, then more"
 
 
 def test_plain_text_is_exported_unchanged() -> None:
     text = "Well-known chips cost 5% more in 2024-05; prices rose, sharply."
-    row = list(csv.DictReader(io.StringIO(export_csv([saved(text)]))))[0]
+    row = next(iter(csv.DictReader(io.StringIO(export_csv([saved(text)])))))
     assert row["insight"] == text and row["podcast"] == "Chip Lines"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.digest.grammar import ShowWorkspacePreferences
 from bot.feeds.grammar import (
     MAX_URLS_PER_ADD,
     AddFeeds,
@@ -17,7 +18,6 @@ from bot.feeds.grammar import (
     unwrap_url,
 )
 from bot.router.grammar import DidYouMean, Search, parse_command
-from bot.digest.grammar import ShowWorkspaceSettings
 
 FEED = "https://example.com/podcast.xml"
 
@@ -123,6 +123,6 @@ def test_other_text_is_not_a_feeds_command(typed: str) -> None:
 
 def test_searches_and_other_subcommands_are_unchanged() -> None:
     assert parse_command("feed the world") == Search("feed the world")
-    assert parse_command("settings") == ShowWorkspaceSettings()
+    assert parse_command("settings") == ShowWorkspacePreferences()
     assert parse_command("fedds") == DidYouMean("fedds", "feeds")
     assert parse_command("search feeds add x") == Search("feeds add x")

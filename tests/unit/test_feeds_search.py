@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import ConfigError, load_settings
 from bot.feeds.grammar import FeedsError, SearchFeeds, parse_feeds
 from bot.feeds.search_blocks import FOLLOW_ACTION, directory_failed, search_results
-from bot.config import SettingsError, load_settings
 from ingest.directory import ITUNES_URL, Podcast
 from tests.slack_checks import assert_valid_message, shown_text
 
@@ -42,9 +42,9 @@ def test_the_directory_settings_default_to_itunes_and_are_checked() -> None:
     assert settings.directory.itunes_url == ITUNES_URL and not settings.directory.uses_podcastindex
     local = load_settings({**BASE, "PODCAST_DIRECTORY_URL": "http://127.0.0.1:8123"})
     assert local.directory.itunes_url == "http://127.0.0.1:8123/" and local.directory.operator_configured
-    with pytest.raises(SettingsError, match="PODCAST_DIRECTORY_URL must be an http"):
+    with pytest.raises(ConfigError, match="PODCAST_DIRECTORY_URL must be an http"):
         load_settings({**BASE, "PODCAST_DIRECTORY_URL": "ftp://directory.example.com"})
-    with pytest.raises(SettingsError, match="Set both PODCASTINDEX_KEY and PODCASTINDEX_SECRET"):
+    with pytest.raises(ConfigError, match="Set both PODCASTINDEX_KEY and PODCASTINDEX_SECRET"):
         load_settings({**BASE, "PODCASTINDEX_KEY": "KEY"})
     index = load_settings({**BASE, "PODCASTINDEX_KEY": "KEY", "PODCASTINDEX_SECRET": "s3cret"})
     assert index.directory.uses_podcastindex and "s3cret" in index.secrets() and "s3cret" not in repr(index)

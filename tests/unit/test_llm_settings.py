@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.bootstrap import build_extractor
-from bot.config import SettingsError, load_settings
+from bot.config import ConfigError, load_settings
 from ingest.llm.chunks import CHUNK_CHARS, chunk_chars_for
 from ingest.llm_extractor import LlmExtractor
 
@@ -47,5 +47,5 @@ def test_concurrency_and_time_limits_are_taken_from_the_environment() -> None:
     ],
 )
 def test_a_malformed_limit_is_refused_with_its_range(environ: dict[str, str], message: str) -> None:
-    with pytest.raises(SettingsError, match=message):
+    with pytest.raises(ConfigError, match=message):
         load_settings({**LLM, **environ})

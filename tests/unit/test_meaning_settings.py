@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import SettingsError, load_settings
+from bot.config import ConfigError, load_settings
 
 
 def test_matching_by_meaning_is_on_unless_turned_off(tmp_path) -> None:
@@ -14,5 +14,5 @@ def test_matching_by_meaning_is_on_unless_turned_off(tmp_path) -> None:
 
 
 def test_a_match_by_meaning_value_that_is_not_a_flag_is_refused_by_name(tmp_path) -> None:
-    with pytest.raises(SettingsError, match="MATCH_BY_MEANING"):
+    with pytest.raises(ConfigError, match="MATCH_BY_MEANING"):
         load_settings({"PODBRIEF_DATA_DIR": str(tmp_path), "MATCH_BY_MEANING": "maybe"})

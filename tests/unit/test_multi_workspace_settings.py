@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import DEFAULT_BOT_SCOPES, SettingsError, load_settings
+from bot.config import DEFAULT_BOT_SCOPES, ConfigError, load_settings
 from storage.token_cipher import generate_key
 
 SECRET = "0123456789abcdef0123456789abcdef"
@@ -46,7 +46,7 @@ def test_every_secret_is_offered_for_redaction() -> None:
 )
 def test_an_incomplete_multi_workspace_setup_names_what_to_fix(change: dict[str, str | None], named: str) -> None:
     environ = {k: v for k, v in {**OAUTH, **change}.items() if v is not None}
-    with pytest.raises(SettingsError, match=named):
+    with pytest.raises(ConfigError, match=named):
         load_settings(environ).require_slack()
 
 
@@ -62,10 +62,10 @@ def test_an_incomplete_multi_workspace_setup_names_what_to_fix(change: dict[str,
     ],
 )
 def test_malformed_values_are_refused_by_name(environ: dict[str, str], named: str) -> None:
-    with pytest.raises(SettingsError, match=named):
+    with pytest.raises(ConfigError, match=named):
         load_settings(environ)
 
 
 def test_without_either_kind_of_credentials_both_ways_are_explained() -> None:
-    with pytest.raises(SettingsError, match="SLACK_CLIENT_ID"):
+    with pytest.raises(ConfigError, match="SLACK_CLIENT_ID"):
         load_settings({"SLACK_SIGNING_SECRET": SECRET}).require_slack()

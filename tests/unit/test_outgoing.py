@@ -17,12 +17,12 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.digest.blocks import digest_item
 from bot.shared import outgoing
 from bot.shared.blocks import Message, insight_blocks, search_results, shared_insight
-from bot.digest.blocks import digest_item
 from bot.shared.mrkdwn import clip, honest_label, link, name
-from standin.limits import block_errors
 from insights.model import Insight, Match
+from standin.limits import block_errors
 from tests.slack_checks import assert_valid_blocks
 
 LIVE = re.compile(r"<(?:!(?:channel|here|everyone|subteam)|@U0123|#C1\b)")
@@ -34,12 +34,12 @@ def long_url(length: int, host: str = "cdn.example.com") -> str:
 
 
 def hostile_insight(**fields: Any) -> Insight:
-    values: dict[str, Any] = dict(
-        id=7, text="Rates will fall <!channel> <@U0123> <#C1> <!subteam^S1> &lt;!here&gt;",
-        podcast="Real* · *The Economist", episode="https://trusted.example/ep", url="https://evil.example/ep",
-        audio_url="https://evil.example/a.mp3", start_seconds=95.0,
-        published_at=datetime(2026, 11, 24, tzinfo=UTC),
-    )
+    values: dict[str, Any] = {
+        "id": 7, "text": "Rates will fall <!channel> <@U0123> <#C1> <!subteam^S1> &lt;!here&gt;",
+        "podcast": "Real* · *The Economist", "episode": "https://trusted.example/ep", "url": "https://evil.example/ep",
+        "audio_url": "https://evil.example/a.mp3", "start_seconds": 95.0,
+        "published_at": datetime(2026, 11, 24, tzinfo=UTC),
+    }
     values.update(fields)
     return Insight(**values)
 

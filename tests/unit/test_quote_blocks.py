@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.shared import blocks
 from bot.digest.blocks import digest_item
+from bot.shared import blocks
 from insights.model import Insight, Match
 from tests.slack_checks import assert_valid_message
 

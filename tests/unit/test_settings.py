@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import SettingsError, load_settings
+from bot.config import ConfigError, load_settings
 
 SECRET = "0123456789abcdef0123456789abcdef"
 
@@ -40,17 +40,17 @@ def test_the_api_url_always_ends_with_a_slash() -> None:
     ],
 )
 def test_a_malformed_setting_is_named_in_the_error(environ: dict[str, str], named: str) -> None:
-    with pytest.raises(SettingsError, match=named):
+    with pytest.raises(ConfigError, match=named):
         load_settings(environ)
 
 
 def test_running_without_a_bot_token_says_where_to_find_it() -> None:
-    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN is not set.*OAuth & Permissions"):
+    with pytest.raises(ConfigError, match=r"SLACK_BOT_TOKEN is not set.*OAuth & Permissions"):
         load_settings({}).require_slack()
 
 
 def test_http_mode_needs_the_signing_secret() -> None:
-    with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET is not set"):
+    with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET is not set"):
         load_settings({"SLACK_BOT_TOKEN": "xoxb-1"}).require_slack()
 
 
@@ -78,14 +78,14 @@ def test_feeds_are_scanned_every_30_minutes_unless_told_otherwise() -> None:
 
 @pytest.mark.parametrize("value", ["half an hour", "-5", "1.5", "99999"])
 def test_a_malformed_scan_interval_says_what_works(value: str) -> None:
-    with pytest.raises(SettingsError, match=r"SCAN_INTERVAL_MINUTES must be a number of minutes from 1 to \d+ \(or 0 / off"):
+    with pytest.raises(ConfigError, match=r"SCAN_INTERVAL_MINUTES must be a number of minutes from 1 to \d+ \(or 0 / off"):
         load_settings({"SCAN_INTERVAL_MINUTES": value})
 
 
 def test_private_feed_addresses_are_refused_unless_allowed() -> None:
     assert load_settings({}).feeds_allow_private_addresses is False
     assert load_settings({"FEEDS_ALLOW_PRIVATE_ADDRESSES": "true"}).feeds_allow_private_addresses is True
-    with pytest.raises(SettingsError, match="FEEDS_ALLOW_PRIVATE_ADDRESSES must be true or false"):
+    with pytest.raises(ConfigError, match="FEEDS_ALLOW_PRIVATE_ADDRESSES must be true or false"):
         load_settings({"FEEDS_ALLOW_PRIVATE_ADDRESSES": "localhost"})
 
 
@@ -116,7 +116,7 @@ def test_the_llm_api_key_never_shows_in_the_settings_repr() -> None:
     ],
 )
 def test_incomplete_or_malformed_llm_settings_are_explained(environ: dict[str, str], says: str) -> None:
-    with pytest.raises(SettingsError, match=says):
+    with pytest.raises(ConfigError, match=says):
         load_settings(environ)
 
 

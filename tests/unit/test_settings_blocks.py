@@ -6,11 +6,11 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.digest import settings_blocks as sb
-from bot.digest.grammar import SettingsError
+from bot.digest.grammar import SettingsUsageError
 from bot.shared.slack_facts import ChannelAccess
-from insights.topic_edits import TopicsAdded, TopicsRemoved, UnknownTopic
 from insights.schedule import DigestSchedule
 from insights.targets import PERSON, DigestTarget, WorkspaceSettings
+from insights.topic_edits import TopicsAdded, TopicsRemoved, UnknownTopic
 from tests.slack_checks import assert_valid_message
 
 NOW = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
@@ -29,7 +29,7 @@ def test_every_settings_reply_is_valid_block_kit() -> None:
     view = sb.DigestView(False, TARGET, NOW, datetime(2026, 11, 24, 8, 30, tzinfo=BERLIN), True,
                          (("U2", "added topics: <x>", NOW), (None, "paused by Podbrief", NOW)))
     messages = [
-        sb.settings_error(SettingsError("bad `x`", ("topics",))),
+        sb.settings_error(SettingsUsageError("bad `x`", ("topics",))),
         sb.topics_shown(()), sb.topics_shown(("a", "b"), personal=True),
         sb.topics_added(TopicsAdded(("a",), ("a",), ("b",), ("c",)), False),
         sb.topics_removed(TopicsRemoved((), ("a",), (UnknownTopic("z", ("y",)),)), True),

@@ -7,7 +7,6 @@ from datetime import time
 
 import pytest
 
-from bot.router.grammar import DidYouMean, Search, parse_command
 from bot.digest.grammar import (
     AddTopics,
     ClearTopics,
@@ -19,14 +18,15 @@ from bot.digest.grammar import (
     SetPaused,
     SetRestriction,
     SetThreadMode,
-    SettingsError,
+    SettingsUsageError,
     ShowDigest,
     ShowTopics,
-    ShowWorkspaceSettings,
+    ShowWorkspacePreferences,
     parse_settings,
 )
-from insights.settings_values import MAX_TOPIC_LENGTH
+from bot.router.grammar import DidYouMean, Search, parse_command
 from insights.schedule import EVERY_DAY, WEEKDAYS
+from insights.settings_values import MAX_TOPIC_LENGTH
 from insights.targets import MAX_TOPICS
 
 MON_WED_FRI = frozenset({0, 2, 4})
@@ -113,7 +113,7 @@ def test_topic_commands_are_read_with_normalised_topics(typed: str, expected: ob
         ("me digest preview", PreviewDigest(personal=True)),
         ("digest now", PostDigestNow()),
         ("digest post now", PostDigestNow()),
-        ("settings", ShowWorkspaceSettings()),
+        ("settings", ShowWorkspacePreferences()),
         ("settings restrict on", SetRestriction(True)),
         ("settings restrict OFF", SetRestriction(False)),
     ],
@@ -164,7 +164,7 @@ def test_digest_and_workspace_commands_are_read(typed: str, expected: object) ->
 )
 def test_garbage_gets_a_friendly_error_naming_the_problem(typed: str, says: str) -> None:
     parsed = parse_command(typed)
-    assert isinstance(parsed, SettingsError)
+    assert isinstance(parsed, SettingsUsageError)
     assert says in parsed.message
     assert parsed.usage
 
@@ -178,19 +178,19 @@ def test_errors_show_the_usage_of_the_command_that_was_meant() -> None:
 def test_ten_thousand_characters_give_an_error_quickly_not_a_crash() -> None:
     for typed in ("topics add " + "ai policy " * 1000, "digest at 8:30 " + "berlin " * 1400, "me " + "x" * 10_000):
         parsed = parse_command(typed)
-        assert isinstance(parsed, SettingsError)
+        assert isinstance(parsed, SettingsUsageError)
         assert len(parsed.message) < 400
 
 
 def test_many_short_topics_in_ten_thousand_characters_are_capped() -> None:
     parsed = parse_command("topics add " + ", ".join(f"topic {n}" for n in range(1000)))
-    assert isinstance(parsed, SettingsError) and f"at most {MAX_TOPICS}" in parsed.message
+    assert isinstance(parsed, SettingsUsageError) and f"at most {MAX_TOPICS}" in parsed.message
 
 
 @pytest.mark.parametrize("typed", ["export controls", "search digest at 8", "search topics", "semiconductors", "", "hlep"])
 def test_text_that_is_not_a_setting_stays_a_search_or_help(typed: str) -> None:
     assert parse_settings(typed) is None or typed.startswith("search")
-    assert not isinstance(parse_command(typed), SettingsError)
+    assert not isinstance(parse_command(typed), SettingsUsageError)
 
 
 def test_searching_for_a_settings_word_still_works_with_search() -> None:
@@ -206,7 +206,7 @@ def test_a_mistyped_settings_word_alone_gets_did_you_mean() -> None:
                                    "13pm", "0am", "lunch", "7:9am"])
 def test_every_time_suggested_for_a_mistyped_time_is_itself_a_valid_time(typed: str) -> None:
     error = parse_settings(f"digest at {typed}")
-    assert isinstance(error, SettingsError)
+    assert isinstance(error, SettingsUsageError)
     examples = re.findall(r"`(?:/insights digest at )?([^`]+)`", error.message)
     times = [e for e in examples if re.fullmatch(r"[\d:]+\s*(?:am|pm)?", e)]
     assert times, error.message

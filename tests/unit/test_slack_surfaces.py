@@ -10,13 +10,13 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.digest.modal import ModalTarget, Submitted, read_submission, settings_view, target_of_view, zone_options
 from bot.shared import outgoing
 from bot.sharing.episode_links import apple_episode_id, episode_keys, url_variants
-from bot.digest.modal import ModalTarget, Submitted, read_submission, settings_view, target_of_view, zone_options
-from standin.slack_api import SlackStandIn
 from bot.sharing.workflow_step import StepInputError, read_inputs
 from insights.schedule import EVERY_DAY, WEEKDAYS, DigestSchedule
 from insights.targets import PERSON, DigestTarget
+from standin.slack_api import SlackStandIn
 
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "An insight"}}
 
