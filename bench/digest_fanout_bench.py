@@ -30,9 +30,9 @@ from corpus import TOPICS, Corpus
 from sqlalchemy import func, select, text
 
 from bot.app import build_client
+from bot.config import Settings
 from bot.digest.compose import DigestComposer
 from bot.digest.delivery import DigestDeliverer
-from bot.config import Settings
 from standin.slack_api import SlackStandIn
 from storage.channels_store import update_target
 from storage.db import create_db_engine, migrate, session_factory

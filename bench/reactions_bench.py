@@ -45,11 +45,11 @@ from slack_bolt.request import BoltRequest
 from sqlalchemy import func, select, text
 
 from bot.bootstrap import build_deps as open_storage
+from bot.config import Settings
 from bot.listeners import register_all
 from bot.runtime.replay_guard import RejectReplays
-from bot.config import Settings
-from standin.slack_requests import event_body, signed_headers
 from insights.model import NewInsight
+from standin.slack_requests import event_body, signed_headers
 from storage.channels_store import update_workspace
 from storage.db import create_db_engine
 from storage.insights_store import InsightWriter

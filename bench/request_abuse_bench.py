@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Engine, text
 
 from bot.bootstrap import build_deps as open_storage
-from standin.local_server import LocalServer
 from bot.config import Settings, load_settings
-from standin.slack_requests import signed_headers, slash_command_body
+from standin.local_server import LocalServer
 from standin.slack_api import SlackStandIn
+from standin.slack_requests import signed_headers, slash_command_body
 from storage.token_cipher import generate_key
 
 SECRET = "cd" * 16

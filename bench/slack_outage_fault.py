@@ -38,12 +38,12 @@ from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_client
+from bot.config import Settings
 from bot.digest.compose import DigestComposer
 from bot.digest.delivery import DigestDeliverer
 from bot.runtime.scheduler import DIGEST_JOB_ID, build_scheduler
-from bot.config import Settings
-from standin.slack_api import RecordedCall, SlackStandIn
 from insights.targets import CHANNEL, PERSON
+from standin.slack_api import RecordedCall, SlackStandIn
 from storage.channels_store import update_target
 from storage.db import create_db_engine, migrate, session_factory
 from storage.insights_store import InsightWriter

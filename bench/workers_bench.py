@@ -45,13 +45,13 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bot.app import build_client
+from bot.config import Settings
 from bot.digest.compose import DigestComposer
 from bot.digest.delivery import DigestDeliverer
-from bot.config import Settings
-from standin.slack_api import SlackStandIn
 from ingest.extractors import BuiltinExtractor
 from ingest.fetch import Fetcher
 from ingest.scan import ScanOptions, scan
+from standin.slack_api import SlackStandIn
 from storage import feeds_store
 from storage.db import create_db_engine, session_factory
 from storage.models import Delivery
