@@ -51,7 +51,7 @@ def _click(server: InstallServer, href: str) -> tuple[str, str, str]:
 def _stored_state_expiry(server: InstallServer, state: str) -> datetime | None:
     states = SQLAlchemyOAuthStateStore.build_oauth_states_table(MetaData(), "slack_oauth_states")
     with server.deps.engine.connect() as connection:
-        expire_at = connection.execute(select(states.c.expire_at).where(states.c.state == state)).scalar()
+        expire_at: datetime | None = connection.execute(select(states.c.expire_at).where(states.c.state == state)).scalar()
     if expire_at is None:
         return None
     return expire_at if expire_at.tzinfo else expire_at.replace(tzinfo=UTC)  # slack_sdk stores UTC

@@ -106,7 +106,7 @@ class FakeScheduler:
 def _monitor() -> tuple[JobMonitor, FakeScheduler, Clock]:
     clock, scheduler = Clock(), FakeScheduler()
     monitor = JobMonitor(Metrics(), clock=clock)
-    monitor.attach(scheduler)  # type: ignore[arg-type]
+    monitor.attach(scheduler)
     return monitor, scheduler, clock
 
 

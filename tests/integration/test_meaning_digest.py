@@ -7,8 +7,10 @@ PODBRIEF_REQUIRE_MEANING=1, so there these run.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,7 +113,7 @@ def test_a_rebuilt_pool_reuses_the_vectors_it_already_computed() -> None:
     encoder = real_encoder()
     texts: list[str] = []
 
-    def counting(batch: list[str]):  # the real model, counting what it is asked
+    def counting(batch: Sequence[str]) -> Any:  # the real model, counting what it is asked
         texts.extend(batch)
         return encoder.encode(batch)
 
@@ -130,7 +132,7 @@ def test_only_the_newest_insights_are_embedded_when_a_window_is_larger_than_the_
     encoder = real_encoder()
     asked: list[str] = []
 
-    def counting(batch: list[str]):
+    def counting(batch: Sequence[str]) -> Any:
         asked.extend(batch)
         return encoder.encode(batch)
 

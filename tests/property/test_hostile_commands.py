@@ -26,7 +26,7 @@ def search_nothing(query: str, limit: int) -> SearchResult:
 @given(command_text())
 def test_any_text_parses_to_a_command(text: str) -> None:
     command = parse_command(text)
-    assert isinstance(command, Command.__args__)  # type: ignore[attr-defined]
+    assert isinstance(command, Command.__args__)
     assert parse_command(text) == command  # deterministic
 
 

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from click.testing import CliRunner, Result
+from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 from sqlalchemy import Engine, column, func, select, table
 
 from bot.bootstrap import build_deps
@@ -245,7 +246,9 @@ def track(server: LocalServer, deps: Deps) -> TrackingExecutor:
     executor = TrackingExecutor()
     executor.background = deps.background
     server.app.listener_runner.listener_executor = executor
-    server.app.listener_runner.lazy_listener_runner.executor = executor
+    lazy_runner = server.app.listener_runner.lazy_listener_runner
+    assert isinstance(lazy_runner, ThreadLazyListenerRunner)
+    lazy_runner.executor = executor
     return executor
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 from sqlalchemy import select
 
 from bot.runtime.background import Coalescer
@@ -64,7 +65,9 @@ def track_listeners(workspace: Workspace) -> TrackingExecutor:
     executor = TrackingExecutor()
     executor.background = workspace.deps.background
     workspace.server.app.listener_runner.listener_executor = executor
-    workspace.server.app.listener_runner.lazy_listener_runner.executor = executor
+    lazy_runner = workspace.server.app.listener_runner.lazy_listener_runner
+    assert isinstance(lazy_runner, ThreadLazyListenerRunner)
+    lazy_runner.executor = executor
     return executor
 
 

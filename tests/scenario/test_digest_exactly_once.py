@@ -8,7 +8,7 @@ import contextlib
 import random
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -122,8 +122,9 @@ def test_every_target_gets_exactly_one_digest_per_local_day(database_url: str, s
         if not down:
             slack.clear_faults()
             if rng.random() < 0.25 and workers[0].due_targets(now):
-                rng.choice([lambda: slack.rate_limit("chat.postMessage", retry_after=0),
-                            lambda: slack.server_error("chat.postMessage", status=503)])()
+                faults: list[Callable[[], None]] = [lambda: slack.rate_limit("chat.postMessage", retry_after=0),
+                                                    lambda: slack.server_error("chat.postMessage", status=503)]
+                rng.choice(faults)()
             _run_concurrently(workers, now)
         now += TICK
     for e in engines:

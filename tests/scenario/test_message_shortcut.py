@@ -35,7 +35,10 @@ def test_the_same_words_find_the_same_first_insight_as_the_slash_command(workspa
         query = message_query("Lithography tools and export controls, again!", workspace.deps.search_index.vocabulary(session))
     typed = workspace.command(query, name="typed")
     answer = use_shortcut(workspace, "Lithography tools and export controls, again!")
-    first = lambda message: next(b["text"]["text"] for b in message["blocks"][1:] if b["type"] == "section")  # noqa: E731
+
+    def first(message: dict[str, Any]) -> str:
+        return str(next(b["text"]["text"] for b in message["blocks"][1:] if b["type"] == "section"))
+
     assert first(answer) == first(typed)
 
 

@@ -247,7 +247,7 @@ def test_a_digest_posted_for_real_can_be_saved_item_by_item(workspace: Workspace
     with workspace.deps.sessions.begin() as session:
         target = update_target(session, TEAM, CHANNEL, by_user="U0ALICE", change="set up", topics=["export controls"],
                                digest_time="09:00", timezone="UTC")
-    assert target.schedule == DigestSchedule(target.schedule.at, "UTC")
+    assert target.schedule is not None and target.schedule == DigestSchedule(target.schedule.at, "UTC")
     now = datetime(2026, 10, 2, 9, 30, tzinfo=UTC)
     outcome = workspace.deps.digests.deliver(target, date(2026, 10, 2), now)
     assert outcome.status == "delivered"

@@ -36,7 +36,8 @@ def open_modal(workspace: Workspace, listeners: TrackingExecutor, value: str, ch
     call = workspace.slack.calls("views.open")[before]
     assert call.ok, call.response
     assert call.params["trigger_id"] == "1.2.3"
-    return call.params["view"]
+    view: dict[str, Any] = call.params["view"]
+    return view
 
 
 def values(at: str = "08:30", zone: str = "Europe/Berlin", days: str = "weekdays", topics: str = "ai policy, chips",

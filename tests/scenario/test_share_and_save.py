@@ -15,13 +15,13 @@ from tests.slack_checks import assert_valid_message
 
 def _first_result_id(workspace: Workspace) -> str:
     answer = workspace.command("export controls", name="search")
-    return next(b for b in answer["blocks"] if b["type"] == "actions")["elements"][0]["value"]
+    return str(next(b for b in answer["blocks"] if b["type"] == "actions")["elements"][0]["value"])
 
 
 def _saved_rows(workspace: Workspace) -> list[tuple[str, str, int]]:
     with workspace.deps.sessions() as session:
         rows = session.execute(select(SavedInsight.team_id, SavedInsight.user_id, SavedInsight.insight_id))
-        return [tuple(r) for r in rows]
+        return [(r.team_id, r.user_id, r.insight_id) for r in rows]
 
 
 def test_sharing_posts_the_insight_in_the_channel_without_unfurls(workspace: Workspace) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.shared import blocks
+from bot.shared import blocks, mrkdwn
 from insights.model import Insight, Match
 from tests.slack_checks import assert_valid_message
 
@@ -53,8 +53,8 @@ def test_attribution_leaves_out_what_is_unknown() -> None:
 
 
 def test_unsafe_urls_are_not_turned_into_links() -> None:
-    assert blocks.link("javascript:alert(1)", "x") == "x"
-    assert blocks.link("https://a.example/|<evil>", "x") == "x"
+    assert mrkdwn.link("javascript:alert(1)", "x") == "x"
+    assert mrkdwn.link("https://a.example/|<evil>", "x") == "x"
 
 
 def test_very_long_text_is_clipped_to_the_section_limit() -> None:

@@ -12,5 +12,8 @@ def test_an_episode_id_of_unicode_digits_or_absurd_length_is_not_sent_to_apples_
     asked: list[str] = []
     link = f"https://podcasts.apple.com/us/podcast/show/id1?i={junk}"
     assert apple_episode_id(link) is None
-    episode_keys(link, lambda url: asked.append(url) or None)
+    def fetch(url: str) -> None:
+        asked.append(url)
+
+    episode_keys(link, fetch)
     assert asked == []

@@ -81,7 +81,8 @@ def rendered(markdown: str) -> str:
     """HTML from a permissive renderer: raw HTML on, and any link scheme allowed."""
     parser = MarkdownIt("commonmark", {"html": True})
     parser.validateLink = lambda url: True  # type: ignore[method-assign]
-    return parser.render(markdown)
+    html: str = parser.render(markdown)
+    return html
 
 
 def links_and_html(html: str) -> list[str]:

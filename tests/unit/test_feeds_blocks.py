@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.feeds import blocks as fb
 from bot.feeds.grammar import FeedsError
+from bot.shared.blocks import Message
 from ingest.scan_results import AddFeedResult
 from storage.feeds_store import FeedInfo
 from tests.slack_checks import assert_valid_message
@@ -20,7 +21,7 @@ FEED = FeedInfo(
 )
 
 
-def text_of(message: fb.Message) -> str:
+def text_of(message: Message) -> str:
     kwargs = message.as_kwargs()
     assert_valid_message(kwargs)
     return str(kwargs["blocks"])

@@ -66,6 +66,7 @@ def function_validator(validator: Draft7Validator) -> Draft7Validator:
     this checks that shape, each parameter still against the schema's own parameter type definition.
     """
     schema = copy.deepcopy(validator.schema)
+    assert isinstance(schema, dict)
     definitions = schema["definitions"]
     parameter_set = {"type": "object", "additionalProperties": False, "required": ["properties"], "properties": {
         "properties": {"$ref": "#/definitions/app-manifests.v1.hermes.types"},

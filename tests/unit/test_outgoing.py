@@ -101,7 +101,9 @@ def test_every_insight_message_escapes_hostile_text_in_blocks_and_fallback() -> 
         for text in texts(payload):
             assert not LIVE.search(text), text
             assert "trusted.example>" not in text and "|https://trusted" not in text
-    attribution = insight_blocks(insight, with_buttons=False)[1].elements[0].text
+    context = insight_blocks(insight, with_buttons=False)[1]
+    assert isinstance(context, ContextBlock) and isinstance(context.elements[0], MarkdownTextObject)
+    attribution = context.elements[0].text
     assert attribution.startswith("*Real∗ · ∗The Economist*")
     assert "https://trusted.example/ep (<https://evil.example/ep|evil.example>)" in attribution
 

@@ -32,7 +32,7 @@ def test_bolts_line_with_the_body_of_a_badly_signed_request_is_dropped() -> None
     bolt_fixes.install()
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+    handler.emit = records.append  # type: ignore[method-assign,assignment]  # a recording handler, for this test
     verification = RequestVerification("secret")
     verification.logger.addHandler(handler)
     verification.logger.setLevel(logging.DEBUG)
@@ -51,7 +51,7 @@ def test_bolts_unhandled_request_warning_keeps_no_payload() -> None:
     bolt_fixes.install()
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+    handler.emit = records.append  # type: ignore[method-assign,assignment]  # a recording handler, for this test
     app_log = logging.getLogger("slack_bolt.App")
     app_log.addHandler(handler)
     try:

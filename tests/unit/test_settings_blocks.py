@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.digest import settings_blocks as sb
 from bot.digest.grammar import SettingsUsageError
+from bot.shared.blocks import Message
 from bot.shared.slack_facts import ChannelAccess
 from insights.schedule import DigestSchedule
 from insights.targets import PERSON, DigestTarget, WorkspaceSettings
@@ -19,7 +20,7 @@ TARGET = DigestTarget("T1", "C1", topics=("ai <policy> & co",), schedule=DigestS
                       created_by="U1", updated_by="U2")
 
 
-def _all_text(message: sb.Message) -> str:
+def _all_text(message: Message) -> str:
     kwargs = message.as_kwargs()
     assert_valid_message(kwargs)
     return str(kwargs)

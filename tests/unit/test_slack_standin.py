@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -263,7 +263,7 @@ def test_other_methods_answer_ok_with_slacks_usual_fields(
 ) -> None:
     answer = client.api_call(method, json=params)
     assert answer["ok"] is True
-    assert expected_keys <= set(answer.data)  # type: ignore[arg-type]
+    assert expected_keys <= set(answer.data)
 
 
 def test_an_unknown_method_is_answered_with_unknown_method(client: WebClient) -> None:
@@ -553,7 +553,8 @@ def test_an_outage_fails_every_call_to_its_method_until_the_window_ends(slack: S
 def test_an_outage_of_every_method_answers_429_with_retry_after(slack: SlackStandIn, client: WebClient) -> None:
     slack.outage(None, seconds=5, kind="429", retry_after=3)
 
-    for call in (client.auth_test, lambda: client.users_info(user="U1")):
+    calls: tuple[Callable[[], object], ...] = (client.auth_test, lambda: client.users_info(user="U1"))
+    for call in calls:
         with pytest.raises(SlackApiError) as limited:
             call()
         assert (limited.value.response.status_code, limited.value.response.headers["Retry-After"]) == (429, "3")

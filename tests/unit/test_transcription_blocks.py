@@ -13,7 +13,7 @@ from tests.unit.test_feeds_blocks import FEED, NOW, text_of
 
 def test_a_feed_with_episodes_being_transcribed_says_transcribing_in_the_feeds_list() -> None:
     other = replace(FEED, id=4, title="Hard Facts", insights_extracted=0)
-    listed = text_of(fb.feeds_listed([FEED, other], NOW, transcribing={4}, show_notes_only={other.podcast_id}))
+    listed = text_of(fb.feeds_listed([FEED, other], NOW, transcribing={4}, show_notes_only={other.podcast_id} if other.podcast_id is not None else set()))
     odd, hard = listed.split("Hard Facts")
     assert "transcribing…" not in odd
     assert "transcribing…" in hard and "show notes only" not in hard
