@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib
+import io
 import json
 import math
 import os
@@ -284,11 +285,11 @@ def lexrank_baseline(segments: Sequence[Segment], limit: int) -> list[tuple[str,
     for i, vector in enumerate(vectors):
         if not norms[i]:
             continue
-        dots: Counter[int] = Counter()
+        dots: dict[int, float] = {}
         for word, weight in vector.items():
             for j in postings[word]:
                 if j != i:
-                    dots[j] += weight * vectors[j][word]
+                    dots[j] = dots.get(j, 0.0) + weight * vectors[j][word]
         for j, dot in dots.items():
             if dot / (norms[i] * norms[j]) > 0.1:
                 links[i].add(j)
@@ -400,7 +401,7 @@ def _picks_at_revision(episodes: Sequence[Episode], spec: str, limit: int) -> di
     if archive.returncode:
         raise SystemExit(f"cannot export revision {revision!r}: {archive.stderr.decode(errors='replace').strip()}")
     with tempfile.TemporaryDirectory(prefix="extract-quality-") as root:
-        with tarfile.open(fileobj=_BytesReader(archive.stdout)) as tar:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(root, filter="data")
         listing = [{"id": e.id, "path": str(e.path), "format": e.format} for e in episodes]
         child = subprocess.run(
@@ -412,24 +413,6 @@ def _picks_at_revision(episodes: Sequence[Episode], spec: str, limit: int) -> di
         raise SystemExit(f"extractor {spec} failed:\n{child.stderr.decode(errors='replace')}")
     picks = json.loads(child.stdout)
     return {key: value if isinstance(value, str) else [tuple(p) for p in value] for key, value in picks.items()}
-
-
-class _BytesReader:
-    """A file object over bytes, for tarfile."""
-
-    def __init__(self, data: bytes) -> None:
-        import io
-
-        self._buffer = io.BytesIO(data)
-
-    def read(self, size: int = -1) -> bytes:
-        return self._buffer.read(size)
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self._buffer.seek(offset, whence)
-
-    def tell(self) -> int:
-        return self._buffer.tell()
 
 
 def evaluate(
