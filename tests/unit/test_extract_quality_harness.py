@@ -239,3 +239,40 @@ def test_sealed_labels_keep_only_hashes_and_still_reach_their_picks(tmp_path: Pa
     reworded, similarity = book.match("ep", text.replace("problem", "problem that"))
     assert exact is not None and exact.good and exact.note == "a fact"
     assert reworded is not None and similarity < 100
+
+
+# --- the learned-score bench (bench/train_extract_score.py) ------------------------------------
+
+
+def _load_trainer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("train_extract_score", REPO / "bench" / "train_extract_score.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["train_extract_score"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_auc_compares_candidates_within_an_episode_only() -> None:
+    trainer = _load_trainer()
+    # each episode ranks its good candidate first; across episodes the scales differ
+    episodes = [([0.9, 0.1], [True, False]), ([5.0, 4.0, 3.0], [True, False, False])]
+    assert trainer.auc(episodes) == 1.0
+    assert trainer.auc([([0.1, 0.9], [True, False])]) == 0.0
+    assert trainer.auc([([1.0, 1.0], [True, False])]) == 0.5
+
+
+def test_a_strong_pull_toward_the_rule_keeps_the_rule_scores_order_and_a_weak_one_learns_the_labels() -> None:
+    import numpy as np
+
+    trainer = _load_trainer()
+    width = len(trainer.FEATURES)
+    rng = np.random.default_rng(7)
+    x = np.log(rng.uniform(0.3, 1.0, size=(200, width)))
+    x[:, -2:] = rng.uniform(0, 1, size=(200, 2))
+    y = (x[:, -1] > 0.5).astype(float)  # the labels follow a length feature, not the factors
+    rule = x[:, :-2].sum(axis=1)
+    pulled = trainer.fit(x, y, l2=1e6, toward_rule=True).logit(x)
+    learned = trainer.fit(x, y, l2=1.0, toward_rule=False).logit(x)
+    assert np.corrcoef(pulled, rule)[0, 1] > 0.99
+    assert trainer.auc([(list(learned), [bool(v) for v in y])]) > 0.95
