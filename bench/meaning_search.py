@@ -61,9 +61,11 @@ def run_meaning(url: str, count: int, seed: int, sample: int) -> dict[str, Any]:
     for q in warm_up:
         with sessions() as session:
             index.search(session, q["query"], limit=5)
+    lexical = SearchIndex(engine)
     timings: list[float] = []
     embed_timings: list[float] = []
-    for q in queries:
+    lexical_timings: list[float] = []
+    for q in queries:  # interleaved, so both see the same load
         started = time.perf_counter()
         encoder([q["query"]])
         embed_timings.append(time.perf_counter() - started)
@@ -71,14 +73,22 @@ def run_meaning(url: str, count: int, seed: int, sample: int) -> dict[str, Any]:
         with sessions() as session:
             index.search(session, q["query"], limit=5)
         timings.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        with sessions() as session:
+            lexical.search(session, q["query"], limit=5)
+        lexical_timings.append(time.perf_counter() - started)
     scoped = _scoped(sessions, index, queries)
+    dense_only = _dense_only(index.dense, encoder, queries, np)
     load_after = load_average()
     with sessions() as session:
         total = session.scalar(select(func.count()).select_from(InsightRow)) or 0
     engine.dispose()
     return {
         **latency_summary(timings),
+        "lexical": latency_summary(lexical_timings),
         "query_embedding": latency_summary(embed_timings),
+        "dense_only": dense_only,
+        "dense_bytes": index.dense.memory_bytes(),  # type: ignore[union-attr]
         "scoped": scoped,
         "model_load_seconds": load_seconds,
         "encode_per_second": encode_rate,
@@ -118,6 +128,27 @@ def _fill_synthetic(sessions: Any, model_id: str, dimension: int, seed: int, np:
             written += len(ids)
 
 
+def _dense_only(dense: Any, encoder: Any, queries: list[dict[str, Any]], np: Any) -> dict[str, Any]:
+    """The meaning side alone (query vectors precomputed): the sign-bit prefilter against every cosine,
+    and how many of the exact top 10 the prefilter keeps (on these vectors)."""
+    from storage.dense_index import DenseIndex
+
+    vectors = encoder([q["query"] for q in queries[:100]])
+    exact = DenseIndex(dense.model_id, exact_rows=10**12)
+    exact.__dict__.update({k: v for k, v in dense.__dict__.items() if k not in ("exact_rows", "rescore")})
+    found: dict[str, list[float]] = {"prefilter": [], "exact": []}
+    overlap: list[float] = []
+    for vector in vectors:
+        started = time.perf_counter()
+        near = dense.nearest(vector, 10)
+        found["prefilter"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        best = exact.nearest(vector, 10)
+        found["exact"].append(time.perf_counter() - started)
+        overlap.append(len(set(near) & set(best)) / max(1, len(best)))
+    return {name: latency_summary(t) for name, t in found.items()} | {"recall_at_10": float(np.mean(overlap))}
+
+
 def _scoped(sessions: Any, index: Any, queries: list[dict[str, Any]]) -> dict[str, Any]:
     from measure import SCOPED_TEAM
 
@@ -128,3 +159,56 @@ def _scoped(sessions: Any, index: Any, queries: list[dict[str, Any]]) -> dict[st
             index.search(session, q["query"], limit=5, team_id=SCOPED_TEAM)
         timings.append(time.perf_counter() - started)
     return latency_summary(timings)
+
+
+def dense_only(rows: int, queries: int, seed: int) -> None:
+    """The meaning side alone at `rows` random unit vectors (no database, no model): loading into
+    the index, the sign-bit prefilter against every cosine, a 10% scope, memory.
+
+        .venv/bin/python bench/meaning_search.py --rows 1000000
+    """
+    import os
+
+    import numpy as np
+
+    from storage.dense_index import DenseIndex
+
+    rng = np.random.default_rng(seed)
+    index, exact = DenseIndex("bench"), DenseIndex("bench", exact_rows=10**12)
+    started = time.perf_counter()
+    for start in range(0, rows, 50_000):
+        n = min(50_000, rows - start)
+        vectors = rng.standard_normal((n, 384), dtype=np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        ids = np.arange(start, start + n, dtype=np.int64)
+        podcasts = ids % 100
+        index._add(ids, podcasts, vectors)
+    added = time.perf_counter() - started
+    exact.__dict__.update({k: v for k, v in index.__dict__.items() if k not in ("exact_rows", "rescore")})
+    probes = rng.standard_normal((queries, 384), dtype=np.float32)
+    probes /= np.linalg.norm(probes, axis=1, keepdims=True)
+    scope = set(range(10))  # 10 of 100 podcasts: 10% of the rows
+    timings: dict[str, list[float]] = {"prefilter": [], "exact": [], "scoped prefilter": []}
+    for probe in probes:
+        for name, searched, within in (("prefilter", index, None), ("exact", exact, None),
+                                       ("scoped prefilter", index, scope)):
+            began = time.perf_counter()
+            searched.nearest(probe, 50, within)
+            timings[name].append(time.perf_counter() - began)
+    print(f"{rows:,} random unit vectors (384-d) added in {added:.1f} s; arrays {index.memory_bytes() / 2**20:,.0f} MB; "
+          f"peak RSS {peak_rss_mb():,.0f} MB")
+    for name, values in timings.items():
+        summary = latency_summary(values)
+        print(f"  {name:18} p50 / p95 / p99  {summary['p50_ms']:7.1f} / {summary['p95_ms']:7.1f} / {summary['p99_ms']:7.1f} ms")
+    print(f"  load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores)")
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=dense_only.__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=42)
+    arguments = parser.parse_args()
+    dense_only(arguments.rows, arguments.queries, arguments.seed)

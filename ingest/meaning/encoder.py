@@ -109,6 +109,10 @@ def load_encoder(*, threads: int | None = None, batch_size: int = DEFAULT_BATCH)
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest of each batch
     options = ort.SessionOptions()
+    # no busy-waiting between runs: on a shared 2-core machine a spinning thread steals the core the
+    # next run needs (one query's embedding, under load: p50 47 -> 7 ms; bench/README.md)
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
     if threads:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
