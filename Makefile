@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml requirements/transcribe-test-model.txt
 
 install: $(STAMP) ## Create .venv and install Podbrief with its development tools (and transcription, for its tests)
 
-demo: $(STAMP) ## Offline demo: sample insights, the real Bolt app, a local Slack stand-in
+demo: $(STAMP) ## Offline demo of the daily brief: follow, scan, digest, save, search (real app, Slack stand-in)
 	$(BIN)/podbrief demo
 
 test: $(STAMP) ## Import-layer contracts, then the whole suite on SQLite and PostgreSQL
