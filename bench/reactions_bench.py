@@ -5,10 +5,12 @@
 
 The app is the real one (every listener, the replay guard, Bolt's signature check) except
 that it runs listeners before answering (`process_before_response=True`), so the time
-`app.dispatch` takes is the whole handling: signature check, workspace settings, message
-lookup, save/feedback writes in one transaction, and for a new save the ephemeral
-confirmation (chat.postEphemeral) against the Slack stand-in, which runs in its own process
-so it does not share this one's GIL. The Home refresh after a save (users.conversations +
+`app.dispatch` takes is what Slack waits for: signature check and queueing the reaction
+(bot.saving.reactions). The writes (workspace settings, message lookup, save/feedback, many
+reactions per transaction) and the ephemeral confirmations (chat.postEphemeral against the
+Slack stand-in, which runs in its own process so it does not share this one's GIL) follow
+on the app's own threads: "caught up" says when the last of them was done, after the last
+event was handled. For signed HTTP end to end, see bench/request_path_bench.py. The Home refresh after a save (users.conversations +
 views.publish) runs on the app's background thread, coalesced per person, in this same
 process: it costs CPU here but is not part of the handling time (reported: how many ran,
 and how many were still waiting when the last event was handled). Events are sent open-loop: event i
@@ -32,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -47,6 +50,7 @@ from sqlalchemy import func, select, text
 from bot.bootstrap import build_deps as open_storage
 from bot.config import Settings
 from bot.listeners import register_all
+from bot.runtime.ordered_work import OrderedWork
 from bot.runtime.replay_guard import RejectReplays
 from insights.model import NewInsight
 from standin.slack_requests import event_body, signed_headers
@@ -105,7 +109,8 @@ def prepare(url: str, messages: int, folder: str, confirmations: bool) -> tuple[
 def make_events(count: int, insight_ts: list[str], header_ts: list[str], users: int, seed: int) -> list[dict[str, Any]]:
     """Reaction envelopes (not yet signed), in the order they are sent."""
     rng = random.Random(seed)
-    names, weights = zip(*EMOJIS)
+    names = [name for name, _ in EMOJIS]
+    weights = [weight for _, weight in EMOJIS]
     events: list[dict[str, Any]] = []
     on: set[tuple[str, str, str]] = set()  # (user, ts, emoji) currently on
     retries: dict[str, int] = {}
@@ -131,7 +136,8 @@ def make_events(count: int, insight_ts: list[str], header_ts: list[str], users: 
 
 def to_request(item: dict[str, Any]) -> BoltRequest:
     body, _ = event_body(item["event"], team_id=TEAM, event_id=item["event_id"])
-    headers = {"content-type": "application/json", **signed_headers(SECRET, body, int(time.time()) + item["retry"])}
+    headers: dict[str, str | Sequence[str]] = {
+        "content-type": "application/json", **signed_headers(SECRET, body, int(time.time()) + item["retry"])}
     if item["retry"]:
         headers.update({"x-slack-retry-num": str(item["retry"]), "x-slack-retry-reason": "http_timeout"})
     return BoltRequest(body=body, headers=headers)
@@ -208,6 +214,9 @@ def main() -> int:
     register_all(app, deps)
 
     handling, latency, elapsed, failures = run(app, events, args.rate, args.workers)
+    handled_at = time.perf_counter()
+    OrderedWork.wait_all_idle(timeout=120)  # the queued writes and confirmations
+    caught_up = time.perf_counter() - handled_at
     home_backlog = deps.background.waiting
     deps.background.wait_idle(timeout=60)
     stop.set()
@@ -226,6 +235,7 @@ def main() -> int:
         "offered_per_s": args.rate, "achieved_per_s": round(achieved, 1), "non_200": failures,
         "handling_ms": {q: round(percentile(handling, q), 2) for q in (50, 95, 99)},
         "latency_from_due_ms": {q: round(percentile(latency, q), 2) for q in (50, 95, 99)},
+        "writes_and_notes_caught_up_after_s": round(caught_up, 2),
         "slack_calls": slack_calls, "home_refreshes_waiting_at_end": home_backlog,
         "home_refreshes_run": deps.background.done, "saved_rows": rows, "saved_rows_match_replay": stored == expected and rows == len(stored),
     }

@@ -17,8 +17,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.config import Settings
 from bot.deps import Deps
 from bot.listeners import register_all
-from bot.runtime import bolt_fixes
+from bot.runtime import bolt_fixes, request_thread
 from bot.runtime.replay_guard import RejectReplays
+from bot.shared.slack_http import PooledWebClient
 from bot.workspaces.oauth import build_oauth_flow
 
 #: Threads answering slash commands after their ack (searches are CPU-bound: more would only contend).
@@ -26,11 +27,12 @@ ANSWER_THREADS = 4
 
 
 def build_client(settings: Settings) -> WebClient:
-    """A Web API client that honours Retry-After and retries server errors and dropped connections.
+    """A Web API client that honours Retry-After and retries server errors and dropped connections,
+    over kept connections (`bot.shared.slack_http`).
 
     In multi-workspace mode it has no token: Bolt and `WorkspaceClients` copy it with each workspace's.
     """
-    return WebClient(
+    return PooledWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url or WebClient.BASE_URL,
         timeout=10,
@@ -60,6 +62,7 @@ def build_app(settings: Settings, deps: Deps, *, verify_token: bool = True) -> A
     lazy_runner = app.listener_runner.lazy_listener_runner
     assert isinstance(lazy_runner, ThreadLazyListenerRunner), "the sync App runs lazy listeners on threads"
     lazy_runner.executor = ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="bolt-answer")
+    request_thread.install(app)  # listeners marked `on_request_thread` (lookups' ack, reactions) skip the hand-off
     if not settings.socket_mode:
         app.use(RejectReplays())  # after Bolt's signature check: only verified signatures are remembered
     register_all(app, deps)

@@ -3,6 +3,13 @@
 Everything is keyed by the installed workspace the event came to, so a reaction in one workspace never touches
 another's rows, and every write is an idempotent upsert or delete, so Slack's retries,
 duplicate deliveries and a second save emoji leave exactly one row.
+
+Slack gets its 200 as soon as a reaction is queued (`ReactionHandler.submit`): one writer
+thread applies the queued reactions in arrival order, up to `WRITE_BATCH` per transaction,
+and hands the notes to say to a few sender threads (one lane per person, so a person's
+"Saved" and "Removed" keep their order), which post them over kept connections
+(`bot.shared.slack_http`). The queue is bounded; when it stays full, the request's own
+thread applies the reaction (slower acks under an extreme burst, nothing lost).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from zlib import crc32
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
@@ -22,16 +30,19 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.home.publish import refresh_home
+from bot.runtime.ordered_work import OrderedWork
 from bot.saving import blocks as saved_blocks
 from bot.saving.grammar import THUMBS_DOWN, THUMBS_UP, emoji_name
 from bot.shared.blocks import Message, notice
+from bot.shared.slack_http import PooledWebClient, pooled_copy
 from insights.feedback import DOWN, SAVE, UP
 from insights.model import Insight
 from insights.targets import WorkspaceSettings
 from storage.channels_store import get_workspace
 from storage.feedback_store import feedback_channel, record_feedback, remove_feedback
-from storage.insights_store import get_insight
+from storage.insights_store import insight_query, to_insight
 from storage.messages_store import posted_record
+from storage.models import InsightRow
 from storage.saved_store import save_insight, unsave_insight
 
 log = logging.getLogger("podbrief.reactions")
@@ -45,6 +56,12 @@ DATABASE_TROUBLE_UNSAVE = ("Podbrief can't reach its database right now, so that
                            "Please add your reaction and remove it again in a minute.")
 #: Workspace settings are re-read at most this often per team by the reaction path.
 SETTINGS_TTL_SECONDS = 5.0
+#: Reactions waiting to be written at most (then the request's thread writes its own).
+QUEUE_SIZE = 5_000
+#: Reactions written per transaction at most.
+WRITE_BATCH = 200
+#: Threads posting the ephemeral notes (each person always on the same one, in order).
+NOTE_SENDERS = 16
 
 
 class SettingsCache:
@@ -112,61 +129,146 @@ class Outcome:
     note: Message | None = None
 
 
-class ReactionHandler:
-    """Turns reactions into saves and feedback; `handle` is safe to call from many threads."""
+@dataclass(frozen=True, slots=True)
+class _Applied:
+    """A reaction written: its outcome so far, and the insight to load for its confirmation (if any)."""
 
-    def __init__(self, deps: Deps, hint_memory: int = 10_000) -> None:
+    outcome: Outcome
+    confirm: int | None = None
+
+
+class ReactionHandler:
+    """Turns reactions into saves and feedback; `submit` and `handle` are safe to call from many threads."""
+
+    def __init__(self, deps: Deps, hint_memory: int = 10_000, *, queue_size: int = QUEUE_SIZE,
+                 batch: int = WRITE_BATCH, senders: int = NOTE_SENDERS, put_timeout: float = 1.0) -> None:
         self._deps = deps
         self._settings = SettingsCache()
         self._hinted: OrderedDict[tuple[str, str, str, str], None] = OrderedDict()
         self._hint_memory = hint_memory
         self._lock = threading.Lock()
+        self._writes: OrderedWork[tuple[WebClient, Reaction]] = OrderedWork(
+            self._write, name="podbrief-reactions", maxsize=queue_size, batch=batch, put_timeout=put_timeout)
+        self._notes: list[OrderedWork[tuple[WebClient, Reaction, Message]]] = [
+            OrderedWork(self._send_notes, name=f"podbrief-notes-{n}", maxsize=queue_size, batch=batch)
+            for n in range(max(senders, 1))]
+        self._clients: dict[tuple[str | None, str], PooledWebClient] = {}
+
+    def submit(self, client: WebClient, reaction: Reaction) -> None:
+        """Queue a reaction to be applied in arrival order (the caller can answer Slack at once)."""
+        self._writes.submit((client, reaction))
+
+    @property
+    def written_inline(self) -> int:
+        """Reactions written on the submitting thread because the queue stayed full."""
+        return self._writes.inline
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until every submitted reaction is written and its note sent; False if `timeout` passed first."""
+        deadline = time.monotonic() + timeout
+        if not self._writes.wait_idle(timeout):
+            return False
+        return all(lane.wait_idle(max(deadline - time.monotonic(), 0.0)) for lane in self._notes)
 
     def handle(self, client: WebClient, reaction: Reaction) -> Outcome:
-        """Apply one reaction, then tell the person quietly and refresh their Home tab if needed."""
+        """Apply one reaction now, then tell the person quietly and refresh their Home tab if needed."""
         try:
             outcome = self.apply(reaction)
         except SQLAlchemyError:
             log.exception("database error while handling a reaction")
-            if reaction.emoji in self._settings.known_save_emojis(reaction.team_id):
-                self._tell(client, reaction, notice(DATABASE_TROUBLE_SAVE if reaction.added else DATABASE_TROUBLE_UNSAVE))
+            self._apologise(client, reaction)
             return Outcome()
-        if outcome.note is not None:
-            self._tell(client, reaction, outcome.note)
-        if outcome.changed_saved:
-            refresh_home(self._deps, client, reaction.team_id, reaction.user_id)
+        self._follow_up(client, reaction, outcome, now=True)
         return outcome
 
     def apply(self, reaction: Reaction) -> Outcome:
         """The database part: save/unsave and record/remove feedback, in one transaction."""
         with self._deps.sessions.begin() as session:
-            settings = self._settings.get(session, reaction.team_id)
-            saving = reaction.emoji in settings.save_emojis
-            kind = SAVE if saving else UP if reaction.emoji in THUMBS_UP else DOWN if reaction.emoji in THUMBS_DOWN else None
-            if kind is None:
-                return Outcome()
-            message = posted_record(session, reaction.team_id, reaction.channel_id, reaction.ts)
-            if message is None:
-                return Outcome()  # somebody else's message
-            if message.kind == HEADER:
-                return Outcome(note=self._header_hint(reaction) if saving else None)
-            if message.insight_id is None:
-                return Outcome(note=notice(GONE) if saving and reaction.added else None)
-            insight_id = message.insight_id
-            channel = feedback_channel(session, reaction.team_id, reaction.channel_id)
-            args = (session, reaction.team_id, channel, reaction.user_id, insight_id, kind)
-            if reaction.added:
-                record_feedback(*args, self._deps.clock())
+            return self._apply_all(session, [reaction])[0]
+
+    def _apply_all(self, session: Session, reactions: list[Reaction]) -> list[Outcome]:
+        """Write the reactions in order; the insights their confirmations show are loaded in one query."""
+        applied = [self._apply_in(session, reaction) for reaction in reactions]
+        wanted = sorted({a.confirm for a in applied if a.confirm is not None})
+        insights = {row.id: to_insight(row) for row in session.execute(
+            insight_query().where(InsightRow.id.in_(wanted)))} if wanted else {}
+        return [Outcome(a.outcome.changed_saved, self._confirmation(reaction, insights[a.confirm]))
+                if a.confirm in insights else a.outcome
+                for a, reaction in zip(applied, reactions, strict=True)]
+
+    def _write(self, items: list[tuple[WebClient, Reaction]]) -> None:
+        """The writer thread: the batch in one transaction, in order; one by one if that fails."""
+        try:
+            with self._deps.sessions.begin() as session:
+                outcomes = self._apply_all(session, [reaction for _, reaction in items])
+        except SQLAlchemyError:
+            if len(items) == 1:
+                log.exception("database error while handling a reaction")
+                self._apologise(*items[0])
+                return
+            for client, reaction in items:  # each on its own: one bad row must not sink the others
+                self._write([(client, reaction)])
+            return
+        for (client, reaction), outcome in zip(items, outcomes, strict=True):
+            self._follow_up(client, reaction, outcome, now=False)
+
+    def _follow_up(self, client: WebClient, reaction: Reaction, outcome: Outcome, *, now: bool) -> None:
+        if outcome.note is not None:
+            if now:
+                self._tell(self._pooled(client), reaction, outcome.note)
             else:
-                remove_feedback(*args)
-            if not saving:
-                return Outcome()
-            if reaction.added:
-                changed = save_insight(session, reaction.team_id, reaction.user_id, insight_id)
-            else:
-                changed = unsave_insight(session, reaction.team_id, reaction.user_id, insight_id)
-            insight = get_insight(session, insight_id) if changed and settings.save_confirmations else None
-        return Outcome(changed, self._confirmation(reaction, insight) if insight else None)
+                lane = self._notes[crc32(f"{reaction.team_id}/{reaction.user_id}".encode()) % len(self._notes)]
+                lane.submit((client, reaction, outcome.note))
+        if outcome.changed_saved:
+            refresh_home(self._deps, self._pooled(client), reaction.team_id, reaction.user_id)
+
+    def _apologise(self, client: WebClient, reaction: Reaction) -> None:
+        if reaction.emoji in self._settings.known_save_emojis(reaction.team_id):
+            self._tell(self._pooled(client), reaction,
+                       notice(DATABASE_TROUBLE_SAVE if reaction.added else DATABASE_TROUBLE_UNSAVE))
+
+    def _send_notes(self, items: list[tuple[WebClient, Reaction, Message]]) -> None:
+        for client, reaction, note in items:
+            self._tell(self._pooled(client), reaction, note)
+
+    def _pooled(self, client: WebClient) -> WebClient:
+        """Bolt's client for this request (a new urllib client each time), as a kept-connection one."""
+        if isinstance(client, PooledWebClient):
+            return client
+        key = (client.token, client.base_url)
+        with self._lock:
+            pooled = self._clients.get(key)
+            if pooled is None:
+                pooled = self._clients[key] = pooled_copy(client)
+        return pooled
+
+    def _apply_in(self, session: Session, reaction: Reaction) -> _Applied:
+        settings = self._settings.get(session, reaction.team_id)
+        saving = reaction.emoji in settings.save_emojis
+        kind = SAVE if saving else UP if reaction.emoji in THUMBS_UP else DOWN if reaction.emoji in THUMBS_DOWN else None
+        if kind is None:
+            return _Applied(Outcome())
+        message = posted_record(session, reaction.team_id, reaction.channel_id, reaction.ts)
+        if message is None:
+            return _Applied(Outcome())  # somebody else's message
+        if message.kind == HEADER:
+            return _Applied(Outcome(note=self._header_hint(reaction) if saving else None))
+        if message.insight_id is None:
+            return _Applied(Outcome(note=notice(GONE) if saving and reaction.added else None))
+        insight_id = message.insight_id
+        channel = feedback_channel(session, reaction.team_id, reaction.channel_id)
+        args = (session, reaction.team_id, channel, reaction.user_id, insight_id, kind)
+        if reaction.added:
+            record_feedback(*args, self._deps.clock())
+        else:
+            remove_feedback(*args)
+        if not saving:
+            return _Applied(Outcome())
+        if reaction.added:
+            changed = save_insight(session, reaction.team_id, reaction.user_id, insight_id)
+        else:
+            changed = unsave_insight(session, reaction.team_id, reaction.user_id, insight_id)
+        return _Applied(Outcome(changed), insight_id if changed and settings.save_confirmations else None)
 
     @staticmethod
     def _confirmation(reaction: Reaction, insight: Insight) -> Message:

@@ -13,6 +13,7 @@ from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 from sqlalchemy import select
 
 from bot.runtime.background import Coalescer
+from bot.runtime.ordered_work import OrderedWork
 from standin.slack_requests import event_body
 from storage.messages_store import record_posted_message
 from storage.models import Feedback, SavedInsight
@@ -48,6 +49,8 @@ class TrackingExecutor(ThreadPoolExecutor):
         while True:
             with self._lock:
                 idle = not self._pending
+            if idle:  # reactions are written and confirmed on their own threads (bot.runtime.ordered_work)
+                assert OrderedWork.wait_all_idle(max(deadline - time.monotonic(), 0.01)), "reactions still queued"
             if idle and self.background is not None:
                 assert self.background.wait_idle(max(deadline - time.monotonic(), 0.01)), "background work still running"
                 with self._lock:

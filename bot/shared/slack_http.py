@@ -1,0 +1,198 @@
+"""Keep-alive HTTP to Slack: one pool of kept connections for the Web API and for response_url posts.
+
+slack_sdk's `WebClient` opens a new connection (TCP, and TLS against slack.com) for every call
+through urllib, and Bolt's `respond()` does the same for response URLs. `PooledWebClient` sends
+the same requests over connections kept in `shared_pool()` instead; everything else (retry
+handlers, errors, `SlackResponse`) is slack_sdk's own. The pool is the standard library's
+`http.client` (a fraction of a millisecond of CPU per call; a busy reaction burst makes
+hundreds of calls a second), with `TCP_NODELAY` so a request's headers and body never wait
+on the peer's delayed ACK.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import select
+import socket
+import ssl
+import threading
+import time
+from collections import defaultdict
+from http.client import HTTPMessage
+from typing import Any
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlsplit
+from urllib.request import Request
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackRequestError
+
+#: Idle connections kept per host (each is reused for many calls).
+KEEP_ALIVE_CONNECTIONS = 32
+#: A connection idle longer than this is closed rather than reused (servers drop idle ones).
+IDLE_SECONDS = 30.0
+RESPONSE_URL_TIMEOUT_SECONDS = 10.0
+#: Errors of a kept connection the server had closed meanwhile: the request is sent again on a new one.
+_STALE = (http.client.RemoteDisconnected, http.client.BadStatusLine, ConnectionResetError, BrokenPipeError)
+
+_Key = tuple[str, str, int]
+
+
+class Pool:
+    """Kept HTTP/1.1 connections per (scheme, host, port); thread-safe."""
+
+    def __init__(self, per_host: int = KEEP_ALIVE_CONNECTIONS, context: ssl.SSLContext | None = None) -> None:
+        self._per_host = per_host
+        self._context = context or ssl.create_default_context()
+        self._idle: defaultdict[_Key, list[tuple[float, http.client.HTTPConnection]]] = defaultdict(list)
+        self._lock = threading.Lock()
+        self.opened = 0  # connections made (tests and benchmarks)
+
+    def request(self, method: str, url: str, body: bytes | None, headers: dict[str, str],
+                timeout: float) -> tuple[int, str, HTTPMessage, bytes]:
+        """Send one request; (status, reason, headers, body). Raises OSError / http.client errors."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {url}")
+        key = (parts.scheme, parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        while True:
+            connection, reused = self._take(key, timeout)
+            try:
+                connection.request(method, target, body=body, headers=headers)
+                response = connection.getresponse()
+                data = response.read()
+            except _STALE:
+                connection.close()
+                if reused:
+                    continue  # the server had closed this kept connection: again, on another (or a new) one
+                raise
+            except BaseException:
+                connection.close()
+                raise
+            if response.will_close:
+                connection.close()
+            else:
+                self._give(key, connection)
+            return response.status, response.reason, response.msg, data
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, defaultdict(list)
+        for connections in idle.values():
+            for _, connection in connections:
+                connection.close()
+
+    def _take(self, key: _Key, timeout: float) -> tuple[http.client.HTTPConnection, bool]:
+        now = time.monotonic()
+        while True:
+            with self._lock:
+                kept = self._idle[key].pop() if self._idle[key] else None
+            if kept is None:
+                break
+            since, connection = kept
+            if now - since < IDLE_SECONDS and _still_open(connection):
+                connection.timeout = timeout
+                if connection.sock is not None:
+                    connection.sock.settimeout(timeout)
+                return connection, True
+            connection.close()
+        scheme, host, port = key
+        connection = (http.client.HTTPSConnection(host, port, timeout=timeout, context=self._context)
+                      if scheme == "https" else http.client.HTTPConnection(host, port, timeout=timeout))
+        connection.connect()
+        if connection.sock is not None:
+            connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self._lock:
+            self.opened += 1
+        return connection, False
+
+    def _give(self, key: _Key, connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            if len(self._idle[key]) < self._per_host:
+                self._idle[key].append((time.monotonic(), connection))
+                return
+        connection.close()
+
+
+def _still_open(connection: http.client.HTTPConnection) -> bool:
+    """False when the server has closed the kept connection (it reads as ready, with nothing or EOF to read)."""
+    sock = connection.sock
+    if sock is None:
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return False
+    return not readable
+
+
+_pool: Pool | None = None
+_pool_lock = threading.Lock()
+
+
+def shared_pool() -> Pool:
+    """This process's kept connections to Slack (made on first use)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = Pool()
+        return _pool
+
+
+def close_shared_pool() -> None:
+    """Close the kept connections (at shutdown, and between tests; a later call makes a new pool)."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.close()
+
+
+class PooledWebClient(WebClient):
+    """A `WebClient` whose HTTP requests go over `shared_pool()`'s kept connections instead of a new urllib one.
+
+    Failures look exactly like urllib's to slack_sdk, so its retry handlers and errors are unchanged:
+    a status outside 2xx raises `HTTPError`, a connection failure `URLError`. With a proxy, urllib is used.
+    """
+
+    def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
+        if self.proxy is not None or (self.ssl is not None and url.lower().startswith("https")):
+            return super()._perform_urllib_http_request_internal(url, req)  # a proxy or own TLS settings: urllib
+        if not url.lower().startswith(("http://", "https://")):
+            raise SlackRequestError(f"Invalid URL detected: {url}")
+        body = bytes(req.data) if isinstance(req.data, bytes | bytearray) else None
+        headers = {name: str(value) for name, value in req.header_items()}
+        try:
+            status, reason, response_headers, data = shared_pool().request(
+                req.get_method(), url, body, headers, float(self.timeout))
+        except (OSError, http.client.HTTPException) as error:
+            raise URLError(error) from error  # as urllib raises it: ConnectionErrorRetryHandler retries it
+        if not 200 <= status < 300:
+            raise HTTPError(url, status, reason, response_headers, io.BytesIO(data))
+        if response_headers.get_content_type() == "application/gzip":
+            return {"status": status, "headers": response_headers, "body": data}
+        charset = response_headers.get_content_charset() or "utf-8"
+        return {"status": status, "headers": response_headers, "body": data.decode(charset)}
+
+
+def pooled_copy(client: WebClient, token: str | None = None) -> PooledWebClient:
+    """`client`'s settings (base URL, timeout, retry handlers, headers) as a `PooledWebClient`, with `token`."""
+    return PooledWebClient(token=token if token is not None else client.token, base_url=client.base_url,
+                           timeout=client.timeout, ssl=client.ssl, proxy=client.proxy, headers=dict(client.headers),
+                           team_id=client.default_params.get("team_id"), retry_handlers=list(client.retry_handlers),
+                           logger=client._logger)
+
+
+def post_to_response_url(url: str, message: dict[str, Any]) -> int:
+    """POST `message` as JSON (as Bolt's `respond` sends it) to a response_url over a kept connection; the status.
+
+    Raises OSError / `http.client.HTTPException` when Slack cannot be reached.
+    """
+    import json
+
+    body = json.dumps(message).encode()
+    status, _, _, _ = shared_pool().request("POST", url, body, {"Content-Type": "application/json;charset=utf-8"},
+                                            RESPONSE_URL_TIMEOUT_SECONDS)
+    return status

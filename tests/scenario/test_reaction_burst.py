@@ -1,0 +1,105 @@
+"""Reactions acknowledged first and written by the queue: a burst loses nothing, retries save once, order holds."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import pytest
+
+from bot.saving.reactions import Reaction, ReactionHandler
+from tests.scenario.conftest import Workspace
+from tests.scenario.saving import (
+    CHANNEL,
+    TEAM,
+    TrackingExecutor,
+    ephemerals,
+    insight_ids,
+    insight_message,
+    react,
+    saved_rows,
+    track_listeners,
+)
+
+
+@pytest.fixture
+def listeners(workspace: Workspace) -> TrackingExecutor:
+    return track_listeners(workspace)
+
+
+def _in_threads(jobs: list[tuple[object, ...]], send: object, threads: int = 8) -> list[int]:
+    """Run `send(*job)` for every job from `threads` threads at once; the statuses."""
+    statuses: list[int] = []
+    lock = threading.Lock()
+    pending = list(jobs)
+
+    def worker() -> None:
+        while True:
+            with lock:
+                if not pending:
+                    return
+                job = pending.pop()
+            status = send(*job)  # type: ignore[operator]
+            with lock:
+                statuses.append(status)
+
+    running = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join()
+    return statuses
+
+
+def test_a_burst_of_retried_events_saves_once_and_confirms_once(workspace: Workspace,
+                                                               listeners: TrackingExecutor) -> None:
+    insights = insight_ids(workspace, 3)
+    messages = [insight_message(workspace, insight) for insight in insights]
+    users = [f"U0B{n:02d}" for n in range(10)]
+    jobs: list[tuple[object, ...]] = []
+    for u, user in enumerate(users):
+        for m, ts in enumerate(messages):
+            event_id = f"EvBurst{u:02d}{m}"
+            jobs += [(workspace, user, "bookmark", ts, event_id, retry) for retry in (0, 1, 2, 3)]  # Slack's retries
+
+    def send(workspace: Workspace, user: str, emoji: str, ts: str, event_id: str, retry: int) -> int:
+        return react(workspace, user, emoji, ts, event_id=event_id, retry=retry)
+
+    statuses = _in_threads(jobs, send)
+    assert statuses == [200] * len(jobs)
+    listeners.wait_idle()
+    assert saved_rows(workspace) == sorted((TEAM, user, insight) for user in users for insight in insights)
+    notes = Counter(note["user"] for note in ephemerals(workspace) if note["text"].startswith(":bookmark: Saved"))
+    assert notes == {user: len(insights) for user in users}  # one "Saved" per person and insight, whatever the retries
+
+
+def test_adding_then_removing_in_quick_succession_keeps_the_order(workspace: Workspace,
+                                                                 listeners: TrackingExecutor) -> None:
+    [insight, other] = insight_ids(workspace, 2)
+    ts, other_ts = insight_message(workspace, insight), insight_message(workspace, other)
+    for _ in range(5):
+        assert react(workspace, "U0BOB", "bookmark", ts) == 200
+        assert react(workspace, "U0BOB", "bookmark", ts, added=False) == 200
+    assert react(workspace, "U0BOB", "bookmark", other_ts) == 200
+    listeners.wait_idle()
+    assert saved_rows(workspace) == [(TEAM, "U0BOB", other)]
+    texts = [note["text"] for note in ephemerals(workspace, "U0BOB")]
+    said = ["Saved" if t.startswith(":bookmark: Saved") else "Removed" if t.startswith("Removed") else t for t in texts]
+    assert said == ["Saved", "Removed"] * 5 + ["Saved"]  # a person's notes keep their order
+
+
+def test_a_full_queue_writes_on_the_callers_thread_and_loses_nothing(workspace: Workspace) -> None:
+    handler = ReactionHandler(workspace.deps, queue_size=2, put_timeout=0.001)
+    insights = insight_ids(workspace, 4)
+    messages = [insight_message(workspace, insight) for insight in insights]
+    reactions = [Reaction(TEAM, f"U0Q{n:03d}", "bookmark", CHANNEL, ts, True) for n in range(40) for ts in messages]
+
+    def send(reaction: Reaction) -> int:
+        handler.submit(workspace.deps.slack, reaction)
+        return 200
+
+    _in_threads([(r,) for r in reactions], send)
+    assert handler.wait_idle(30)
+    assert handler.written_inline > 0  # the queue was full at times: those were written by the caller
+    assert saved_rows(workspace) == sorted((TEAM, r.user_id, insights[messages.index(r.ts)]) for r in reactions)
+    assert len(ephemerals(workspace)) == len(reactions)
