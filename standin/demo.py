@@ -179,7 +179,8 @@ def _post_digest(run: _Run, now: datetime) -> list[dict[str, Any]]:
     outcomes = run.deps.digests.run_due(now)
     for outcome in outcomes:
         detail = f" ({outcome.detail})" if outcome.detail else ""
-        run.echo(f"  The digest job: #{outcome.channel_id}, {outcome.local_date}: {outcome.status}{detail}")
+        channel = "#general" if outcome.channel_id == CHANNEL else outcome.channel_id
+        run.echo(f"  The digest job: {channel} ({outcome.channel_id}), {outcome.local_date}: {outcome.status}{detail}")
     posted = [m for m in run.slack.posted_messages() if m["channel"] == CHANNEL]
     for index, message in enumerate(posted):
         run.echo(render_message(message, "#general" if index == 0 else f"#general · item {index}"))

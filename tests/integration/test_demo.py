@@ -69,6 +69,11 @@ def test_every_stage_is_shown(stages: dict[int, str]) -> None:
     assert sorted(stages) == [1, 2, 3, 4, 5, 6, 7]
 
 
+def test_every_line_fits_in_100_columns(stages: dict[int, str]) -> None:
+    wide = [line for stage in stages.values() for line in stage.splitlines() if len(line) > 100]
+    assert wide == []
+
+
 def test_both_podcasts_are_followed_and_scanned_without_errors(stages: dict[int, str]) -> None:
     assert "Now following Groundwork" in stages[1] and "Now following The Slow Ledger" in stages[1]
     progress = re.findall(r"Scanning feeds \[(\d)/2\] (.+?): (\d+) episodes, (\d+) transcripts, (\d+) insights", stages[2])
