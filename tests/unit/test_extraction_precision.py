@@ -224,6 +224,11 @@ def test_an_episode_told_as_a_story_lowers_all_its_passages_and_talk_does_not() 
     assert genre_factor([]) == 1.0
 
 
+def test_one_vivid_word_in_a_short_talk_episode_is_not_a_tale() -> None:
+    short_talk = [*GOOD[:3], "The battery's charge vanishes overnight in the cold."]  # 1 in 4 sentences, 25%
+    assert genre_factor(short_talk) == 1.0
+
+
 def test_an_ad_read_for_a_service_is_lowered() -> None:  # deadrabbit-043ca52c, picked once the story was lowered
     ad = "British Swim School has highly trained instructors who specialize in fun and gentle teaching in a small class environment."
     assert pitch_factor(_folded(ad)) < 1.0
