@@ -22,6 +22,11 @@ test: $(STAMP) ## Import-layer contracts, then the whole suite on SQLite and Pos
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+lint: $(STAMP) ## Import contracts, mypy (pyproject.toml: strict on insights/ and storage/) and ruff over the whole tree
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/ruff check .
+
 bench: $(STAMP) ## Search/import benchmark at 100k and 1M insights (takes several minutes)
 	$(BIN)/python bench/search_bench.py --sizes 100000 1000000
 
