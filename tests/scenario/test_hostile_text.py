@@ -133,7 +133,9 @@ def test_hostile_feeds_and_imports_never_reach_slack_as_mentions_or_disguised_li
         ask(podbrief, f"feeds add {url}", user_id=ADMIN)
         scanned = datetime.now(UTC)  # the feed was added (due at once) on the app's real clock
         summary = feed_scan_tick(podbrief.deps, timedelta(minutes=30), lambda: scanned)
-    assert summary.insights_added >= 6, summary  # the claim with a link in it may not count as standalone
+    # The extractor may refuse a claim broken by a token (the link, <!here>, <!subteam^…>); titles and the
+    # import below still carry every token, and at least four stored claims carry one each.
+    assert summary.insights_added >= 4, summary
     report = import_file(hostile_import(tmp_path / "hostile.jsonl", now), podbrief.deps.sessions)
     assert report.added == 2, report
     with podbrief.deps.sessions() as session:
