@@ -168,6 +168,7 @@ def serve_standin(arrivals: Any, reply: Any, stop: Any, keep_alive: bool = False
     slack_standin._Server.request_queue_size = 512  # socketserver's 5 resets connections in bursts; Slack does not
     if keep_alive:  # HTTP/1.1 as Slack speaks it: a client may keep its connection (http.server's default closes each)
         slack_standin._Handler.protocol_version = "HTTP/1.1"
+        slack_standin._Handler.disable_nagle_algorithm = True  # else a kept connection waits ~40 ms on delayed ACKs
 
         def quiet_hang_ups(server: Any, request: Any, address: Any) -> None:
             if not isinstance(sys.exc_info()[1], ConnectionError):  # a kept connection closed by the app at its exit

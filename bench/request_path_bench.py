@@ -385,6 +385,7 @@ def reaction_phase(rig: Rig, name: str, events: list[dict[str, Any]], rate: floa
     notes = expected_notes(events, set(insight_ts), set(header_ts))
     log(f"reactions ({name}): {len(events):,} events at {f'{rate:,.0f}/s' if rate else 'once (burst)'}, "
         f"load {os.getloadavg()[0]:.2f}")
+    cpu_before = cpu_seconds(rig.servers[0].process.pid)
     with rig.resources.watch() as resources:
         due, from_due, handling, wall, statuses = send_events(rig.targets[0].base_url, events, rate, senders)
     sent_at = time.monotonic()
@@ -405,6 +406,7 @@ def reaction_phase(rig: Rig, name: str, events: list[dict[str, Any]], rate: floa
         if sum(len(v) for v in arrived.values()) >= wanted:
             break
         time.sleep(0.2)
+    server_cpu = cpu_seconds(rig.servers[0].process.pid) - cpu_before  # until caught up and every note sent
     note_ms = [(at - due[n]) * 1000 for user, indexes in notes.items()
                for n, at in zip(indexes, sorted(arrived.get(user, [])), strict=False)]
     return {
@@ -413,7 +415,8 @@ def reaction_phase(rig: Rig, name: str, events: list[dict[str, Any]], rate: floa
         "notes_expected": wanted, "notes_arrived": sum(len(v) for v in arrived.values()),
         "note_from_due_ms": _quantiles(note_ms),
         "saved_rows": len(stored), "saved_rows_expected": len(expected), "saved_rows_match": stored == expected,
-        "caught_up_after_s": round(waited, 2), **resources,
+        "caught_up_after_s": round(waited, 2), "server_cpu_ms_per_event": round(1000 * server_cpu / len(events), 3),
+        **resources,
     }
 
 
@@ -448,9 +451,9 @@ def print_report(report: dict[str, Any]) -> None:
         rows.append(("   ack p50 / p95; how answered; outcomes",
                      f"{phase['ack_ms']['p50']:.1f} / {phase['ack_ms']['p95']:.1f} ms; {phase['how']}; "
                      f"{phase['outcomes']}", "", None))
-        rows.append(("   load 1 min before / mean / after; CPU cores server",
+        rows.append(("   load 1 min before / mean / after; server CPU cores; CPU ms per command",
                      f"{load['before']:.2f} / {load['mean']:.2f} / {load['after']:.2f}; "
-                     f"{phase['cpu_cores']['server']:.2f}", "", None))
+                     f"{phase['cpu_cores']['server']:.2f}; {phase['server_cpu_ms_per_request']:.1f}", "", None))
         if scan:
             rows.append(("   raw scan / end-to-end p95", f"{scan['p50_ms'] / max(answer['p95'], 0.001):,.0f}x", "", None))
     for name, phase in report["reactions"].items():
@@ -472,8 +475,9 @@ def print_report(report: dict[str, Any]) -> None:
                      f"{'yes' if phase['saved_rows_match'] else 'NO'} ({phase['saved_rows']}/"
                      f"{phase['saved_rows_expected']}, caught up {phase['caught_up_after_s']} s after the last ack)",
                      "yes", phase["saved_rows_match"]))
-        rows.append(("   statuses; load before / mean / after", f"{phase['statuses']}; {load['before']:.2f} / "
-                     f"{load['mean']:.2f} / {load['after']:.2f}", "", None))
+        rows.append(("   statuses; load before / mean / after; server CPU ms per event",
+                     f"{phase['statuses']}; {load['before']:.2f} / {load['mean']:.2f} / {load['after']:.2f}; "
+                     f"{phase['server_cpu_ms_per_event']:.2f}", "", None))
     width = max(len(r[0]) for r in rows)
     print(f"\n{report['insights']:,} insights · {report['database']} · {os.cpu_count()} CPUs · "
           f"server code {report['server_code']} · MATCH_BY_MEANING {'on' if report['match_by_meaning'] else 'off'}")
@@ -523,11 +527,13 @@ def main(argv: list[str] | None = None) -> int:
         command_phase(rig, warm_up, 1, args.seed + 1000, "UW")
         report["commands"] = []
         for level, clients in enumerate(args.clients):
-            profiler = Profiler(args.py_spy if level == 0 else None, server.process.pid, folder / "profile.txt")
+            profiler = Profiler(args.py_spy if level == 0 and args.profile == "commands" else None, server.process.pid,
+                                folder / "profile.txt")
             cpu_before = cpu_seconds(server.process.pid)
             log(f"/insights: {clients} client(s) x {len(queries)} queries (load {os.getloadavg()[0]:.2f})")
             phase = command_phase(rig, queries, clients, args.seed + 10 * clients, f"UC{clients}")
             phase["server_cpu_seconds"] = round(cpu_seconds(server.process.pid) - cpu_before, 2)
+            phase["server_cpu_ms_per_request"] = round(1000 * phase["server_cpu_seconds"] / max(phase["requests"], 1), 2)
             report["commands"].append(phase)
             if (profile := profiler.stop()) is not None:
                 report["profile"] = profile
@@ -535,8 +541,12 @@ def main(argv: list[str] | None = None) -> int:
         report["reactions"] = {}
         if args.seconds > 0:
             events = reaction_events(int(args.rate * args.seconds), insight_ts, header_ts, args.users, args.seed, "RP")
+            profiler = Profiler(args.py_spy if args.profile == "reactions" else None, server.process.pid,
+                                folder / "profile-reactions.txt")
             report["reactions"]["paced"] = reaction_phase(rig, "paced", events, args.rate, args.senders,
                                                           insight_ts, header_ts)
+            if (profile := profiler.stop()) is not None:
+                report["profile"], report["profile_file"] = profile, str(profiler.out)
         if args.burst > 0:
             events = reaction_events(args.burst, insight_ts, header_ts, args.users, args.seed + 1, "RB")
             report["reactions"]["burst"] = reaction_phase(rig, "burst", events, None, args.senders,
@@ -572,7 +582,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--messages", type=int, default=2000, help="posted insight messages to react on")
     parser.add_argument("--users", type=int, default=500, help="people reacting")
     parser.add_argument("--stages", action="store_true", help="a DEBUG phase summing the request log's stage timers")
-    parser.add_argument("--py-spy", help="path to py-spy: profile the server during the first command phase")
+    parser.add_argument("--py-spy", help="path to py-spy: profile the server during one phase (--profile)")
+    parser.add_argument("--profile", choices=("commands", "reactions"), default="commands",
+                        help="the phase py-spy records: the first command phase, or the paced reactions")
     parser.add_argument("--server-pythonpath", help="run `podbrief run` from this checkout (PYTHONPATH)")
     parser.add_argument("--lexical", action="store_true",
                         help="run the server with MATCH_BY_MEANING=false (no query embedding; default: as installed)")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from insights.fusion import fuse
 from insights.model import Insight, Match
 from insights.search import Candidate, QueryWord, SearchPlan, partial_matches, plan_search, rank
+from insights.timing import stage
 from insights.vocabulary import Vocabulary
 from storage.clock import as_utc
 from storage.dense_index import DenseIndex
@@ -66,16 +67,22 @@ class SearchIndex:
     def search(self, session: Session, query: str, limit: int = 5, *, team_id: str | None = None) -> SearchResult:
         """The best `limit` insights for `query`, best first; with `team_id`, only among what that
         workspace may see (its feeds, the operator's, the library: `storage.tenancy`)."""
-        plan = plan_search(query, self.vocabulary(session))
+        with stage("plan"):  # stage timers for the request log (insights.timing; no-ops outside a request)
+            plan = plan_search(query, self.vocabulary(session))
         if self._dense is not None and self._embed_query is not None and plan.words:
-            vector = self._embed_query(plan.query)
+            with stage("embed"):
+                vector = self._embed_query(plan.query)
             if vector is not None:  # else the model cannot run here: lexical, as without the extra
                 return hybrid_search(self, self._dense, vector, session, plan, limit, team_id)
         if plan.is_empty:
             return SearchResult(plan, ())
-        scope = workspace_scope(session, team_id)
-        ranked = rank(plan, self.candidates(session, plan, scope), limit)
-        return SearchResult(plan, tuple(_with_full_insights(session, ranked)))
+        with stage("candidates"):
+            scope = workspace_scope(session, team_id)
+            candidates = self.candidates(session, plan, scope)
+        with stage("rank"):
+            ranked = rank(plan, candidates, limit)
+        with stage("load"):
+            return SearchResult(plan, tuple(_with_full_insights(session, ranked)))
 
     def vocabulary(self, session: Session) -> Vocabulary:
         """The indexed terms, reloaded when insights were added since the last load."""
@@ -236,16 +243,22 @@ def _few_matches_expected(
 def hybrid_search(index: SearchIndex, dense: DenseIndex, vector: Any, session: Session,
                   plan: SearchPlan, limit: int, team_id: str | None) -> SearchResult:
     """Lexical candidates (ranked as today) united with the nearest vectors in the same scope, fused."""
-    scope = workspace_scope(session, team_id)
-    lexical = [] if plan.is_empty else rank(plan, index.candidates(session, plan, scope), CANDIDATE_POOL)
-    dense.refresh(session)
-    cosines = dense.nearest(vector, DENSE_TOP_K, scope)
-    cosines.update(dense.cosines([m.insight.id for m in lexical], vector))
-    fused = fuse(lexical, cosines, limit)
-    lexical_ids = {m.insight.id for m in lexical}
-    allowed = _in_scope(session, [m.insight.id for m in fused if m.insight.id not in lexical_ids], scope)
-    kept = [m for m in fused if m.insight.id in lexical_ids or m.insight.id in allowed]
-    return SearchResult(plan, tuple(_with_full_insights(session, kept)))
+    with stage("candidates"):
+        scope = workspace_scope(session, team_id)
+        candidates = [] if plan.is_empty else index.candidates(session, plan, scope)
+    with stage("rank"):
+        lexical = rank(plan, candidates, CANDIDATE_POOL) if candidates else []
+    with stage("dense"):
+        dense.refresh(session)
+        cosines = dense.nearest(vector, DENSE_TOP_K, scope)
+        cosines.update(dense.cosines([m.insight.id for m in lexical], vector))
+    with stage("rank"):
+        fused = fuse(lexical, cosines, limit)
+    with stage("load"):
+        lexical_ids = {m.insight.id for m in lexical}
+        allowed = _in_scope(session, [m.insight.id for m in fused if m.insight.id not in lexical_ids], scope)
+        kept = [m for m in fused if m.insight.id in lexical_ids or m.insight.id in allowed]
+        return SearchResult(plan, tuple(_with_full_insights(session, kept)))
 
 
 def _in_scope(session: Session, ids: list[int], scope: Scope) -> set[int]:

@@ -11,6 +11,7 @@ from bot.shared.mrkdwn import escape
 from insights.model import Match
 from insights.search import SearchPlan
 from insights.text import fold
+from insights.timing import stage
 from storage.search_index import SearchResult
 
 RESULTS_PER_SEARCH = 5
@@ -24,12 +25,16 @@ def answer_lookup(parsed: LookupCommand, search: SearchFunction, command: str = 
         return blocks.usage(command)
     if isinstance(parsed, DidYouMean):
         result = search(parsed.typed, RESULTS_PER_SEARCH)
-        if not result.matches:
-            return blocks.did_you_mean(parsed.typed, parsed.suggestion, command)
-        exact = any(w.word == fold(parsed.typed) and w.variants and w.variants[0].similarity == 1.0 for w in result.plan.words)
-        hint = () if exact else (f"Did you mean `{command} {parsed.suggestion}`?",)
-        return _results(parsed.typed, result, hint)
-    return _results(parsed.query, search(parsed.query, RESULTS_PER_SEARCH))
+        with stage("render"):
+            if not result.matches:
+                return blocks.did_you_mean(parsed.typed, parsed.suggestion, command)
+            exact = any(w.word == fold(parsed.typed) and w.variants and w.variants[0].similarity == 1.0
+                        for w in result.plan.words)
+            hint = () if exact else (f"Did you mean `{command} {parsed.suggestion}`?",)
+            return _results(parsed.typed, result, hint)
+    result = search(parsed.query, RESULTS_PER_SEARCH)
+    with stage("render"):
+        return _results(parsed.query, result)
 
 
 def _results(query: str, result: SearchResult, extra: tuple[str, ...] = ()) -> Message:

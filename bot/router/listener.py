@@ -11,6 +11,7 @@ and a branch to `answer` below.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -25,7 +26,9 @@ from bot.feeds.actions import answer_feeds
 from bot.feeds.grammar import AddFeeds, FeedsCommand, SearchFeeds
 from bot.lookup.answers import answer_lookup
 from bot.lookup.grammar import LookupCommand
+from bot.lookup.inline import InlineAnswers, lookup_work
 from bot.router.grammar import Command, parse_command
+from bot.runtime.request_thread import on_request_thread
 from bot.saving.commands import answer_saved
 from bot.saving.grammar import SavedCommand
 from bot.shared.blocks import Message
@@ -34,6 +37,8 @@ from bot.shared.request import to_asker
 
 #: The request-context key holding the parsed command.
 PARSED = "insights_command"
+#: The request-context key holding how long the parse took (ms), for the request log's stage timers.
+PARSE_MS = "insights_parse_ms"
 
 
 def acknowledgement(parsed: Command) -> str | None:
@@ -50,11 +55,21 @@ def register(app: App, deps: Deps, parse: Callable[[str | None], Command] = pars
 
     def parse_once(body: dict[str, Any], context: BoltContext, next_: Callable[[], None]) -> None:
         """Listener middleware: parse `/insights <text>` and keep the command in the request context."""
+        started = time.perf_counter()
         context[PARSED] = parse(body.get("text"))
+        context[PARSE_MS] = (time.perf_counter() - started) * 1000
         next_()
 
-    def acknowledge(ack: Ack, context: BoltContext) -> None:
-        text = acknowledgement(context[PARSED])
+    lookups = InlineAnswers()
+
+    @on_request_thread  # the ack runs at once on the request thread (no hand-off, no polling)
+    def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext, logger: logging.Logger) -> None:
+        parsed = context[PARSED]
+        if isinstance(parsed, LookupCommand):  # answered in the ack when ready in time (bot.lookup.inline)
+            work = lookup_work(partial(_answer_lookup, deps, command, context, parsed), logger)
+            lookups.answer(ack, str(command.get("response_url") or ""), work, stages={"parse": context[PARSE_MS]})
+            return
+        text = acknowledgement(parsed)
         if text is None:
             ack()  # at once, within Slack's 3 seconds, even when every answer thread is busy
         else:
@@ -63,6 +78,8 @@ def register(app: App, deps: Deps, parse: Callable[[str | None], Command] = pars
     def answer(command: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient,
                logger: logging.Logger) -> None:
         parsed: Command = context[PARSED]
+        if isinstance(parsed, LookupCommand):
+            return  # answered by the acknowledgement (in the ack, or at the response_url when slow)
         with friendly_failures(respond, logger, _label(parsed)):
             respond(response_type="ephemeral", **_reply(deps, client, command, context, parsed))
 

@@ -138,3 +138,16 @@ def _record(metrics: Metrics, environ: dict[str, Any], body: bytes, status: int,
         refusals_not_logged=left_out or None,
     )
     log.log(logging.WARNING if status >= 500 else logging.INFO, line)
+
+
+def log_stages(kind: str, name: str | None, stages: dict[str, float], total_ms: float, **fields: object) -> None:
+    """At DEBUG, one `slack_request_stage` line per stage of answering a request (`latency_ms` each), then the total.
+
+    `stages` holds milliseconds per stage name (parse, plan, candidates, rank, load, render, post),
+    as timed by `insights.timing`; `fields` (e.g. inline=true) are added to every line.
+    """
+    if not log.isEnabledFor(logging.DEBUG):
+        return
+    for stage, ms in stages.items():
+        log.debug(kv("slack_request_stage", kind=kind, name=_id(name), stage=stage, latency_ms=f"{ms:.2f}", **fields))
+    log.debug(kv("slack_request_stage", kind=kind, name=_id(name), stage="total", latency_ms=f"{total_ms:.2f}", **fields))

@@ -14,6 +14,7 @@ from bot.bootstrap import StartupError
 from bot.config import Settings
 from bot.deps import Deps
 from bot.runtime.ops import serve_http, start_scheduler
+from bot.runtime.ordered_work import OrderedWork
 from bot.runtime.scheduler import build_jobs
 from bot.runtime.transcribe_setup import transcription_for
 from bot.workspaces.lifecycle import resume_single_workspace
@@ -58,5 +59,6 @@ def serve(settings: Settings, deps: Deps) -> None:
             return
         serve_http(settings, deps, app, scheduler_problem)
     finally:
+        OrderedWork.wait_all_idle(timeout=10)  # reactions acknowledged but not yet written, and their notes
         if scheduler is not None:
             scheduler.shutdown(wait=False)

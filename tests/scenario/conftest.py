@@ -31,6 +31,27 @@ def sample_insights() -> list[NewInsight]:
     return [parse_record(json.loads(line)) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line]
 
 
+def command_answer(ack_body: str, slack: SlackStandIn, name: str) -> dict[str, Any]:
+    """A slash command's answer: the ack's own when it carries one (a lookup ready in time, see
+    bot.lookup.inline), else the message posted to the response_url `name`."""
+    try:
+        inline = json.loads(ack_body) if ack_body.strip().startswith("{") else {}
+    except ValueError:
+        inline = {}
+    if isinstance(inline, dict) and inline.get("response_type"):
+        return inline
+    return slack.wait_for(f"response_url:{name}").params
+
+
+def answers_given(ack_body: str, slack: SlackStandIn, name: str) -> int:
+    """How many answers a slash command got: 1 for an ack carrying one, plus the posts to the response_url `name`."""
+    try:
+        inline = json.loads(ack_body) if ack_body.strip().startswith("{") else {}
+    except ValueError:
+        inline = {}
+    return int(isinstance(inline, dict) and bool(inline.get("response_type"))) + len(slack.responses(name))
+
+
 @dataclass
 class Workspace:
     """One running Podbrief and the Slack stand-in it talks to."""
@@ -40,11 +61,12 @@ class Workspace:
     deps: Deps
 
     def command(self, text: str, name: str = "cmd", **fields: Any) -> dict[str, Any]:
-        """Type `/insights <text>`; return the answer posted to the response_url."""
+        """Type `/insights <text>`; return the answer: the ack's own when it carries one (a lookup ready
+        in time), else the one posted to the response_url."""
         body, content_type = slash_command_body(text, response_url=self.slack.response_url(name), **fields)
         reply = self.server.post(body, content_type)
         assert reply.status == 200, reply
-        return self.slack.wait_for(f"response_url:{name}").params
+        return command_answer(reply.body, self.slack, name)
 
     def click(self, action_id: str, value: str, name: str = "click", **fields: Any) -> dict[str, Any]:
         """Click a button on a result; return the ephemeral answer."""

@@ -35,7 +35,7 @@ from standin.slack_api import RecordedCall, SlackStandIn
 from standin.slack_requests import event_body, slash_command_body
 from storage.insights_store import InsightWriter
 from storage.token_cipher import TokenCipher, generate_key
-from tests.scenario.conftest import SIGNING_SECRET
+from tests.scenario.conftest import SIGNING_SECRET, command_answer
 from tests.scenario.saving import TrackingExecutor
 
 CLIENT_ID = "1234567890.9876543210"
@@ -179,13 +179,13 @@ class MultiPodbrief:
 
     # ------------------------------------------------------------------ Slack's requests
     def command(self, team_id: str, text: str, *, channel: str = CHANNEL, user: str = USER) -> dict[str, Any]:
-        """`/insights <text>` typed in `team_id`; the answer posted to the response_url."""
+        """`/insights <text>` typed in `team_id`; the answer (in the ack, or posted to the response_url)."""
         name = f"{team_id}-{next(_ids)}"
         body, content_type = slash_command_body(text, response_url=self.slack.response_url(name), team_id=team_id,
                                                 channel_id=channel, user_id=user)
         reply = self.server.post(body, content_type)
         assert reply.status == 200, reply
-        answer = self.slack.wait_for(f"response_url:{name}").params
+        answer = command_answer(reply.body, self.slack, name)
         self.listeners.wait_idle()
         return answer
 

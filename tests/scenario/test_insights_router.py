@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.router import listener as router
 from bot.router.grammar import Command, parse_command
 from standin.slack_requests import event_body, slash_command_body
-from tests.scenario.conftest import SIGNING_SECRET, TOKEN, Workspace
+from tests.scenario.conftest import SIGNING_SECRET, TOKEN, Workspace, command_answer
 
 
 def _command_request(text: str, response_url: str, command: str = "/insights") -> BoltRequest:
@@ -61,7 +61,7 @@ def test_each_command_is_parsed_once_and_answered_by_its_feature(workspace: Work
     name = f"router-{len(text)}"
     response = app.dispatch(_command_request(text, workspace.slack.response_url(name)))
     assert response.status == 200
-    answer: dict[str, Any] = workspace.slack.wait_for(f"response_url:{name}").params
+    answer: dict[str, Any] = command_answer(response.body, workspace.slack, name)
     assert answer["response_type"] == "ephemeral"
     assert answer_says in str(answer).lower()
     assert parses == [text]  # the acknowledgement and the answer share one parse

@@ -1,0 +1,106 @@
+"""A lookup is answered in the ack when ready in time, else at the response_url; its stages are logged at DEBUG."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from bot.lookup.inline import InlineAnswers
+from standin.slack_api import SlackStandIn
+from tests.scenario.conftest import Workspace, answers_given
+
+SEARCH_STAGES = {"parse", "plan", "candidates", "rank", "load", "render"}
+
+
+class _Ack:
+    """Records what the listener acknowledged with."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(self, **message: Any) -> None:
+        self.calls.append(message)
+
+
+def _work(text: str, delay: float = 0.0) -> Callable[[Callable[..., None]], None]:
+    def work(respond: Callable[..., None]) -> None:
+        time.sleep(delay)
+        respond(response_type="ephemeral", text=text, replace_original=False)
+
+    return work
+
+
+def test_a_search_ready_in_time_is_the_acks_own_answer(workspace: Workspace) -> None:
+    answer = workspace.command("export controls", name="fast")
+    assert answer["response_type"] == "ephemeral" and "export" in str(answer["blocks"]).lower()
+    assert workspace.slack.responses("fast") == []  # nothing posted besides
+
+
+def test_an_answer_later_than_the_deadline_goes_to_the_response_url(slack: SlackStandIn) -> None:
+    ack = _Ack()
+    InlineAnswers(deadline=0.05).answer(ack, slack.response_url("slow"), _work("late answer", delay=0.3))  # type: ignore[arg-type]
+    assert ack.calls == [{}]  # acked empty at the deadline
+    assert slack.wait_for("response_url:slow").params["text"] == "late answer"
+
+
+def test_an_answer_in_time_is_acked_without_the_respond_only_fields(slack: SlackStandIn) -> None:
+    ack = _Ack()
+    InlineAnswers().answer(ack, slack.response_url("quick"), _work("quick answer"))  # type: ignore[arg-type]
+    assert ack.calls == [{"response_type": "ephemeral", "text": "quick answer"}]
+    time.sleep(0.1)
+    assert slack.responses("quick") == []
+
+
+def test_when_every_waiting_place_is_taken_the_ack_goes_at_once(slack: SlackStandIn) -> None:
+    answers = InlineAnswers(waiters=1, deadline=2.0)
+    release = threading.Event()
+
+    def held(respond: Callable[..., None]) -> None:
+        release.wait(5)
+        respond(response_type="ephemeral", text="held")
+
+    first = _Ack()
+    waiting = threading.Thread(target=answers.answer, args=(first, slack.response_url("held"), held))
+    waiting.start()
+    time.sleep(0.1)
+    second = _Ack()
+    started = time.monotonic()
+    answers.answer(second, slack.response_url("other"), _work("other", delay=0.2))  # type: ignore[arg-type]
+    assert second.calls == [{}] and time.monotonic() - started < 0.15  # no place left to wait in
+    release.set()
+    waiting.join()
+    assert first.calls == [{"response_type": "ephemeral", "text": "held"}]
+    assert slack.wait_for("response_url:other").params["text"] == "other"
+
+
+def test_the_request_log_has_each_stage_at_debug_and_no_query_text(workspace: Workspace,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="podbrief.requests")
+    workspace.command("export controls", name="staged")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and "stage=total" not in caplog.text:
+        time.sleep(0.05)
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("slack_request_stage")]
+    stages = {m[1]: float(m[2]) for line in lines if (m := re.search(r"stage=(\w+) latency_ms=([0-9.]+)", line))}
+    assert set(stages) >= SEARCH_STAGES, lines
+    assert stages["total"] >= stages["candidates"]
+    assert all("inline=true" in line and "name=/insights" in line for line in lines)
+    assert "export" not in " ".join(lines)
+
+
+def test_a_replayed_lookup_is_still_answered_once(workspace: Workspace) -> None:
+    from standin.slack_requests import signed_headers, slash_command_body
+    from tests.scenario.conftest import SIGNING_SECRET
+
+    body, content_type = slash_command_body("export controls", response_url=workspace.slack.response_url("once"))
+    headers = {"Content-Type": content_type, **signed_headers(SIGNING_SECRET, body)}
+    replies = [workspace.server.request("POST", "/slack/events", body.encode(), headers) for _ in range(2)]
+    assert [r.status for r in replies] == [200, 401]
+    time.sleep(0.3)
+    assert answers_given(replies[0].body, workspace.slack, "once") == 1
