@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             loads += 1
         print(f"2. GET /slack/install for {args.seconds:.0f} s: {loads} page loads, {_states(deps.engine)} state rows")
 
-        status, page = _get(base, "/slack/install")
+        _, page = _get(base, "/slack/install")
         marker = 'id="add-to-slack" href="'
         link = unescape(page[page.index(marker) + len(marker):page.index('"', page.index(marker) + len(marker))])
         if link.startswith("/"):

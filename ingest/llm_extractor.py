@@ -145,6 +145,7 @@ class LlmExtractor:
                 for future in futures:
                     future.cancel()
                 error = failed.exception()
+                assert error is not None  # `failed` was chosen for having one
                 where = futures[failed].describe(len(chunks))
                 if not isinstance(error, (*_FAILURES, DeadlineExceeded)):
                     log.error("LLM extractor: unexpected error on %s", where, exc_info=error)

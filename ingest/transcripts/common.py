@@ -20,7 +20,7 @@ _CLOCK = re.compile(r"^\s*(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?\s
 _SPACE = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?])(?=\s|$)")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_SPEAKER_PREFIX = re.compile(r"^(?:>>\s*|-\s+)?([^\W\d_][\w.,'’ -]{0,%d}?):\s+(?=\S)" % MAX_SPEAKER_LENGTH)
+_SPEAKER_PREFIX = re.compile(r"^(?:>>\s*|-\s+)?([^\W\d_][\w.,'’ -]{0,%d}?):\s+(?=\S)" % MAX_SPEAKER_LENGTH)  # noqa: UP031 (regex braces read worse in an f-string)
 _LEADING_MARKS = re.compile(r"^(?:>>+|-\s)\s*")
 _WORDY = re.compile(r"[^\W_]")
 _NOT_SPEAKERS = frozenset(["note", "notes", "warning", "example", "tip", "quote", "update", "edit", "source", "q", "a", "answer", "question"])
@@ -161,7 +161,7 @@ def fill_times(segments: Sequence[Segment]) -> list[Segment]:
     pace = _pace(anchors)
     starts = [s.start if s.start is not None else _estimate(offsets[i], anchors, pace) for i, s in enumerate(segments)]
     filled: list[Segment] = []
-    for i, (segment, start) in enumerate(zip(segments, starts)):
+    for i, (segment, start) in enumerate(zip(segments, starts, strict=True)):
         end = starts[i + 1] if i + 1 < len(segments) else _last_end(segment, start, pace)
         if start is not None and end is not None:
             end = max(end, start)

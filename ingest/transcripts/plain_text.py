@@ -24,9 +24,9 @@ from insights.transcript import Segment
 
 _CLOCK = r"\d{1,3}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
-_BOLD_SPEAKER = re.compile(r"^\s*(?:\*\*|__)([^*_\n]{1,%d}?)(?::(?:\*\*|__)|(?:\*\*|__):)\s*" % MAX_SPEAKER_LENGTH)
-_HEADER = re.compile(r"^\s*([^\W\d_][\w.,'’ -]{0,%d}?)\s*[(\[]?(%s)[)\]]?\s*:?\s*$" % (MAX_SPEAKER_LENGTH, _CLOCK))
-_INLINE_TIME = re.compile(r"[\[(](%s)[\])]|^\s*(%s)\b\s*[-–—:]?\s*" % (_CLOCK, _CLOCK), re.MULTILINE)
+_BOLD_SPEAKER = re.compile(r"^\s*(?:\*\*|__)([^*_\n]{1,%d}?)(?::(?:\*\*|__)|(?:\*\*|__):)\s*" % MAX_SPEAKER_LENGTH)  # noqa: UP031 (regex braces read worse in an f-string)
+_HEADER = re.compile(r"^\s*([^\W\d_][\w.,'’ -]{0,%d}?)\s*[(\[]?(%s)[)\]]?\s*:?\s*$" % (MAX_SPEAKER_LENGTH, _CLOCK))  # noqa: UP031 (regex braces read worse in an f-string)
+_INLINE_TIME = re.compile(r"[\[(](%s)[\])]|^\s*(%s)\b\s*[-–—:]?\s*" % (_CLOCK, _CLOCK), re.MULTILINE)  # noqa: UP031 (regex braces read worse in an f-string)
 _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 _HEADING = re.compile(r"^\s*#{1,6}\s+", re.MULTILINE)
 #: A Markdown block quote's markers ("> ", "> > ") at the start of a line: the words are talk, the marks are not.

@@ -82,7 +82,7 @@ def html_paragraphs(markup: str, *, max_link_share: float = 1.0) -> list[str]:
     parser = BlockText()
     parser.feed(markup)
     parser.close()
-    return [p for p, share in zip(parser.paragraphs, parser.link_shares) if share <= max_link_share]
+    return [p for p, share in zip(parser.paragraphs, parser.link_shares, strict=True) if share <= max_link_share]
 
 
 def text_paragraphs(text: str) -> list[str]:

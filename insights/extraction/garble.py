@@ -10,6 +10,7 @@ words that carries almost no content.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from insights.extraction.cues import OPEN_ENDING
 from insights.extraction.verbs import AUXILIARIES, is_verb_form
@@ -77,7 +78,7 @@ def comma_splices(raw: str) -> int:
     if raw.count(",") == 0:
         return 0
     segments = [words(part) for part in raw.split(",")]
-    return sum(_main_clause(before) and _opens_clause(after) for before, after in zip(segments, segments[1:]))
+    return sum(_main_clause(before) and _opens_clause(after) for before, after in pairwise(segments))
 
 
 def _main_clause(tokens: list[str]) -> bool:
@@ -118,7 +119,7 @@ def garble_factor(raw: str) -> float:
     if not tokens:
         return 0.0
     factor = 1.0
-    pairs = list(zip(tokens, tokens[1:]))
+    pairs = list(pairwise(tokens))
     repeats = sum((a == b or b == a + "s") and a not in _DOUBLES_OK for a, b in pairs)  # "podcast podcasts"
     repeats += sum(pairs[i] == pairs[i + 2] for i in range(len(pairs) - 2))  # "of the of the"
     factor *= 0.75**repeats

@@ -63,7 +63,7 @@ class Keywords:
                     spellings.setdefault(key, Counter())[word] += 1
                     self.counts[key] += 1
                 stems = [stem(w) for w in run]
-                self.counts.update(f"{a} {b}" for a, b in zip(stems, stems[1:]))
+                self.counts.update(f"{a} {b}" for a, b in itertools.pairwise(stems))
         #: The spelling said most often for each stemmed word ("podcast" over "podcasts").
         self.spelling = {key: max(c, key=lambda w: (c[w], -len(w))) for key, c in spellings.items()}
 

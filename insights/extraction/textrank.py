@@ -32,9 +32,9 @@ def centrality(term_sets: Sequence[frozenset[str]]) -> list[float]:
     shares = [[w / out_weight[i] for i, w in edges.items()] for edges in weights]
     ranks = [1.0 / n] * n
     for _ in range(MAX_ITERATIONS):
-        dangling = sum(r for r, w in zip(ranks, out_weight) if not w)
+        dangling = sum(r for r, w in zip(ranks, out_weight, strict=True) if not w)
         base = (1.0 - DAMPING) / n + DAMPING * dangling / n
-        new = [base + DAMPING * sum(map(mul, share, map(ranks.__getitem__, source))) for source, share in zip(sources, shares)]
+        new = [base + DAMPING * sum(map(mul, share, map(ranks.__getitem__, source))) for source, share in zip(sources, shares, strict=True)]
         delta = sum(map(abs, map(sub, new, ranks)))
         ranks = new
         if delta < TOLERANCE:

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -41,8 +41,8 @@ class StandIn:
     release: threading.Event = field(default_factory=threading.Event)
 
 
-@pytest.fixture
-def standin() -> Iterator[StandIn]:
+@pytest.fixture(name="standin")
+def standin_fixture() -> Iterator[StandIn]:
     state = StandIn(url="")
 
     class Handler(BaseHTTPRequestHandler):
@@ -307,7 +307,7 @@ def test_episodes_extracted_at_once_share_the_concurrency(standin: StandIn) -> N
 class _RecordingFallback:
     """A fallback extractor that says what it was asked (the built-in one is slow on two hours of talk)."""
 
-    ANSWER = [Extracted("The built-in extractor answered for this episode.", 0.0, 1.0)]
+    ANSWER: ClassVar[list[Extracted]] = [Extracted("The built-in extractor answered for this episode.", 0.0, 1.0)]
 
     def __init__(self) -> None:
         self.asked: list[int] = []
@@ -337,9 +337,11 @@ def test_an_episode_past_its_deadline_stops_asking_and_falls_back(standin: Stand
 
     standin.reply = reply
     episode, fallback = _two_hour_episode(), _RecordingFallback()
-    with caplog.at_level(logging.WARNING, logger="podbrief.extract"):
-        with _extractor(standin, concurrency=1, episode_deadline=300.0, clock=clock, fallback=fallback) as extractor:
-            insights = extractor.extract(episode, limit=4)
+    with (
+        caplog.at_level(logging.WARNING, logger="podbrief.extract"),
+        _extractor(standin, concurrency=1, episode_deadline=300.0, clock=clock, fallback=fallback) as extractor,
+    ):
+        insights = extractor.extract(episode, limit=4)
     assert insights == fallback.ANSWER and fallback.asked == [len(episode)]
     assert len(standin.requests) == 3  # sent at 0, 100 and 200 s, answered by 300 s; none after
     assert "300 s episode deadline passed before chunk 4 of" in caplog.text
@@ -449,9 +451,11 @@ def test_an_answer_still_arriving_past_the_deadline_is_abandoned(standin: StandI
 
     standin.reply = reply
     fallback = _RecordingFallback()
-    with caplog.at_level(logging.WARNING, logger="podbrief.extract"):
-        with _extractor(standin, episode_deadline=900.0, clock=clock, fallback=fallback) as extractor:
-            assert extractor.extract(TRANSCRIPT) == fallback.ANSWER
+    with (
+        caplog.at_level(logging.WARNING, logger="podbrief.extract"),
+        _extractor(standin, episode_deadline=900.0, clock=clock, fallback=fallback) as extractor,
+    ):
+        assert extractor.extract(TRANSCRIPT) == fallback.ANSWER
     assert "900 s episode deadline passed while chunk 1 of 1 (from 0:00) was read" in caplog.text
 
 

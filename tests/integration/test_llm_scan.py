@@ -13,8 +13,16 @@ from ingest.llm_extractor import LlmExtractor
 from ingest.scan import add_feed
 from storage.digest_queries import recent_insights
 from tests.integration.feed_server import FeedServer, LoopbackFetch, static
-from tests.integration.test_llm_extractor import StandIn, _answer, _prompt, standin  # noqa: F401 - fixture
-from tests.integration.test_scan import OPTIONS, START, Clock, clock, fetch, real_feed, server  # noqa: F401 - fixtures
+from tests.integration.test_llm_extractor import StandIn, _answer, _prompt, standin_fixture  # noqa: F401 - by name
+from tests.integration.test_scan import (  # noqa: F401 - the fixtures are used by name
+    OPTIONS,
+    START,
+    Clock,
+    clock_fixture,
+    fetch_fixture,
+    real_feed,
+    server_fixture,
+)
 
 
 def _written(body: dict[str, object]) -> tuple[int, bytes]:
@@ -29,7 +37,7 @@ def _written(body: dict[str, object]) -> tuple[int, bytes]:
 
 def test_written_insights_reach_the_database_with_their_quotes(  # type: ignore[no-untyped-def]
     sessions: sessionmaker[Session], server: FeedServer, fetch: LoopbackFetch, clock: Clock, fixtures_dir: Path,
-    standin: StandIn,  # noqa: F811
+    standin: StandIn,
 ) -> None:
     standin.reply = _written  # type: ignore[assignment]
     url = server.route("/pc20.xml", static(real_feed(fixtures_dir, "pc20rss.xml")))
@@ -45,13 +53,15 @@ def test_written_insights_reach_the_database_with_their_quotes(  # type: ignore[
 
 def test_an_episode_handed_to_the_built_in_extractor_is_named_in_the_log(  # type: ignore[no-untyped-def]
     sessions: sessionmaker[Session], server: FeedServer, fetch: LoopbackFetch, clock: Clock, fixtures_dir: Path,
-    standin: StandIn, caplog: pytest.LogCaptureFixture,  # noqa: F811
+    standin: StandIn, caplog: pytest.LogCaptureFixture,
 ) -> None:
     standin.reply = lambda body: (503, b"model is loading")
     url = server.route("/pc20.xml", static(real_feed(fixtures_dir, "pc20rss.xml")))
-    with caplog.at_level(logging.WARNING, logger="podbrief.extract"):
-        with LlmExtractor(standin.url, "stand-in", None, timeout=5.0) as extractor:
-            result = add_feed(sessions, fetch, extractor, url, clock=clock, options=replace(OPTIONS, max_episodes_per_feed=1))
+    with (
+        caplog.at_level(logging.WARNING, logger="podbrief.extract"),
+        LlmExtractor(standin.url, "stand-in", None, timeout=5.0) as extractor,
+    ):
+        result = add_feed(sessions, fetch, extractor, url, clock=clock, options=replace(OPTIONS, max_episodes_per_feed=1))
     assert result.ok and result.insights_added > 0  # the built-in extractor's
     (line,) = [r.getMessage() for r in caplog.records if "using the built-in extractor" in r.getMessage()]
     assert "503" in line and "for Podcasting 2.0 / Episode " in line

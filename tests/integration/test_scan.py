@@ -53,8 +53,8 @@ class Clock:
         self.now += delta
 
 
-@pytest.fixture
-def server(fixtures_dir: Path) -> Iterator[FeedServer]:
+@pytest.fixture(name="server")
+def server_fixture(fixtures_dir: Path) -> Iterator[FeedServer]:
     """Serves the routes a test sets, and a fixture transcript for any transcript link in a feed."""
 
     def transcripts(handler: BaseHTTPRequestHandler) -> None:
@@ -69,14 +69,14 @@ def server(fixtures_dir: Path) -> Iterator[FeedServer]:
         yield running
 
 
-@pytest.fixture
-def fetch(server: FeedServer) -> Iterator[LoopbackFetch]:
+@pytest.fixture(name="fetch")
+def fetch_fixture(server: FeedServer) -> Iterator[LoopbackFetch]:
     with Fetcher(allow_private_addresses=True, deadline_seconds=3.0) as fetcher:
         yield LoopbackFetch(fetcher, server)
 
 
-@pytest.fixture
-def clock() -> Clock:
+@pytest.fixture(name="clock")
+def clock_fixture() -> Clock:
     return Clock()
 
 

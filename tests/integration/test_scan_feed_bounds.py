@@ -11,7 +11,14 @@ from ingest.feed_reduction import MAX_DEPTH, MAX_ITEMS
 from storage import feeds_store
 from storage.models import Episode
 from tests.integration.feed_server import static
-from tests.integration.test_scan import OPTIONS, START, clock, fetch, scan_now, server  # noqa: F401 - fixtures
+from tests.integration.test_scan import (  # noqa: F401 - the fixtures are used by name
+    OPTIONS,
+    START,
+    clock_fixture,
+    fetch_fixture,
+    scan_now,
+    server_fixture,
+)
 
 FIRST = datetime(2019, 1, 7, 9, 0, tzinfo=UTC)
 
@@ -27,7 +34,7 @@ def rss(items: str) -> bytes:
 
 
 def test_a_scan_refuses_a_too_deep_feed_with_a_reason_and_reads_the_newest_items_of_a_long_one(  # type: ignore[no-untyped-def]
-    sessions, server, fetch, clock  # noqa: F811 - fixtures
+    sessions, server, fetch, clock
 ) -> None:
     count = MAX_ITEMS + 100
     deep = server.route("/deep.xml", static(rss(item(1, "<x>" * MAX_DEPTH + "</x>" * MAX_DEPTH))))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 from pathlib import Path
@@ -53,10 +54,8 @@ def test_any_import_file_reads_as_records_and_row_errors(data: bytes, suffix: st
             if isinstance(item, RowError):
                 assert item.message.strip()
                 continue
-            try:
+            with contextlib.suppress(InvalidRecord):  # refusing a record is fine; any other error is not
                 parse_record(item.fields)
-            except InvalidRecord:
-                pass
 
 
 @BOUNDED

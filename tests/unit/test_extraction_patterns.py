@@ -216,7 +216,7 @@ def test_a_timed_transcript_gets_at_least_three_insights_an_hour_from_the_floor_
         "Companies always need people who can get things done themselves and get them over the finish line.",
     ]
     hour = [Segment(text, i * 900.0, i * 900.0 + 30, "Ann") for i, text in enumerate(claims)]
-    found = extract_insights(hour + [Segment("Thanks for listening.", 3599.0, 3600.0, "Ann")], limit=6)
+    found = extract_insights([*hour, Segment("Thanks for listening.", 3599.0, 3600.0, "Ann")], limit=6)
     assert len(found) >= MIN_PER_HOUR and all(i.score >= FLOOR for i in found)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from ingest.llm.chunks import chunk_transcript
 from insights.extraction import transcript_sentences
 from insights.transcript import Segment
@@ -20,7 +22,7 @@ def test_chunks_cover_every_sentence_in_order_and_overlap_a_little() -> None:
     chunks = chunk_transcript(sentences, 4_000, overlap_chars=300)
     covered = [i for c in chunks for i in range(c.first, c.last + 1)]
     assert set(covered) == set(range(len(sentences)))
-    assert all(b.first <= a.last and b.first > a.first for a, b in zip(chunks, chunks[1:]))  # overlap, progress
+    assert all(b.first <= a.last and b.first > a.first for a, b in itertools.pairwise(chunks))  # overlap, progress
     assert all(len(c.text) <= 4_200 for c in chunks)
 
 
