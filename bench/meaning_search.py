@@ -183,6 +183,7 @@ def dense_only(rows: int, queries: int, seed: int) -> None:
         ids = np.arange(start, start + n, dtype=np.int64)
         podcasts = ids % 100
         index._add(ids, podcasts, vectors)
+    index._fit()  # as a full load from the store leaves it
     added = time.perf_counter() - started
     exact.__dict__.update({k: v for k, v in index.__dict__.items() if k not in ("exact_rows", "rescore")})
     probes = rng.standard_normal((queries, 384), dtype=np.float32)

@@ -41,7 +41,7 @@ _OVERLAP = timedelta(seconds=1)
 RESCORE = 2_000
 #: Up to this many rows in scope, every cosine is computed (no prefilter).
 EXACT_ROWS = 20_000
-#: Rows the arrays grow by at least (then doubling): appends are amortised, not a copy per batch.
+#: Rows the arrays grow by at least (then by a quarter): appends are amortised, not a copy per batch.
 _MIN_CAPACITY = 1_024
 
 
@@ -127,6 +127,8 @@ class DenseIndex:
                 self._add(part.ids, part.podcasts, part.vectors)
                 if part.newest is not None and (self._newest is None or part.newest > self._newest):
                     self._newest = part.newest
+            if since is None:
+                self._fit()  # a full load: no room left over from growing
         finally:
             self._loading.release()
 
@@ -162,12 +164,12 @@ class DenseIndex:
             self._size = end
 
     def _reserve(self, rows: int, width: int) -> None:
-        """Room for `rows` rows (capacity doubles: appending n rows copies O(n) in all)."""
+        """Room for `rows` rows (capacity grows by a quarter: appending n rows copies O(n) in all)."""
         np = self._np
         capacity = 0 if self._matrix is None else len(self._matrix)
         if rows <= capacity:
             return
-        capacity = max(rows, 2 * capacity, _MIN_CAPACITY)
+        capacity = max(rows, capacity + capacity // 4, _MIN_CAPACITY)
         words = (width + 63) // 64
         matrix = np.zeros((capacity, width), dtype=np.int8)
         scales = np.zeros(capacity, dtype=np.float32)
@@ -182,6 +184,16 @@ class DenseIndex:
             ids[:n] = self._ids[:n]
             podcasts[:n] = self._podcasts[:n]
         self._matrix, self._scales, self._bits, self._ids, self._podcasts = matrix, scales, bits, ids, podcasts
+
+    def _fit(self) -> None:
+        """Arrays exactly as long as the rows loaded (the next append grows them by a quarter)."""
+        with self._lock:
+            if self._matrix is None or len(self._matrix) == self._size:
+                return
+            n = self._size
+            self._matrix, self._scales = self._matrix[:n].copy(), self._scales[:n].copy()
+            self._bits = self._bits[:, :n].copy()
+            self._ids, self._podcasts = self._ids[:n].copy(), self._podcasts[:n].copy()
 
     def _quantised(self, vectors: Any) -> tuple[Any, Any]:
         """Rows as int8 (the largest component at +-127) and each row's scale back."""
