@@ -66,7 +66,7 @@ class Podcast:
 
 @dataclass(frozen=True, slots=True)
 class DirectorySettings:
-    """Where the directory is (bot.settings reads PODCAST_DIRECTORY_URL and the PODCASTINDEX_* settings)."""
+    """Where the directory is (bot.config reads PODCAST_DIRECTORY_URL and the PODCASTINDEX_* settings)."""
 
     itunes_url: str = ITUNES_URL
     podcastindex_url: str = PODCASTINDEX_URL

@@ -99,7 +99,7 @@ def search(query: str, limit: int, as_json: bool) -> None:
 
 @main.command()
 def demo() -> None:
-    """Offline demo: sample insights, the real Bolt app and a local Slack stand-in."""
+    """Offline demo of the whole loop: follow and scan sample feeds, a daily digest, react to save, search."""
     from standin.demo import run_demo
 
     logging.basicConfig(level=logging.WARNING)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from insights.digest import DigestPick, DigestPool, DigestRules, build_pool, select_digest
+from insights.digest import DigestPick, DigestPool, DigestRules, build_pool, digest_window, select_digest
 from insights.feedback import preferences
 from insights.meaning import Meaning
 from insights.targets import DigestTarget
@@ -57,13 +57,20 @@ class DigestComposer:
                 self._pools.clear()
                 self._built_at, self._stamp = now, stamp
             if scope not in self._pools:
-                since, until = now - timedelta(days=self.rules.freshness_days), now + timedelta(days=1)
+                since, until = digest_window(now, self.rules)
                 meaning = self._meaning() if self._meaning else None
                 self._pools[scope] = build_pool(recent_insights(session, since, until, scope), now, self.rules, meaning)
                 while len(self._pools) > MAX_POOLS:
                     self._pools.popitem(last=False)
             self._pools.move_to_end(scope)
             return self._pools[scope]
+
+    def warm(self, now: datetime, team_ids: Iterable[str]) -> None:
+        """Build the pools these workspaces' digests will read at `now` (once each, before threads need them)."""
+        with self._sessions() as session:
+            scopes = {workspace_scope(session, team_id) for team_id in team_ids}
+        for scope in scopes:
+            self.pool(now, scope)
 
     def select(self, topics: list[str] | tuple[str, ...], now: datetime) -> list[DigestPick]:
         """The digest these topics would get at `now`, for a target that has received nothing."""

@@ -97,7 +97,7 @@ class DigestDeliverer:
         pending = {(target.team_id, target.channel_id): day for target, day in self.due_targets(now)}
         if not pending:
             return []
-        self.composer.pool(now)  # build once, before the threads need it
+        self.composer.warm(now, {team_id for team_id, _ in pending})
 
         def claim(limit: int) -> tuple[list[Claimed], bool]:
             return self._claim_batch(pending, limit, now), bool(pending)
