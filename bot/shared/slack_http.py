@@ -39,6 +39,14 @@ _STALE = (http.client.RemoteDisconnected, http.client.BadStatusLine, ConnectionR
 _Key = tuple[str, str, int]
 
 
+class SendError(OSError):
+    """Connecting or sending failed (nothing reached the server): urllib raises these as `URLError`."""
+
+    def __init__(self, error: OSError | http.client.HTTPException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class Pool:
     """Kept HTTP/1.1 connections per (scheme, host, port); thread-safe."""
 
@@ -51,16 +59,29 @@ class Pool:
 
     def request(self, method: str, url: str, body: bytes | None, headers: dict[str, str],
                 timeout: float) -> tuple[int, str, HTTPMessage, bytes]:
-        """Send one request; (status, reason, headers, body). Raises OSError / http.client errors."""
+        """Send one request; (status, reason, headers, body).
+
+        A failure to connect or send raises `SendError`; one while waiting for or reading the answer
+        (a timeout: the request may have been handled) is raised as it is, as urllib does.
+        """
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {url}")
         key = (parts.scheme, parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         while True:
-            connection, reused = self._take(key, timeout)
+            try:
+                connection, reused = self._take(key, timeout)
+            except (OSError, http.client.HTTPException) as error:
+                raise SendError(error) from error
             try:
                 connection.request(method, target, body=body, headers=headers)
+            except (OSError, http.client.HTTPException) as error:
+                connection.close()
+                if reused and isinstance(error, _STALE):
+                    continue  # the server had closed this kept connection: again, on another (or a new) one
+                raise SendError(error) from error
+            try:
                 response = connection.getresponse()
                 data = response.read()
             except _STALE:
@@ -167,8 +188,9 @@ class PooledWebClient(WebClient):
         try:
             status, reason, response_headers, data = shared_pool().request(
                 req.get_method(), url, body, headers, float(self.timeout))
-        except (OSError, http.client.HTTPException) as error:
-            raise URLError(error) from error  # as urllib raises it: ConnectionErrorRetryHandler retries it
+        except SendError as error:  # as urllib raises it: ConnectionErrorRetryHandler retries it
+            raise URLError(error.error) from error.error
+        # a timeout or a drop while waiting for the answer is raised as it is, as from urllib (not retried)
         if not 200 <= status < 300:
             raise HTTPError(url, status, reason, response_headers, io.BytesIO(data))
         if response_headers.get_content_type() == "application/gzip":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from urllib.error import URLError
 
@@ -105,3 +106,15 @@ def test_a_kept_connection_the_server_closed_is_replaced_without_an_error(slack:
         connection.sock.shutdown(2)  # as a server dropping an idle connection looks from here
     assert client.auth_test()["ok"]
     assert slack_http.shared_pool().opened == 2
+
+
+def test_a_timeout_waiting_for_the_answer_is_not_retried_as_with_urllib(slack: SlackStandIn) -> None:
+    slack.delay("chat.postMessage", seconds=2.0, times=1)
+    client = PooledWebClient(token=slack.bot_token, base_url=slack.api_url, timeout=1,
+                             retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2)])
+    with pytest.raises(TimeoutError):  # the post may have been made: sending it again could post it twice
+        client.chat_postMessage(channel="C0GENERAL", text="slow")
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and not slack.calls("chat.postMessage"):
+        time.sleep(0.05)
+    assert len(slack.calls("chat.postMessage")) == 1
