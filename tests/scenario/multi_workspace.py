@@ -252,8 +252,8 @@ def track(server: LocalServer, deps: Deps) -> TrackingExecutor:
     return executor
 
 
-@pytest.fixture
-def standin() -> Iterator[SlackStandIn]:
+@pytest.fixture(name="standin")
+def standin_fixture() -> Iterator[SlackStandIn]:
     with SlackStandIn(bot_token="xoxb-never-used", team_id="T0NOBODY") as slack:
         yield slack
 
@@ -280,8 +280,8 @@ def podbrief_cli(database_url: str, *args: str, **env: str) -> Result:
     return CliRunner().invoke(main, list(args), env=environ, catch_exceptions=False)
 
 
-@pytest.fixture
-def multi(database_url: str, standin: SlackStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+@pytest.fixture(name="multi")
+def multi_fixture(database_url: str, standin: SlackStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
           ) -> Iterator[MultiPodbrief]:
     """Podbrief in multi-workspace mode, over HTTP, on both databases; nobody has installed it yet."""
     monkeypatch.chdir(tmp_path)  # the command line reads .env from the working directory: none here

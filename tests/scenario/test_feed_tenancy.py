@@ -47,7 +47,7 @@ from tests.scenario.multi_workspace import (
     multi_settings,
     podbrief_cli,
     running_podbrief,
-    standin,  # noqa: F401 - fixture
+    standin_fixture,  # noqa: F401 - used by name
 )
 from tests.slack_checks import shown_text
 
@@ -132,7 +132,7 @@ class Tenants:
 
 
 @pytest.fixture
-def tenants(database_url: str, standin: SlackStandIn, tmp_path: Path,  # noqa: F811 - fixture
+def tenants(database_url: str, standin: SlackStandIn, tmp_path: Path,
             monkeypatch: pytest.MonkeyPatch) -> Iterator[Tenants]:
     monkeypatch.chdir(tmp_path)
     settings = replace(multi_settings(database_url, tmp_path, standin.api_url), feeds_allow_private_addresses=True)

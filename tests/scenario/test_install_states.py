@@ -15,8 +15,8 @@ from tests.scenario import multi_workspace
 from tests.scenario.multi_workspace import STATE_COOKIE, MultiPodbrief, browser_get, install_link
 
 # The fixtures these tests use, by the names pytest knows them by.
-multi = multi_workspace.multi
-standin = multi_workspace.standin
+multi_fixture = multi_workspace.multi_fixture
+standin_fixture = multi_workspace.standin_fixture
 
 
 def _states(multi: MultiPodbrief) -> int:

@@ -47,11 +47,11 @@ from tests.scenario.multi_workspace import (
     USER,
     Clock,
     MultiPodbrief,
-    multi,  # noqa: F401 - fixture
+    multi_fixture,  # noqa: F401 - used by name
     multi_settings,
     podbrief_cli,
     running_podbrief,
-    standin,  # noqa: F401 - fixture
+    standin_fixture,  # noqa: F401 - used by name
 )
 from tests.slack_checks import assert_valid_message, shown_text
 
