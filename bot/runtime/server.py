@@ -18,6 +18,7 @@ from bot.runtime.ordered_work import OrderedWork
 from bot.runtime.scheduler import build_jobs
 from bot.runtime.transcribe_setup import transcription_for
 from bot.workspaces.lifecycle import resume_single_workspace
+from ingest.meaning.services import warm as warm_vectors
 
 log = logging.getLogger("podbrief")
 #: Python hands the GIL between threads every 5 ms by default; with searches running, the threads that
@@ -44,6 +45,8 @@ def serve(settings: Settings, deps: Deps) -> None:
         raise StartupError(f"Cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {error}") from error
     if not settings.multi_workspace:
         resume_single_workspace(deps)
+    if warm_vectors(deps.search_index, deps.sessions) is not None:  # searches meanwhile use the rows loaded so far
+        log.info("Loading stored insight vectors for search by meaning in the background")
     transcription = transcription_for(settings)  # TRANSCRIBE=missing without the extra stops here, saying why
     scheduler = (build_jobs(deps, settings.scan_interval_minutes, purge_grace_days=settings.uninstall_grace_days,
                             transcription=transcription)
