@@ -28,7 +28,7 @@ from ingest.importer import import_file  # noqa: E402
 from ingest.meaning import MODEL_ID, load_encoder  # noqa: E402
 from ingest.meaning.backfill import backfill  # noqa: E402
 from insights.text import STOPWORDS  # noqa: E402
-from insights.text import words as words_of
+from insights.text import words as words_of  # noqa: E402
 from storage.db import create_db_engine, migrate, session_factory  # noqa: E402
 from storage.dense_index import DenseIndex  # noqa: E402
 from storage.models import InsightRow  # noqa: E402

@@ -111,7 +111,7 @@ def closest_phrases(
 ) -> list[str]:
     """The phrases nearest the topic (not its own words), best first, none inside another."""
     wanted = set(topic_stems(topic))
-    ranked = sorted(zip(cosines, candidates), key=lambda pair: -pair[0])
+    ranked = sorted(zip(cosines, candidates, strict=True), key=lambda pair: -pair[0])
     chosen: list[str] = []
     for cosine, phrase in ranked:
         if cosine < rules.explain_floor or len(chosen) == rules.explain_count:

@@ -56,7 +56,7 @@ _AXES: dict[str, tuple[str, str]] = {
     ),
 }
 _POLAR: dict[str, tuple[str, int]] = {
-    w: (axis, sign) for axis, sides in _AXES.items() for sign, side in zip((1, -1), sides) for w in side.split()
+    w: (axis, sign) for axis, sides in _AXES.items() for sign, side in zip((1, -1), sides, strict=True) for w in side.split()
 }
 _NEGATIONS = frozenset(["not", "no", "never", "none", "nobody", "nothing", "nowhere", "neither", "nor", "cannot", "without", "t"])
 #: The first half of a contraction split at its apostrophe ("won't" -> "won" "t").

@@ -19,7 +19,7 @@ def test_vectors_are_unit_length_one_per_text_in_the_order_given() -> None:
     assert vectors.shape == (4, model.dimension)
     assert abs(float((vectors * vectors).sum(axis=1).min()) - 1.0) < 1e-4
     one_by_one = [model.encode([t])[0] for t in texts]
-    for batched, alone in zip(vectors, one_by_one):
+    for batched, alone in zip(vectors, one_by_one, strict=True):
         assert float(batched @ alone) > 0.999  # padding in a batch changes nothing
 
 

@@ -128,7 +128,7 @@ def claim_texts(rng: random.Random, count: int) -> list[str]:
             if rng.random() < 0.5:
                 tokens[rng.randrange(len(tokens))] = rng.choice(extra)
         else:
-            tokens = rng.sample(nouns, 2) + [rng.choice(verbs)] + rng.sample(extra, rng.randint(1, 5))
+            tokens = [*rng.sample(nouns, 2), rng.choice(verbs), *rng.sample(extra, rng.randint(1, 5))]
         texts.append(" ".join(tokens))
     return texts
 
