@@ -179,7 +179,8 @@ def _stored(rows: Sequence[Any], np: Any) -> StoredVectors:
 
 def latest_stored_at(session: Session) -> datetime | None:
     """When the newest vector was stored (any model; one lookup in the stored_at index)."""
-    return as_utc(session.scalar(select(func.max(InsightVector.__table__.c.stored_at))))
+    newest: datetime | None = session.scalar(select(func.max(InsightVector.__table__.c.stored_at)))
+    return as_utc(newest)
 
 
 def vectors_for(session: Session, ids: Sequence[int], *, model_id: str) -> dict[int, Any]:

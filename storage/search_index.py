@@ -8,8 +8,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, Integer, Row, Text, TextClause, bindparam, func, select, text
+from sqlalchemy import DateTime, Engine, Integer, Row, Text, bindparam, func, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import TextualSelect
+from sqlalchemy.types import TypeEngine
 
 from insights.fusion import fuse
 from insights.model import Insight, Match
@@ -145,7 +147,7 @@ class SearchIndex:
         return list(session.execute(_SCOPED[id(sql)], {"q": expression, "n": CANDIDATE_POOL, "podcasts": sorted(scope)}))
 
 
-_COLUMNS = {"id": Integer(), "search_text": Text(), "published_at": DateTime(timezone=True)}
+_COLUMNS: dict[str, TypeEngine[Any]] = {"id": Integer(), "search_text": Text(), "published_at": DateTime(timezone=True)}
 # Both walk the index newest-first and stop after :n matches (FTS5 iterates doclists in
 # rowid order; PostgreSQL walks the primary key backwards or sorts a bitmap scan).
 # FTS5 serves `ORDER BY rowid DESC` from its doclists alone (EXPLAIN QUERY PLAN: "INDEX
@@ -178,11 +180,11 @@ _POSTGRES_FEW_CANDIDATES = text(
 _IN_SCOPE = "(i.podcast_id IS NULL OR i.podcast_id IN :podcasts)"
 
 
-def _scoped(sql: str) -> TextClause:
+def _scoped(sql: str) -> TextualSelect:
     return text(sql).bindparams(bindparam("podcasts", expanding=True)).columns(**_COLUMNS)
 
 
-_SCOPED: dict[int, TextClause] = {  # by id() of the unscoped statement
+_SCOPED: dict[int, TextualSelect] = {  # by id() of the unscoped statement
     id(_SQLITE_CANDIDATES): _scoped(
         f"""SELECT i.id, i.search_text, i.published_at FROM insights_fts JOIN insights AS i ON i.id = insights_fts.rowid
         WHERE insights_fts MATCH :q AND {_IN_SCOPE} ORDER BY insights_fts.rowid DESC LIMIT :n"""

@@ -242,7 +242,7 @@ def test_a_json_document_over_the_size_limit_is_one_error_pointing_to_json_lines
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(import_files, "MAX_JSON_DOCUMENT_BYTES", 100)
-    path = _write(tmp_path / "in.json", "[" + ",\n".join('{"text": "insight number %d"}' % n for n in range(20)) + "]")
+    path = _write(tmp_path / "in.json", "[" + ",\n".join(f'{{"text": "insight number {n}"}}' for n in range(20)) + "]")
     message = _only_error(path)
     assert "larger than" in message and "JSON Lines" in message and "nothing was imported" in message
 
