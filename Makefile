@@ -18,8 +18,7 @@ install: $(STAMP) ## Create .venv and install Podbrief with its development tool
 demo: $(STAMP) ## Offline demo of the daily brief: follow, scan, digest, save, search (real app, Slack stand-in)
 	$(BIN)/podbrief demo
 
-test: $(STAMP) ## Import-layer contracts, then the whole suite on SQLite and PostgreSQL
-	$(BIN)/lint-imports
+test: $(STAMP) lint ## Import contracts, mypy and ruff (make lint), then the whole suite on SQLite and PostgreSQL
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Import contracts, mypy (pyproject.toml: strict on insights/ and storage/) and ruff over the whole tree
