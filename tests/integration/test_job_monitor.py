@@ -75,11 +75,14 @@ def test_a_digest_run_is_logged_on_one_line_and_counted(caplog: pytest.LogCaptur
                   and any(r.name == "podbrief.jobs" for r in caplog.records))
         finally:
             scheduler.shutdown(wait=True)
-    assert _sample(metrics, "podbrief_digests_total", {"status": "delivered"}) == 2
-    assert _sample(metrics, "podbrief_digests_total", {"status": "retry"}) == 1
-    (line,) = [r.getMessage() for r in caplog.records if r.name == "podbrief.jobs"]
-    assert line.startswith("job_run job=digest-tick outcome=ok duration_ms=")
-    assert line.endswith("digests=3 delivered=2 retry=1")
+    # One line and one count per run; on a very busy machine the 30-second tick may come round again.
+    lines = [r.getMessage() for r in caplog.records if r.name == "podbrief.jobs"]
+    assert lines
+    assert _sample(metrics, "podbrief_digests_total", {"status": "delivered"}) == 2 * len(lines)
+    assert _sample(metrics, "podbrief_digests_total", {"status": "retry"}) == 1 * len(lines)
+    for line in lines:
+        assert line.startswith("job_run job=digest-tick outcome=ok duration_ms=")
+        assert line.endswith("digests=3 delivered=2 retry=1")
 
 
 def test_a_scan_summary_returned_by_a_job_is_counted() -> None:
