@@ -31,7 +31,7 @@ def sample_insights() -> list[NewInsight]:
     return [parse_record(json.loads(line)) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line]
 
 
-def command_answer(ack_body: str, slack: SlackStandIn, name: str) -> dict[str, Any]:
+def command_answer(ack_body: str, slack: SlackStandIn, name: str, timeout: float = 5.0) -> dict[str, Any]:
     """A slash command's answer: the ack's own when it carries one (a lookup ready in time, see
     bot.lookup.inline), else the message posted to the response_url `name`."""
     try:
@@ -40,7 +40,7 @@ def command_answer(ack_body: str, slack: SlackStandIn, name: str) -> dict[str, A
         inline = {}
     if isinstance(inline, dict) and inline.get("response_type"):
         return inline
-    return slack.wait_for(f"response_url:{name}").params
+    return slack.wait_for(f"response_url:{name}", timeout=timeout).params
 
 
 def answers_given(ack_body: str, slack: SlackStandIn, name: str) -> int:

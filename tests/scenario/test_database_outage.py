@@ -29,7 +29,7 @@ from standin.slack_requests import slash_command_body
 from storage.db import create_db_engine
 from storage.insights_store import InsightWriter
 from storage.models import Feedback, SavedInsight
-from tests.scenario.conftest import SIGNING_SECRET, TOKEN, Workspace, sample_insights
+from tests.scenario.conftest import SIGNING_SECRET, TOKEN, Workspace, command_answer, sample_insights
 from tests.scenario.saving import TrackingExecutor, insight_ids, insight_message, react, track_listeners
 from tests.tcp_proxy import TcpProxy
 
@@ -55,7 +55,7 @@ class Rig:
         reply = self.workspace.server.post(body, content_type)
         acked = time.monotonic() - started
         assert acked < ACK_DEADLINE_S, f"ack took {acked:.1f} s"
-        answer = self.workspace.slack.wait_for(f"response_url:{name}", timeout=ANSWER_DEADLINE_S + 5).params
+        answer = command_answer(reply.body, self.workspace.slack, name, timeout=ANSWER_DEADLINE_S + 5)
         return reply.status, time.monotonic() - started, answer
 
     def saved(self) -> set[int]:
