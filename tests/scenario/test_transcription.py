@@ -99,7 +99,8 @@ def test_an_episode_without_a_transcript_becomes_insights_at_the_moments_they_we
         mine = [r for r in rows if r.episode_id is not None and episodes[r.episode_id].title == f"Episode {episode_index}"]
         said = {r.text: _said_at(r.text, spoken_episode) for r in mine}
         quoted = [line for line in QUOTABLE if any(fuzz.ratio(line.lower(), t.lower()) >= 80 for t in said)]
-        assert len(quoted) >= 2, f"{spoken_episode.path.suffix}: found {list(said)}"
+        # A 30-second talk is owed one insight (3 an hour); more only where the extractor is sure of them.
+        assert len(quoted) >= 1, f"{spoken_episode.path.suffix}: found {list(said)}"
         for row in mine:
             if (at := said[row.text]) is not None:
                 assert row.start_seconds is not None
@@ -248,7 +249,7 @@ def test_with_transcribe_missing_the_schedulers_jobs_queue_and_transcribe_a_new_
         assert add_feed(deps.sessions, fetcher, BuiltinExtractor(), url, process_episodes=False).ok
         feed_scan_tick(deps, timedelta(minutes=30), deps.clock, transcription.newest_per_check)
         (outcome,) = transcribe_tick(deps, transcription)
-    assert outcome.status == "done" and outcome.insights_added >= 2
+    assert outcome.status == "done" and outcome.insights_added >= 1
     assert not list((tmp_path / "models").glob("*"))  # a model folder is used where it is, nothing downloaded
     found = deps.search("cities housing rents", 3)
     assert found.matches and found.matches[0].insight.machine_transcribed
