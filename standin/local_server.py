@@ -6,9 +6,9 @@ exactly as Slack does: signed HTTP requests to `POST /slack/events`.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import threading
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -69,9 +69,18 @@ class LocalServer:
         return self.request("GET", path, None, {})
 
     def request(self, method: str, path: str, data: bytes | None, headers: dict[str, str]) -> HttpReply:
-        request = urllib.request.Request(self.base_url + path, data=data, headers=headers, method=method)
+        """One request on its own connection. A server may answer before it has read the whole body
+        (413 for an oversized one) and close: the answer it sent is still read, as Slack's client would."""
+        connection = http.client.HTTPConnection("127.0.0.1", self._server.effective_port, timeout=10)
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return HttpReply(response.status, response.read().decode())
-        except urllib.error.HTTPError as error:
-            return HttpReply(error.code, error.read().decode(errors="replace"))
+            connection.putrequest(method, path)
+            for name, value in {**headers, "Content-Length": str(len(data or b""))}.items():
+                connection.putheader(name, value)
+            connection.endheaders()
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # answered early; read it below
+                if data:
+                    connection.send(data)
+            response = connection.getresponse()
+            return HttpReply(response.status, response.read().decode(errors="replace"))
+        finally:
+            connection.close()
