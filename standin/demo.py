@@ -15,7 +15,6 @@ Web API and a loopback podcast host serving the sample feeds in `standin/data`. 
 
 from __future__ import annotations
 
-import json
 import secrets
 import tempfile
 import textwrap
@@ -35,7 +34,7 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.shared.blocks import SHARE_ACTION
 from ingest.scan import FeedOutcome, ScanOptions, ScanSummary, scan
-from standin.local_server import LocalServer
+from standin.local_server import LocalServer, inline_answer
 from standin.sample_feeds import SampleFeeds
 from standin.slack_api import SlackStandIn
 from standin.slack_requests import block_action_body, event_body, slash_command_body
@@ -73,18 +72,9 @@ class _Run:
         reply = self.server.post(body, content_type)
         if reply.status != 200:
             raise click.ClickException(printable(f"The app answered HTTP {reply.status}: {reply.body}"))
-        answer = _in_the_ack(reply.body) or self.slack.wait_for(f"response_url:{name}", timeout=30).params
+        answer = inline_answer(reply.body) or self.slack.wait_for(f"response_url:{name}", timeout=30).params
         self.echo(render_message(answer, title or f"You typed: /insights {text}    (only you see the answer)"))
         return answer
-
-
-def _in_the_ack(body: str) -> dict[str, Any] | None:
-    """The answer when the app gave it in the HTTP ack (a search ready in time), as Slack shows it."""
-    try:
-        message = json.loads(body) if body.strip().startswith("{") else None
-    except ValueError:
-        return None
-    return message if isinstance(message, dict) and message.get("response_type") else None
 
 
 def run_demo(queries: Sequence[str] = DEMO_QUERIES, echo: Echo = print_for_operator) -> None:

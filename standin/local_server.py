@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import threading
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Any
 
 from bot.app import build_app
 from bot.config import Settings
@@ -23,6 +25,15 @@ from standin.slack_requests import signed_headers
 class HttpReply:
     status: int
     body: str
+
+
+def inline_answer(ack_body: str) -> dict[str, Any] | None:
+    """The message a slash command's ack carries (a lookup ready in time, `bot.lookup.inline`), else None."""
+    try:
+        message = json.loads(ack_body) if ack_body.strip().startswith("{") else None
+    except ValueError:
+        return None
+    return message if isinstance(message, dict) and message.get("response_type") else None
 
 
 class LocalServer:

@@ -14,7 +14,7 @@ from bot.bootstrap import build_deps
 from bot.config import Settings
 from bot.deps import Deps
 from insights.model import NewInsight
-from standin.local_server import HttpReply, LocalServer
+from standin.local_server import HttpReply, LocalServer, inline_answer
 from standin.slack_api import SlackStandIn
 from standin.slack_requests import block_action_body, event_body, slash_command_body
 from storage.insights_store import InsightWriter
@@ -34,22 +34,12 @@ def sample_insights() -> list[NewInsight]:
 def command_answer(ack_body: str, slack: SlackStandIn, name: str, timeout: float = 5.0) -> dict[str, Any]:
     """A slash command's answer: the ack's own when it carries one (a lookup ready in time, see
     bot.lookup.inline), else the message posted to the response_url `name`."""
-    try:
-        inline = json.loads(ack_body) if ack_body.strip().startswith("{") else {}
-    except ValueError:
-        inline = {}
-    if isinstance(inline, dict) and inline.get("response_type"):
-        return inline
-    return slack.wait_for(f"response_url:{name}", timeout=timeout).params
+    return inline_answer(ack_body) or slack.wait_for(f"response_url:{name}", timeout=timeout).params
 
 
 def answers_given(ack_body: str, slack: SlackStandIn, name: str) -> int:
     """How many answers a slash command got: 1 for an ack carrying one, plus the posts to the response_url `name`."""
-    try:
-        inline = json.loads(ack_body) if ack_body.strip().startswith("{") else {}
-    except ValueError:
-        inline = {}
-    return int(isinstance(inline, dict) and bool(inline.get("response_type"))) + len(slack.responses(name))
+    return int(inline_answer(ack_body) is not None) + len(slack.responses(name))
 
 
 @dataclass
