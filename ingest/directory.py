@@ -26,10 +26,11 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
-from ingest.fetch import Fetcher, FetchResult
+if TYPE_CHECKING:  # imported where a search runs: reading the settings should not load the HTTP stack
+    from ingest.fetch import Fetcher, FetchResult
 
 ITUNES_URL = "https://itunes.apple.com/"
 PODCASTINDEX_URL = "https://api.podcastindex.org/api/1.0/"
@@ -181,6 +182,8 @@ def apple_podcast_id(url: str) -> str | None:
 @contextmanager
 def open_directory(settings: DirectorySettings) -> Iterator[Directory]:
     """A `Directory` over a fetcher of its own (closed afterwards)."""
+    from ingest.fetch import Fetcher
+
     with Fetcher(deadline_seconds=settings.deadline_seconds, read_timeout=settings.deadline_seconds,
                  max_bytes=MAX_ANSWER_BYTES, allow_private_addresses=settings.operator_configured) as fetcher:
         yield Directory(settings, fetcher)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: Any constant works; it only has to be the same for every replica.
@@ -59,6 +61,8 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -66,7 +70,15 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; replicas starting together wait their turn."""
+    """Bring the schema to the newest revision; replicas starting together wait their turn.
+
+    A database already at the newest revision is left alone without loading Alembic (about a
+    third of a short command's start-up).
+    """
+    if current_revision(engine) == newest_revision():
+        return
+    from alembic import command
+
     config = alembic_config(engine)
     if is_sqlite(engine):
         command.upgrade(config, "head")
@@ -78,6 +90,23 @@ def migrate(engine: Engine) -> None:
         finally:
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK_KEY})
             connection.commit()
+
+
+def newest_revision() -> str:
+    """The head revision: migration files are named `NNNN_what.py` with revision id `NNNN`."""
+    return max(path.name[:4] for path in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None when it has no (single) Alembic version yet."""
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            versions: list[str] = list(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    except SQLAlchemyError:
+        return None  # let the migration itself report what is wrong
+    return versions[0] if len(versions) == 1 else None
 
 
 def check_connection(engine: Engine) -> None:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from bot.bootstrap import StartupError, build_deps, configure_logging, settings_from_environment
 from bot.cli.terminal import echo
-from bot.config import ConfigError, Settings
-from bot.deps import Deps
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from bot.config import Settings
+    from bot.deps import Deps
 
 
 def fail(message: str) -> NoReturn:
@@ -19,6 +23,9 @@ def fail(message: str) -> NoReturn:
 
 def load_settings() -> Settings:
     """The configuration from the environment, with logging configured; exits on an invalid one."""
+    from bot.config import ConfigError
+    from bot.startup import configure_logging, settings_from_environment
+
     try:
         settings = settings_from_environment()
     except ConfigError as error:
@@ -29,7 +36,20 @@ def load_settings() -> Settings:
 
 def open_deps(settings: Settings) -> Deps:
     """The database and services for `settings`; exits when they cannot be opened."""
+    from bot.bootstrap import build_deps
+    from bot.startup import StartupError
+
     try:
         return build_deps(settings)
+    except StartupError as error:
+        fail(str(error))
+
+
+def open_database_for(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
+    """Only the database for `settings`, migrated (what `podbrief import` needs); exits when it cannot be opened."""
+    from bot.startup import StartupError, open_database
+
+    try:
+        return open_database(settings)
     except StartupError as error:
         fail(str(error))

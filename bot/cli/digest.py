@@ -75,11 +75,11 @@ def worker() -> None:
 
     It serves GET /healthz and GET /metrics on PORT (give it its own port next to `podbrief run`).
     """
-    from bot.bootstrap import StartupError
     from bot.config import ConfigError
     from bot.runtime.ops import run_worker
     from bot.runtime.scheduler import build_jobs
     from bot.runtime.transcribe_setup import transcription_for
+    from bot.startup import StartupError
 
     settings = load_settings()
     if not settings.slack_bot_token:

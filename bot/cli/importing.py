@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli.terminal import echo, printable
-from bot.deps import Deps
 from ingest.importer import ImportProgress, ImportReport, import_file
 from storage.db import refresh_statistics
 
@@ -21,11 +22,14 @@ ERRORS_SHOWN = 20
 log = logging.getLogger(__name__)
 
 
-def import_all(paths: Sequence[Path], deps: Deps) -> list[ImportReport]:
-    """Import each file in turn; after one the database could not finish, the rest are not started."""
+def import_all(paths: Sequence[Path], engine: Engine, sessions: sessionmaker[Session]) -> list[ImportReport]:
+    """Import each file in turn; after one the database could not finish, the rest are not started.
+
+    Only the database is needed: a running bot reads new rows from the full-text index as they land.
+    """
     reports: list[ImportReport] = []
     for index, path in enumerate(paths):
-        reports.append(import_with_progress(path, deps))
+        reports.append(import_with_progress(path, engine, sessions))
         if reports[-1].stopped is not None:
             for skipped in paths[index + 1:]:
                 echo(f"{skipped}: not imported (the import stopped at the file before)", fg="red", err=True)
@@ -33,7 +37,7 @@ def import_all(paths: Sequence[Path], deps: Deps) -> list[ImportReport]:
     return reports
 
 
-def import_with_progress(path: Path, deps: Deps) -> ImportReport:
+def import_with_progress(path: Path, engine: Engine, sessions: sessionmaker[Session]) -> ImportReport:
     """Import one file, drawing a progress bar on long imports, then print what happened."""
     size = _size(path)
     if size >= PROGRESS_BAR_BYTES:
@@ -45,15 +49,14 @@ def import_with_progress(path: Path, deps: Deps) -> ImportReport:
                 bar.update(progress.bytes_read - shown)
                 shown = progress.bytes_read
 
-            report = import_file(path, deps.sessions, progress=advance)
+            report = import_file(path, sessions, progress=advance)
     else:
-        report = import_file(path, deps.sessions)
+        report = import_file(path, sessions)
     if report.added:
         try:
-            refresh_statistics(deps.engine)
+            refresh_statistics(engine)
         except OperationalError as error:  # only the planner's statistics: the rows are stored
             log.warning("could not refresh the planner statistics after the import: %s", type(error.orig).__name__)
-    deps.search_index.invalidate()
     print_report(report)
     return report
 

@@ -6,23 +6,31 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from bot.bootstrap import StartupError
-from bot.cli.context import fail, load_settings, open_deps
-from bot.cli.digest import digest, worker
-from bot.cli.feeds import feeds, scan
-from bot.cli.meaning import meaning
+from bot.cli.context import fail, load_settings, open_database_for, open_deps
+from bot.cli.lazy import LazyGroup
 from bot.cli.terminal import echo, printable_json
-from bot.cli.transcribe import transcribe
-from bot.cli.workspaces import tokens, workspaces
-from bot.config import ConfigError
-from insights.model import Match
+
+if TYPE_CHECKING:
+    from insights.model import Match
+
+#: Subcommands imported only when run (or listed by --help), so that `podbrief import` starts fast.
+LAZY_COMMANDS = {
+    "feeds": "bot.cli.feeds:feeds",
+    "scan": "bot.cli.feeds:scan",
+    "digest": "bot.cli.digest:digest",
+    "worker": "bot.cli.digest:worker",
+    "workspaces": "bot.cli.workspaces:workspaces",
+    "tokens": "bot.cli.workspaces:tokens",
+    "transcribe": "bot.cli.transcribe:transcribe",
+    "meaning": "bot.cli.meaning:meaning",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, lazy_commands=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Podbrief: the best podcast insights, in Slack."""
 
@@ -30,7 +38,9 @@ def main() -> None:
 @main.command()
 def run() -> None:
     """Run the Slack bot (Socket Mode with SLACK_APP_TOKEN, otherwise HTTP on PORT)."""
+    from bot.config import ConfigError
     from bot.runtime.server import serve
+    from bot.startup import StartupError
 
     settings = load_settings()
     try:
@@ -49,7 +59,11 @@ def import_command(files: tuple[Path, ...]) -> None:
     """Import insights from JSON Lines, JSON or CSV FILES (re-importing adds nothing)."""
     from bot.cli.importing import import_all
 
-    reports = import_all(files, open_deps(load_settings()))
+    engine, sessions = open_database_for(load_settings())
+    try:
+        reports = import_all(files, engine, sessions)
+    finally:
+        engine.dispose()
     sys.exit(0 if len(reports) == len(files) and all(report.ok for report in reports) else 1)
 
 
@@ -117,13 +131,3 @@ def upgrade() -> None:
     settings = load_settings()
     open_deps(settings)
     echo("Database schema is up to date.")
-
-
-main.add_command(feeds)
-main.add_command(scan)
-main.add_command(digest)
-main.add_command(worker)
-main.add_command(workspaces)
-main.add_command(tokens)
-main.add_command(transcribe)
-main.add_command(meaning)

@@ -38,8 +38,8 @@ def status() -> None:
 @transcribe.command(name="run")
 def run_queue() -> None:
     """Transcribe every queued episode now, then stop (a worker does this continuously)."""
-    from bot.bootstrap import StartupError
     from bot.runtime.transcribe_setup import transcribe_tick, transcription_for
+    from bot.startup import StartupError
 
     settings = load_settings()
     try:

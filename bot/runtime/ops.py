@@ -13,11 +13,11 @@ from typing import Any
 from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt import App
 
-from bot.bootstrap import StartupError
 from bot.config import Settings
 from bot.deps import Deps
 from bot.runtime.http_server import EVENTS_PATH, HEALTH_PATH, METRICS_PATH, build_wsgi_app, create_server
 from bot.runtime.job_monitor import JobMonitor
+from bot.startup import StartupError
 
 log = logging.getLogger("podbrief")
 

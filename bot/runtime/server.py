@@ -10,13 +10,13 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 
 from bot.app import build_app
-from bot.bootstrap import StartupError
 from bot.config import Settings
 from bot.deps import Deps
 from bot.runtime.ops import serve_http, start_scheduler
 from bot.runtime.ordered_work import OrderedWork
 from bot.runtime.scheduler import build_jobs
 from bot.runtime.transcribe_setup import transcription_for
+from bot.startup import StartupError
 from bot.workspaces.lifecycle import resume_single_workspace
 from ingest.meaning.services import warm as warm_vectors
 

@@ -10,9 +10,9 @@ import logging
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from bot.bootstrap import StartupError
 from bot.config import Settings
 from bot.deps import Deps
+from bot.startup import StartupError
 from ingest.fetch import Fetcher, FetchResult, download
 from ingest.transcribe.engine import Transcriber, WhisperTranscriber, missing_extra
 from ingest.transcribe.worker import JobOutcome, TranscribeOptions, transcribe_queue, worker_name

@@ -156,7 +156,7 @@ def test_podbrief_import_on_a_full_disk_says_what_was_kept_without_a_traceback(
     engine = deps.engine  # the second of the command's 2,000-row batches fails
     mend = _sqlite_failure(engine, "disk full", 300) if is_sqlite(engine) else _postgres_failure(engine, "disk full", 2_000)
     try:
-        reports = import_all([first, second], deps)
+        reports = import_all([first, second], deps.engine, deps.sessions)
     finally:
         mend()
         deps.engine.dispose()
