@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import json
 import select
 import socket
 import ssl
@@ -212,8 +213,6 @@ def post_to_response_url(url: str, message: dict[str, Any]) -> int:
 
     Raises OSError / `http.client.HTTPException` when Slack cannot be reached.
     """
-    import json
-
     body = json.dumps(message).encode()
     status, _, _, _ = shared_pool().request("POST", url, body, {"Content-Type": "application/json;charset=utf-8"},
                                             RESPONSE_URL_TIMEOUT_SECONDS)
