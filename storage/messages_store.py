@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.orm import Session
 
 from storage.clock import utc_now
@@ -19,6 +20,9 @@ class PostedRecord(NamedTuple):
     kind: str
     insight_id: int | None
 
+
+#: A message the bot posted, as reactions name it: (team, channel, ts).
+MessageKey = tuple[str, str, str]
 
 #: Built once: reactions look messages up at high rates, and building a statement costs more than running it.
 _RECORD = select(PostedMessage.kind, PostedMessage.insight_id).where(
@@ -68,3 +72,18 @@ def posted_record(session: Session, team_id: str, channel_id: str, ts: str) -> P
     """`posted_message`, reduced to kind and insight (the fast path for reactions)."""
     row = session.connection().execute(_RECORD, {"team_id": team_id, "channel_id": channel_id, "ts": ts}).first()
     return PostedRecord(row.kind, row.insight_id) if row else None
+
+
+#: Built once, like `_RECORD`: the keys are one expanding parameter (SQLite gets `IN (VALUES ...)`).
+_RECORDS = select(
+    PostedMessage.team_id, PostedMessage.channel_id, PostedMessage.ts, PostedMessage.kind, PostedMessage.insight_id
+).where(tuple_(PostedMessage.team_id, PostedMessage.channel_id, PostedMessage.ts).in_(bindparam("keys", expanding=True)))
+
+
+def posted_records(session: Session, keys: Collection[MessageKey]) -> dict[MessageKey, PostedRecord]:
+    """`posted_record` for many messages in one query: the keys the bot posted, each with its record
+    (a key missing from the answer is somebody else's message). For a batch of reactions."""
+    if not keys:
+        return {}
+    rows = session.connection().execute(_RECORDS, {"keys": list(keys)})
+    return {(row.team_id, row.channel_id, row.ts): PostedRecord(row.kind, row.insight_id) for row in rows}

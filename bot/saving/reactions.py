@@ -20,6 +20,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zlib import crc32
 
@@ -41,7 +42,7 @@ from insights.targets import WorkspaceSettings
 from storage.channels_store import get_workspace
 from storage.feedback_store import feedback_channel, record_feedback, remove_feedback
 from storage.insights_store import insight_query, to_insight
-from storage.messages_store import posted_record
+from storage.messages_store import PostedRecord, posted_records
 from storage.models import InsightRow
 from storage.saved_store import save_insight, unsave_insight
 
@@ -188,7 +189,14 @@ class ReactionHandler:
 
     def _apply_all(self, session: Session, reactions: list[Reaction]) -> list[Outcome]:
         """Write the reactions in order; the insights their confirmations show are loaded in one query."""
-        applied = [self._apply_in(session, reaction) for reaction in reactions]
+        now = self._deps.clock()
+        kinds = [self._kind(session, reaction) for reaction in reactions]
+        records = posted_records(session, {(r.team_id, r.channel_id, r.ts) for r, k in zip(reactions, kinds, strict=True)
+                                           if k is not None})  # one query for the batch, not one per reaction
+        applied = [self._apply_in(session, reaction, kind, records.get((reaction.team_id, reaction.channel_id,
+                                                                         reaction.ts)), now)
+                   if kind is not None else _Applied(Outcome())
+                   for reaction, kind in zip(reactions, kinds, strict=True)]
         wanted = sorted({a.confirm for a in applied if a.confirm is not None})
         insights = {row.id: to_insight(row) for row in session.execute(
             insight_query().where(InsightRow.id.in_(wanted)))} if wanted else {}
@@ -242,13 +250,17 @@ class ReactionHandler:
                 pooled = self._clients[key] = pooled_copy(client)
         return pooled
 
-    def _apply_in(self, session: Session, reaction: Reaction) -> _Applied:
+    def _kind(self, session: Session, reaction: Reaction) -> tuple[str, bool] | None:
+        """(feedback kind, is a save emoji) for the reaction's emoji, or None for an emoji that means nothing here."""
         settings = self._settings.get(session, reaction.team_id)
         saving = reaction.emoji in settings.save_emojis
         kind = SAVE if saving else UP if reaction.emoji in THUMBS_UP else DOWN if reaction.emoji in THUMBS_DOWN else None
-        if kind is None:
-            return _Applied(Outcome())
-        message = posted_record(session, reaction.team_id, reaction.channel_id, reaction.ts)
+        return (kind, saving) if kind is not None else None
+
+    def _apply_in(self, session: Session, reaction: Reaction, meaning: tuple[str, bool],
+                  message: PostedRecord | None, now: datetime) -> _Applied:
+        """One reaction whose emoji means something, on `message` (None: not a message the bot posted)."""
+        kind, saving = meaning
         if message is None:
             return _Applied(Outcome())  # somebody else's message
         if message.kind == HEADER:
@@ -259,16 +271,17 @@ class ReactionHandler:
         channel = feedback_channel(session, reaction.team_id, reaction.channel_id)
         args = (session, reaction.team_id, channel, reaction.user_id, insight_id, kind)
         if reaction.added:
-            record_feedback(*args, self._deps.clock())
+            record_feedback(*args, now)
         else:
             remove_feedback(*args)
         if not saving:
             return _Applied(Outcome())
         if reaction.added:
-            changed = save_insight(session, reaction.team_id, reaction.user_id, insight_id)
+            changed = save_insight(session, reaction.team_id, reaction.user_id, insight_id, now=now)
         else:
             changed = unsave_insight(session, reaction.team_id, reaction.user_id, insight_id)
-        return _Applied(Outcome(changed), insight_id if changed and settings.save_confirmations else None)
+        confirm = changed and self._settings.get(session, reaction.team_id).save_confirmations
+        return _Applied(Outcome(changed), insight_id if confirm else None)
 
     @staticmethod
     def _confirmation(reaction: Reaction, insight: Insight) -> Message:

@@ -101,4 +101,4 @@ def _remember(deps: Deps, shared: SharedLinks, episodes: Sequence[LinkedEpisode]
         return
     with deps.sessions.begin() as session:
         record_posted_message(session, shared.team_id, shared.channel_id, shared.message_ts, insights[0].id,
-                              kind=UNFURL_KIND)
+                              kind=UNFURL_KIND, now=deps.clock())

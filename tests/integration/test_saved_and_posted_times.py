@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from insights.model import NewInsight
 from storage.clock import as_utc
 from storage.insights_store import InsightWriter
-from storage.messages_store import posted_message, record_posted_message
+from storage.messages_store import PostedRecord, posted_message, posted_records, record_posted_message
 from storage.models import InsightRow
 from storage.saved_store import list_saved, save_insight
 
@@ -49,3 +49,17 @@ def test_as_utc_makes_naive_values_utc_and_converts_other_zones() -> None:
     assert as_utc(datetime(2024, 3, 5, 9, 30, tzinfo=timezone(timedelta(hours=2)))) == PINNED
     assert as_utc(datetime(2024, 3, 5, 9, 30, tzinfo=timezone(timedelta(hours=2)))).tzinfo is UTC
     assert as_utc(None) is None
+
+
+def test_many_posted_messages_are_looked_up_in_one_query_each_by_its_whole_key(sessions: sessionmaker[Session]) -> None:
+    insight_id = _one_insight(sessions)
+    with sessions.begin() as session:
+        record_posted_message(session, "T1", "C1", "1.1", insight_id, now=PINNED)
+        record_posted_message(session, "T1", "C2", "1.2", None, "digest_header", now=PINNED)
+        record_posted_message(session, "T2", "C1", "1.3", insight_id, now=PINNED)
+    wanted = {("T1", "C1", "1.1"), ("T1", "C2", "1.2"), ("T1", "C1", "1.3"), ("T2", "C2", "1.1"), ("T9", "C9", "9.9")}
+    with sessions() as session:
+        found = posted_records(session, wanted)
+        assert posted_records(session, set()) == {}
+    assert found == {("T1", "C1", "1.1"): PostedRecord("insight", insight_id),
+                     ("T1", "C2", "1.2"): PostedRecord("digest_header", None)}  # T2's 1.3 is not T1's

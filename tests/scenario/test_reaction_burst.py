@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.saving.reactions import Reaction, ReactionHandler
+from storage.messages_store import record_posted_message
+from storage.saved_store import list_saved
 from tests.scenario.conftest import Workspace
 from tests.scenario.saving import (
     CHANNEL,
@@ -103,3 +107,31 @@ def test_a_full_queue_writes_on_the_callers_thread_and_loses_nothing(workspace: 
     assert handler.written_inline > 0  # the queue was full at times: those were written by the caller
     assert saved_rows(workspace) == sorted((TEAM, r.user_id, insights[messages.index(r.ts)]) for r in reactions)
     assert len(ephemerals(workspace)) == len(reactions)
+
+
+def test_one_batch_mixing_workspaces_and_messages_writes_only_what_the_bot_posted_here(workspace: Workspace) -> None:
+    """The writer looks a whole batch's messages up at once: each reaction still gets only its own message's
+    record (same ts in another channel or team is another message), and other people's messages do nothing."""
+    pinned = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    handler = ReactionHandler(replace(workspace.deps, clock=lambda: pinned))
+    [insight, other] = insight_ids(workspace, 2)
+    ts = insight_message(workspace, insight)
+    header = insight_message(workspace, None, kind="digest_header")
+    with workspace.deps.sessions.begin() as session:  # the same ts, but another team's message of another insight
+        record_posted_message(session, "T0OTHER", CHANNEL, ts, other)
+    batch = [
+        Reaction(TEAM, "U0MIX1", "bookmark", CHANNEL, ts, True),       # saves `insight`
+        Reaction(TEAM, "U0MIX2", "bookmark", "C0ELSEWHERE", ts, True),  # same ts, a channel the bot never posted it in
+        Reaction(TEAM, "U0MIX3", "bookmark", CHANNEL, "9.000001", True),  # somebody else's message
+        Reaction(TEAM, "U0MIX4", "tada", CHANNEL, ts, True),            # an emoji that means nothing
+        Reaction(TEAM, "U0MIX5", "bookmark", CHANNEL, header, True),    # the header: a hint, no save
+        Reaction(TEAM, "U0MIX1", "bookmark", CHANNEL, ts, True),       # a duplicate in the same batch
+    ]
+    with workspace.deps.sessions.begin() as session:
+        outcomes = handler._apply_all(session, batch)
+    assert [o.changed_saved for o in outcomes] == [True, False, False, False, False, False]
+    assert [o.note is not None for o in outcomes] == [True, False, False, False, True, False]
+    assert saved_rows(workspace) == [(TEAM, "U0MIX1", insight)]  # nothing for T0OTHER's message of `other`
+    with workspace.deps.sessions() as session:
+        [saved] = list_saved(session, TEAM, "U0MIX1")
+    assert saved.saved_at == pinned  # dated by the injected clock, not the wall clock
