@@ -171,11 +171,11 @@ class InsightWriter:
         result.duplicates += len(rows) - len(inserted)
         inserted.sort()  # ids in insertion order, whatever order RETURNING used
         result.added_ids.extend(row_id for row_id, _ in inserted)
-        if len(inserted) == len(unique):
-            counts.update(batch_counts)
-        else:  # some already existed: count the terms of the new ones only
-            terms_of = {p.digest: p.terms for p in unique}
-            counts.update(chain.from_iterable(set(terms_of[bytes(digest)]) for _, digest in inserted))
+        if len(inserted) < len(unique):  # some already existed: take their terms off the batch's counts
+            new = {bytes(digest) for _, digest in inserted}
+            batch_counts.subtract(chain.from_iterable(set(p.terms) for p in unique if p.digest not in new))
+            batch_counts = +batch_counts  # terms only the existing rows held drop out
+        counts.update(batch_counts)
 
     def _rows(self, unique: list[_Prepared]) -> list[tuple[Any, ...]]:
         """The INSERT values of each prepared insight, in `_INSERT_COLUMNS` order."""

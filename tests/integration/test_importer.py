@@ -128,3 +128,33 @@ def test_each_batch_is_committed_before_progress_is_reported(tmp_path: Path, ses
     report = import_file(path, sessions, batch_size=100, progress=progress)
     assert report.added == 250
     assert seen == [(100, 100), (200, 200), (250, 250)]
+
+
+def test_vocabulary_counts_match_the_stored_rows_when_a_file_repeats_stored_insights(
+    tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from storage.models import InsightRow, SearchTerm
+
+    first = _jsonl(tmp_path / "first.jsonl", {"text": CHIPS, "podcast": "Chip War", "topics": ["trade"]})
+    assert import_file(first, sessions).added == 1
+    # The stored insight again (under another podcast), beside new ones in the same batch:
+    # only the new rows' terms may be counted, and a term only the repeat holds not at all.
+    second = _jsonl(
+        tmp_path / "second.jsonl",
+        {"text": CHIPS, "podcast": "Zanzibar Podcast"},
+        {"text": RATES, "podcast": "Chip War"},
+        {"text": DOCS},
+    )
+    report = import_file(second, sessions)
+    assert (report.added, report.duplicates) == (2, 1)
+    with sessions() as session:
+        expected = Counter(
+            term for text in session.scalars(select(InsightRow.search_text)) for term in set((text or "").split())
+        )
+        stored = {row.term: row.doc_count for row in session.scalars(select(SearchTerm))}
+    assert stored == dict(expected)
+    assert "zanzibar" not in stored  # only the repeated (not stored) row carried it
