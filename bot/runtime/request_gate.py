@@ -30,6 +30,8 @@ StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 #: Unix seconds have 10 digits until the year 2286; anything much longer is not a timestamp.
 MAX_TIMESTAMP_DIGITS = 12
+#: Where the gate leaves the payload of a signed, readable request (a dict) for the request log.
+PAYLOAD_KEY = "podbrief.slack_payload"
 
 
 def gate_slack_requests(inner: WsgiApp, signing_secret: str, path: str) -> WsgiApp:
@@ -44,8 +46,10 @@ def gate_slack_requests(inner: WsgiApp, signing_secret: str, path: str) -> WsgiA
             return _answer(start_response, "200 OK", b"")
         if not _signed_by_slack(verifier, body, environ):
             return _answer(start_response, "401 Unauthorized", b'{"error":"invalid request"}')
-        if not readable_payload(body.decode("utf-8"), environ.get("CONTENT_TYPE")):
+        payload = parsed_payload(body.decode("utf-8"), environ.get("CONTENT_TYPE"))
+        if payload is None:
             return _answer(start_response, "400 Bad Request", b'{"error":"malformed request"}')
+        environ[PAYLOAD_KEY] = payload  # for the request log, which would otherwise parse the body again
         return inner(environ, start_response)
 
     return wsgi
@@ -83,18 +87,27 @@ def _signed_by_slack(verifier: SignatureVerifier, body: bytes, environ: dict[str
 
 def readable_payload(body: str, content_type: str | None) -> bool:
     """Whether `body` is a Slack payload Bolt can route without tripping over its shape."""
+    return parsed_payload(body, content_type) is not None
+
+
+def parsed_payload(body: str, content_type: str | None) -> dict[str, Any] | None:
+    """`body` parsed (once), when it is a Slack payload Bolt can route; None when it is not (`readable_payload`)."""
     media_type = (content_type or "").split(";")[0].strip() or None
     if not body:
-        return True  # Bolt answers an empty body itself (404)
+        return {}  # Bolt answers an empty body itself (404)
     if body.startswith("{") and media_type != "application/json":
         media_type = "application/json"
     try:
-        if media_type == "application/json" and not isinstance(json.loads(body), dict):
-            return False
-        payload = parse_body(body, media_type)
+        if media_type == "application/json":
+            parsed = json.loads(body)
+            if not isinstance(parsed, dict):
+                return None
+            payload: dict[str, Any] = parsed
+        else:
+            payload = parse_body(body, media_type)
     except (ValueError, RecursionError):  # json.JSONDecodeError is a ValueError; RecursionError: absurd nesting
-        return False
-    return _well_shaped(payload)
+        return None
+    return payload if _well_shaped(payload) else None
 
 
 def _well_shaped(payload: dict[str, Any]) -> bool:

@@ -22,6 +22,7 @@ from slack_bolt.request.payload_utils import is_action, is_event, is_slash_comma
 from bot.runtime.bolt_fixes import parse_body
 from bot.runtime.metrics import Metrics
 from bot.runtime.rate_limit import WindowLimit
+from bot.runtime.request_gate import PAYLOAD_KEY
 from bot.shared.logfmt import kv
 
 log = logging.getLogger("podbrief.requests")
@@ -43,10 +44,13 @@ class RequestFacts:
     user: str | None = None
 
 
-def describe(body: bytes, content_type: str | None) -> RequestFacts:
-    """The kind, name and ids of a request body; `RequestFacts("other")` for anything unreadable."""
+def describe(body: bytes, content_type: str | None, parsed: object = None) -> RequestFacts:
+    """The kind, name and ids of a request body; `RequestFacts("other")` for anything unreadable.
+
+    `parsed` is the body as the request gate already parsed it (a dict), if it did."""
     try:
-        payload = parse_body(body.decode("utf-8", "replace"), (content_type or "").split(";")[0].strip() or None)
+        payload = parsed if isinstance(parsed, dict) else parse_body(
+            body.decode("utf-8", "replace"), (content_type or "").split(";")[0].strip() or None)
         if not isinstance(payload, dict):
             return RequestFacts("other")
         kind, name = _kind_and_name(payload)
@@ -118,7 +122,7 @@ def _buffer_body(environ: dict[str, Any]) -> bytes:
 
 def _record(metrics: Metrics, environ: dict[str, Any], body: bytes, status: int, seconds: float,
             refusals: WindowLimit) -> None:
-    facts = describe(body, environ.get("CONTENT_TYPE"))
+    facts = describe(body, environ.get("CONTENT_TYPE"), environ.get(PAYLOAD_KEY))
     metrics.record_request(facts.kind, status, seconds)
     left_out = refusals.admit() if 400 <= status < 500 else 0
     if left_out is None:
