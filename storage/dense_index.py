@@ -43,6 +43,8 @@ RESCORE = 2_000
 EXACT_ROWS = 20_000
 #: Rows the arrays grow by at least (then by a quarter): appends are amortised, not a copy per batch.
 _MIN_CAPACITY = 1_024
+#: Rows whose sign bits the prefilter compares in one step (the buffers of a step stay in the CPU cache).
+_HAMMING_BLOCK = 32_768
 
 
 class DenseIndex:
@@ -237,10 +239,10 @@ class DenseIndex:
         scores = self._scores(matrix, scales, rows, query)
         if not len(scores):
             return {}
-        positions = np.arange(n)[rows]
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
-        return {int(ids[positions[i]]): float(scores[i]) for i in top.tolist()}
+        positions = top if isinstance(rows, slice) else rows[top]  # a slice always starts at row 0
+        return {int(ids[p]): float(scores[i]) for i, p in zip(top.tolist(), positions.tolist(), strict=True)}
 
     def _prefilter(self, bits: Any, n: int, centered: Any, allowed: _Scope | None) -> Any:
         """The rows (in scope) nearest the query by Hamming distance of sign bits, about `rescore` of them."""
@@ -249,9 +251,7 @@ class DenseIndex:
         padded = np.zeros(bits.shape[0] * 64, dtype=bool)
         padded[:width] = centered > 0
         query_bits = np.packbits(padded).view(np.uint64)
-        distance = np.bitwise_count(bits[0, :n] ^ query_bits[0]).astype(np.uint16)
-        for word in range(1, bits.shape[0]):
-            distance += np.bitwise_count(bits[word, :n] ^ query_bits[word])
+        distance = _hamming(np, bits, n, query_bits)
         farthest = bits.shape[0] * 64
         if allowed is not None:
             np.maximum(distance, allowed.penalty, out=distance)
@@ -304,6 +304,30 @@ class DenseIndex:
         """Bytes held by the arrays (the id -> row map not counted)."""
         arrays = (self._matrix, self._scales, self._bits, self._ids, self._podcasts)
         return sum(int(a.nbytes) for a in arrays if a is not None)
+
+
+def _hamming(np: Any, bits: Any, n: int, query_bits: Any) -> Any:
+    """Hamming distance (uint16) of each of the first `n` rows' sign bits to the query's.
+
+    A block of `_HAMMING_BLOCK` rows at a time, into buffers reused across words: the temporaries
+    stay in the CPU cache instead of one 8 MB array per word at 1M rows (6.2 -> 4.6 ms of CPU a
+    query at 1M rows, 384 dimensions; bench/README.md)."""
+    distance = np.empty(n, dtype=np.uint16)
+    block = min(n, _HAMMING_BLOCK)
+    xored = np.empty(block, dtype=np.uint64)
+    counted = np.empty(block, dtype=np.uint8)
+    for start in range(0, n, block):
+        end = min(n, start + block)
+        size = end - start
+        out, x, c = distance[start:end], xored[:size], counted[:size]
+        for word in range(bits.shape[0]):
+            np.bitwise_xor(bits[word, start:end], query_bits[word], out=x)
+            np.bitwise_count(x, out=c)
+            if word:
+                np.add(out, c, out=out)
+            else:
+                out[:] = c
+    return distance
 
 
 class _Scope:

@@ -1,0 +1,51 @@
+"""The in-memory vectors of hybrid search (numpy only, no model, no database): the block-wise sign-bit
+distance equals a plain one across block edges, and the prefiltered nearest rows agree with the exact ones."""
+
+from __future__ import annotations
+
+import pytest
+
+np = pytest.importorskip("numpy")
+
+from storage import dense_index  # noqa: E402
+from storage.dense_index import DenseIndex  # noqa: E402
+
+
+def _unit(rng, rows: int, width: int):  # type: ignore[no-untyped-def]
+    vectors = rng.standard_normal((rows, width)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("rows", [1, 7, dense_index._HAMMING_BLOCK, 2 * dense_index._HAMMING_BLOCK + 5])
+def test_hamming_by_blocks_equals_a_plain_popcount(rows: int) -> None:
+    rng = np.random.default_rng(rows)
+    bits = rng.integers(0, 2**63, size=(6, rows + 3), dtype=np.uint64)  # longer than n: only n rows count
+    query = rng.integers(0, 2**63, size=6, dtype=np.uint64)
+
+    distance = dense_index._hamming(np, bits, rows, query)
+
+    plain = sum(np.bitwise_count(bits[w, :rows] ^ query[w]).astype(np.int64) for w in range(6))
+    assert distance.dtype == np.uint16
+    assert distance.tolist() == plain.tolist()
+
+
+def test_prefiltered_nearest_finds_the_planted_neighbours_and_their_ids() -> None:
+    rng = np.random.default_rng(3)
+    width, rows = 64, 3 * dense_index._HAMMING_BLOCK // 2
+    vectors = _unit(rng, rows, width)
+    query = vectors[12_345]
+    near = query + 0.05 * _unit(rng, 5, width)  # five rows very close to the query, spread over blocks
+    planted = [40_001, 2, 33_000, 45_000, 17]
+    vectors[planted] = near / np.linalg.norm(near, axis=1, keepdims=True)
+    ids = np.arange(1_000, 1_000 + rows, dtype=np.int64)
+    index = DenseIndex("m", rescore=500, exact_rows=1_000)
+    index._add(ids, np.full(rows, -1, dtype=np.int64), vectors)
+    exact = DenseIndex("m", exact_rows=10**9)
+    exact._add(ids, np.full(rows, -1, dtype=np.int64), vectors)
+
+    found = index.nearest(query, 6)
+    best = exact.nearest(query, 6)
+
+    assert set(found) == set(best) == {1_000 + r for r in [12_345, *planted]}
+    for insight_id, cosine in found.items():
+        assert cosine == pytest.approx(float(vectors[insight_id - 1_000] @ query), abs=0.02)
