@@ -21,14 +21,14 @@ from ingest.import_files import RawRecord, RowError, StrPath, read_records
 from ingest.records import InvalidRecord, parse_record
 from insights.model import NewInsight
 from storage.fulltext import bulk_fulltext
-from storage.insights_store import InsightWriter
+from storage.insights_store import InsightNormaliser, InsightWriter, PreparedInsight
 
 #: Rows written and committed per transaction (one writer round-trip each). Large: the
 #: full-text index and the vocabulary counts are written once per transaction.
 DEFAULT_BATCH_SIZE = 20_000
 #: `progress` is called after this many records, and once at the end.
 PROGRESS_EVERY = 100
-#: Files this large are read and checked in a second process while this one writes.
+#: Files this large are read, checked and normalised in a second process while this one writes.
 PARALLEL_MIN_BYTES = 4_000_000
 #: Rows per message from the reading process, and messages it may run ahead by.
 _CHUNK_ROWS = 2_000
@@ -119,7 +119,7 @@ def import_file(
 def _import_records(path: StrPath, sessions: sessionmaker[Session], report: ImportReport, batch_size: int,
                     progress: ProgressCallback | None) -> None:
     total = _file_size(report.path)
-    pending: list[NewInsight] = []
+    pending: list[NewInsight | PreparedInsight] = []
     bytes_read = 0
     with _parsed_rows(path, total) as rows:
         for line, read_to, outcome in rows:
@@ -148,13 +148,14 @@ def _import_records(path: StrPath, sessions: sessionmaker[Session], report: Impo
 
 
 #: One row of a file, parsed: (line, bytes read so far or -1 when unknown, the insight or why not).
-Parsed = tuple[int | None, int, NewInsight | RowError]
+Parsed = tuple[int | None, int, NewInsight | PreparedInsight | RowError]
 
 
 @contextmanager
 def _parsed_rows(path: StrPath, size: int) -> Iterator[Iterator[Parsed]]:
-    """The file's rows parsed, in file order: in a second process for large files, so reading
-    and checking the next rows overlaps with writing the last ones (the database work runs here)."""
+    """The file's rows parsed, in file order: in a second process for large files, so reading,
+    checking and normalising the next rows overlaps with writing the last ones (the database work
+    runs here; the rows come normalised, as `PreparedInsight`)."""
     if size < PARALLEL_MIN_BYTES or _FORK is None or (os.cpu_count() or 1) < 2:
         yield parse_rows(path)
         return
@@ -171,7 +172,7 @@ def _parsed_rows(path: StrPath, size: int) -> Iterator[Iterator[Parsed]]:
         queue.close()
 
 
-def parse_rows(path: StrPath) -> Iterator[Parsed]:
+def parse_rows(path: StrPath) -> Iterator[tuple[int | None, int, NewInsight | RowError]]:
     """Every row of the file in order, each an insight or the error that stands in for it."""
     name = os.fspath(path)
     for item in read_records(path):
@@ -184,19 +185,22 @@ def parse_rows(path: StrPath) -> Iterator[Parsed]:
             yield item.line, -1, item
 
 
-#: What the reading process sends per row: a `NewInsight`'s fields as a plain tuple (cheaper to pickle).
-_Sent = tuple[int | None, int, "tuple[Any, ...] | RowError"]
+#: What the reading process sends per row: a `PreparedInsight` as plain tuples (cheaper to pickle):
+#: (the `NewInsight`'s fields, content hash, display text, indexed terms), or the row's error.
+_Sent = tuple[int | None, int, "tuple[tuple[Any, ...], bytes, str, list[str]] | RowError"]
 
 
 def _parse_in_worker(path: str, queue: multiprocessing.Queue[list[_Sent] | str | None]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle
     try:
         chunk: list[_Sent] = []
+        normalise = InsightNormaliser()
         for line, read_to, outcome in parse_rows(path):
             if isinstance(outcome, NewInsight):
-                chunk.append((line, read_to, (outcome.text, outcome.podcast, outcome.episode, outcome.url,
-                                              outcome.audio_url, outcome.start_seconds, outcome.published_at,
-                                              outcome.topics, outcome.quote)))
+                p = normalise(outcome)
+                fields = (outcome.text, outcome.podcast, outcome.episode, outcome.url, outcome.audio_url,
+                          outcome.start_seconds, outcome.published_at, outcome.topics, outcome.quote)
+                chunk.append((line, read_to, (fields, p.digest, p.text, p.terms)))
             else:
                 chunk.append((line, read_to, outcome))
             if len(chunk) >= _CHUNK_ROWS:
@@ -222,7 +226,11 @@ def _received(queue: multiprocessing.Queue[list[_Sent] | str | None],
         if isinstance(chunk, str):
             raise RuntimeError(f"reading the file failed: {chunk}")
         for line, read_to, sent in chunk:
-            yield line, read_to, sent if isinstance(sent, RowError) else NewInsight(*sent)
+            if isinstance(sent, RowError):
+                yield line, read_to, sent
+            else:
+                fields, digest, display, terms = sent
+                yield line, read_to, PreparedInsight(NewInsight(*fields), digest, display, terms)
 
 
 def _reject(report: ImportReport, error: RowError) -> None:
@@ -232,7 +240,7 @@ def _reject(report: ImportReport, error: RowError) -> None:
         report.errors.append(error)
 
 
-def _write(sessions: sessionmaker[Session], batch: list[NewInsight], report: ImportReport) -> bool:
+def _write(sessions: sessionmaker[Session], batch: list[NewInsight | PreparedInsight], report: ImportReport) -> bool:
     """One transaction, one writer, per batch; False (and `report.stopped`) when the database cannot take it.
 
     The batch's rows enter the full-text index in one statement, in the same transaction.

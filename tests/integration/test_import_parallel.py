@@ -104,3 +104,32 @@ def test_ctrl_c_with_two_processes_keeps_the_committed_batches_and_a_rerun_adds_
     full = import_file(_mixed(tmp_path / "again.jsonl", 900), sessions)
     assert full.added == 0
     assert _count(sessions) == stopped.added + rest.added
+
+
+def _stored(sessions: sessionmaker[Session]) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with sessions() as session:
+        rows = session.execute(text(
+            "SELECT i.content_hash, i.text, i.search_text, p.title, e.title, i.published_at, i.topics, i.quote "
+            "FROM insights i LEFT JOIN podcasts p ON p.id = i.podcast_id LEFT JOIN episodes e ON e.id = i.episode_id "
+            "ORDER BY i.id"))
+        terms = session.execute(text("SELECT term, doc_count FROM search_terms ORDER BY term"))
+        return [tuple(str(v) for v in r) for r in rows], [tuple(r) for r in terms]
+
+
+def test_rows_normalised_in_the_reading_process_are_stored_as_one_process_stores_them(
+    tmp_path: Path, sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = _mixed(tmp_path / "mixed.jsonl", 600)
+    import_file(path, sessions, batch_size=100)
+    alone = _stored(sessions)
+    with sessions.begin() as session:  # start again from empty tables
+        session.execute(text("DELETE FROM insights"))
+        session.execute(text("DELETE FROM search_terms"))
+    if importer._FORK is None:
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "_CHUNK_ROWS", 7)
+    import_file(path, sessions, batch_size=100)
+    together = _stored(sessions)
+    assert together == alone
+    assert len(alone[0]) > 500 and alone[1]
