@@ -17,16 +17,20 @@ from bot.cli.terminal import echo, printable_json
 if TYPE_CHECKING:
     from insights.model import Match
 
-#: Subcommands imported only when run (or listed by --help), so that `podbrief import` starts fast.
+#: Subcommands imported only when run, so that `podbrief import` and `--help` start fast; each with
+#: the first paragraph of its help, which `--help` lists (tests/integration/test_cli_startup.py checks it).
 LAZY_COMMANDS = {
-    "feeds": "bot.cli.feeds:feeds",
-    "scan": "bot.cli.feeds:scan",
-    "digest": "bot.cli.digest:digest",
-    "worker": "bot.cli.digest:worker",
-    "workspaces": "bot.cli.workspaces:workspaces",
-    "tokens": "bot.cli.workspaces:tokens",
-    "transcribe": "bot.cli.transcribe:transcribe",
-    "meaning": "bot.cli.meaning:meaning",
+    "feeds": ("bot.cli.feeds:feeds", "Follow podcast feeds: new episodes become insights on each scan."),
+    "scan": ("bot.cli.feeds:scan", "Check followed feeds for new episodes and turn them into insights."),
+    "digest": ("bot.cli.digest:digest", "Daily digests."),
+    "worker": ("bot.cli.digest:worker",
+               "Run only the scheduler (digests, feed scans), for deployments with several web replicas."),
+    "workspaces": ("bot.cli.workspaces:workspaces", "The workspaces Podbrief knows, and deleting one's data."),
+    "tokens": ("bot.cli.workspaces:tokens", "Encryption of stored Slack tokens (multi-workspace mode)."),
+    "transcribe": ("bot.cli.transcribe:transcribe",
+                   "Transcription of episodes that publish no transcript (TRANSCRIBE=missing)."),
+    "meaning": ("bot.cli.meaning:meaning",
+                "Matching by meaning (the meaning extra): how many insights are embedded, and embedding them now."),
 }
 
 
