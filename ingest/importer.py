@@ -185,9 +185,10 @@ def parse_rows(path: StrPath) -> Iterator[tuple[int | None, int, NewInsight | Ro
             yield item.line, -1, item
 
 
-#: What the reading process sends per row: a `PreparedInsight` as plain tuples (cheaper to pickle):
-#: (the `NewInsight`'s fields, content hash, display text, indexed terms), or the row's error.
-_Sent = tuple[int | None, int, "tuple[tuple[Any, ...], bytes, str, list[str]] | RowError"]
+#: What the reading process sends per row: a `PreparedInsight` as plain values (cheaper to pickle):
+#: (the `NewInsight`'s fields, content hash, display text or None when it is the text, the indexed
+#: terms joined by spaces), or the row's error.
+_Sent = tuple[int | None, int, "tuple[tuple[Any, ...], bytes, str | None, str] | RowError"]
 
 
 def _parse_in_worker(path: str, queue: multiprocessing.Queue[list[_Sent] | str | None]) -> None:
@@ -200,7 +201,8 @@ def _parse_in_worker(path: str, queue: multiprocessing.Queue[list[_Sent] | str |
                 p = normalise(outcome)
                 fields = (outcome.text, outcome.podcast, outcome.episode, outcome.url, outcome.audio_url,
                           outcome.start_seconds, outcome.published_at, outcome.topics, outcome.quote)
-                chunk.append((line, read_to, (fields, p.digest, p.text, p.terms)))
+                display = None if p.text == outcome.text else p.text
+                chunk.append((line, read_to, (fields, p.digest, display, " ".join(p.terms))))
             else:
                 chunk.append((line, read_to, outcome))
             if len(chunk) >= _CHUNK_ROWS:
@@ -230,7 +232,8 @@ def _received(queue: multiprocessing.Queue[list[_Sent] | str | None],
                 yield line, read_to, sent
             else:
                 fields, digest, display, terms = sent
-                yield line, read_to, PreparedInsight(NewInsight(*fields), digest, display, terms)
+                item = NewInsight(*fields)
+                yield line, read_to, PreparedInsight(item, digest, item.text if display is None else display, terms.split())
 
 
 def _reject(report: ImportReport, error: RowError) -> None:
