@@ -4,7 +4,8 @@ For each size, a synthetic JSON Lines file is written from `bench/corpus.py` (ca
 `--data-dir`), with a few bad lines and repeated rows mixed in (so validation, per-line errors
 and duplicate detection are on the timed path). Then `.venv/bin/podbrief import FILE` is run as
 a subprocess against a fresh database (a new SQLite file, or a new PostgreSQL database) and its
-whole wall time is measured: start-up, migrations, parsing, writing, the full-text index. After
+whole wall time is measured: start-up, migrations, parsing, writing, the full-text index
+(and its CPU time, with its file-reading process: steadier than the wall time when the machine is shared). After
 it returns, the stored rows are counted and a search through `podbrief search` must find an
 insight (the index is searchable when the command returns).
 
@@ -24,6 +25,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -140,9 +142,14 @@ def run_import(path: Path, url: str, tree: Path | None, expected: dict[str, int]
     """Time `podbrief import path` (this tree's, or `tree`'s) against the database `url`."""
     command, env, cwd = _podbrief(url, tree, "import", str(path))
     load_before = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # The command's own CPU (with its file-reading process; not a database server's): steadier than
+    # the wall time on a shared machine.
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     load_after = os.getloadavg()[0]
     summary = next((line for line in done.stdout.splitlines() if "rows read" in line), done.stdout.strip()[-300:])
     stored = _count(url)
@@ -150,7 +157,7 @@ def run_import(path: Path, url: str, tree: Path | None, expected: dict[str, int]
     correct = stored == expected["added"] and f"{expected['invalid']} skipped" in summary and found
     rows = expected["read"]
     return {
-        "wall_seconds": wall, "rows_per_second": rows / wall, "exit_status": done.returncode,
+        "wall_seconds": wall, "rows_per_second": rows / wall, "cpu_seconds": cpu, "exit_status": done.returncode,
         "summary": summary, "stored": stored, "search_found": found, "correct": correct,
         "load_before": load_before, "load_after": load_after,
         "stderr_tail": done.stderr.strip().splitlines()[-3:] if "rows read" not in summary else [],
@@ -221,11 +228,12 @@ def _fresh_database(server_url: str | None) -> Iterator[str]:
 def _table(result: dict[str, Any]) -> str:
     lines = [f"\npodbrief import, {result['size']:,} lines, {result['backend']} "
              f"(expected: {result['expected']['added']:,} added, {result['expected']['invalid']:,} skipped)"]
-    lines.append(f"{'':12} {'wall':>9} {'rows/s':>9} {'target':>9}  {'load 1m':>11}  correct  summary")
+    lines.append(f"{'':12} {'wall':>9} {'rows/s':>9} {'target':>9} {'CPU':>8}  {'load 1m':>11}  correct  summary")
     for label, run in result["runs"].items():
         met = "" if label != "this tree" else ("ok" if run["rows_per_second"] >= result["target"] else "MISSED")
         lines.append(
             f"{label:12} {run['wall_seconds']:8.1f}s {run['rows_per_second']:9,.0f} {result['target']:>9,} "
+            f"{run['cpu_seconds']:7.1f}s"
             f" {run['load_before']:4.1f} -> {run['load_after']:4.1f}  {'yes' if run['correct'] else 'NO':7}  "
             f"{run['summary'][-90:]} {met}"
         )
