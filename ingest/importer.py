@@ -21,14 +21,14 @@ from ingest.import_files import RawRecord, RowError, StrPath, read_records
 from ingest.records import InvalidRecord, parse_record
 from insights.model import NewInsight
 from storage.fulltext import bulk_fulltext
-from storage.insights_store import InsightNormaliser, InsightWriter, PreparedInsight
+from storage.insights_store import InsightWriter
 
 #: Rows written and committed per transaction (one writer round-trip each). Large: the
 #: full-text index and the vocabulary counts are written once per transaction.
 DEFAULT_BATCH_SIZE = 20_000
 #: `progress` is called after this many records, and once at the end.
 PROGRESS_EVERY = 100
-#: Files this large are read, checked and normalised in a second process while this one writes.
+#: Files this large are read and checked in a second process while this one writes.
 PARALLEL_MIN_BYTES = 4_000_000
 #: Rows per message from the reading process, and messages it may run ahead by.
 _CHUNK_ROWS = 2_000
@@ -119,7 +119,7 @@ def import_file(
 def _import_records(path: StrPath, sessions: sessionmaker[Session], report: ImportReport, batch_size: int,
                     progress: ProgressCallback | None) -> None:
     total = _file_size(report.path)
-    pending: list[NewInsight | PreparedInsight] = []
+    pending: list[NewInsight] = []
     bytes_read = 0
     with _parsed_rows(path, total) as rows:
         for line, read_to, outcome in rows:
@@ -148,14 +148,13 @@ def _import_records(path: StrPath, sessions: sessionmaker[Session], report: Impo
 
 
 #: One row of a file, parsed: (line, bytes read so far or -1 when unknown, the insight or why not).
-Parsed = tuple[int | None, int, NewInsight | PreparedInsight | RowError]
+Parsed = tuple[int | None, int, NewInsight | RowError]
 
 
 @contextmanager
 def _parsed_rows(path: StrPath, size: int) -> Iterator[Iterator[Parsed]]:
-    """The file's rows parsed, in file order: in a second process for large files, so reading,
-    checking and normalising the next rows overlaps with writing the last ones (the database work
-    runs here; the rows come normalised, as `PreparedInsight`)."""
+    """The file's rows parsed, in file order: in a second process for large files, so reading
+    and checking the next rows overlaps with writing the last ones (the database work runs here)."""
     if size < PARALLEL_MIN_BYTES or _FORK is None or (os.cpu_count() or 1) < 2:
         yield parse_rows(path)
         return
@@ -172,7 +171,7 @@ def _parsed_rows(path: StrPath, size: int) -> Iterator[Iterator[Parsed]]:
         queue.close()
 
 
-def parse_rows(path: StrPath) -> Iterator[tuple[int | None, int, NewInsight | RowError]]:
+def parse_rows(path: StrPath) -> Iterator[Parsed]:
     """Every row of the file in order, each an insight or the error that stands in for it."""
     name = os.fspath(path)
     for item in read_records(path):
@@ -185,24 +184,19 @@ def parse_rows(path: StrPath) -> Iterator[tuple[int | None, int, NewInsight | Ro
             yield item.line, -1, item
 
 
-#: What the reading process sends per row: a `PreparedInsight` as plain values (cheaper to pickle):
-#: (the `NewInsight`'s fields, content hash, display text or None when it is the text, the indexed
-#: terms joined by spaces), or the row's error.
-_Sent = tuple[int | None, int, "tuple[tuple[Any, ...], bytes, str | None, str] | RowError"]
+#: What the reading process sends per row: a `NewInsight`'s fields as a plain tuple (cheaper to pickle).
+_Sent = tuple[int | None, int, "tuple[Any, ...] | RowError"]
 
 
 def _parse_in_worker(path: str, queue: multiprocessing.Queue[list[_Sent] | str | None]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle
     try:
         chunk: list[_Sent] = []
-        normalise = InsightNormaliser()
         for line, read_to, outcome in parse_rows(path):
             if isinstance(outcome, NewInsight):
-                p = normalise(outcome)
-                fields = (outcome.text, outcome.podcast, outcome.episode, outcome.url, outcome.audio_url,
-                          outcome.start_seconds, outcome.published_at, outcome.topics, outcome.quote)
-                display = None if p.text == outcome.text else p.text
-                chunk.append((line, read_to, (fields, p.digest, display, " ".join(p.terms))))
+                chunk.append((line, read_to, (outcome.text, outcome.podcast, outcome.episode, outcome.url,
+                                              outcome.audio_url, outcome.start_seconds, outcome.published_at,
+                                              outcome.topics, outcome.quote)))
             else:
                 chunk.append((line, read_to, outcome))
             if len(chunk) >= _CHUNK_ROWS:
@@ -228,12 +222,7 @@ def _received(queue: multiprocessing.Queue[list[_Sent] | str | None],
         if isinstance(chunk, str):
             raise RuntimeError(f"reading the file failed: {chunk}")
         for line, read_to, sent in chunk:
-            if isinstance(sent, RowError):
-                yield line, read_to, sent
-            else:
-                fields, digest, display, terms = sent
-                item = NewInsight(*fields)
-                yield line, read_to, PreparedInsight(item, digest, item.text if display is None else display, terms.split())
+            yield line, read_to, sent if isinstance(sent, RowError) else NewInsight(*sent)
 
 
 def _reject(report: ImportReport, error: RowError) -> None:
@@ -243,7 +232,7 @@ def _reject(report: ImportReport, error: RowError) -> None:
         report.errors.append(error)
 
 
-def _write(sessions: sessionmaker[Session], batch: list[NewInsight | PreparedInsight], report: ImportReport) -> bool:
+def _write(sessions: sessionmaker[Session], batch: list[NewInsight], report: ImportReport) -> bool:
     """One transaction, one writer, per batch; False (and `report.stopped`) when the database cannot take it.
 
     The batch's rows enter the full-text index in one statement, in the same transaction.

@@ -84,37 +84,13 @@ def _bulk_write_cache(session: Session) -> Iterator[None]:
 
 
 @dataclass(slots=True)
-class PreparedInsight:
-    """One new insight, normalised as `InsightWriter` stores it: everything but the podcast and
-    episode ids. Made by `InsightNormaliser`, which needs no database (so another process can
-    do it, as the importer's file reader does)."""
+class _Prepared:
+    """One new insight, normalised: everything but the podcast and episode ids."""
 
     item: NewInsight
     digest: bytes
     text: str
     terms: list[str]
-
-
-class InsightNormaliser:
-    """Words, identity (content hash), display text and indexed terms of new insights."""
-
-    def __init__(self) -> None:
-        self._extra_terms: dict[tuple[str | None, str | None, tuple[str, ...]], list[str]] = {}
-
-    def __call__(self, item: NewInsight) -> PreparedInsight:
-        folded = words(item.text)
-        return self.prepared(item, folded, words_hash(folded))
-
-    def prepared(self, item: NewInsight, folded: list[str], digest: bytes) -> PreparedInsight:
-        terms = without_stopwords(folded) + self.extra_terms(item)
-        return PreparedInsight(item, digest, clean_display_text(item.text), terms)
-
-    def extra_terms(self, item: NewInsight) -> list[str]:
-        """The podcast, episode and topic terms indexed with the text (same for a whole episode)."""
-        key = (item.podcast, item.episode, item.topics)
-        if key not in self._extra_terms:
-            self._extra_terms[key] = search_text("", item.podcast, item.episode, *item.topics).split()
-        return self._extra_terms[key]
 
 
 class InsightWriter:
@@ -134,7 +110,7 @@ class InsightWriter:
         self._episodes: dict[tuple[int, str], int] = {}
         self._podcast_by_title: dict[str, int] = {}
         self._episode_by_title: dict[tuple[int, str], int] = {}
-        self._normalise = InsightNormaliser()
+        self._extra_terms: dict[tuple[str | None, str | None, tuple[str, ...]], list[str]] = {}
         # SQLite rows go to the driver, converted by SQLAlchemy's own processors; other
         # dialects' rows go through SQLAlchemy, which converts them itself.
         columns = InsightRow.__table__.c
@@ -144,10 +120,8 @@ class InsightWriter:
         self._converted: dict[Any, Any] = {}
         self._sqlite_sql: dict[int, str] = {}
 
-    def add(self, items: Iterable[NewInsight | PreparedInsight]) -> AddResult:
+    def add(self, items: Iterable[NewInsight]) -> AddResult:
         """Store new insights; ones whose normalised content already exists are skipped.
-
-        Items may come already normalised (`PreparedInsight`, from an `InsightNormaliser`).
 
         While one batch is written, the next is normalised in a worker thread (the
         database drivers release the GIL while the database works); only the pure
@@ -163,21 +137,21 @@ class InsightWriter:
         self._converted.clear()
         return result
 
-    def _prepared_batches(self, items: Iterable[NewInsight | PreparedInsight]) -> Iterator[tuple[int, _Batch]]:
+    def _prepared_batches(self, items: Iterable[NewInsight]) -> Iterator[tuple[int, _Batch]]:
         """(items in the batch, the batch prepared), preparing one batch ahead in a thread."""
         batches = _batches(items, BATCH_SIZE)
         first = next(batches, None)
         if first is None:
             return
         if len(first) < BATCH_SIZE:  # a small add: no thread
-            yield len(first), _prepare(first, self._normalise)
-            yield from ((len(b), _prepare(b, self._normalise)) for b in batches)
+            yield len(first), _prepare(first, self._terms_of_extras)
+            yield from ((len(b), _prepare(b, self._terms_of_extras)) for b in batches)
             return
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="insight-prepare") as pool:
             ahead: deque[tuple[int, Future[_Batch]]] = deque()
-            ahead.append((len(first), pool.submit(_prepare, first, self._normalise)))
+            ahead.append((len(first), pool.submit(_prepare, first, self._terms_of_extras)))
             for batch in batches:
-                ahead.append((len(batch), pool.submit(_prepare, batch, self._normalise)))
+                ahead.append((len(batch), pool.submit(_prepare, batch, self._terms_of_extras)))
                 size, future = ahead.popleft()
                 yield size, future.result()
             while ahead:
@@ -203,7 +177,7 @@ class InsightWriter:
             batch_counts = +batch_counts  # terms only the existing rows held drop out
         counts.update(batch_counts)
 
-    def _rows(self, unique: list[PreparedInsight]) -> list[tuple[Any, ...]]:
+    def _rows(self, unique: list[_Prepared]) -> list[tuple[Any, ...]]:
         """The INSERT values of each prepared insight, in `_INSERT_COLUMNS` order."""
         now = self._to_db(self._date_to_db, datetime.now(UTC))
         podcasts, episodes = self._podcast_by_title, self._episode_by_title
@@ -311,6 +285,13 @@ class InsightWriter:
             cursor.execute("TRUNCATE insight_load")
         return inserted
 
+    def _terms_of_extras(self, item: NewInsight) -> list[str]:
+        """The podcast, episode and topic terms indexed with the text (same for a whole episode)."""
+        key = (item.podcast, item.episode, item.topics)
+        if key not in self._extra_terms:
+            self._extra_terms[key] = search_text("", item.podcast, item.episode, *item.topics).split()
+        return self._extra_terms[key]
+
     def _resolve_podcasts(self, items: Iterable[NewInsight]) -> None:
         """Ids for every podcast title in `items`, creating missing podcasts in one statement."""
         wanted: dict[str, str] = {}
@@ -388,29 +369,24 @@ class InsightWriter:
 
 
 #: A prepared batch: its distinct insights, and how many of them hold each term.
-_Batch = tuple[list[PreparedInsight], Counter[str]]
+_Batch = tuple[list[_Prepared], Counter[str]]
 
 
-def _batches(
-    items: Iterable[NewInsight | PreparedInsight], size: int
-) -> Iterator[list[NewInsight | PreparedInsight]]:
+def _batches(items: Iterable[NewInsight], size: int) -> Iterator[list[NewInsight]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
 
 
-def _prepare(batch: Sequence[NewInsight | PreparedInsight], normalise: InsightNormaliser) -> _Batch:
-    """Normalise a batch (what is not normalised yet): words, identity, display text and indexed
-    terms; repeats dropped."""
-    unique: dict[bytes, PreparedInsight] = {}
+def _prepare(batch: Sequence[NewInsight], extra_terms: Callable[[NewInsight], list[str]]) -> _Batch:
+    """Normalise a batch: words, identity, display text and indexed terms; repeats dropped."""
+    unique: dict[bytes, _Prepared] = {}
     for item in batch:
-        if isinstance(item, PreparedInsight):
-            unique.setdefault(item.digest, item)
-            continue
         folded = words(item.text)
         digest = words_hash(folded)
         if digest not in unique:
-            unique[digest] = normalise.prepared(item, folded, digest)
+            terms = without_stopwords(folded) + extra_terms(item)
+            unique[digest] = _Prepared(item, digest, clean_display_text(item.text), terms)
     prepared = list(unique.values())
     counts: Counter[str] = Counter()
     counts.update(chain.from_iterable(set(p.terms) for p in prepared))
