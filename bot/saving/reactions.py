@@ -21,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zlib import crc32
 
 from slack_sdk import WebClient
@@ -130,6 +130,14 @@ class Outcome:
     note: Message | None = None
 
 
+class _Meaning(NamedTuple):
+    """What a reaction's emoji means in its workspace, read from one reading of its settings."""
+
+    kind: str  # the feedback kind: SAVE, UP or DOWN
+    saving: bool  # one of the workspace's save emojis
+    confirm: bool  # the workspace wants a confirmation of a save or unsave
+
+
 @dataclass(frozen=True, slots=True)
 class _Applied:
     """A reaction written: its outcome so far, and the insight to load for its confirmation (if any)."""
@@ -190,7 +198,7 @@ class ReactionHandler:
     def _apply_all(self, session: Session, reactions: list[Reaction]) -> list[Outcome]:
         """Write the reactions in order; the insights their confirmations show are loaded in one query."""
         now = self._deps.clock()
-        kinds = [self._kind(session, reaction) for reaction in reactions]
+        kinds = [self._meaning_of(session, reaction) for reaction in reactions]
         records = posted_records(session, {(r.team_id, r.channel_id, r.ts) for r, k in zip(reactions, kinds, strict=True)
                                            if k is not None})  # one query for the batch, not one per reaction
         applied = [self._apply_in(session, reaction, kind, records.get((reaction.team_id, reaction.channel_id,
@@ -250,17 +258,17 @@ class ReactionHandler:
                 pooled = self._clients[key] = pooled_copy(client)
         return pooled
 
-    def _kind(self, session: Session, reaction: Reaction) -> tuple[str, bool] | None:
-        """(feedback kind, is a save emoji) for the reaction's emoji, or None for an emoji that means nothing here."""
+    def _meaning_of(self, session: Session, reaction: Reaction) -> _Meaning | None:
+        """What the reaction's emoji means here, or None for an emoji that means nothing here."""
         settings = self._settings.get(session, reaction.team_id)
         saving = reaction.emoji in settings.save_emojis
         kind = SAVE if saving else UP if reaction.emoji in THUMBS_UP else DOWN if reaction.emoji in THUMBS_DOWN else None
-        return (kind, saving) if kind is not None else None
+        return _Meaning(kind, saving, settings.save_confirmations) if kind is not None else None
 
-    def _apply_in(self, session: Session, reaction: Reaction, meaning: tuple[str, bool],
+    def _apply_in(self, session: Session, reaction: Reaction, meaning: _Meaning,
                   message: PostedRecord | None, now: datetime) -> _Applied:
         """One reaction whose emoji means something, on `message` (None: not a message the bot posted)."""
-        kind, saving = meaning
+        kind, saving, wants_confirmation = meaning
         if message is None:
             return _Applied(Outcome())  # somebody else's message
         if message.kind == HEADER:
@@ -280,8 +288,7 @@ class ReactionHandler:
             changed = save_insight(session, reaction.team_id, reaction.user_id, insight_id, now=now)
         else:
             changed = unsave_insight(session, reaction.team_id, reaction.user_id, insight_id)
-        confirm = changed and self._settings.get(session, reaction.team_id).save_confirmations
-        return _Applied(Outcome(changed), insight_id if confirm else None)
+        return _Applied(Outcome(changed), insight_id if changed and wants_confirmation else None)
 
     @staticmethod
     def _confirmation(reaction: Reaction, insight: Insight) -> Message:
