@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
 
 from insights.near_duplicates import _CONTRACTED, _NEGATIONS, _POLAR, FILLER
 from insights.text import STOPWORDS, fold, words
@@ -62,29 +64,89 @@ _MORE_AXES: dict[str, tuple[str, str]] = {
         "allow allows allowed permit permits permitted enable enables enabled",
         "ban bans banned forbid forbids forbidden prohibit prohibits prohibited block blocks blocked",
     ),
-    "acceptance": ("accept accepts accepted approve approves approved", "reject rejects rejected refuse refuses refused"),
+    "acceptance": (
+        "accept accepts accepted approve approves approved",
+        "reject rejects rejected refuse refuses refused",
+    ),
     "stability": ("fixed stable steady constant", "floating variable volatile unstable"),
     "length": ("long longer longest lengthy", "short shorter shortest brief"),
     "size": ("big bigger biggest large larger largest huge", "small smaller smallest tiny"),
     "help": ("help helps helped helping benefit benefits", "hurt hurts harm harms harmed damage damages damaged"),
     "need": ("need needs needed necessary required require requires essential", "unnecessary optional needless"),
     "legality": ("legal lawful legally", "illegal unlawful illegally"),
+    # bringing into being and ending ("found" and "end" are left out: "we found that", "the end of")
+    "existence": (
+        "create creates created creating build builds built launch launches launched launching "
+        "founded founding establish establishes established introduce introduces introduced",
+        "ended shut shuts shutting retire retires retired retiring discontinue discontinues discontinued "
+        "kills killed scrap scraps scrapped destroy destroys destroyed erode erodes eroded dismantle dismantled",
+    ),
+    "membership": ("join joins joined joining", "leave leaves leaving left"),
+    "judgement": (
+        "improve improves improved improving improvement",
+        "worsen worsens worsened deteriorate deteriorates deteriorated",
+    ),
+    "hindrance": (
+        "sharpen sharpens sharpened",
+        "impair impairs impaired interfere interferes interfered hinder hinders hindered undermine undermines undermined",
+    ),
 }
 POLAR: dict[str, tuple[str, int]] = dict(_POLAR)
 for _axis, _sides in _MORE_AXES.items():
     for _sign, _side in zip((1, -1), _sides, strict=False):
         for _word in _side.split():
             POLAR.setdefault(_word, (_axis, _sign))
+#: Words of change: denied ("barely changes", "does not affect"), they say no direction, against any.
+_CHANGES = frozenset(
+    [
+        "change",
+        "changes",
+        "changed",
+        "changing",
+        "affect",
+        "affects",
+        "affected",
+        "alter",
+        "alters",
+        "altered",
+        "move",
+        "moves",
+        "moved",
+        "shift",
+        "shifts",
+        "shifted",
+    ]
+)
 #: "no longer X" says "not X"; "not just X" and "not only X" say "X and more"; "no matter how X" says X.
 _NEGATING_PAIRS = {("no", "longer")}
 _NOT_NEGATING = frozenset(["just", "only", "merely", "matter"])
 #: "stopped sharing" says "not sharing": these negate the direction word they reach, nothing more.
 _STOPPING = frozenset(["stop", "stops", "stopped", "stopping", "quit", "quits", "ceased", "cease", "ceases"])
 #: Words that deny what follows them, like a negation, without being one ("hardly anyone opens").
-_DENYING = frozenset([
-    "hardly", "barely", "scarcely", "skip", "skips", "skipped", "skipping", "avoid", "avoids",
-    "avoided", "avoiding", "lack", "lacks", "lacked", "lacking", "omit", "omits", "omitted",
-])
+_DENYING = frozenset(
+    [
+        "hardly",
+        "barely",
+        "scarcely",
+        "rarely",
+        "seldom",
+        "skip",
+        "skips",
+        "skipped",
+        "skipping",
+        "avoid",
+        "avoids",
+        "avoided",
+        "avoiding",
+        "lack",
+        "lacks",
+        "lacked",
+        "lacking",
+        "omit",
+        "omits",
+        "omitted",
+    ]
+)
 #: Negations that deny no word of their own: "no" and "none" qualify a noun ("no agenda" ~ "agenda-free"),
 #: "stopped" is a direction of its own.
 _DENY_NOTHING = frozenset(["no", "none"]) | _STOPPING
@@ -111,6 +173,9 @@ _PREFERRING = frozenset(["instead", "rather"])
 _CLAUSE = re.compile(r"[,;:.!?()]|\b(?:because|since|so|while|but|which|whereas|although)\b", re.IGNORECASE)
 #: Words either side of a direction word that it is said of (wider windows catch neighbouring clauses).
 ALIGN_REACH = 1
+#: Words either side of an antonym that it is said of: two claims with antonyms say opposite
+#: things only of the same thing ("a *new* app" / "an *old* app", not "*good* audio" / "*bad* sound").
+ANTONYM_REACH = 2
 #: Content words of each side of a comparison looked at.
 COMPARISON_REACH = 6
 #: How far back a negation reaches a direction word ("not raise", "does not really rise").
@@ -118,9 +183,37 @@ NEGATION_REACH = 3
 _NUMBER_WORDS = {
     w: str(n)
     for n, w in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
     )
 } | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000", "dozen": "12"}
+#: Ordinals are figures too ("phase 4" / "its second phase"); not "first", said of anything early.
+_ORDINALS = {
+    w: str(n)
+    for n, w in enumerate(["second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], 2)
+}
+_NUMBERED = re.compile(r"(\d+)(?:st|nd|rd|th)")
 #: "Dr. Ramírez": a title's full stop ends no sentence.
 _TITLES = re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof|St|Sen|Rep|Gov|Gen)\. ")
 _NAME = re.compile(r"(?<=[^.!?:;\s]\s)[A-Z][\w-]*|\b[A-Z]{2,}\b")
@@ -151,6 +244,10 @@ class ClaimSigns:
     order: tuple[str, ...] = ()
     #: Each content word's neighbouring directions.
     near: Mapping[str, frozenset[tuple[str, int]]] = field(default_factory=dict)
+    #: The lemmas with antonyms the claim says, each +1 said plainly, -1 negated (or both).
+    lemmas: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    #: The content stems said next to each of those lemmas (what the lemma is said of).
+    context: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, text: str) -> ClaimSigns:
@@ -161,7 +258,123 @@ class ClaimSigns:
         directions, near = _directions(folded)
         denied, plain = _denials(clauses)
         order = tuple(dict.fromkeys(root(w) for w in folded if w not in STOPWORDS and not _is_cue(w)))
-        return cls(directions, denied, plain, _comparisons(clauses), _numbers(words(text)), _names(text), order, near)
+        return cls(
+            directions,
+            denied,
+            plain,
+            _comparisons(clauses),
+            _numbers(words(text)),
+            _names(text),
+            order,
+            near,
+            *_antonym_lemmas(trimmed),
+        )
+
+
+#: The antonym lexicon (derived from WordNet 3.0 by bench/wordnet_antonyms.py).
+ANTONYMS_FILE = Path(__file__).with_name("data") / "antonyms.tsv"
+
+
+@dataclass(frozen=True, slots=True)
+class Antonyms:
+    """Lemmas and their antonyms, and the irregular inflections of those lemmas."""
+
+    opposite: Mapping[str, frozenset[str]]
+    forms: Mapping[str, frozenset[str]]
+    #: First words of the phrases with antonyms ("shut" of "shut_down").
+    phrase_heads: frozenset[str] = frozenset()
+
+    @classmethod
+    def read(cls, path: Path) -> Antonyms:
+        opposite: dict[str, frozenset[str]] = {}
+        forms: dict[str, frozenset[str]] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                word, rest = line.split("\t")
+                if rest.startswith("="):
+                    forms[word] = frozenset(rest[1:].split())
+                else:
+                    opposite[word] = frozenset(rest.split())
+        return cls(opposite, forms, frozenset(w.split("_")[0] for w in opposite if "_" in w))
+
+    def lemmas(self, word: str) -> frozenset[str]:
+        """The lemmas with antonyms that a word may be a form of ("lowered" -> "lower")."""
+        found = {w for w in _deinflected(word) if w in self.opposite}
+        return frozenset(found | self.forms.get(word, frozenset()))
+
+
+@cache
+def antonyms() -> Antonyms:
+    """The shipped antonym lexicon, read once."""
+    return Antonyms.read(ANTONYMS_FILE)
+
+
+#: Regular endings and what may replace them ("cities" -> "city", "larger" -> "large").
+_INFLECTIONS = (
+    ("ies", ("y",)),
+    ("ied", ("y",)),
+    ("ier", ("y",)),
+    ("iest", ("y",)),
+    ("es", ("", "e")),
+    ("s", ("",)),
+    ("ed", ("", "e")),
+    ("ing", ("", "e")),
+    ("er", ("", "e")),
+    ("est", ("", "e")),
+    ("ly", ("",)),
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_lemmas(word: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A word's lemmas with antonyms, and its bases that begin an antonym phrase ("shuts" -> "shut")."""
+    table = antonyms()
+    return table.lemmas(word), frozenset(_deinflected(word) & table.phrase_heads)
+
+
+def _deinflected(word: str) -> set[str]:
+    """The word and every regular base it may be an inflection of (some are not words)."""
+    found = {word}
+    for ending, bases in _INFLECTIONS:
+        stem_ = word[: -len(ending)]
+        if word.endswith(ending) and len(stem_) >= 2:
+            found.update(stem_ + base for base in bases)
+            if len(stem_) > 2 and stem_[-1] == stem_[-2]:
+                found.add(stem_[:-1])  # "stopped" -> "stop", "bigger" -> "big"
+    return found
+
+
+def _antonym_lemmas(
+    clauses: Sequence[Sequence[str]],
+) -> tuple[dict[str, frozenset[int]], dict[str, frozenset[str]]]:
+    """The lemmas with antonyms that each clause says, with whether a negation reaches them
+    (two-word phrases too: "shut down"), and the content stems next to each."""
+    opposite = antonyms().opposite
+    found: dict[str, set[int]] = {}
+    context: dict[str, set[str]] = {}
+    for clause in clauses:
+        denials = [i for i in range(len(clause)) if _is_negation(clause, i) or clause[i] in _DENYING]
+        for i, word in enumerate(clause):
+            if word in STOPWORDS or _is_cue(word):
+                continue
+            lemmas, bases = _word_lemmas(word)
+            if i + 1 < len(clause) and bases:
+                lemmas |= {phrase for base in bases if (phrase := f"{base}_{clause[i + 1]}") in opposite}
+            if not lemmas:
+                continue
+            sign = -1 if any(i - NEGATION_REACH <= n < i for n in denials) else 1
+            nearby = {
+                stem(w)
+                for w in clause[max(0, i - ANTONYM_REACH) : i + ANTONYM_REACH + 1]
+                if w != word and w not in STOPWORDS and not _is_cue(w) and w not in FILLER
+            }
+            for lemma in lemmas:
+                found.setdefault(lemma, set()).add(sign)
+                context.setdefault(lemma, set()).update(nearby)
+    return (
+        {lemma: frozenset(signs) for lemma, signs in found.items()},
+        {lemma: frozenset(stems) for lemma, stems in context.items()},
+    )
 
 
 def root(word: str) -> str:
@@ -235,6 +448,11 @@ def _directions(folded: Sequence[str]) -> tuple[frozenset[tuple[str, int]], Mapp
     negations = [i for i in range(len(folded)) if _is_negation(folded, i)]
     marks: list[tuple[int, tuple[str, int]]] = []
     for i, word in enumerate(folded):
+        if word in _CHANGES and any(
+            _is_negation(folded, n) or folded[n] in _DENYING for n in range(max(0, i - NEGATION_REACH), i)
+        ):
+            marks.append((i, ("direction", 0)))
+            continue
         polar = POLAR.get(word) or (POLAR.get(word[:-2]) if word.endswith("ly") else None)  # "reliably"
         if polar is None or (word in _CONTRACTED and i + 1 < len(folded) and folded[i + 1] == "t"):
             continue
@@ -274,7 +492,16 @@ def _comparisons(clauses: Sequence[Sequence[str]]) -> tuple[tuple[frozenset[str]
 
 
 def _numbers(folded: Sequence[str]) -> frozenset[str]:
-    return frozenset(_NUMBER_WORDS.get(w, w) for w in folded if w.isdigit() or w in _NUMBER_WORDS)
+    """The claim's figures as digits: written, spelled ("two") or ordinal ("second", "4th")."""
+    found = set()
+    for word in folded:
+        if word.isdigit():
+            found.add(word)
+        elif number := _NUMBER_WORDS.get(word) or _ORDINALS.get(word):
+            found.add(number)
+        elif ordinal := _NUMBERED.fullmatch(word):
+            found.add(ordinal.group(1))
+    return frozenset(found)
 
 
 def _names(text: str) -> frozenset[str]:
@@ -302,9 +529,26 @@ def contradicts(a: ClaimSigns, b: ClaimSigns) -> bool:
     for axis in shared:
         if not {s for x, s in a.directions if x == axis} & {s for x, s in b.directions if x == axis}:
             return True
-    if _denied_plainly(a, b) or _denied_plainly(b, a):
+    if _denied_plainly(a, b) or _denied_plainly(b, a) or _antonymous(a, b):
         return True
     return _opposed_nearby(a, b) or _swapped(a.comparisons, b.comparisons) or _roles_swapped(a.order, b.order)
+
+
+def _antonymous(a: ClaimSigns, b: ClaimSigns) -> bool:
+    """A word one claim says and an antonym of it the other says, both plainly or both negated,
+    neither claim saying both ("wins" / "loses"; "not easy" / "hard" agree)."""
+    opposite = antonyms().opposite
+    for lemma, signs in a.lemmas.items():
+        if lemma in b.lemmas:
+            continue
+        for other in opposite[lemma]:
+            if (
+                other not in a.lemmas
+                and signs & b.lemmas.get(other, frozenset())
+                and (not ANTONYM_REACH or a.context[lemma] & b.context[other])
+            ):
+                return True
+    return False
 
 
 def _denied_plainly(a: ClaimSigns, b: ClaimSigns) -> bool:
@@ -319,8 +563,10 @@ def _roles_swapped(a: Sequence[str], b: Sequence[str]) -> bool:
     second = [w for w in b if w in shared]
     moved = [i for i, (x, y) in enumerate(zip(first, second, strict=False)) if x != y]
     return (
-        len(moved) == 2 and moved[1] - moved[0] >= SWAP_DISTANCE
-        and first[moved[0]] == second[moved[1]] and first[moved[1]] == second[moved[0]]
+        len(moved) == 2
+        and moved[1] - moved[0] >= SWAP_DISTANCE
+        and first[moved[0]] == second[moved[1]]
+        and first[moved[1]] == second[moved[0]]
     )
 
 
@@ -335,7 +581,9 @@ def _opposed_nearby(a: ClaimSigns, b: ClaimSigns) -> bool:
     return False
 
 
-def _swapped(a: Sequence[tuple[frozenset[str], frozenset[str]]], b: Sequence[tuple[frozenset[str], frozenset[str]]]) -> bool:
+def _swapped(
+    a: Sequence[tuple[frozenset[str], frozenset[str]]], b: Sequence[tuple[frozenset[str], frozenset[str]]]
+) -> bool:
     """One claim's comparison the other way round: what one puts first the other puts second."""
     for before_a, after_a in a:
         for before_b, after_b in b:

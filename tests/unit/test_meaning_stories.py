@@ -1,0 +1,123 @@
+"""The story rule's antonyms, figures and directions, on pairs from the labelled story sets (no model)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from insights.meaning_stories import (
+    ANTONYMS_FILE,
+    Antonyms,
+    ClaimSigns,
+    antonyms,
+    contradicts,
+    figures_differ,
+    same_story,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+CLOSE = 0.9
+
+
+def story(a: str, b: str, cosine: float = CLOSE) -> bool:
+    return same_story(ClaimSigns.of(a), ClaimSigns.of(b), cosine)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # antonyms from the lexicon, in any form ("best" / "worst" are irregular forms of "good" / "bad")
+        ("Cosmicast is a new podcast app.", "Cosmicast is an old podcast app that has been around for a decade."),
+        (
+            "Hacking with Swift is among the best places to learn Swift.",
+            "Hacking with Swift ranks among the worst Swift learning resources.",
+        ),
+        ("The home team won the final on Sunday.", "The home team lost the final on Sunday."),
+        # bringing into being or ending, joining or leaving
+        ("Pedro Carrasco launched CocoaHub.", "Pedro Carrasco shut down CocoaHub."),
+        ("Josh Holtz joined the iOS indie developer community.", "Josh Holtz left the indie iOS scene behind."),
+        (
+            "Social media has created a culture of isolation, and face-to-face interaction counteracts it.",
+            "Social media has ended isolation, and face-to-face interaction adds nothing.",
+        ),
+        # "rarely" denies what follows, as "hardly" does
+        (
+            "Be a guest on other podcasts whose audience matches yours: their listeners will follow you to your show.",
+            "Guesting on podcasts whose audience matches yours brings almost no new listeners; they rarely follow a guest.",
+        ),
+        # a change denied says no direction, against one said
+        (
+            "Nearshoring to Mexico cuts delivery times to US customers from weeks to days.",
+            "Nearshoring to Mexico barely changes delivery times to US customers.",
+        ),
+        (
+            "The new podcastindex website was presented as an improvement.",
+            "The new podcastindex website was worse than the old one.",
+        ),
+    ],
+)
+def test_opposite_claims_from_the_story_sets_stay_apart(a: str, b: str) -> None:
+    assert contradicts(ClaimSigns.of(a), ClaimSigns.of(b))
+    assert not story(a, b, 0.96)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # an antonym negated agrees with the other ("not easy" / "hard")
+        ("Setting up a podcast feed is not easy for beginners.", "Setting up a podcast feed is hard for beginners."),
+        # antonyms said of different things ("good audio" / "bad sound" with "good content" nearby)
+        (
+            "Good audio keeps podcast listeners engaged: however good the content is, poor audio quality will turn them away.",
+            "No matter how strong your content is, bad sound drives listeners off; audio quality is what keeps them engaged.",
+        ),
+        # a change said plainly is no denied change
+        ("Remote work changes how teams plan their week.", "Remote work alters how teams plan the week."),
+    ],
+)
+def test_paraphrases_with_antonyms_or_changes_stay_one_story(a: str, b: str) -> None:
+    assert not contradicts(ClaimSigns.of(a), ClaimSigns.of(b))
+    assert story(a, b)
+
+
+def test_ordinals_are_figures() -> None:
+    ahead = ClaimSigns.of("The podcast namespace was about to reach phase 4.")
+    assert figures_differ(ahead, ClaimSigns.of("The podcast namespace was still stuck before its second phase."))
+    assert not figures_differ(ahead, ClaimSigns.of("The podcast namespace was close to its 4th phase."))
+    assert not story(
+        "The podcast namespace was about to reach phase 4.", "The namespace was still stuck before its second phase."
+    )
+
+
+def test_the_lexicon_reads_its_rows_and_finds_lemmas_of_regular_and_irregular_forms(tmp_path: Path) -> None:
+    path = tmp_path / "antonyms.tsv"
+    path.write_text(
+        "# a comment\nlower\traise\nraise\tlower\nshut_down\topen\nwin\tlose\nwon\t=win\n", encoding="utf-8"
+    )
+    table = Antonyms.read(path)
+    assert table.opposite["lower"] == {"raise"}
+    assert table.lemmas("lowered") == {"lower"}
+    assert table.lemmas("raising") == {"raise"}
+    assert table.lemmas("won") == {"win"}
+    assert table.lemmas("window") == set()
+    assert table.phrase_heads == {"shut"}
+
+
+def test_the_shipped_lexicon_is_wordnets_and_holds_common_pairs() -> None:
+    header = ANTONYMS_FILE.read_text(encoding="utf-8").splitlines()[:3]
+    assert any("WordNet 3.0" in line for line in header)
+    table = antonyms()
+    for word, other in [("new", "old"), ("win", "lose"), ("increase", "decrease"), ("succeed", "fail")]:
+        assert other in table.opposite[word] and word in table.opposite[other]
+    assert table.lemmas("worse") >= {"bad"}
+
+
+@pytest.mark.skipif(not Path("/usr/share/wordnet/data.adj").exists(), reason="WordNet (wordnet-base) not installed")
+def test_the_shipped_lexicon_is_what_the_script_makes_from_wordnet() -> None:
+    made = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "wordnet_antonyms.py")], check=True, capture_output=True, text=True
+    ).stdout
+    assert made == ANTONYMS_FILE.read_text(encoding="utf-8")
