@@ -63,14 +63,49 @@ JOIN_EXPLAINING = 1.0
 JOIN_POINTING_BACK = 0.85
 JOIN_SHARED_WORD = 0.88
 MIN_ADDED_WORDS = 5
-_EXPLAINS = re.compile(r"^(?:that s why|this is why|that is why|which is why|because|which means|that means|this means)\b")
+_EXPLAINS = re.compile(
+    r"^(?:that s why|this is why|that is why|which is why|because|which means|that means|this means)\b"
+)
 #: Centrality at which salience is halfway to its top (1.0 is an average sentence).
 SALIENCE_HALF = 0.5
 #: rapidfuzz token-set similarity (0-100) from which two candidates count as saying the same thing.
 NEAR_DUPLICATE = 85.0
 #: Words that mark a claim worth keeping (advice, reasons, generalisations).
 SUBSTANCE = frozenset(
-    ["should", "need", "needs", "must", "key", "important", "best", "worst", "always", "never", "most", "because", "mistake", "mistakes", "secret", "reason", "helps", "better", "worse", "biggest", "every", "everyone", "nobody", "fundamentally", "means", "matters", "goal", "rule", "tip", "strategy", "truth", "difference"]
+    [
+        "should",
+        "need",
+        "needs",
+        "must",
+        "key",
+        "important",
+        "best",
+        "worst",
+        "always",
+        "never",
+        "most",
+        "because",
+        "mistake",
+        "mistakes",
+        "secret",
+        "reason",
+        "helps",
+        "better",
+        "worse",
+        "biggest",
+        "every",
+        "everyone",
+        "nobody",
+        "fundamentally",
+        "means",
+        "matters",
+        "goal",
+        "rule",
+        "tip",
+        "strategy",
+        "truth",
+        "difference",
+    ]
 )
 
 
@@ -185,10 +220,24 @@ def _candidates(
 
 #: The names of a candidate's `features`: its score's factors (0-1, in this order), then its length.
 FEATURES = (
-    "standalone", "garble", "turn", "joined", "shape", "salience", "soundbite", "genre",
-    "personal", "pointing", "narrative", "praise", "subject", "command", "fact",
+    "standalone",
+    "garble",
+    "turn",
+    "joined",
+    "shape",
+    "salience",
+    "soundbite",
+    "genre",
+    "personal",
+    "pointing",
+    "narrative",
+    "praise",
+    "subject",
+    "command",
+    "fact",
     *PASSAGE_FACTORS,
-    "words", "sentences",
+    "words",
+    "sentences",
 )
 
 
@@ -197,8 +246,14 @@ def _graded_factors(text: str) -> tuple[float, ...]:
     core = words(strip_lead_in(text))
     folded = " ".join(core)
     return (
-        personal_factor(core), pointing_factor(folded), narrative_factor(folded), praise_factor(folded),
-        subject_factor(core), command_factor(core), fact_factor(text), *passage_factors(text),
+        personal_factor(core),
+        pointing_factor(folded),
+        narrative_factor(folded),
+        praise_factor(folded),
+        subject_factor(core),
+        command_factor(core),
+        fact_factor(text),
+        *passage_factors(text),
     )
 
 

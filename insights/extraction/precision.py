@@ -34,10 +34,55 @@ from insights.text import words
 
 #: Words after which a verb belongs to a subordinate clause, not the sentence's main clause.
 _SUBORDINATE = frozenset(
-    ["that", "who", "which", "whom", "whose", "what", "where", "when", "whenever", "if", "because", "to", "than", "while", "whether", "unless", "until", "once", "since", "although", "though", "as", "like"]
+    [
+        "that",
+        "who",
+        "which",
+        "whom",
+        "whose",
+        "what",
+        "where",
+        "when",
+        "whenever",
+        "if",
+        "because",
+        "to",
+        "than",
+        "while",
+        "whether",
+        "unless",
+        "until",
+        "once",
+        "since",
+        "although",
+        "though",
+        "as",
+        "like",
+    ]
 )
 #: Personal pronouns and determiners that open a subject ("it runs", "the team runs").
-_SUBJECT_WORDS = frozenset(["i", "you", "we", "they", "he", "she", "it", "there", "this", "that", "these", "those", "people", "everyone", "everybody", "nobody", "someone", "somebody"])
+_SUBJECT_WORDS = frozenset(
+    [
+        "i",
+        "you",
+        "we",
+        "they",
+        "he",
+        "she",
+        "it",
+        "there",
+        "this",
+        "that",
+        "these",
+        "those",
+        "people",
+        "everyone",
+        "everybody",
+        "nobody",
+        "someone",
+        "somebody",
+    ]
+)
 _SENTENCE = re.compile(r"[^.!?…]+[.!?…]*")
 _OPENERS = re.compile(
     r"^(?:let s|let us|not (?:just|only) that|on top of that|even|also|plus|again|as well|in addition|same (?:thing|with)"
@@ -46,15 +91,17 @@ _OPENERS = re.compile(
 _SPOKEN = re.compile(
     r"\bbasically\b|(?:^|, |\b(?:until|where|when|because|and|but|so|was|it[’']s|that[’']s)) like (?:you|we|they|i|it|the|a|if|when|this|that)\b"
     r"|\b(?:as|with|of|for|just|really|there[’']s) like (?:a|an|the|this|that|so|some)\b"
-    r"|\bobviously\b|, right[,?]|\bright\?|\byou know\b|\bi mean\b|\bkind of like\b|\bsort of like\b|\band stuff\b|\bor whatever\b|\band so on\b|\bblah\b"
-    , re.IGNORECASE,
+    r"|\bobviously\b|, right[,?]|\bright\?|\byou know\b|\bi mean\b|\bkind of like\b|\bsort of like\b|\band stuff\b|\bor whatever\b|\band so on\b|\bblah\b",
+    re.IGNORECASE,
 )
 _TELLING = re.compile(r"^(?:your\b|you (?:have|want|need|got) to\b|you ve got to\b)")
 _TEASER = re.compile(
     r"\b(?:wrote|writes|published|publishes|shared|shares|posted) (?:a|an|this|their|his|her) (?:\w+ )?(?:post|article|piece|essay|thread|blog)"
     r"|\blays? out\b|\b(?:explains?|explaining|covers?|describes?|details) (?:why|how|what)\b|\bwalks? (?:us |you )?through\b"
 )
-_SCENE = re.compile(r"\byou (?:can |could |would |d |will |ll |might )?(?:see|hear|watch|notice|smell|feel) (?:a|an|the|her|him|them|it|his|this|that)\b")
+_SCENE = re.compile(
+    r"\byou (?:can |could |would |d |will |ll |might )?(?:see|hear|watch|notice|smell|feel) (?:a|an|the|her|him|them|it|his|this|that)\b"
+)
 _AD = re.compile(
     r"\bgives? you (?:the )?(?:confidence|peace of mind|freedom) to\b|\bpeace of mind\b|\b(?:cutting|leading) edge (?:treatments?|care|technology)\b"
     r"|\btrusted by\b|\baward winning\b|\bbest in class\b|\blearn more at\b|\bvisit (?:us|our|them) at\b|\bhead (?:over )?to \w+ (?:com|org|io)\b"
@@ -75,7 +122,19 @@ _VAGUE = re.compile(
 
 
 #: The names of `passage_factors`, in order.
-PASSAGE_FACTORS = ("clause", "opener", "definite", "answer", "teaser", "scene", "pitch", "enumeration", "spoken", "vague", "story")
+PASSAGE_FACTORS = (
+    "clause",
+    "opener",
+    "definite",
+    "answer",
+    "teaser",
+    "scene",
+    "pitch",
+    "enumeration",
+    "spoken",
+    "vague",
+    "story",
+)
 
 
 def passage_factors(text: str) -> tuple[float, ...]:
@@ -83,8 +142,16 @@ def passage_factors(text: str) -> tuple[float, ...]:
     core = strip_lead_in(text)
     folded = " ".join(words(core))
     return (
-        clause_factor(core), opener_factor(folded), definite_factor(core), answer_factor(folded), teaser_factor(folded),
-        scene_factor(folded), pitch_factor(folded), enumeration_factor(core), spoken_factor(text), vague_factor(folded),
+        clause_factor(core),
+        opener_factor(folded),
+        definite_factor(core),
+        answer_factor(folded),
+        teaser_factor(folded),
+        scene_factor(folded),
+        pitch_factor(folded),
+        enumeration_factor(core),
+        spoken_factor(text),
+        vague_factor(folded),
         story_factor(folded),
     )
 
@@ -113,7 +180,13 @@ def clause_factor(text: str) -> float:
 def _fragment(tokens: list[str]) -> bool:
     """True for folded words with no verb outside a subordinate clause, or opening on a verb's -s form."""
     first = tokens[0]
-    if first in VERB_FORMS and first not in AUXILIARIES and first.endswith("s") and not first.endswith("ss") and tokens[1] not in _SUBJECT_WORDS:
+    if (
+        first in VERB_FORMS
+        and first not in AUXILIARIES
+        and first.endswith("s")
+        and not first.endswith("ss")
+        and tokens[1] not in _SUBJECT_WORDS
+    ):
         return True  # "Runs on $10 hardware", "Makes it easy": whose?
     return not any(t in VERB_FORMS and (i == 0 or tokens[i - 1] not in _SUBORDINATE) for i, t in enumerate(tokens))
 

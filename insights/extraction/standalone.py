@@ -38,7 +38,9 @@ _SUBJECTS = frozenset(["i", "we", "you", "they", "he", "she"])
 #: Words after which comes a verb, not a noun "it" could stand for ("you want", "to pass", "can't use").
 _VERB_BEFORE = _SUBJECTS | frozenset(["to", "will", "would", "can", "could", "should", "must", "may", "might", "t"])
 #: Adverbs and particles that look like nouns to `_noun_like` ("back and forth", "go ahead").
-_PARTICLES = frozenset(["forth", "away", "ahead", "apart", "aside", "anyway", "later", "often", "ever", "else", "instead"])
+_PARTICLES = frozenset(
+    ["forth", "away", "ahead", "apart", "aside", "anyway", "later", "often", "ever", "else", "instead"]
+)
 #: "it" this far into a passage is not checked for what it stands for.
 _IT_WINDOW = 16
 
@@ -106,8 +108,9 @@ def unresolved_it(tokens: list[str]) -> bool:
             continue
         if _DUMMY_IT_AFTER.match(" ".join(tokens[i : i + 8])):
             continue
-        return not any(_noun_like(t) and tokens[j - 1] not in _VERB_BEFORE
-                       for j, t in enumerate(tokens[:i]) if j) and not _noun_like(tokens[0])
+        return not any(
+            _noun_like(t) and tokens[j - 1] not in _VERB_BEFORE for j, t in enumerate(tokens[:i]) if j
+        ) and not _noun_like(tokens[0])
     return False
 
 

@@ -24,11 +24,17 @@ from insights.transcript import Segment
 @pytest.mark.parametrize(
     ("said", "core"),
     [
-        ("I think that's really a significant lie, when we do struggle.", "That's really a significant lie, when we do struggle."),
+        (
+            "I think that's really a significant lie, when we do struggle.",
+            "That's really a significant lie, when we do struggle.",
+        ),
         ("I'll tell you, I think that it's the hardest part of the job.", "It's the hardest part of the job."),
         ("You know, so yeah, podcasts are great.", "Podcasts are great."),
         ("I think the other dimension is how long it takes.", "The other dimension is how long it takes."),
-        ("I think people forgive weak content sooner than bad sound.", "People forgive weak content sooner than bad sound."),
+        (
+            "I think people forgive weak content sooner than bad sound.",
+            "People forgive weak content sooner than bad sound.",
+        ),
         ("And I think it works.", "And I think it works."),  # "And" is not a lead-in: it leans on what came before
     ],
 )
@@ -91,14 +97,26 @@ def _talk(turns: list[tuple[str, str]], step: float = 30.0) -> list[Segment]:
 def test_a_host_question_and_segue_are_not_picked_while_the_answer_is() -> None:
     segments = _talk(
         [
-            ("Host", "Most teams say that code review slows them down more than anything else in their process. "
-                     "Do you think code review is worth what it costs a small team?"),
-            ("Guest", "Code review catches design mistakes while they are still cheap to change, long before users "
-                      "ever see them."),
-            ("Host", "Small teams often skip code review entirely because they are always racing to the next release. "
-                     "How do you convince them otherwise?"),
-            ("Guest", "Short reviews of small changes keep the whole team familiar with the code, which matters more "
-                      "than the bugs they catch."),
+            (
+                "Host",
+                "Most teams say that code review slows them down more than anything else in their process. "
+                "Do you think code review is worth what it costs a small team?",
+            ),
+            (
+                "Guest",
+                "Code review catches design mistakes while they are still cheap to change, long before users "
+                "ever see them.",
+            ),
+            (
+                "Host",
+                "Small teams often skip code review entirely because they are always racing to the next release. "
+                "How do you convince them otherwise?",
+            ),
+            (
+                "Guest",
+                "Short reviews of small changes keep the whole team familiar with the code, which matters more "
+                "than the bugs they catch.",
+            ),
         ]
     )
     picked = [i.text for i in extract_insights(segments, limit=6)]
@@ -135,8 +153,13 @@ def test_stutters_and_broken_syntax_of_a_machine_transcript_score_low() -> None:
 
 
 def test_a_garbled_sentence_is_not_published_even_when_it_would_stand_alone_cleaned() -> None:
-    garbled = "The the best way to to grow a a podcast is is to be a guest on on shows with with the a similar audience."
-    segments = [Segment(garbled, 0.0, 10.0, "Speaker 1"), Segment("Thanks for listening, see you next week.", 10.0, 12.0)]
+    garbled = (
+        "The the best way to to grow a a podcast is is to be a guest on on shows with with the a similar audience."
+    )
+    segments = [
+        Segment(garbled, 0.0, 10.0, "Speaker 1"),
+        Segment("Thanks for listening, see you next week.", 10.0, 12.0),
+    ]
     assert extract_insights(segments, limit=6) == []
 
 
@@ -146,8 +169,11 @@ def test_a_garbled_sentence_is_not_published_even_when_it_would_stand_alone_clea
 def test_scores_are_between_0_and_1_and_nothing_below_the_threshold_is_published() -> None:
     segments = _talk(
         [
-            ("Ann", "Good audio quality keeps listeners engaged, because people forgive weak content sooner than bad "
-                    "sound."),
+            (
+                "Ann",
+                "Good audio quality keeps listeners engaged, because people forgive weak content sooner than bad "
+                "sound.",
+            ),
             ("Ann", "I think that's the reason why so many shows never get to a second season of episodes at all."),
             ("Ann", "Appreciate it, thanks so much for coming on the show today, this was a great conversation."),
         ]
@@ -222,16 +248,20 @@ def test_a_timed_transcript_gets_at_least_three_insights_an_hour_from_the_floor_
 
 def test_a_sentence_cut_before_its_main_clause_gives_way_to_the_passage_that_completes_it() -> None:
     # buzzsprout-example.srt (CC0): the ASR put a period in the middle of the thought.
-    cut = ("Creating good audio is really key to keeping your podcast listeners engaged because no matter how good "
-           "the content is, if your audio quality isn't good.")
+    cut = (
+        "Creating good audio is really key to keeping your podcast listeners engaged because no matter how good "
+        "the content is, if your audio quality isn't good."
+    )
     rest = "It's unfortunately just going to turn them away."
     assert not is_standalone(cut), standalone_score(cut)
     assert is_standalone(f"{cut} {rest}")
 
 
 def test_a_question_behind_a_lead_in_is_still_a_question() -> None:
-    text = ("Technically, what if you constantly wrote to a file locally and then at some point you send a call "
-            "that sends the end versus packaging it up.")  # The Changelog #673
+    text = (
+        "Technically, what if you constantly wrote to a file locally and then at some point you send a call "
+        "that sends the end versus packaging it up."
+    )  # The Changelog #673
     assert not is_standalone(text), standalone_score(text)
 
 
@@ -330,7 +360,9 @@ def test_as_well_either_or_and_a_later_also_do_not_point_back(text: str) -> None
 
 
 def test_an_it_after_words_that_are_verbs_has_nothing_to_stand_for() -> None:
-    text = "There's no IDs to pass through because it thinks it's the true owner of the disks."  # Changelog & Friends #125
+    text = (
+        "There's no IDs to pass through because it thinks it's the true owner of the disks."  # Changelog & Friends #125
+    )
     assert not is_standalone(text), standalone_score(text)
     assert is_standalone("The episode is short enough to download quickly, and it plays without a connection.")
 
@@ -380,8 +412,10 @@ def test_an_it_standing_for_the_infinitive_after_it_is_a_dummy_subject() -> None
 
 def test_a_period_the_machine_put_before_the_main_clause_counts_as_garble() -> None:
     # buzzsprout-example.srt (CC0): the passage that joins both halves stands alone, but reads broken.
-    cut = ("Creating good audio is really key to keeping your podcast listeners engaged because no matter how good "
-           "the content is, if your audio quality isn't good.")
+    cut = (
+        "Creating good audio is really key to keeping your podcast listeners engaged because no matter how good "
+        "the content is, if your audio quality isn't good."
+    )
     assert garble_factor(cut) <= 0.6
     assert garble_factor("No matter how good the content is, bad audio will turn listeners away.") == 1.0
 
@@ -411,15 +445,19 @@ def test_names_in_a_list_and_that_before_until_are_not_taken_for_talk_in_the_roo
 
 
 def test_that_are_after_a_verb_of_saying_or_knowing_is_a_phrase_started_twice() -> None:
-    said = ("Docker can be pretty complex, and we see that are our responsibility is to keep lowering the friction for "
-            "new developers.")  # Founders Talk #97
+    said = (
+        "Docker can be pretty complex, and we see that are our responsibility is to keep lowering the friction for "
+        "new developers."
+    )  # Founders Talk #97
     assert garble_factor(said) <= 0.6
     assert garble_factor("We know that teams which ship weekly learn faster than the ones that are careful.") == 1.0
 
 
 def test_the_same_sort_of_thing_points_at_the_thing_said_before() -> None:
-    text = ("Replicate, same sort of thing - when you contribute a model to Replicate and run the model in the cloud, "
-            "you contribute it in a Docker container.")  # Founders Talk #97
+    text = (
+        "Replicate, same sort of thing - when you contribute a model to Replicate and run the model in the cloud, "
+        "you contribute it in a Docker container."
+    )  # Founders Talk #97
     assert not is_standalone(text), standalone_score(text)
 
 

@@ -96,18 +96,36 @@ def test_telling_the_listener_is_lowered(text: str) -> None:
 
 
 def test_a_you_that_states_a_possibility_is_not_lowered() -> None:
-    assert opener_factor(_folded("You might as well have two models work, and then see which one has a better result.")) == 1.0  # changelog-672
+    assert (
+        opener_factor(_folded("You might as well have two models work, and then see which one has a better result."))
+        == 1.0
+    )  # changelog-672
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Basically, if you have any 3D object in reality, you can use the load cell sensor on the nozzle to probe it.", 0.8),  # big-tent-s2e10
-        ("Compiler basically is the way React can auto-compile code for you, and auto-memoize code for you.", 0.8),  # js-party-349
-        ("OCR in general, you don't realize how bad it is until like you actually try to scan something.", 0.8),  # friends-125
+        (
+            "Basically, if you have any 3D object in reality, you can use the load cell sensor on the nozzle to probe it.",
+            0.8,
+        ),  # big-tent-s2e10
+        (
+            "Compiler basically is the way React can auto-compile code for you, and auto-memoize code for you.",
+            0.8,
+        ),  # js-party-349
+        (
+            "OCR in general, you don't realize how bad it is until like you actually try to scan something.",
+            0.8,
+        ),  # friends-125
         ("There's a lot of trade-offs, right, in voice between latency, price, quality.", 0.8),  # changelog-673
-        ("Everyone was really locked into MuleSoft. And MuleSoft comes with like a lot of great things.", 0.8),  # go-time-339
-        ("You can say that our print farm is like our staging cluster.", 1.0),  # big-tent-s2e10: a comparison, not filler
+        (
+            "Everyone was really locked into MuleSoft. And MuleSoft comes with like a lot of great things.",
+            0.8,
+        ),  # go-time-339
+        (
+            "You can say that our print farm is like our staging cluster.",
+            1.0,
+        ),  # big-tent-s2e10: a comparison, not filler
     ],
 )
 def test_spoken_filler_left_in_the_text_is_lowered(text: str, expected: float) -> None:
@@ -150,14 +168,28 @@ def test_a_named_definite_subject_is_not_lowered() -> None:
 
 
 def test_an_answer_ending_on_yes_is_lowered() -> None:
-    assert answer_factor(_folded("I think for a simple use case like reading a context, or like reading a suspend rendered promise, yes.")) == 0.5  # js-party-349
-    assert answer_factor(_folded("Grok Code is an incredibly good model, and it's been free for months now.")) == 1.0  # changelog-672
+    assert (
+        answer_factor(
+            _folded(
+                "I think for a simple use case like reading a context, or like reading a suspend rendered promise, yes."
+            )
+        )
+        == 0.5
+    )  # js-party-349
+    assert (
+        answer_factor(_folded("Grok Code is an incredibly good model, and it's been free for months now.")) == 1.0
+    )  # changelog-672
 
 
 def test_a_teaser_that_does_not_give_its_point_is_lowered() -> None:
     teaser = "Tiger Data wrote a post that lays out six practical signs performance issues aren't a tuning problem anymore."  # changelog-news-181
     assert teaser_factor(_folded(teaser)) == 0.6
-    assert teaser_factor(_folded("As a load cell sensor, it's interesting that you can actually print on any surface you want.")) == 0.85  # big-tent-s2e10
+    assert (
+        teaser_factor(
+            _folded("As a load cell sensor, it's interesting that you can actually print on any surface you want.")
+        )
+        == 0.85
+    )  # big-tent-s2e10
 
 
 def test_a_scene_told_to_the_listener_is_lowered() -> None:
@@ -190,13 +222,22 @@ def test_but_yeah_is_not_taken_off_as_a_lead_in() -> None:
 
 def test_an_item_of_a_list_said_before_is_lowered() -> None:
     # Dead Rabbit Radio (tune, machine-made): the second of two reasons given earlier
-    assert enumeration_factor("Two, to time travel back to medieval times, and use technology that we would be able to view.") == 0.55
-    assert enumeration_factor("One of the things I feel really strongly about is developer experience.") == 1.0  # js-party-349
+    assert (
+        enumeration_factor(
+            "Two, to time travel back to medieval times, and use technology that we would be able to view."
+        )
+        == 0.55
+    )
+    assert (
+        enumeration_factor("One of the things I feel really strongly about is developer experience.") == 1.0
+    )  # js-party-349
 
 
 def test_obviously_is_spoken_filler() -> None:
     # big-tent-s2e10
-    assert spoken_factor("We are printing the next 3D printers because you are buying our printers, obviously.") == pytest.approx(0.8)
+    assert spoken_factor(
+        "We are printing the next 3D printers because you are buying our printers, obviously."
+    ) == pytest.approx(0.8)
 
 
 @pytest.mark.parametrize(
