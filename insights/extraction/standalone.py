@@ -99,7 +99,7 @@ def unresolved_it(tokens: list[str]) -> bool:
     """True when an "it" inside a passage's first words has nothing before it to stand for.
 
     "The way to do it is…" points at the previous turn; "Make the show easy to share:
-    it…" does not. An opening "it" is `_opening_factor`'s to judge; dummy "it"
+    it…" does not; "For 3D printers it was…" does too: "it" never stands for a plural. An opening "it" is `_opening_factor`'s to judge; dummy "it"
     ("it is hard to…", "it turns out") is left alone. A word after
     "to", a modal or a subject ("to pass", "you need") is not what "it" stands for.
     """
@@ -109,8 +109,10 @@ def unresolved_it(tokens: list[str]) -> bool:
         if _DUMMY_IT_AFTER.match(" ".join(tokens[i : i + 8])):
             continue
         return not any(
-            _noun_like(t) and tokens[j - 1] not in _VERB_BEFORE for j, t in enumerate(tokens[:i]) if j
-        ) and not _noun_like(tokens[0])
+            _noun_like(t) and not _plural_noun(t) and tokens[j - 1] not in _VERB_BEFORE
+            for j, t in enumerate(tokens[:i])
+            if j
+        ) and not (_noun_like(tokens[0]) and not _plural_noun(tokens[0]))
     return False
 
 

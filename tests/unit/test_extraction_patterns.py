@@ -465,3 +465,8 @@ def test_the_opening_subject_said_again_after_a_dash_is_a_spoken_repair() -> Non
     said = "BuildKit, which is a subcomponent of the stack - BuildKit is downloaded 30 million times a month."  # FT #97
     assert garble_factor(said) <= 0.7
     assert garble_factor("BuildKit - the build engine inside Docker - is downloaded 30 million times a month.") == 1.0
+
+
+def test_an_it_after_only_plural_nouns_has_nothing_to_stand_for() -> None:  # big-tent-s2e10
+    assert standalone_score("For 3D printers it was probably the use of load cell data.") < 0.5
+    assert standalone_score("For a 3D printer it was probably the use of load cell data that mattered most.") >= 0.5

@@ -17,7 +17,9 @@ from insights.extraction.precision import (
     PASSAGE_FACTORS,
     answer_factor,
     clause_factor,
+    comparison_factor,
     definite_factor,
+    dislocation_factor,
     enumeration_factor,
     genre_factor,
     opener_factor,
@@ -28,6 +30,7 @@ from insights.extraction.precision import (
     spoken_factor,
     story_factor,
     teaser_factor,
+    time_reference_factor,
     vague_factor,
 )
 from insights.text import words
@@ -282,3 +285,39 @@ def test_the_factors_are_named_in_order_and_multiply_to_the_passage_factor() -> 
     assert factors[PASSAGE_FACTORS.index("opener")] < 1.0
     assert factors[PASSAGE_FACTORS.index("story")] == 1.0
     assert passage_factor(text) == pytest.approx(math.prod(factors))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Models, the open models aren't as good as the closed models, the ones you pay for.",  # friends-125
+        "DDR5, CPUs, hard drives, motherboards. I feel like the only thing that's really cheap right now are cases and enclosures because no one can build them.",  # friends-125
+        "The Docker Enterprise Data Center, Product Data Center and Production/Product - we unfortunately had to say goodbye to 360 employees.",  # founders-talk-97
+    ],
+)
+def test_a_passage_opening_on_a_verbless_phrase_and_a_comma_is_a_spoken_restart(text: str) -> None:
+    assert dislocation_factor(strip_lead_in(text)) < 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the early days at one point, Uber was using Pusher to update the cars in real time before they built their own infrastructure.",  # changelog-673
+        "If you're building a server with server grade hardware, a lot of people are buying them used.",  # friends-125
+        "Grok Code is an incredibly good model, and it's been free for months now.",  # changelog-672
+    ],
+)
+def test_a_framing_phrase_or_a_clause_before_the_comma_is_not_a_restart(text: str) -> None:
+    assert dislocation_factor(text) == 1.0
+
+
+def test_a_time_named_earlier_in_the_talk_is_lowered() -> None:  # js-party-349
+    text = "React Server Components was introduced around 18-ish. So they've been around for a while, although they weren't stable at the time, but now they're stable."
+    assert time_reference_factor(_folded(text)) < 1.0
+    assert time_reference_factor(_folded("Generics took ten years, and at times that was frustrating.")) == 1.0
+
+
+def test_a_comparison_without_its_other_side_is_lowered() -> None:  # changelog-672
+    assert comparison_factor("Most cancer treatments are way worse. And yeah, enabling surgery was a big deal.") < 1.0
+    assert comparison_factor("Most cancer treatments are way worse than the disease.") == 1.0
+    assert comparison_factor("Developer experience is always in service of creating a better user experience.") == 1.0
