@@ -22,6 +22,8 @@ log = logging.getLogger("podbrief.home")
 
 #: users.conversations pages read at most (200 channels each).
 MAX_CHANNEL_PAGES = 5
+#: A person's Home tab is rebuilt after a change at most this often (a burst of saves: once now, once at the end).
+REFRESH_SPACING_SECONDS = 3.0
 
 
 def member_channels(client: WebClient, user_id: str) -> tuple[list[str], str | None]:
@@ -30,8 +32,9 @@ def member_channels(client: WebClient, user_id: str) -> tuple[list[str], str | N
     cursor: str | None = None
     try:
         for _ in range(MAX_CHANNEL_PAGES):
-            page = client.users_conversations(user=user_id, types="public_channel,private_channel",
-                                              exclude_archived=True, limit=200, cursor=cursor)
+            page = client.users_conversations(
+                user=user_id, types="public_channel,private_channel", exclude_archived=True, limit=200, cursor=cursor
+            )
             channels += [str(c["id"]) for c in page.get("channels") or [] if c.get("id")]
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
@@ -71,6 +74,7 @@ def _may_change(client: WebClient, restricted: bool, user_id: str) -> Callable[[
         if not admin:
             admin.append(look_up_person(client, user_id).is_admin)
         return admin[0]
+
     return may
 
 
@@ -86,5 +90,13 @@ def publish_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> N
 
 
 def refresh_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> None:
-    """Rebuild a person's Home tab in the background (a burst of saves rebuilds it once)."""
-    deps.background.submit(("home", team_id, user_id), lambda: publish_home(deps, client, team_id, user_id))
+    """Rebuild a person's Home tab in the background, at most every `REFRESH_SPACING_SECONDS` per person.
+
+    A burst of saves by one person publishes at its start and once more after it, that last
+    time with everything the burst saved (the rebuild reads the database when it runs).
+    """
+    deps.background.submit(
+        ("home", team_id, user_id),
+        lambda: publish_home(deps, client, team_id, user_id),
+        spacing=REFRESH_SPACING_SECONDS,
+    )

@@ -6,9 +6,12 @@ import threading
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
+from bot.home.blocks import HOME_SAVED
+from bot.saving.blocks import UNSAVE_ACTION
 from bot.saving.reactions import Reaction, ReactionHandler
 from storage.messages_store import record_posted_message
 from storage.saved_store import list_saved
@@ -55,8 +58,9 @@ def _in_threads(jobs: list[tuple[object, ...]], send: object, threads: int = 8) 
     return statuses
 
 
-def test_a_burst_of_retried_events_saves_once_and_confirms_once(workspace: Workspace,
-                                                               listeners: TrackingExecutor) -> None:
+def test_a_burst_of_retried_events_saves_once_and_confirms_once(
+    workspace: Workspace, listeners: TrackingExecutor
+) -> None:
     insights = insight_ids(workspace, 3)
     messages = [insight_message(workspace, insight) for insight in insights]
     users = [f"U0B{n:02d}" for n in range(10)]
@@ -77,8 +81,9 @@ def test_a_burst_of_retried_events_saves_once_and_confirms_once(workspace: Works
     assert notes == {user: len(insights) for user in users}  # one "Saved" per person and insight, whatever the retries
 
 
-def test_adding_then_removing_in_quick_succession_keeps_the_order(workspace: Workspace,
-                                                                 listeners: TrackingExecutor) -> None:
+def test_adding_then_removing_in_quick_succession_keeps_the_order(
+    workspace: Workspace, listeners: TrackingExecutor
+) -> None:
     [insight, other] = insight_ids(workspace, 2)
     ts, other_ts = insight_message(workspace, insight), insight_message(workspace, other)
     for _ in range(5):
@@ -120,12 +125,12 @@ def test_one_batch_mixing_workspaces_and_messages_writes_only_what_the_bot_poste
     with workspace.deps.sessions.begin() as session:  # the same ts, but another team's message of another insight
         record_posted_message(session, "T0OTHER", CHANNEL, ts, other)
     batch = [
-        Reaction(TEAM, "U0MIX1", "bookmark", CHANNEL, ts, True),       # saves `insight`
+        Reaction(TEAM, "U0MIX1", "bookmark", CHANNEL, ts, True),  # saves `insight`
         Reaction(TEAM, "U0MIX2", "bookmark", "C0ELSEWHERE", ts, True),  # same ts, a channel the bot never posted it in
         Reaction(TEAM, "U0MIX3", "bookmark", CHANNEL, "9.000001", True),  # somebody else's message
-        Reaction(TEAM, "U0MIX4", "tada", CHANNEL, ts, True),            # an emoji that means nothing
-        Reaction(TEAM, "U0MIX5", "bookmark", CHANNEL, header, True),    # the header: a hint, no save
-        Reaction(TEAM, "U0MIX1", "bookmark", CHANNEL, ts, True),       # a duplicate in the same batch
+        Reaction(TEAM, "U0MIX4", "tada", CHANNEL, ts, True),  # an emoji that means nothing
+        Reaction(TEAM, "U0MIX5", "bookmark", CHANNEL, header, True),  # the header: a hint, no save
+        Reaction(TEAM, "U0MIX1", "bookmark", CHANNEL, ts, True),  # a duplicate in the same batch
     ]
     with workspace.deps.sessions.begin() as session:
         outcomes = handler._apply_all(session, batch)
@@ -135,3 +140,36 @@ def test_one_batch_mixing_workspaces_and_messages_writes_only_what_the_bot_poste
     with workspace.deps.sessions() as session:
         [saved] = list_saved(session, TEAM, "U0MIX1")
     assert saved.saved_at == pinned  # dated by the injected clock, not the wall clock
+
+
+def _unsave_values(view: dict[str, Any]) -> list[int]:
+    """The insights on a published Home view, in their order (each saved item's Unsave button)."""
+    return [
+        int(block["accessory"]["value"])
+        for block in view["blocks"]
+        if (block.get("accessory") or {}).get("action_id") == UNSAVE_ACTION
+    ]
+
+
+def test_a_burst_of_saves_by_one_person_publishes_their_home_tab_a_few_times_and_last_with_everything(
+    workspace: Workspace, listeners: TrackingExecutor
+) -> None:
+    """The Home refresh after a save is coalesced and spaced out per person; whatever was coalesced, the
+    last view published shows the end of the burst (its last save first, an un-save gone)."""
+    insights = insight_ids(workspace, 13)
+    messages = [insight_message(workspace, insight) for insight in insights]
+    for ts in messages:
+        assert react(workspace, "U0HOME", "bookmark", ts) == 200
+    assert react(workspace, "U0HOME", "bookmark", messages[-1], added=False) == 200  # the newest one un-saved
+    assert react(workspace, "U0OTHER", "bookmark", messages[0]) == 200
+    listeners.wait_idle(30)
+    assert saved_rows(workspace) == sorted(
+        [(TEAM, "U0HOME", i) for i in insights[:-1]] + [(TEAM, "U0OTHER", insights[0])]
+    )
+    published = [c.params for c in workspace.slack.calls("views.publish") if c.params["user_id"] == "U0HOME"]
+    assert 1 <= len(published) < len(messages)  # not one rebuild per save
+    last = published[-1]["view"]
+    assert _unsave_values(last) == list(reversed(insights[:-1]))[:HOME_SAVED]  # newest first, the un-saved one gone
+    assert f"*Your saved insights* ({len(insights) - 1})" in str(last["blocks"])
+    [other] = [c.params for c in workspace.slack.calls("views.publish") if c.params["user_id"] == "U0OTHER"]
+    assert _unsave_values(other["view"]) == [insights[0]]  # another person's refresh is their own
