@@ -147,9 +147,12 @@ _DENYING = frozenset(
         "omitted",
     ]
 )
-#: Negations that deny no word of their own: "no" and "none" qualify a noun ("no agenda" ~ "agenda-free"),
-#: "stopped" is a direction of its own.
-_DENY_NOTHING = frozenset(["no", "none"]) | _STOPPING
+#: Negations that deny no word of their own: "none" qualifies a noun, "stopped" is a direction of its own.
+#: ("no" denies the noun after it, "agenda-free" being read as "no agenda", but not when it opens a
+#: clause: "No episode length is best" denies what is said of the length, not the length.)
+_DENY_NOTHING = frozenset(["none"]) | _STOPPING
+#: "agenda-free": the word before "-free" is denied, as "no agenda" denies it.
+_FREE_OF = re.compile(r"\b(\w+)-free\b", re.IGNORECASE)
 #: Content words after a negation that it denies ("does not *need* a custom website").
 NEGATED_WORDS = 1
 #: Words a negation passes over to reach what it denies ("hardly anyone *opens*", "does not mean you are *weak*").
@@ -256,7 +259,9 @@ class ClaimSigns:
         trimmed = [c[1:] if c[0] == "not" else c for c in clauses]
         folded = [w for c in trimmed for w in c]
         directions, near = _directions(folded)
-        denied, plain = _denials(clauses)
+        denied, plain = _denials(
+            [c for c in (words(part) for part in _CLAUSE.split(_FREE_OF.sub(r"no \1", text)) if part) if c]
+        )
         order = tuple(dict.fromkeys(root(w) for w in folded if w not in STOPWORDS and not _is_cue(w)))
         return cls(
             directions,
@@ -379,6 +384,8 @@ def _antonym_lemmas(
 
 def root(word: str) -> str:
     """A word's root for comparing two claims: an ending off, at most `ROOT_LETTERS` letters."""
+    if len(word) > 6 and word.endswith(("ier", "iest")):  # "lonelier" ~ "lonely"
+        return (word[: -3 if word.endswith("ier") else -4] + "y")[:ROOT_LETTERS]
     for ending in _ENDINGS:
         if len(word) - len(ending) >= 3 and word.endswith(ending):
             word = word[: -len(ending)]
@@ -403,7 +410,12 @@ def _denials(clauses: Sequence[Sequence[str]]) -> tuple[frozenset[str], frozense
         doubtful = any(w in _NEGATIONS or w in _DENYING or w in _PREFERRING for w in clause)
         for i, word in enumerate(clause):
             rejecting = i + 1 < len(clause) and (word, clause[i + 1]) in _REJECTING
-            if rejecting or word in _DENYING or (_is_negation(clause, i) and word not in _DENY_NOTHING):
+            opening_no = word == "no" and not i
+            if (
+                rejecting
+                or word in _DENYING
+                or (_is_negation(clause, i) and word not in _DENY_NOTHING and not opening_no)
+            ):
                 left = NEGATED_WORDS
                 continue
             if left and word in _PASSED_OVER:

@@ -121,3 +121,17 @@ def test_the_shipped_lexicon_is_what_the_script_makes_from_wordnet() -> None:
         [sys.executable, str(ROOT / "bench" / "wordnet_antonyms.py")], check=True, capture_output=True, text=True
     ).stdout
     assert made == ANTONYMS_FILE.read_text(encoding="utf-8")
+
+
+def test_no_denies_the_noun_after_it_unless_it_opens_the_clause() -> None:
+    a = "Before adopting a dependency, check who can merge code: a project with one maintainer is a single point of failure."
+    b = "Who can merge code into a dependency does not matter: a project with one maintainer is no single point of failure."
+    assert contradicts(ClaimSigns.of(a), ClaimSigns.of(b))
+    # "agenda-free" is "no agenda"; "No episode length is best" does not deny the episodes
+    assert story(
+        "Schedule one unstructured video call a week with no agenda.", "Hold one agenda-free video call a week."
+    )
+    assert story(
+        "There is no ideal podcast length: some shows succeed with three-hour episodes and others at ten minutes.",
+        "No episode length is best: podcasts thrive at three hours, and others are very successful at ten minutes.",
+    )
