@@ -85,13 +85,8 @@ def _signed_by_slack(verifier: SignatureVerifier, body: bytes, environ: dict[str
     return verifier.is_valid(text, timestamp, signature)
 
 
-def readable_payload(body: str, content_type: str | None) -> bool:
-    """Whether `body` is a Slack payload Bolt can route without tripping over its shape."""
-    return parsed_payload(body, content_type) is not None
-
-
 def parsed_payload(body: str, content_type: str | None) -> dict[str, Any] | None:
-    """`body` parsed (once), when it is a Slack payload Bolt can route; None when it is not (`readable_payload`)."""
+    """`body` parsed (once), when it is a Slack payload Bolt can route; None when it is not one Bolt can route without tripping over its shape."""
     media_type = (content_type or "").split(";")[0].strip() or None
     if not body:
         return {}  # Bolt answers an empty body itself (404)
