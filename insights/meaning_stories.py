@@ -65,7 +65,7 @@ _MORE_AXES: dict[str, tuple[str, str]] = {
         "ban bans banned forbid forbids forbidden prohibit prohibits prohibited block blocks blocked",
     ),
     "acceptance": (
-        "accept accepts accepted approve approves approved",
+        "accept accepts accepted approve approves approved welcome welcomes welcomed embrace embraces embraced",
         "reject rejects rejected refuse refuses refused",
     ),
     "stability": ("fixed stable steady constant", "floating variable volatile unstable"),
@@ -81,6 +81,7 @@ _MORE_AXES: dict[str, tuple[str, str]] = {
         "ended shut shuts shutting retire retires retired retiring discontinue discontinues discontinued "
         "kills killed scrap scraps scrapped destroy destroys destroyed erode erodes eroded dismantle dismantled",
     ),
+    "outcome": ("popular", "flop flops flopped unpopular"),
     "membership": ("join joins joined joining", "leave leaves leaving left"),
     "judgement": (
         "improve improves improved improving improvement",
@@ -179,6 +180,12 @@ ALIGN_REACH = 1
 #: Words either side of an antonym that it is said of: two claims with antonyms say opposite
 #: things only of the same thing ("a *new* app" / "an *old* app", not "*good* audio" / "*bad* sound").
 ANTONYM_REACH = 2
+#: Two things said alike: "as much as", "the same value as", "equally" ("as well as" also means "and").
+_EQUAL = re.compile(r"\bas (?!well\b)\w+ as\b|\bthe same \w+ (?:as|to)\b|\bequally\b", re.IGNORECASE)
+#: One said more or less than the other.
+_UNEQUAL = re.compile(r"\b(?:more|less|fewer|\w+er)\s+(?:\w+\s+)?than\b|\b(?:less|fewer)\b", re.IGNORECASE)
+#: A comparison's first side with fewer content words than this takes in the clause before it too.
+SUBJECT_WORDS = 4
 #: Content words of each side of a comparison looked at.
 COMPARISON_REACH = 6
 #: How far back a negation reaches a direction word ("not raise", "does not really rise").
@@ -251,6 +258,10 @@ class ClaimSigns:
     lemmas: Mapping[str, frozenset[int]] = field(default_factory=dict)
     #: The content stems said next to each of those lemmas (what the lemma is said of).
     context: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: Whether the claim says two things are alike ("as much as", "the same ... as"), and whether
+    #: it says one is more or less than the other ("less than", "faster than", "less value").
+    equal: bool = False
+    unequal: bool = False
 
     @classmethod
     def of(cls, text: str) -> ClaimSigns:
@@ -273,6 +284,8 @@ class ClaimSigns:
             order,
             near,
             *_antonym_lemmas(trimmed),
+            bool(_EQUAL.search(text)),
+            bool(_UNEQUAL.search(text)),
         )
 
 
@@ -497,6 +510,8 @@ def _comparisons(clauses: Sequence[Sequence[str]]) -> tuple[tuple[frozenset[str]
                     before = frozenset(content_stems(clauses[number + 1])[:COMPARISON_REACH])
                 else:
                     lead = clause[:i] if i or not number else clauses[number - 1]  # "A, not B"
+                    if i and number and len(content_stems(lead)) < SUBJECT_WORDS:
+                        lead = [*clauses[number - 1], *lead]  # "A, doing B, saves more than C": A is compared
                     before = frozenset(content_stems(lead)[-COMPARISON_REACH:])
                 if before and after:
                     found.append((before, after))
@@ -543,6 +558,10 @@ def contradicts(a: ClaimSigns, b: ClaimSigns) -> bool:
             return True
     if _denied_plainly(a, b) or _denied_plainly(b, a) or _antonymous(a, b):
         return True
+    if (a.equal and not a.unequal and b.unequal and not b.equal) or (
+        b.equal and not b.unequal and a.unequal and not a.equal
+    ):
+        return True  # "matters as much as" / "matters far less than"
     return _opposed_nearby(a, b) or _swapped(a.comparisons, b.comparisons) or _roles_swapped(a.order, b.order)
 
 

@@ -135,3 +135,38 @@ def test_no_denies_the_noun_after_it_unless_it_opens_the_clause() -> None:
         "There is no ideal podcast length: some shows succeed with three-hour episodes and others at ten minutes.",
         "No episode length is best: podcasts thrive at three hours, and others are very successful at ten minutes.",
     )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # alike against more or less
+        (
+            "Building launch infrastructure for Starship matters as much as building the rocket itself.",
+            "Launch infrastructure for Starship matters far less than the rocket itself.",
+        ),
+        (
+            "We all have an in-group and an out-group, and we assign less value to people in our out-group.",
+            "People give the same value to their out-group as to their in-group.",
+        ),
+        # a comparison whose first side is named in the clause before ("A, doing B, saves more than C")
+        (
+            "Batch production, scheduling a whole month of interviews in one week, saves far more time than producing each episode by itself.",
+            "Producing each episode by itself saves more time than batching a whole month of interviews into one week.",
+        ),
+        ("Widgetsmith was wildly popular.", "Hardly anyone downloaded Widgetsmith; it was a flop."),
+    ],
+)
+def test_comparisons_and_receptions_the_other_way_stay_apart(a: str, b: str) -> None:
+    assert contradicts(ClaimSigns.of(a), ClaimSigns.of(b))
+
+
+def test_alike_said_twice_or_a_comparison_said_the_same_way_is_one_story() -> None:
+    assert story(
+        "Launch infrastructure for Starship matters as much as the rocket.",
+        "For Starship, the launch infrastructure is as important as the rocket itself.",
+    )
+    assert story(
+        "Written proposals reach decisions faster than meetings, since writing forces the author to finish thinking.",
+        "Teams that write proposals decide faster than teams that meet, because writing makes authors think it through.",
+    )
