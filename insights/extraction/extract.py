@@ -9,7 +9,8 @@
    salience: the highest TextRank centrality among its sentences (`textrank`), so the
    sentence that carries a point never lowers the passage holding it. A publisher's
    soundbite lifts the passages it covers; an episode told as a story (`precision.genre_factor`)
-   lowers all its passages.
+   lowers all its passages, and a subject already talked about before the passage
+   ("…, because the printer doesn't…", `context`) lowers that passage.
 4. The best ones are picked in score order, never two that share a sentence or say
    nearly the same thing, and none below `PUBLISH_THRESHOLD`: four good insights beat
    six with two bad ones. Only a timed transcript that would otherwise get fewer than
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from insights.extraction.context import WINDOW, reference_factor
 from insights.extraction.garble import garble_factor
 from insights.extraction.keywords import CONSIDERED, GENERIC, Keywords, match_vocabulary
 from insights.extraction.leadin import strip_lead_in
@@ -209,7 +211,7 @@ def _candidates(
             score = standalone * worst * placed * joined * shape * salience * boost * genre
             if score < FLOOR and not keep_all:  # the graded factors only lower it: never published
                 continue
-            graded = _graded_factors(text)
+            graded = (*_graded_factors(text), reference_factor(text, stems[max(0, first - WINDOW) : first]))
             score = min(1.0, score * math.prod(graded))
             key = " ".join(sorted(frozenset().union(*stems[first : last + 1])))
             ungraded = (standalone, worst, placed, joined, shape, salience, boost, genre)
@@ -236,6 +238,7 @@ FEATURES = (
     "command",
     "fact",
     *PASSAGE_FACTORS,
+    "reference",
     "words",
     "sentences",
 )

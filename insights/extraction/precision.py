@@ -9,7 +9,7 @@ first word:
   of the company.", "A 59% sustained reduction, eighteen ASNs going completely silent…")
   or one that opens on a bare verb ("Runs on $10 hardware…") is a fragment.
 - `opener_factor`: "Let's…" is the speakers planning among themselves; "Not just that",
-  "Even…", "Also…", "Plus…", "On top of that…" add to something said before.
+  "Even…", "Also…", "Plus…", "On top of that…", "Except for…" add to something said before.
 - `spoken_factor`: spoken filler the cleaner keeps ("basically", a filler "like", "right,").
 - `teaser_factor`: "X wrote a post that lays out six signs…" promises a point it does not make.
 - `scene_factor`, `pitch_factor`: a story told in scenes ("you see…"), an ad read ("there's a reason…").
@@ -92,7 +92,7 @@ _SUBJECT_WORDS = frozenset(
 _SENTENCE = re.compile(r"[^.!?…]+[.!?…]*")
 _OPENERS = re.compile(
     r"^(?:let s|let us|not (?:just|only) that|on top of that|even|also|plus|again|as well|in addition|same (?:thing|with)"
-    r"|which|whereas|otherwise|instead|other than that|besides that|apart from that)\b"
+    r"|which|whereas|otherwise|instead|other than that|besides that|apart from that|except)\b"
 )
 _SPOKEN = re.compile(
     r"\bbasically\b|(?:^|, |\b(?:until|where|when|because|and|but|so|was|it[’']s|that[’']s)) like (?:you|we|they|i|it|the|a|if|when|this|that)\b"

@@ -321,3 +321,8 @@ def test_a_comparison_without_its_other_side_is_lowered() -> None:  # changelog-
     assert comparison_factor("Most cancer treatments are way worse. And yeah, enabling surgery was a big deal.") < 1.0
     assert comparison_factor("Most cancer treatments are way worse than the disease.") == 1.0
     assert comparison_factor("Developer experience is always in service of creating a better user experience.") == 1.0
+
+
+def test_an_exception_opens_on_what_was_said_before() -> None:  # big-tent-s2e10
+    text = "Except for creating the spanner takes three hours, and a year or two's worth of skills in CAD modeling."
+    assert opener_factor(_folded(text)) < 1.0
