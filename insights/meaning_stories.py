@@ -158,7 +158,7 @@ _FREE_OF = re.compile(r"\b(\w+)-free\b", re.IGNORECASE)
 NEGATED_WORDS = 1
 #: Words a negation passes over to reach what it denies ("hardly anyone *opens*", "does not mean you are *weak*").
 _PASSED_OVER = FILLER | {"anyone", "anybody", "anything", "someone", "one", "ones", "everyone", "everything"}
-#: "A rather than B", "A instead of B", "A, not B": B is denied.
+#: "A rather than B", "A instead of B", "A, not B": B is denied (and "A over being B").
 _REJECTING = {("rather", "than"), ("instead", "of")}
 #: "unchanged", "harmless": a prefix or suffix that denies the rest of the word (at least 4 letters).
 _DENYING_PREFIX = "un"
@@ -171,6 +171,59 @@ ROOT_LETTERS = 6
 SWAP_DISTANCE = 3
 #: Words that set one side of a comparison against the other ("A rather than B", "A, not B").
 _CONTRASTS = frozenset(["than", "over", "instead", "rather", "versus", "vs", "not"])
+#: Verbs whose particle "over" is no contrast ("takes over", "went over", "handed over").
+_OVER_VERBS = frozenset(
+    [
+        "take",
+        "takes",
+        "took",
+        "taken",
+        "taking",
+        "hand",
+        "hands",
+        "handed",
+        "handing",
+        "turn",
+        "turns",
+        "turned",
+        "turning",
+        "go",
+        "goes",
+        "went",
+        "gone",
+        "going",
+        "look",
+        "looks",
+        "looked",
+        "looking",
+        "think",
+        "thinks",
+        "thought",
+        "thinking",
+        "pass",
+        "passes",
+        "passed",
+        "passing",
+        "win",
+        "wins",
+        "won",
+        "get",
+        "gets",
+        "got",
+        "start",
+        "starts",
+        "started",
+        "starting",
+        "move",
+        "moves",
+        "moved",
+        "moving",
+        "fall",
+        "falls",
+        "fell",
+        "fallen",
+    ]
+)
 #: Contrast words that can open a clause, the preferred side then following ("Instead of B, A").
 _PREFERRING = frozenset(["instead", "rather"])
 #: Clause breaks: a comparison never reaches across them.
@@ -422,7 +475,9 @@ def _denials(clauses: Sequence[Sequence[str]]) -> tuple[frozenset[str], frozense
         left, skip = 0, False  # content words the last negation still denies; one to pass over
         doubtful = any(w in _NEGATIONS or w in _DENYING or w in _PREFERRING for w in clause)
         for i, word in enumerate(clause):
-            rejecting = i + 1 < len(clause) and (word, clause[i + 1]) in _REJECTING
+            rejecting = i + 1 < len(clause) and (
+                (word, clause[i + 1]) in _REJECTING or (word == "over" and clause[i + 1].endswith("ing"))
+            )
             opening_no = word == "no" and not i
             if (
                 rejecting
@@ -503,6 +558,8 @@ def _comparisons(clauses: Sequence[Sequence[str]]) -> tuple[tuple[frozenset[str]
     found = []
     for number, clause in enumerate(clauses):
         for i, word in enumerate(clause):
+            if word == "over" and i and clause[i - 1] in _OVER_VERBS:
+                continue  # "taken over by an attacker" compares nothing
             if word in _CONTRASTS:
                 after = frozenset(content_stems(clause[i + 1 :])[:COMPARISON_REACH])
                 if not i and word in _PREFERRING and number + 1 < len(clauses):

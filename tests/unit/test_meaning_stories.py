@@ -170,3 +170,19 @@ def test_alike_said_twice_or_a_comparison_said_the_same_way_is_one_story() -> No
         "Written proposals reach decisions faster than meetings, since writing forces the author to finish thinking.",
         "Teams that write proposals decide faster than teams that meet, because writing makes authors think it through.",
     )
+
+
+def test_a_particle_over_compares_nothing_and_over_doing_rejects_like_instead_of() -> None:
+    assert story(
+        "Fund the maintainer directly; a few thousand dollars a year is far cheaper than the incident response after an abandoned project is taken over by an attacker.",
+        "Pay the maintainer directly; a few thousand dollars a year costs far less than an incident after an attacker takes over the abandoned project.",
+    )
+    assert story(
+        "Judge performance by shipped work rather than online status indicators, which reward looking busy instead of being effective.",
+        "Judge people by shipped work, not online status lights, which reward looking busy over being effective.",
+    )
+    # a comparison with "over" still counts the other way round
+    assert contradicts(
+        ClaimSigns.of("Investors value two years of runway over fast growth."),
+        ClaimSigns.of("Investors value fast growth over two years of runway."),
+    )
