@@ -10,19 +10,146 @@ import re
 
 #: Openers that lean on the sentence before: conjunctions and connectives ("Now you have…": as against before).
 CONNECTIVES = frozenset(
-    ["and", "but", "so", "because", "also", "or", "nor", "yet", "plus", "then", "though", "which", "whereas", "however", "therefore", "thus", "hence", "anyway", "anyways", "besides", "instead", "otherwise", "meanwhile", "again", "likewise", "similarly", "furthermore", "moreover", "additionally", "consequently", "secondly", "thirdly", "lastly", "finally", "still", "now"]
+    [
+        "and",
+        "but",
+        "so",
+        "because",
+        "also",
+        "or",
+        "nor",
+        "yet",
+        "plus",
+        "then",
+        "though",
+        "which",
+        "whereas",
+        "however",
+        "therefore",
+        "thus",
+        "hence",
+        "anyway",
+        "anyways",
+        "besides",
+        "instead",
+        "otherwise",
+        "meanwhile",
+        "again",
+        "likewise",
+        "similarly",
+        "furthermore",
+        "moreover",
+        "additionally",
+        "consequently",
+        "secondly",
+        "thirdly",
+        "lastly",
+        "finally",
+        "still",
+        "now",
+    ]
 )
 #: Openers that point back at something said before.
-REFERENCES = frozenset(["it", "its", "this", "that", "these", "those", "they", "them", "their", "theirs", "he", "she", "him", "her", "his", "hers", "such"])
+REFERENCES = frozenset(
+    [
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "he",
+        "she",
+        "him",
+        "her",
+        "his",
+        "hers",
+        "such",
+    ]
+)
 #: Answers, backchannels and interjections.
 INTERJECTIONS = frozenset(
-    ["yeah", "yes", "yep", "no", "nope", "right", "okay", "ok", "oh", "well", "sure", "exactly", "absolutely", "totally", "definitely", "true", "wow", "hey", "hi", "hello", "cool", "great", "awesome", "agreed", "indeed", "mhm", "huh", "like"]
+    [
+        "yeah",
+        "yes",
+        "yep",
+        "no",
+        "nope",
+        "right",
+        "okay",
+        "ok",
+        "oh",
+        "well",
+        "sure",
+        "exactly",
+        "absolutely",
+        "totally",
+        "definitely",
+        "true",
+        "wow",
+        "hey",
+        "hi",
+        "hello",
+        "cool",
+        "great",
+        "awesome",
+        "agreed",
+        "indeed",
+        "mhm",
+        "huh",
+        "like",
+    ]
 )
 #: Third-person pronouns that need someone named before them.
 THIRD_PERSON = frozenset(["they", "them", "their", "theirs", "he", "him", "his", "she", "her", "hers"])
 #: Words that can be what "they" or "she" stands for, though they do not end in -s.
 PERSON_NOUNS = frozenset(
-    ["people", "children", "kids", "men", "women", "everyone", "everybody", "someone", "somebody", "anyone", "anybody", "person", "team", "staff", "folks", "audience", "family", "company", "candidate", "user", "customer", "colleague", "manager", "listener", "guest", "founder", "reader", "employee", "child", "parent", "friend", "partner", "boss", "host", "doctor", "patient", "therapist", "client", "student", "teacher"]
+    [
+        "people",
+        "children",
+        "kids",
+        "men",
+        "women",
+        "everyone",
+        "everybody",
+        "someone",
+        "somebody",
+        "anyone",
+        "anybody",
+        "person",
+        "team",
+        "staff",
+        "folks",
+        "audience",
+        "family",
+        "company",
+        "candidate",
+        "user",
+        "customer",
+        "colleague",
+        "manager",
+        "listener",
+        "guest",
+        "founder",
+        "reader",
+        "employee",
+        "child",
+        "parent",
+        "friend",
+        "partner",
+        "boss",
+        "host",
+        "doctor",
+        "patient",
+        "therapist",
+        "client",
+        "student",
+        "teacher",
+    ]
 )
 
 #: Openings that refer back to a list or a point made before (case-folded text, punctuation kept).
@@ -61,7 +188,9 @@ OBJECTLESS_INFINITIVE = re.compile(
 )
 #: A sentence cut before its main clause: "no matter how good the content is, if your audio quality isn't good."
 #: (on the text as written)
-OPEN_ENDING = re.compile(r"\bno matter (?:how|what|who|where|when)\b[^.?!]*,\s*(?:if|when|unless)\b[^,.?!]*[.!?…]*$", re.I)
+OPEN_ENDING = re.compile(
+    r"\bno matter (?:how|what|who|where|when)\b[^.?!]*,\s*(?:if|when|unless)\b[^,.?!]*[.!?…]*$", re.I
+)
 #: Chit-chat, greetings, housekeeping and sponsor reads, anywhere in a passage.
 CHATTER = re.compile(
     r"\b(?:thanks? (?:you )?(?:so much |very much )?for (?:having|joining|coming|listening|tuning)|thank you"
@@ -98,7 +227,9 @@ SUMMARY = re.compile(
     r"|is here to|we do this by|(?:chat|chats|chatted|chatting) (?:\w+ )?(?:about|with)|regularly scheduled|at our favou?rite)"
 )
 #: Web addresses and domains ("podcastindex.org", "https://…"), on the passage as written.
-ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|fm|co|ai|dev|app|show|tv|me|ly|us|uk)\b", re.I)
+ADDRESS = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|fm|co|ai|dev|app|show|tv|me|ly|us|uk)\b", re.I
+)
 #: Replies that only make sense after someone else spoke, at the start.
 REPLY = re.compile(
     r"^(?:(?:that s|that is|you re|you are) (?:right|true|so true|a (?:great|good) point|exactly)|makes sense"
