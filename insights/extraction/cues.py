@@ -263,6 +263,8 @@ BACK_REFERENCE = re.compile(
     r"|mean by (?:that|this)|(?:because of|on top of|apart from|other than|besides|beyond|after|before|similar to"
     r"|related to|going back to) (?:that|this)\b(?! \w+ (?:is|are|was|were)\b)"
     r"|what (?:i m|i am|you re|you are) (?:hearing|saying)|i hear (?:you|what you)"
+    # the other speaker's aim or words: "…work for what you're trying to do", "what you're hinting at is…"
+    r"|what (?:you re|you are|you were) (?:trying to do|describing|talking about|asking|getting at|hinting at|suggesting)\b"
     r"|\b(?:that|this) (?:out|up|down|off|away)\b(?! (?:of|to|until|there)\b)"  # "split that out": a thing said before
     r"|\b(?:the )?same (?:sort of |kind of )?thing\b"  # "same sort of thing": as the one said before
     r"|the (?:next|second|third|other|last|first) (?:thing|one|reason|step|tip|point)s?"

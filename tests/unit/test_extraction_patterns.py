@@ -470,3 +470,19 @@ def test_the_opening_subject_said_again_after_a_dash_is_a_spoken_repair() -> Non
 def test_an_it_after_only_plural_nouns_has_nothing_to_stand_for() -> None:  # big-tent-s2e10
     assert standalone_score("For 3D printers it was probably the use of load cell data.") < 0.5
     assert standalone_score("For a 3D printer it was probably the use of load cell data that mattered most.") >= 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There's possibly hundreds of queries that could technically work for what you're trying to do, and there's no single one that's guaranteed to be the right one.",  # ship-it-134
+        "I think what you're hinting at is that the cost will go up.",  # changelog-672
+    ],
+)
+def test_what_the_other_speaker_is_trying_to_do_or_hinting_at_needs_the_conversation(text: str) -> None:
+    assert not is_standalone(text), standalone_score(text)
+
+
+def test_what_you_are_doing_as_a_generic_you_is_not_a_pointer() -> None:  # ship-it-134
+    text = "There's different garbage collectors, and you need to tune them in different manners, depending on what you're doing."
+    assert is_standalone(text), standalone_score(text)
