@@ -538,6 +538,8 @@ def _directions(folded: Sequence[str]) -> tuple[frozenset[tuple[str, int]], Mapp
             continue
         if i and folded[i - 1] == "no" and word == "matter":  # "no matter how good" judges nothing
             continue
+        if word in ("ended", "left") and i + 1 < len(folded) and folded[i + 1] in ("up", "over"):
+            continue  # "ended up as a writer", "left over": neither ends nor leaves anything
         axis, sign = polar
         reach = [n for n in negations if i - NEGATION_REACH <= n < i and (folded[n] != "without" or n == i - 1)]
         if reach:

@@ -186,3 +186,9 @@ def test_a_particle_over_compares_nothing_and_over_doing_rejects_like_instead_of
         ClaimSigns.of("Investors value two years of runway over fast growth."),
         ClaimSigns.of("Investors value fast growth over two years of runway."),
     )
+
+
+def test_ended_up_and_left_over_end_or_leave_nothing() -> None:
+    assert ("existence", -1) in ClaimSigns.of("Social media has ended isolation.").directions
+    assert ("existence", -1) not in ClaimSigns.of("Gui Rambo ended up as a 9to5Mac writer.").directions
+    assert ("membership", -1) not in ClaimSigns.of("The budget left over went to marketing.").directions
