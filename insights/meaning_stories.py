@@ -7,11 +7,14 @@ words says otherwise:
 - no contradiction: the same direction on every axis both claims speak to (rise/fall,
   many/few, keep/stop, fast/slow...), a negation reaching a direction word flips it,
   and no word one claim negates ("does not change", "hardly anyone opens", "unchanged",
-  "harmless") is one the other says plainly;
+  "harmless") is one the other says plainly; no antonyms (WordNet 3.0's, any inflection:
+  "a new app" / "an old app") said of the same words, unless one of them is negated; a
+  change denied ("barely changes") against a direction said; things said alike ("as much
+  as") against one said more or less than the other;
 - the same roles: two claims in the same words with two of them swapped ("A is X while B
   is Y" against "B is X while A is Y") are not one story;
 - the same comparison the same way round ("A rather than B" is not "B rather than A");
-- the same figures (each claim's numbers, spelled or written, not contradicted);
+- the same figures (each claim's numbers, spelled, written or ordinal, not contradicted);
 - the same names, when both name someone or something.
 
 Pure: texts and cosines in, decisions out (no model here).
