@@ -25,6 +25,9 @@ first word:
 - `time_reference_factor`: "that day", "at the time", "back then": a time named earlier in the talk.
 - `comparison_factor`: "…are way worse.", "…becomes even harder.": a comparison whose other side was
   said before (an intensified comparative ending its sentence, no "than").
+- `everyone_factor`: a passage whose subject is unnamed people ("People come to the podcast…",
+  "Sometimes people will just use the tool…", "Somebody's already done that…"): a sweeping
+  observation or a view reported from nobody in particular.
 - `vague_factor`: placeholders for what was said before or is never said ("one thing",
   "two things", "a thing", "such a", "the same thing"), and "these"/"those" as a subject.
 """
@@ -143,6 +146,7 @@ PASSAGE_FACTORS = (
     "dislocation",
     "time_reference",
     "comparison",
+    "everyone",
 )
 
 
@@ -165,6 +169,7 @@ def passage_factors(text: str) -> tuple[float, ...]:
         dislocation_factor(core),
         time_reference_factor(folded),
         comparison_factor(core),
+        everyone_factor(folded),
     )
 
 
@@ -371,3 +376,18 @@ def comparison_factor(text: str) -> float:
         if _COMPARISON.search(lowered) and " than " not in lowered:
             return 0.6
     return 1.0
+
+
+_EVERYONE = re.compile(
+    r"^(?:sometimes |most |many |some )?(?:people|everyone|everybody|nobody|no one|someone|somebody|a lot of people)\b(?! (?:who|that|which|with|in|at|from|like)\b)"
+)
+
+
+def everyone_factor(folded: str) -> float:
+    """0.75 for a passage whose subject is people nobody names ("People come to the podcast to get the content").
+
+    Said of people in general, a claim is a platitude or a view reported from no one in
+    particular; on the tuning labels none of the passages opening so passed. "People who…"
+    and "people in…" say which people and are left alone.
+    """
+    return 0.75 if _EVERYONE.match(folded) else 1.0

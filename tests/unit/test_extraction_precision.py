@@ -21,6 +21,7 @@ from insights.extraction.precision import (
     definite_factor,
     dislocation_factor,
     enumeration_factor,
+    everyone_factor,
     genre_factor,
     opener_factor,
     passage_factor,
@@ -326,3 +327,23 @@ def test_a_comparison_without_its_other_side_is_lowered() -> None:  # changelog-
 def test_an_exception_opens_on_what_was_said_before() -> None:  # big-tent-s2e10
     text = "Except for creating the spanner takes three hours, and a year or two's worth of skills in CAD modeling."
     assert opener_factor(_folded(text)) < 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "People don't want to be replaced. They don't want things to be wholly replaced.",  # ship-it-134
+        "Sometimes people will just use the tool, just use the software, and not really pay much attention to the people behind things.",  # founders-talk-97
+        "People will say, well, if you care about your data, you do because if the memory gets corrupt, that's where it writes first.",  # friends-125
+    ],
+)
+def test_a_claim_about_unnamed_people_is_lowered(text: str) -> None:
+    assert everyone_factor(_folded(text)) < 1.0
+
+
+def test_people_said_which_or_humans_are_not_lowered() -> None:
+    assert everyone_factor(_folded("People who prepare their questions get better interviews.")) == 1.0
+    assert (
+        everyone_factor(_folded("Humans are going to burn $10,000 in tokens, maybe $100,000 in tokens per human."))
+        == 1.0
+    )  # changelog-672
