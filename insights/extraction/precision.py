@@ -332,16 +332,32 @@ def dislocation_factor(text: str) -> float:
     What comes before the comma is not a framing phrase ("In 2020,", "If so,",
     "Nowadays,") but a topic named on its own, a list or a phrase said again: spoken
     restarts and answers to a question. On the tuning labels 8 of 9 such passages failed.
+    A participle after the noun ("King standing in the corner of the castle, camera falls…")
+    makes no clause either: a scene told in fragments. One opening the phrase ("Looking
+    back, …", "Asked about it, …") frames the sentence and is left alone.
     """
     opening = _OPENING_PHRASE.match(text)
     if opening is None:
         return 1.0
     tokens = words(opening.group(1))
-    if not tokens or tokens[0] in _FRAMING or tokens[0].endswith("ly"):
+    if not tokens or tokens[0] in _FRAMING or tokens[0].endswith("ly") or _participle(tokens[0]):
         return 1.0
-    if any(t in VERB_FORMS or t.endswith(("ing", "ed")) for t in tokens):
+    if any(t in VERB_FORMS and (i == 0 or tokens[i - 1] not in _NOUN_BEFORE) for i, t in enumerate(tokens)):
         return 1.0
     return 0.6
+
+
+def _participle(word: str) -> bool:
+    """True for a folded word that looks like a participle ("looking", "asked"), not "king" or "something"."""
+    return (word.endswith("ing") and len(word) > 5 and not word.endswith("thing")) or (
+        word.endswith("ed") and len(word) > 4
+    )
+
+
+#: Words after which a verb form is a noun ("at the end", "a record", "our work").
+_NOUN_BEFORE = frozenset(
+    ["the", "a", "an", "this", "that", "his", "her", "their", "our", "my", "your", "its", "every", "each"]
+)
 
 
 _TIME_REFERENCE = re.compile(

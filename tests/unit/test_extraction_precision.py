@@ -347,3 +347,11 @@ def test_people_said_which_or_humans_are_not_lowered() -> None:
         everyone_factor(_folded("Humans are going to burn $10,000 in tokens, maybe $100,000 in tokens per human."))
         == 1.0
     )  # changelog-672
+
+
+def test_a_participle_after_the_opening_noun_makes_no_clause() -> None:
+    # changelog-news-181: a list of noun phrases with participles, no main clause before the comma
+    text = "A 59% sustained reduction, eighteen ASNs going completely silent, five countries vanishing from our data entirely."
+    assert dislocation_factor(text) < 1.0
+    assert dislocation_factor("Looking back, the migration to Postgres took a whole year.") == 1.0
+    assert dislocation_factor("At the end, the camera falls and the recording stops.") == 1.0
