@@ -230,6 +230,8 @@ SUMMARY = re.compile(
 ADDRESS = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|fm|co|ai|dev|app|show|tv|me|ly|us|uk)\b", re.I
 )
+#: The people in the room spoken to ("You both do the eyebrow…", "you guys"): talk between the speakers.
+IN_THE_ROOM = re.compile(r"\byou (?:both|two|guys|all|folks)\b(?! (?:of|who|that)\b)")
 #: Replies that only make sense after someone else spoke, at the start.
 REPLY = re.compile(
     r"^(?:(?:that s|that is|you re|you are) (?:right|true|so true|a (?:great|good) point|exactly)|makes sense"

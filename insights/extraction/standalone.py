@@ -75,7 +75,7 @@ def _factors(clean: str, tokens: list[str]) -> Iterator[float]:
     yield 1.0 if has_verb(tokens) else 0.25
     yield 0.45 if _unresolved_pronoun(core, core_tokens) or unresolved_it(core_tokens) else 1.0
     yield 0.45 if _continues_earlier(core) else 1.0
-    yield 0.45 if _ADDRESSED.search(clean) else 1.0
+    yield 0.45 if _ADDRESSED.search(clean) or cues.IN_THE_ROOM.search(folded) else 1.0
     yield 0.3 if cues.ADDRESS.search(clean) else 1.0
     yield 0.45 if _THERE.search(clean) else 1.0
     yield 0.5 if clean.startswith("To ") and "," not in clean else 1.0  # "To spend a billion dollars…": no main clause

@@ -486,3 +486,8 @@ def test_what_the_other_speaker_is_trying_to_do_or_hinting_at_needs_the_conversa
 def test_what_you_are_doing_as_a_generic_you_is_not_a_pointer() -> None:  # ship-it-134
     text = "There's different garbage collectors, and you need to tune them in different manners, depending on what you're doing."
     assert is_standalone(text), standalone_score(text)
+
+
+def test_the_speakers_spoken_to_as_you_both_is_talk_in_the_room() -> None:  # ship-it-134
+    assert not is_standalone("You both do the eyebrow right before you say something shady, and it's the best.")
+    assert is_standalone("Teams that deploy on Fridays need a rollback that all of you can run without asking anyone.")
