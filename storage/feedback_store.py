@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -24,9 +25,7 @@ def feedback_channel(session: Session, team_id: str, posted_channel: str) -> str
     if not posted_channel.startswith("D"):
         return posted_channel
     owner = session.scalar(
-        select(Delivery.channel_id)
-        .where(Delivery.team_id == team_id, Delivery.post_channel == posted_channel)
-        .limit(1)
+        select(Delivery.channel_id).where(Delivery.team_id == team_id, Delivery.post_channel == posted_channel).limit(1)
     )
     return owner or posted_channel
 
@@ -48,6 +47,30 @@ def remove_feedback(session: Session, team_id: str, channel_id: str, user_id: st
 def _key(team_id: str, channel_id: str, user_id: str, insight_id: int, kind: str) -> dict[str, Any]:
     return {"team_id": team_id, "channel_id": channel_id, "user_id": user_id, "insight_id": insight_id, "kind": kind}
 
+
+FeedbackKey = tuple[str, str, str, int, str]  # (team_id, channel_id, user_id, insight_id, kind)
+
+
+def record_feedback_many(session: Session, keys: Collection[FeedbackKey], at: datetime) -> None:
+    """`record_feedback` for many keys in one executemany (recorded ones stay as they are)."""
+    if keys:
+        params = [{**dict(zip(_KEY_COLUMNS, key, strict=True)), "created_at": at} for key in keys]
+        session.connection().execute(_many_statements(session.get_bind().dialect.name), params)
+
+
+def remove_feedback_many(session: Session, keys: Collection[FeedbackKey]) -> None:
+    """`remove_feedback` for many keys in one executemany."""
+    if keys:
+        params = [dict(zip(_KEY_COLUMNS, key, strict=True)) for key in keys]
+        session.connection().execute(_statements(session.get_bind().dialect.name)[1], params)
+
+
+@cache
+def _many_statements(dialect: str) -> Any:
+    """The insert-if-absent of `_statements` without RETURNING, so a list of parameters is one DB-API executemany."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Feedback)
+    record = insert.values({c: bindparam(c) for c in (*_KEY_COLUMNS, "created_at")})
+    return record.on_conflict_do_nothing(index_elements=list(_KEY_COLUMNS))
 
 
 @cache
@@ -76,7 +99,12 @@ def channel_feedback(session: Session, team_id: str, channel_id: str, now: datet
         )
     )
     return [
-        FeedbackEvent(user_id=r.user_id, kind=r.kind, at=as_utc(r.created_at) or now, podcast=r.title,
-                      topics=tuple(r.topics or ()))
+        FeedbackEvent(
+            user_id=r.user_id,
+            kind=r.kind,
+            at=as_utc(r.created_at) or now,
+            podcast=r.title,
+            topics=tuple(r.topics or ()),
+        )
         for r in rows
     ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -29,9 +30,7 @@ class Saved:
     saved_at: datetime
 
 
-def save_insight(
-    session: Session, team_id: str, user_id: str, insight_id: int, *, now: datetime | None = None
-) -> bool:
+def save_insight(session: Session, team_id: str, user_id: str, insight_id: int, *, now: datetime | None = None) -> bool:
     """Save an insight for a person at `now` (the current time when not given); True when it was not
     saved before (retries are harmless)."""
     params = {"team_id": team_id, "user_id": user_id, "insight_id": insight_id, "saved_at": now or utc_now()}
@@ -43,6 +42,44 @@ def unsave_insight(session: Session, team_id: str, user_id: str, insight_id: int
     params = {"team_id": team_id, "user_id": user_id, "insight_id": insight_id}
     return session.connection().execute(_statements(session.get_bind().dialect.name)[1], params).rowcount == 1
 
+
+SavedKey = tuple[str, str, int]  # (team_id, user_id, insight_id)
+
+#: Which of many (team, user, insight) are saved: one expanding parameter, as `messages_store._RECORDS`.
+_SAVED_KEYS = select(SavedInsight.team_id, SavedInsight.user_id, SavedInsight.insight_id).where(
+    tuple_(SavedInsight.team_id, SavedInsight.user_id, SavedInsight.insight_id).in_(bindparam("keys", expanding=True))
+)
+
+
+def saved_keys(session: Session, keys: Collection[SavedKey]) -> set[SavedKey]:
+    """The keys among `keys` that are saved now, in one query (a batch of reactions)."""
+    if not keys:
+        return set()
+    rows = session.connection().execute(_SAVED_KEYS, {"keys": list(keys)})
+    return {(row.team_id, row.user_id, row.insight_id) for row in rows}
+
+
+def save_many(session: Session, keys: Collection[SavedKey], now: datetime) -> None:
+    """`save_insight` for many keys in one executemany (each saved at `now`; saved ones stay as they are)."""
+    if keys:
+        params = [{"team_id": t, "user_id": u, "insight_id": i, "saved_at": now} for t, u, i in keys]
+        session.connection().execute(_many_statements(session.get_bind().dialect.name)[0], params)
+
+
+def unsave_many(session: Session, keys: Collection[SavedKey]) -> None:
+    """`unsave_insight` for many keys in one executemany."""
+    if keys:
+        params = [{"team_id": t, "user_id": u, "insight_id": i} for t, u, i in keys]
+        session.connection().execute(_many_statements(session.get_bind().dialect.name)[1], params)
+
+
+@cache
+def _many_statements(dialect: str) -> tuple[Any, Any]:
+    """(insert-if-absent, delete) as `_statements` but without RETURNING, so a list of parameters runs as one
+    DB-API executemany."""
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(SavedInsight)
+    save = insert.values({c: bindparam(c) for c in ("team_id", "user_id", "insight_id", "saved_at")})
+    return save.on_conflict_do_nothing(index_elements=["team_id", "user_id", "insight_id"]), _statements(dialect)[1]
 
 
 @cache
@@ -63,10 +100,14 @@ def _statements(dialect: str) -> tuple[Any, Any]:
 
 
 def count_saved(session: Session, team_id: str, user_id: str) -> int:
-    return session.scalar(
-        select(func.count()).select_from(SavedInsight)
-        .where(SavedInsight.team_id == team_id, SavedInsight.user_id == user_id)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(SavedInsight)
+            .where(SavedInsight.team_id == team_id, SavedInsight.user_id == user_id)
+        )
+        or 0
+    )
 
 
 def list_saved(session: Session, team_id: str, user_id: str, *, offset: int = 0, limit: int = 10) -> list[Saved]:

@@ -40,21 +40,25 @@ from insights.feedback import DOWN, SAVE, UP
 from insights.model import Insight
 from insights.targets import WorkspaceSettings
 from storage.channels_store import get_workspace
-from storage.feedback_store import feedback_channel, record_feedback, remove_feedback
+from storage.feedback_store import FeedbackKey, feedback_channel, record_feedback_many, remove_feedback_many
 from storage.insights_store import insight_query, to_insight
 from storage.messages_store import PostedRecord, posted_records
 from storage.models import InsightRow
-from storage.saved_store import save_insight, unsave_insight
+from storage.saved_store import SavedKey, save_many, saved_keys, unsave_many
 
 log = logging.getLogger("podbrief.reactions")
 
 GONE = "That insight is no longer available, so there is nothing to save. Search for similar ones with `/insights`."
 HEADER_HINT = "To save an insight, react on that item's own message below this header, not on the header itself."
 HEADER = "digest_header"
-DATABASE_TROUBLE_SAVE = ("Podbrief can't reach its database right now, so that insight was not saved. "
-                         "Please remove your reaction and add it again in a minute.")
-DATABASE_TROUBLE_UNSAVE = ("Podbrief can't reach its database right now, so that insight is still saved. "
-                           "Please add your reaction and remove it again in a minute.")
+DATABASE_TROUBLE_SAVE = (
+    "Podbrief can't reach its database right now, so that insight was not saved. "
+    "Please remove your reaction and add it again in a minute."
+)
+DATABASE_TROUBLE_UNSAVE = (
+    "Podbrief can't reach its database right now, so that insight is still saved. "
+    "Please add your reaction and remove it again in a minute."
+)
 #: Workspace settings are re-read at most this often per team by the reaction path.
 SETTINGS_TTL_SECONDS = 5.0
 #: Reactions waiting to be written at most (then the request's thread writes its own).
@@ -118,8 +122,14 @@ def to_reaction(body: dict[str, Any], added: bool, team_id: str | None) -> React
     if item.get("type") != "message" or not event.get("user") or not item.get("channel") or not item.get("ts"):
         return None
     team_id = team_id or str(body.get("team_id") or "")
-    return Reaction(team_id, str(event["user"]), emoji_name(str(event.get("reaction") or "")),
-                    str(item["channel"]), str(item["ts"]), added)
+    return Reaction(
+        team_id,
+        str(event["user"]),
+        emoji_name(str(event.get("reaction") or "")),
+        str(item["channel"]),
+        str(item["ts"]),
+        added,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +149,15 @@ class _Meaning(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class _Planned:
+    """A reaction read: its outcome when it writes nothing, else the feedback row and (a save emoji) saved row."""
+
+    outcome: Outcome
+    feedback: FeedbackKey | None = None
+    save: SavedKey | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class _Applied:
     """A reaction written: its outcome so far, and the insight to load for its confirmation (if any)."""
 
@@ -149,18 +168,28 @@ class _Applied:
 class ReactionHandler:
     """Turns reactions into saves and feedback; `submit` and `handle` are safe to call from many threads."""
 
-    def __init__(self, deps: Deps, hint_memory: int = 10_000, *, queue_size: int = QUEUE_SIZE,
-                 batch: int = WRITE_BATCH, senders: int = NOTE_SENDERS, put_timeout: float = 1.0) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        hint_memory: int = 10_000,
+        *,
+        queue_size: int = QUEUE_SIZE,
+        batch: int = WRITE_BATCH,
+        senders: int = NOTE_SENDERS,
+        put_timeout: float = 1.0,
+    ) -> None:
         self._deps = deps
         self._settings = SettingsCache()
         self._hinted: OrderedDict[tuple[str, str, str, str], None] = OrderedDict()
         self._hint_memory = hint_memory
         self._lock = threading.Lock()
         self._writes: OrderedWork[tuple[WebClient, Reaction]] = OrderedWork(
-            self._write, name="podbrief-reactions", maxsize=queue_size, batch=batch, put_timeout=put_timeout)
+            self._write, name="podbrief-reactions", maxsize=queue_size, batch=batch, put_timeout=put_timeout
+        )
         self._notes: list[OrderedWork[tuple[WebClient, Reaction, Message]]] = [
             OrderedWork(self._send_notes, name=f"podbrief-notes-{n}", maxsize=queue_size, batch=batch)
-            for n in range(max(senders, 1))]
+            for n in range(max(senders, 1))
+        ]
         self._clients: dict[tuple[str | None, str], PooledWebClient] = {}
 
     def submit(self, client: WebClient, reaction: Reaction) -> None:
@@ -196,21 +225,88 @@ class ReactionHandler:
             return self._apply_all(session, [reaction])[0]
 
     def _apply_all(self, session: Session, reactions: list[Reaction]) -> list[Outcome]:
-        """Write the reactions in order; the insights their confirmations show are loaded in one query."""
+        """Write the reactions as if one by one in order, with a few statements for the whole batch.
+
+        The feedback rows are written first (that starts the write transaction, so on SQLite nobody
+        else writes until it commits), then which saves exist is read once, the reactions are
+        replayed on it in order (what each one changed), and only the net change is written. The
+        insights the confirmations show are loaded in one query.
+        """
         now = self._deps.clock()
-        kinds = [self._meaning_of(session, reaction) for reaction in reactions]
-        records = posted_records(session, {(r.team_id, r.channel_id, r.ts) for r, k in zip(reactions, kinds, strict=True)
-                                           if k is not None})  # one query for the batch, not one per reaction
-        applied = [self._apply_in(session, reaction, kind, records.get((reaction.team_id, reaction.channel_id,
-                                                                         reaction.ts)), now)
-                   if kind is not None else _Applied(Outcome())
-                   for reaction, kind in zip(reactions, kinds, strict=True)]
+        meanings = [self._meaning_of(session, reaction) for reaction in reactions]
+        records = posted_records(
+            session,
+            {(r.team_id, r.channel_id, r.ts) for r, m in zip(reactions, meanings, strict=True) if m is not None},
+        )
+        planned = [
+            self._plan(session, reaction, meaning, records.get((reaction.team_id, reaction.channel_id, reaction.ts)))
+            if meaning is not None
+            else _Planned(Outcome())
+            for reaction, meaning in zip(reactions, meanings, strict=True)
+        ]
+        self._write_feedback(
+            session,
+            [(p.feedback, r.added) for p, r in zip(planned, reactions, strict=True) if p.feedback is not None],
+            now,
+        )
+        changed = iter(
+            self._write_saves(
+                session, [(p.save, r.added) for p, r in zip(planned, reactions, strict=True) if p.save is not None], now
+            )
+        )
+        applied: list[_Applied] = []
+        for plan, meaning in zip(planned, meanings, strict=True):
+            if plan.save is None:
+                applied.append(_Applied(plan.outcome))
+                continue
+            change = next(changed)
+            confirm = plan.save[2] if change and meaning is not None and meaning.confirm else None
+            applied.append(_Applied(Outcome(change), confirm))
         wanted = sorted({a.confirm for a in applied if a.confirm is not None})
-        insights = {row.id: to_insight(row) for row in session.execute(
-            insight_query().where(InsightRow.id.in_(wanted)))} if wanted else {}
-        return [Outcome(a.outcome.changed_saved, self._confirmation(reaction, insights[a.confirm]))
-                if a.confirm in insights else a.outcome
-                for a, reaction in zip(applied, reactions, strict=True)]
+        insights = (
+            {row.id: to_insight(row) for row in session.execute(insight_query().where(InsightRow.id.in_(wanted)))}
+            if wanted
+            else {}
+        )
+        return [
+            Outcome(a.outcome.changed_saved, self._confirmation(reaction, insights[a.confirm]))
+            if a.confirm in insights
+            else a.outcome
+            for a, reaction in zip(applied, reactions, strict=True)
+        ]
+
+    @staticmethod
+    def _write_feedback(session: Session, ops: list[tuple[FeedbackKey, bool]], now: datetime) -> None:
+        """Feedback added (True) or removed, in order: a key removed at any point is deleted, then the keys
+        whose last reaction adds are inserted (the same rows as one by one: all are dated `now`)."""
+        last: dict[FeedbackKey, bool] = {}
+        removed: set[FeedbackKey] = set()
+        for key, added in ops:
+            last[key] = added
+            if not added:
+                removed.add(key)
+        remove_feedback_many(session, sorted(removed))
+        record_feedback_many(session, sorted(k for k, added in last.items() if added), now)
+
+    @staticmethod
+    def _write_saves(session: Session, ops: list[tuple[SavedKey, bool]], now: datetime) -> list[bool]:
+        """Saves (True) and un-saves in order; whether each changed what is saved, replayed on the rows there."""
+        if not ops:
+            return []
+        there = saved_keys(session, {key for key, _ in ops})
+        saved, deleted, changed = set(there), set(), []
+        for key, added in ops:
+            change = (key not in saved) if added else (key in saved)
+            changed.append(change)
+            if change and added:
+                saved.add(key)
+            elif change:
+                saved.discard(key)
+                if key in there:
+                    deleted.add(key)  # a row there before: deleted (and inserted again, newer, if saved again)
+        unsave_many(session, sorted(deleted))
+        save_many(session, sorted(k for k in saved if k not in there or k in deleted), now)
+        return changed
 
     def _write(self, items: list[tuple[WebClient, Reaction]]) -> None:
         """The writer thread: the batch in one transaction, in order; one by one if that fails."""
@@ -240,8 +336,11 @@ class ReactionHandler:
 
     def _apologise(self, client: WebClient, reaction: Reaction) -> None:
         if reaction.emoji in self._settings.known_save_emojis(reaction.team_id):
-            self._tell(self._pooled(client), reaction,
-                       notice(DATABASE_TROUBLE_SAVE if reaction.added else DATABASE_TROUBLE_UNSAVE))
+            self._tell(
+                self._pooled(client),
+                reaction,
+                notice(DATABASE_TROUBLE_SAVE if reaction.added else DATABASE_TROUBLE_UNSAVE),
+            )
 
     def _send_notes(self, items: list[tuple[WebClient, Reaction, Message]]) -> None:
         for client, reaction, note in items:
@@ -262,33 +361,24 @@ class ReactionHandler:
         """What the reaction's emoji means here, or None for an emoji that means nothing here."""
         settings = self._settings.get(session, reaction.team_id)
         saving = reaction.emoji in settings.save_emojis
-        kind = SAVE if saving else UP if reaction.emoji in THUMBS_UP else DOWN if reaction.emoji in THUMBS_DOWN else None
+        kind = (
+            SAVE if saving else UP if reaction.emoji in THUMBS_UP else DOWN if reaction.emoji in THUMBS_DOWN else None
+        )
         return _Meaning(kind, saving, settings.save_confirmations) if kind is not None else None
 
-    def _apply_in(self, session: Session, reaction: Reaction, meaning: _Meaning,
-                  message: PostedRecord | None, now: datetime) -> _Applied:
+    def _plan(self, session: Session, reaction: Reaction, meaning: _Meaning, message: PostedRecord | None) -> _Planned:
         """One reaction whose emoji means something, on `message` (None: not a message the bot posted)."""
-        kind, saving, wants_confirmation = meaning
         if message is None:
-            return _Applied(Outcome())  # somebody else's message
+            return _Planned(Outcome())  # somebody else's message
         if message.kind == HEADER:
-            return _Applied(Outcome(note=self._header_hint(reaction) if saving else None))
+            return _Planned(Outcome(note=self._header_hint(reaction) if meaning.saving else None))
         if message.insight_id is None:
-            return _Applied(Outcome(note=notice(GONE) if saving and reaction.added else None))
-        insight_id = message.insight_id
+            return _Planned(Outcome(note=notice(GONE) if meaning.saving and reaction.added else None))
         channel = feedback_channel(session, reaction.team_id, reaction.channel_id)
-        args = (session, reaction.team_id, channel, reaction.user_id, insight_id, kind)
-        if reaction.added:
-            record_feedback(*args, now)
-        else:
-            remove_feedback(*args)
-        if not saving:
-            return _Applied(Outcome())
-        if reaction.added:
-            changed = save_insight(session, reaction.team_id, reaction.user_id, insight_id, now=now)
-        else:
-            changed = unsave_insight(session, reaction.team_id, reaction.user_id, insight_id)
-        return _Applied(Outcome(changed), insight_id if changed and wants_confirmation else None)
+        feedback = (reaction.team_id, channel, reaction.user_id, message.insight_id, meaning.kind)
+        return _Planned(
+            Outcome(), feedback, (reaction.team_id, reaction.user_id, message.insight_id) if meaning.saving else None
+        )
 
     @staticmethod
     def _confirmation(reaction: Reaction, insight: Insight) -> Message:

@@ -9,18 +9,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import delete, select
 
 from bot.home.blocks import HOME_SAVED
 from bot.saving.blocks import UNSAVE_ACTION
 from bot.saving.reactions import Reaction, ReactionHandler
+from storage.clock import as_utc
 from storage.messages_store import record_posted_message
-from storage.saved_store import list_saved
+from storage.models import Feedback, SavedInsight
+from storage.saved_store import list_saved, save_insight
 from tests.scenario.conftest import Workspace
 from tests.scenario.saving import (
     CHANNEL,
     TEAM,
     TrackingExecutor,
     ephemerals,
+    feedback_rows,
     insight_ids,
     insight_message,
     react,
@@ -173,3 +177,75 @@ def test_a_burst_of_saves_by_one_person_publishes_their_home_tab_a_few_times_and
     assert f"*Your saved insights* ({len(insights) - 1})" in str(last["blocks"])
     [other] = [c.params for c in workspace.slack.calls("views.publish") if c.params["user_id"] == "U0OTHER"]
     assert _unsave_values(other["view"]) == [insights[0]]  # another person's refresh is their own
+
+
+def _state(workspace: Workspace) -> tuple[list[tuple[str, str, int, datetime]], list[tuple[str, str, str, int, str]]]:
+    """Saved rows (with when) and feedback rows, sorted."""
+    with workspace.deps.sessions() as session:
+        saved = sorted(
+            (r.team_id, r.user_id, r.insight_id, as_utc(r.saved_at)) for r in session.scalars(select(SavedInsight))
+        )
+    return saved, feedback_rows(workspace)
+
+
+def test_one_batch_writes_what_the_same_reactions_one_by_one_write(workspace: Workspace) -> None:
+    """The writer replays a batch on the saved rows there and writes only the net change: the rows, their
+    dates, what each reaction changed and which notes go out are those of applying the reactions one by one."""
+    before, pinned = datetime(2024, 6, 1, tzinfo=UTC), datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    handler = ReactionHandler(replace(workspace.deps, clock=lambda: pinned))
+    [a, b, c] = insight_ids(workspace, 3)
+    ta, tb, tc = (insight_message(workspace, i) for i in (a, b, c))
+    batch = [
+        Reaction(TEAM, "U0ANN", "bookmark", CHANNEL, ta, False),  # saved before: un-saved ...
+        Reaction(TEAM, "U0ANN", "bookmark", CHANNEL, ta, True),  # ... and saved again (newer)
+        Reaction(TEAM, "U0ANN", "bookmark", CHANNEL, tb, True),  # saved before: nothing changes
+        Reaction(TEAM, "U0ANN", "bookmark", CHANNEL, tc, True),  # new ...
+        Reaction(TEAM, "U0ANN", "bookmark", CHANNEL, tc, False),  # ... and gone again
+        Reaction(TEAM, "U0BEN", "bookmark", CHANNEL, tc, False),  # nothing there to un-save
+        Reaction(TEAM, "U0BEN", "bookmark", CHANNEL, tc, True),
+        Reaction(TEAM, "U0BEN", "bookmark", CHANNEL, tc, True),  # a duplicate
+        Reaction(TEAM, "U0BEN", "+1", CHANNEL, ta, True),
+        Reaction(TEAM, "U0BEN", "+1", CHANNEL, ta, False),
+        Reaction(TEAM, "U0BEN", "-1", CHANNEL, tb, False),
+        Reaction(TEAM, "U0BEN", "-1", CHANNEL, tb, True),
+    ]
+
+    def start() -> None:
+        with workspace.deps.sessions.begin() as session:
+            session.execute(delete(SavedInsight))
+            session.execute(delete(Feedback))
+            save_insight(session, TEAM, "U0ANN", a, now=before)
+            save_insight(session, TEAM, "U0ANN", b, now=before)
+
+    start()
+    with workspace.deps.sessions.begin() as session:
+        together = handler._apply_all(session, batch)
+    batched = _state(workspace)
+    start()
+    one_by_one = [handler.apply(reaction) for reaction in batch]
+    assert _state(workspace) == batched
+    assert [(o.changed_saved, o.note is not None) for o in together] == [
+        (o.changed_saved, o.note is not None) for o in one_by_one
+    ]
+    assert [o.changed_saved for o in together] == [
+        True,
+        True,
+        False,
+        True,
+        True,
+        False,
+        True,
+        False,
+        False,
+        False,
+        False,
+        False,
+    ]
+    saved, feedback = batched
+    assert saved == sorted([(TEAM, "U0ANN", a, pinned), (TEAM, "U0ANN", b, before), (TEAM, "U0BEN", c, pinned)])
+    assert {(f[2], f[3], f[4]) for f in feedback} == {
+        ("U0ANN", a, "save"),
+        ("U0ANN", b, "save"),
+        ("U0BEN", c, "save"),
+        ("U0BEN", b, "down"),
+    }
