@@ -176,8 +176,10 @@ CONTEXT_SUBJECT = re.compile(
 DUMMY_IT = re.compile(
     r"^it(?:'s|’s| is| was| can be| will be)\s+(?:\w+\s+){0,2}?(?:important|key|critical|essential|crucial|hard|easy"
     r"|difficult|possible|impossible|better|best|worth|common|normal|natural|true|helpful|useful|vital|wise|smart"
-    r"|rare|likely|unlikely|guaranteed|clear|obvious|okay|fine|tempting|tough|fundamental)\b.*\b(?:to|that|when|if"
-    r"|how|because)\b",
+    r"|rare|likely|unlikely|guaranteed|clear|obvious|okay|fine|tempting|tough|fundamental)\b"
+    # the adjective is the predicate and the clause it is about follows it ("it's hard for a new show to…"), not a
+    # noun it describes ("It's just fundamental behavior of the garbage collector that…": "it" points back)
+    r",?(?:\s+[\w'’]+){0,4}?\s+(?:to|that|when|if|how|because|whether|being)\b",
     re.IGNORECASE,
 )
 #: "It's easy to do": an infinitive with no object after it leaves "it" as that object, said before (folded text).

@@ -491,3 +491,12 @@ def test_what_you_are_doing_as_a_generic_you_is_not_a_pointer() -> None:  # ship
 def test_the_speakers_spoken_to_as_you_both_is_talk_in_the_room() -> None:  # ship-it-134
     assert not is_standalone("You both do the eyebrow right before you say something shady, and it's the best.")
     assert is_standalone("Teams that deploy on Fridays need a rollback that all of you can run without asking anyone.")
+
+
+def test_an_it_before_an_adjective_that_describes_a_noun_is_not_a_dummy_subject() -> None:  # ship-it-134, friends-125
+    pointing = "It's just fundamental behavior of the garbage collector that needs to work a certain way compared to how you would want it to work in a battery-constrained device."
+    dummy = (
+        "It's very difficult right now to get your hands on server parts, because everyone is building data centers."
+    )
+    assert not is_standalone(pointing), standalone_score(pointing)
+    assert is_standalone(dummy), standalone_score(dummy)
