@@ -21,6 +21,8 @@ from bot.workspaces.installations import EncryptedInstallationStore
 from ingest.extractors import BuiltinExtractor, Extractor
 from ingest.fetch import Fetcher
 from ingest.llm.chunks import chunk_chars_for
+from ingest.llm.story_check import REQUEST_TIMEOUT as STORY_CHECK_TIMEOUT
+from ingest.llm.story_check import LlmStoryCheck
 from ingest.llm_extractor import LlmExtractor
 from ingest.meaning.services import digest_meaning_for, search_index
 from storage.token_cipher import TokenCipher, TokenKeyError
@@ -32,7 +34,8 @@ def build_services(settings: Settings, engine: Engine, sessions: sessionmaker[Se
     installations, client_for = _workspace_access(settings, engine, sessions, slack)
     search = search_index(engine, by_meaning=settings.match_by_meaning)
     digests = DigestDeliverer(sessions, client_for, DigestComposer(
-        sessions, meaning=digest_meaning_for(search, sessions) if settings.match_by_meaning else None
+        sessions, meaning=digest_meaning_for(search, sessions, build_story_check(settings))
+        if settings.match_by_meaning else None
     ))
     return Deps(
         engine=engine, sessions=sessions, search_index=search, slack=slack, digests=digests,
@@ -61,6 +64,14 @@ def _workspace_access(
     rotator = TokenRotator(client_id=settings.slack_client_id or "", client_secret=settings.slack_client_secret or "",
                            client=WebClient(base_url=slack.base_url, timeout=slack.timeout))
     return store, WorkspaceClients(slack, store, sessions, rotator)
+
+
+def build_story_check(settings: Settings) -> LlmStoryCheck | None:
+    """The language model as second reader of candidate stories when LLM_BASE_URL and LLM_MODEL are set."""
+    if settings.llm_base_url and settings.llm_model:
+        return LlmStoryCheck(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
+                             timeout=min(STORY_CHECK_TIMEOUT, float(settings.llm_timeout_seconds)))
+    return None
 
 
 def build_extractor(settings: Settings) -> Extractor:

@@ -29,6 +29,9 @@ STORY_CHECKS = 20
 
 #: texts -> unit vectors, one row per text.
 Embed = Callable[[Sequence[str]], Any]
+#: A second reader of two claims the rules would join into one story (e.g. a language model):
+#: True one story, False not (they stay apart), None unsure or unavailable (the rules decide).
+Confirm = Callable[[str, str], bool | None]
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class Meaning:
     stories: StoryRules = field(default_factory=StoryRules)
     max_insights: int = 2000
     max_sense_checks: int = 500
+    confirm: Confirm | None = None
+    #: Pairs `confirm` is asked about per window at the most (a local model takes seconds each).
+    max_confirmations: int = 40
 
 
 class WindowMeaning:
@@ -100,7 +106,8 @@ class WindowMeaning:
 
     def clusters(self, claims: Sequence[Claim], rules: DuplicateRules, frequency: Mapping[str, int]) -> list[int]:
         """Each claim's story (the position of its first member): lexical near-duplicates and
-        close vectors, each pair confirmed, never joining two stories whose members disagree."""
+        close vectors, each pair confirmed (by `Meaning.confirm` too, when given), never joining two
+        stories whose members disagree."""
         parent = list(range(len(claims)))
 
         def root(p: int) -> int:
@@ -114,15 +121,21 @@ class WindowMeaning:
             if same_claim(claims[a], claims[b], rules) and not self.disagree(a, b)
         )
         members = {p: [p] for p in range(len(claims))}
+        asked = 0
         for a, b in [*lexical, *self.story_pairs()]:
             ra, rb = root(a), root(b)
             # no chaining: A ~ B and B ~ C must not join A and C when they disagree
-            if ra != rb and not any(
+            if ra == rb or any(
                 self.disagree(x, y) for x in members[ra][:STORY_CHECKS] for y in members[rb][:STORY_CHECKS]
             ):
-                low, high = (ra, rb) if self.insights[ra].id < self.insights[rb].id else (rb, ra)
-                parent[high] = low
-                members[low].extend(members.pop(high))
+                continue
+            if self.meaning.confirm is not None and asked < self.meaning.max_confirmations:
+                asked += 1
+                if self.meaning.confirm(self.insights[a].text, self.insights[b].text) is False:
+                    continue
+            low, high = (ra, rb) if self.insights[ra].id < self.insights[rb].id else (rb, ra)
+            parent[high] = low
+            members[low].extend(members.pop(high))
         return [root(p) for p in range(len(claims))]
 
     def disagree(self, a: int, b: int) -> bool:

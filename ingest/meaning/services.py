@@ -11,6 +11,7 @@ import importlib.util
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Engine
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.meaning import MODEL_ID, VectorCache, digest_meaning, shared_encoder
 from ingest.meaning.encoder import MODEL_PACKAGE
-from insights.meaning import Meaning
+from insights.meaning import Confirm, Meaning
 from storage.dense_index import DenseIndex
 from storage.search_index import SearchIndex
 
@@ -96,11 +97,13 @@ def search_index(engine: Engine, *, by_meaning: bool = True, embed: Callable[[st
     return SearchIndex(engine, dense=DenseIndex(MODEL_ID), embed_query=embed)
 
 
-def digest_meaning_for(index: SearchIndex, sessions: sessionmaker[Session]) -> Callable[[], Meaning | None]:
-    """The digest's `Meaning`: the shared encoder, with the stored vectors (the search's) read first."""
+def digest_meaning_for(index: SearchIndex, sessions: sessionmaker[Session], confirm: Confirm | None = None,
+                       ) -> Callable[[], Meaning | None]:
+    """The digest's `Meaning`: the shared encoder, with the stored vectors (the search's) read first,
+    and `confirm` (e.g. a language model) as the second reader of candidate stories."""
     dense = index.dense
     if dense is None:
-        return digest_meaning
+        return lambda: _confirmed_by(digest_meaning(), confirm)
     cached = StoredFirst(dense)
 
     def meaning() -> Meaning | None:
@@ -109,6 +112,10 @@ def digest_meaning_for(index: SearchIndex, sessions: sessionmaker[Session]) -> C
             return None
         with sessions() as session:
             dense.refresh(session)
-        return Meaning(encoder, encoder.model_id, cached=cached)
+        return Meaning(encoder, encoder.model_id, cached=cached, confirm=confirm)
 
     return meaning
+
+
+def _confirmed_by(meaning: Meaning | None, confirm: Confirm | None) -> Meaning | None:
+    return replace(meaning, confirm=confirm) if meaning is not None and confirm is not None else meaning

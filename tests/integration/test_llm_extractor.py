@@ -6,9 +6,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Collection, Sequence
 from typing import Any, ClassVar
 
 import pytest
@@ -17,6 +15,7 @@ from ingest.extractors import BuiltinExtractor, Extractor
 from ingest.llm_extractor import LlmExtractor
 from insights.extraction import extract_insights
 from insights.transcript import Extracted, Segment
+from tests.llm_standin import Reply, StandIn, completion, standin_fixture  # noqa: F401 (the fixture)
 
 TRANSCRIPT = [
     Segment("Welcome back to the show, it is great to have you here.", 0.0, 9.0, "Ann"),
@@ -26,59 +25,6 @@ TRANSCRIPT = [
     Segment("Guests share episodes with their own audience, so booking the right guests grows a podcast fastest.", 30.0, 38.0, "Bob"),
     Segment("Consistent release days build a listening habit that matters more than any single viral episode.", 38.0, 46.0, "Bob"),
 ]  # fmt: skip
-
-#: What a stand-in answer does: (status, body bytes), or None to hang until the test ends.
-Reply = Callable[[dict[str, Any]], tuple[int, bytes] | None]
-
-
-@dataclass
-class StandIn:
-    """A chat-completions stand-in: answers with `reply`, records every request."""
-
-    url: str
-    reply: Reply = lambda body: (200, b"{}")
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    release: threading.Event = field(default_factory=threading.Event)
-
-
-@pytest.fixture(name="standin")
-def standin_fixture() -> Iterator[StandIn]:
-    state = StandIn(url="")
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            state.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-            answer = state.reply(body)
-            if answer is None:
-                state.release.wait(10)
-                return
-            status, payload = answer
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    yield state
-    state.release.set()
-    server.shutdown()
-    server.server_close()
-
-
-def _completion(content: object) -> Reply:
-    text = content if isinstance(content, str) else json.dumps(content)
-    payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": text}}]}).encode()
-    return lambda body: (200, payload)
-
 
 def _extractor(standin: StandIn, **options: Any) -> LlmExtractor:
     return LlmExtractor(standin.url, "test-model", "sk-test", **{"timeout": 5.0, **options})
@@ -102,7 +48,7 @@ INVENTED = {
 
 
 def test_quotes_found_in_the_transcript_are_kept_with_their_sentence_start(standin: StandIn) -> None:
-    standin.reply = _completion({"insights": [AUDIO, MICROPHONE]})
+    standin.reply = completion({"insights": [AUDIO, MICROPHONE]})
     with _extractor(standin) as extractor:
         insights = extractor.extract(TRANSCRIPT, limit=5)
     assert [(i.text, i.start_seconds, i.topics, i.quote) for i in insights] == [
@@ -113,7 +59,7 @@ def test_quotes_found_in_the_transcript_are_kept_with_their_sentence_start(stand
 
 
 def test_the_request_asks_for_json_with_the_transcript_the_model_and_the_key(standin: StandIn) -> None:
-    standin.reply = _completion({"insights": [AUDIO]})
+    standin.reply = completion({"insights": [AUDIO]})
     with _extractor(standin) as extractor:
         extractor.extract(TRANSCRIPT, limit=3, topic_vocabulary=["audio quality"])
     (request,) = standin.requests
@@ -126,14 +72,14 @@ def test_the_request_asks_for_json_with_the_transcript_the_model_and_the_key(sta
 
 
 def test_an_invented_quote_is_dropped_and_the_real_ones_kept(standin: StandIn) -> None:
-    standin.reply = _completion({"insights": [INVENTED, MICROPHONE, {"quote": 42}, "junk"]})
+    standin.reply = completion({"insights": [INVENTED, MICROPHONE, {"quote": 42}, "junk"]})
     with _extractor(standin) as extractor:
         insights = extractor.extract(TRANSCRIPT, topic_vocabulary=["Microphones", "video"])
     assert [(i.text, i.start_seconds, i.topics) for i in insights] == [(MICROPHONE["insight"], 16.0, ("Microphones",))]
 
 
 def test_a_restatement_unlike_its_quote_is_replaced_by_the_transcripts_own_words(standin: StandIn) -> None:
-    standin.reply = _completion([{**AUDIO, "insight": "Bananas are an excellent source of potassium for athletes."}])
+    standin.reply = completion([{**AUDIO, "insight": "Bananas are an excellent source of potassium for athletes."}])
     with _extractor(standin) as extractor:
         (insight,) = extractor.extract(TRANSCRIPT)
     assert insight.text == TRANSCRIPT[1].text and insight.start_seconds == 10.0 and insight.quote is None
@@ -150,20 +96,20 @@ def _falls_back(standin: StandIn, caplog: pytest.LogCaptureFixture, reason: str,
 def test_only_invented_quotes_fall_back_to_the_built_in_extractor(
     standin: StandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
-    standin.reply = _completion({"insights": [INVENTED]})
+    standin.reply = completion({"insights": [INVENTED]})
     _falls_back(standin, caplog, "none of the 1 insights returned for 1 chunk passed: 1 quotes not in the transcript")
 
 
 @pytest.mark.parametrize(
     ("reply", "reason"),
     [
-        (_completion("Sure! Here are some insights: 1. Audio matters."), "JSONDecodeError"),
-        (_completion({"answer": "no list here"}), "no list of insights"),
-        (_completion('{"insights": [{"quote": "Good audio quality keeps podcast'), "JSONDecodeError"),
+        (completion("Sure! Here are some insights: 1. Audio matters."), "JSONDecodeError"),
+        (completion({"answer": "no list here"}), "no list of insights"),
+        (completion('{"insights": [{"quote": "Good audio quality keeps podcast'), "JSONDecodeError"),
         (lambda body: (200, json.dumps({"choices": [{"message": {"content": '{"insights": [{"quote": "Good'},
                                                      "finish_reason": "length"}]}).encode()),
          "cut off at the token limit (truncated JSON)"),
-        (_completion({"insights": "not a list"}), "no list of insights"),
+        (completion({"insights": "not a list"}), "no list of insights"),
         (lambda body: (200, b"<html>gateway</html>"), "JSONDecodeError"),
         (lambda body: (200, b'{"choices": []}'), "IndexError"),
         (lambda body: (500, b'{"error": "boom"}'), "500"),
@@ -191,7 +137,7 @@ def test_an_unreachable_endpoint_falls_back(standin: StandIn, caplog: pytest.Log
 
 def test_both_extractors_satisfy_the_extractor_protocol(standin: StandIn) -> None:
     extractors: list[Extractor] = [BuiltinExtractor(), _extractor(standin)]
-    standin.reply = _completion({"insights": [AUDIO]})
+    standin.reply = completion({"insights": [AUDIO]})
     assert all(e.extract(TRANSCRIPT, limit=2) for e in extractors)
     assert BuiltinExtractor().extract(TRANSCRIPT, limit=2) == extract_insights(TRANSCRIPT, limit=2)
 
@@ -375,7 +321,7 @@ def test_a_quote_from_the_middle_of_a_long_sentence_gets_a_time_inside_it(standi
     opening = "We talked for a long while about the garden and the weather and the neighbours and the dog and the cat"
     point = "compost made from kitchen scraps feeds tomato plants better than any bottled fertiliser on the market"
     long_turn = [Segment(f"{opening} and then {point} which surprised everyone.", 100.0, 120.0, "Ann")]
-    standin.reply = _completion({"insights": [{"quote": point, "insight": "Compost made from kitchen scraps feeds tomato plants better than bottled fertiliser.", "rating": 8}]})  # fmt: skip
+    standin.reply = completion({"insights": [{"quote": point, "insight": "Compost made from kitchen scraps feeds tomato plants better than bottled fertiliser.", "rating": 8}]})  # fmt: skip
     with _extractor(standin) as extractor:
         (insight,) = extractor.extract(long_turn)
     assert 105.0 < insight.start_seconds < 115.0  # type: ignore[operator]
@@ -397,7 +343,7 @@ def test_a_quote_from_the_middle_of_a_long_sentence_gets_a_time_inside_it(standi
     ids=["domain", "mention", "new figure", "first person", "four sentences", "too long"],
 )
 def test_a_statement_that_brings_in_what_its_quote_does_not_say_is_not_published(standin: StandIn, written: str) -> None:
-    standin.reply = _completion({"insights": [{**AUDIO, "insight": written}]})
+    standin.reply = completion({"insights": [{**AUDIO, "insight": written}]})
     with _extractor(standin) as extractor:
         (insight,) = extractor.extract(TRANSCRIPT)
     assert insight.text == TRANSCRIPT[1].text and insight.quote is None  # the transcript's own words instead
@@ -405,7 +351,7 @@ def test_a_statement_that_brings_in_what_its_quote_does_not_say_is_not_published
 
 def test_a_badly_written_insight_whose_quote_does_not_stand_alone_is_dropped(standin: StandIn) -> None:
     leaning = {"quote": "Do you think guests matter?", "insight": "Check out our sponsor at example.com for guests."}
-    standin.reply = _completion({"insights": [leaning, AUDIO]})
+    standin.reply = completion({"insights": [leaning, AUDIO]})
     with _extractor(standin) as extractor:
         insights = extractor.extract(TRANSCRIPT)
     assert [i.text for i in insights] == [AUDIO["insight"]]
@@ -433,7 +379,7 @@ def test_a_quote_from_a_run_on_machine_transcript_keeps_only_the_words_quoted(st
     point = "small local models answer faster when the prompt fits their context window"
     run_on = [Segment(f"{filler} {point} {filler}", 0.0, 600.0, "Speaker 1")]
     written = "Small local models answer faster when a prompt fits in their context window."
-    standin.reply = _completion({"insights": [{"quote": point, "insight": written, "rating": 7}]})
+    standin.reply = completion({"insights": [{"quote": point, "insight": written, "rating": 7}]})
     with _extractor(standin) as extractor:
         (insight,) = extractor.extract(run_on)
     assert insight.text == written and insight.quote is not None
@@ -447,7 +393,7 @@ def test_an_answer_still_arriving_past_the_deadline_is_abandoned(standin: StandI
 
     def reply(body: dict[str, Any]) -> tuple[int, bytes]:
         clock.now += clock.step  # the answer takes longer than the whole episode may
-        return _completion({"insights": [AUDIO]})(body)
+        return completion({"insights": [AUDIO]})(body)
 
     standin.reply = reply
     fallback = _RecordingFallback()
@@ -466,7 +412,7 @@ def test_an_enormous_answer_is_refused_without_being_kept(standin: StandIn, capl
 
 
 def test_a_reasoning_models_thinking_before_the_json_is_skipped(standin: StandIn) -> None:
-    standin.reply = _completion('<think>The audio point is the strongest.</think>\n{"insights": [' + json.dumps(AUDIO) + "]}")
+    standin.reply = completion('<think>The audio point is the strongest.</think>\n{"insights": [' + json.dumps(AUDIO) + "]}")
     with _extractor(standin) as extractor:
         (insight,) = extractor.extract(TRANSCRIPT)
     assert insight.text == AUDIO["insight"]

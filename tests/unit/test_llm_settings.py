@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.bootstrap import build_extractor
+from bot.bootstrap import build_extractor, build_story_check
 from bot.config import ConfigError, load_settings
 from ingest.llm.chunks import CHUNK_CHARS, chunk_chars_for
 from ingest.llm_extractor import LlmExtractor
@@ -49,3 +49,10 @@ def test_concurrency_and_time_limits_are_taken_from_the_environment() -> None:
 def test_a_malformed_limit_is_refused_with_its_range(environ: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_settings({**LLM, **environ})
+
+
+def test_a_configured_model_also_reads_candidate_stories_and_without_one_the_rule_decides_alone() -> None:
+    check = build_story_check(load_settings(LLM))
+    assert check is not None and check.model == "qwen2.5:7b-instruct"
+    assert check.url == "http://127.0.0.1:9/v1/chat/completions"
+    assert build_story_check(load_settings({})) is None
