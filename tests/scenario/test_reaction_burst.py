@@ -249,3 +249,24 @@ def test_one_batch_writes_what_the_same_reactions_one_by_one_write(workspace: Wo
         ("U0BEN", c, "save"),
         ("U0BEN", b, "down"),
     }
+
+
+def test_a_note_slack_rate_limits_is_sent_again_after_the_wait_and_one_it_refuses_does_not_undo_the_save(
+    workspace: Workspace, listeners: TrackingExecutor
+) -> None:
+    """Notes go over the kept connections without slack_sdk's request machinery; a 429 or 5xx hands the note
+    to slack_sdk (the client's retry handlers: once more after Retry-After), a refusal is only logged."""
+    [first, second] = insight_ids(workspace, 2)
+    ts, other_ts = insight_message(workspace, first), insight_message(workspace, second)
+    workspace.slack.rate_limit("chat.postEphemeral", retry_after=1, times=1)
+    assert react(workspace, "U0RATE", "bookmark", ts) == 200
+    listeners.wait_idle(30)
+    calls = [c for c in workspace.slack.calls("chat.postEphemeral") if c.params["user"] == "U0RATE"]
+    assert [c.ok for c in calls] == [False, True]  # the 429, then the note once
+    assert calls[1].params["text"].startswith(":bookmark: Saved")
+    workspace.slack.fail("chat.postEphemeral", error="channel_not_found", times=1)
+    assert react(workspace, "U0RATE", "bookmark", other_ts) == 200
+    listeners.wait_idle(30)
+    calls = [c for c in workspace.slack.calls("chat.postEphemeral") if c.params["user"] == "U0RATE"]
+    assert [c.ok for c in calls] == [False, True, False]  # refused: not sent again
+    assert saved_rows(workspace) == [(TEAM, "U0RATE", first), (TEAM, "U0RATE", second)]
