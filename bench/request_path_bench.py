@@ -26,7 +26,9 @@ One run, one report:
   match a replay of the events once the app has caught up (nothing lost, retries saved once).
 
 The database (SQLite by default, cached under /tmp/pb/ so a 1M build happens once) is built with
-`load_bench.ensure_database` (the corpus of bench/corpus.py through `InsightWriter`).
+`load_bench.ensure_database` (the corpus of bench/corpus.py through `InsightWriter`); with the meaning
+extra (and not `--lexical`) every insight then gets a stored random unit vector once (`ensure_vectors`),
+so the server's dense stage scans as many vectors as insights.
 `--server-pythonpath DIR` runs the server from another checkout (e.g. a `git worktree` of an
 older commit) to measure a before/after pair on the same machine and database.
 """
@@ -88,6 +90,29 @@ SAVE_EMOJI = "bookmark"
 def default_database(insights: int) -> Path:
     label = f"{insights // 1_000_000}m" if insights % 1_000_000 == 0 else f"{insights // 1000}k"
     return Path("/tmp/pb") / f"request_path-{label}.sqlite3"
+
+
+def ensure_vectors(url: str, seed: int, lexical: bool) -> int:
+    """Give every insight still without a stored vector a random unit one (once: the database is kept), so
+    the server's hybrid search scans as many vectors as insights, as it would once backfilled (embedding 1M
+    texts takes hours here). The dense stage's cost does not depend on the values; its answers are judged
+    by bench/search_quality.py, not here. Nothing when the server searches lexically. How many were written."""
+    from ingest.meaning.services import extra_installed
+
+    if lexical or not extra_installed():
+        return 0
+    import numpy as np
+    from meaning_search import _fill_synthetic
+
+    from ingest.meaning import DIMENSION, MODEL_ID
+
+    engine = create_db_engine(url)
+    started = time.perf_counter()
+    written = _fill_synthetic(session_factory(engine), MODEL_ID, DIMENSION, seed, np)
+    engine.dispose()
+    if written:
+        log(f"stored {written:,} synthetic vectors in {time.perf_counter() - started:.1f} s (done once)")
+    return written
 
 
 # ---------------------------------------------------------------- in-process search and the raw scan
@@ -504,13 +529,14 @@ def main(argv: list[str] | None = None) -> int:
     database = Path(args.database or default_database(args.insights))
     url = f"sqlite:///{database}"
     held = ensure_database(url, args.insights, args.seed)
+    synthetic = ensure_vectors(url, args.seed, args.lexical)
     engine = create_db_engine(url)
     queries = [q["query"] for q in make_queries(engine, args.queries + WARM_UP_QUERIES, args.seed)]
     engine.dispose()
     warm_up, queries = queries[:WARM_UP_QUERIES], queries[WARM_UP_QUERIES:]
     report: dict[str, Any] = {"insights": held, "database": f"SQLite {database}", "queries": len(queries),
                               "typo_share": "1/3", "server_code": args.server_pythonpath or "this checkout",
-                              "match_by_meaning": not args.lexical}
+                              "match_by_meaning": not args.lexical, "synthetic_vectors_written": synthetic}
     log(f"in-process search: {len(queries)} queries")
     report["in_process_search"] = in_child(_in_process, url, warm_up + queries)
     if args.baseline_queries:

@@ -45,6 +45,10 @@ EXACT_ROWS = 20_000
 _MIN_CAPACITY = 1_024
 #: Rows whose sign bits the prefilter compares in one step (the buffers of a step stay in the CPU cache).
 _HAMMING_BLOCK = 32_768
+#: The prefilter's cutoff is read from a histogram of every this-many-th row's distance...
+_SAMPLE_STEP = 16
+#: ...aimed at this many times `rescore` rows (the sample's error at 1M rows is a few percent).
+_SAMPLE_MARGIN = 1.25
 
 
 class DenseIndex:
@@ -255,10 +259,20 @@ class DenseIndex:
         farthest = bits.shape[0] * 64
         if allowed is not None:
             np.maximum(distance, allowed.penalty, out=distance)
-        # the distance at which `rescore` rows are reached (a histogram: cheaper than a partition)
-        counts = np.cumsum(np.bincount(distance, minlength=farthest + 2))
-        cutoff = min(int(np.searchsorted(counts, self.rescore)), farthest)
-        rows = np.flatnonzero(distance <= cutoff)
+        # the distance at which `rescore` rows are reached, from a histogram of every `_SAMPLE_STEP`-th row
+        # (a full one costs ~2 ms at 1M): aimed a margin past `rescore`, and the full histogram only when the
+        # sample fell short, so never fewer rows are rescored than by the exact cutoff
+        rows = None
+        if n >= _SAMPLE_STEP * self.rescore:
+            sampled = np.cumsum(np.bincount(distance[::_SAMPLE_STEP], minlength=farthest + 2)) * _SAMPLE_STEP
+            cutoff = min(int(np.searchsorted(sampled, _SAMPLE_MARGIN * self.rescore)), farthest)
+            rows = np.flatnonzero(distance <= cutoff)
+            if len(rows) < self.rescore and cutoff < farthest:
+                rows = None
+        if rows is None:
+            counts = np.cumsum(np.bincount(distance, minlength=farthest + 2))
+            cutoff = min(int(np.searchsorted(counts, self.rescore)), farthest)
+            rows = np.flatnonzero(distance <= cutoff)
         if len(rows) > 4 * self.rescore:  # many ties at the cutoff: the closest `rescore` of them
             rows = rows[np.argpartition(distance[rows], self.rescore - 1)[: self.rescore]]
         return rows

@@ -49,3 +49,27 @@ def test_prefiltered_nearest_finds_the_planted_neighbours_and_their_ids() -> Non
     assert set(found) == set(best) == {1_000 + r for r in [12_345, *planted]}
     for insight_id, cosine in found.items():
         assert cosine == pytest.approx(float(vectors[insight_id - 1_000] @ query), abs=0.02)
+
+
+@pytest.mark.parametrize("scoped", [False, True])
+def test_sampled_cutoff_keeps_every_row_the_exact_cutoff_keeps(scoped: bool) -> None:
+    rng = np.random.default_rng(11)
+    width, rows, rescore = 128, 40_000, 500  # rows >= _SAMPLE_STEP x rescore: the sampled histogram is used
+    vectors = _unit(rng, rows, width)
+    podcasts = np.arange(rows, dtype=np.int64) % 4
+    index = DenseIndex("m", rescore=rescore, exact_rows=1_000)
+    index._add(np.arange(rows, dtype=np.int64), podcasts, vectors)
+    allowed = index._mask(frozenset({0, 1})) if scoped else None
+    for query in _unit(rng, 20, width):
+        centered = query - index._center
+        kept = set(index._prefilter(index._bits, rows, centered, allowed).tolist())
+
+        padded = np.zeros(index._bits.shape[0] * 64, dtype=bool)
+        padded[:width] = centered > 0
+        distance = dense_index._hamming(np, index._bits, rows, np.packbits(padded).view(np.uint64)).astype(np.int64)
+        if allowed is not None:
+            distance = np.maximum(distance, allowed.penalty)
+        cutoff = int(np.sort(distance)[rescore - 1])  # the distance of the rescore-th nearest row in scope
+        assert len(kept) >= rescore
+        assert set(np.flatnonzero(distance <= cutoff).tolist()) <= kept
+        assert all(podcasts[r] in (0, 1) for r in kept) or not scoped
