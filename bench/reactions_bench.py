@@ -213,12 +213,14 @@ def main() -> int:
     app.use(RejectReplays())
     register_all(app, deps)
 
+    cpu_before = time.process_time()  # this process: dispatch, writer, notes, Home refreshes (the stand-in is apart)
     handling, latency, elapsed, failures = run(app, events, args.rate, args.workers)
     handled_at = time.perf_counter()
     OrderedWork.wait_all_idle(timeout=120)  # the queued writes and confirmations
     caught_up = time.perf_counter() - handled_at
     home_backlog = deps.background.waiting
     deps.background.wait_idle(timeout=60)
+    cpu_ms_per_event = 1000 * (time.process_time() - cpu_before) / len(events)
     stop.set()
     slack_calls = parent.recv()
     standin.join(timeout=5)
@@ -235,14 +237,15 @@ def main() -> int:
         "offered_per_s": args.rate, "achieved_per_s": round(achieved, 1), "non_200": failures,
         "handling_ms": {q: round(percentile(handling, q), 2) for q in (50, 95, 99)},
         "latency_from_due_ms": {q: round(percentile(latency, q), 2) for q in (50, 95, 99)},
-        "writes_and_notes_caught_up_after_s": round(caught_up, 2),
+        "writes_and_notes_caught_up_after_s": round(caught_up, 2), "cpu_ms_per_event": round(cpu_ms_per_event, 3),
         "slack_calls": slack_calls, "home_refreshes_waiting_at_end": home_backlog,
         "home_refreshes_run": deps.background.done, "saved_rows": rows, "saved_rows_match_replay": stored == expected and rows == len(stored),
     }
     print(json.dumps(report, indent=2))
     ok = achieved >= 0.98 * args.rate and failures == 0 and report["saved_rows_match_replay"]
     print(f"\n{'PASS' if ok else 'MISS'}: {achieved:,.0f} events/s of {args.rate:,.0f} offered on {report['database']}, "
-          f"p99 handling {report['handling_ms'][99]} ms")
+          f"p99 handling {report['handling_ms'][99]} ms, {cpu_ms_per_event:.2f} ms CPU per event (load "
+          f"{report['load_avg_1min']})")
     return 0 if ok else 1
 
 

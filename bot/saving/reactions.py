@@ -28,6 +28,7 @@ from zlib import crc32
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
+from sqlalchemy import bindparam
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -67,6 +68,9 @@ SETTINGS_TTL_SECONDS = 5.0
 QUEUE_SIZE = 5_000
 #: Reactions written per transaction at most.
 WRITE_BATCH = 200
+#: The insights a batch's confirmations show: built once (a new statement per batch costs its cache key), on
+#: the session's connection (no ORM work).
+_CONFIRMED = insight_query().where(InsightRow.id.in_(bindparam("ids", expanding=True)))
 #: Threads posting the ephemeral notes (each person always on the same one, in order).
 NOTE_SENDERS = 16
 
@@ -266,7 +270,7 @@ class ReactionHandler:
             applied.append(_Applied(Outcome(change), confirm))
         wanted = sorted({a.confirm for a in applied if a.confirm is not None})
         insights = (
-            {row.id: to_insight(row) for row in session.execute(insight_query().where(InsightRow.id.in_(wanted)))}
+            {row.id: to_insight(row) for row in session.connection().execute(_CONFIRMED, {"ids": wanted})}
             if wanted
             else {}
         )
