@@ -22,6 +22,11 @@ MAX_TERM_LENGTH = 40
 CONTENT_HASH_BYTES = 16
 #: Every ASCII character that is not a letter or digit, mapped to a space.
 _ASCII_SEPARATORS = {c: " " for c in range(128) if not chr(c).isalnum()}
+#: The same as a byte table that also lower-cases A-Z: `fold` and the separators in one
+#: `bytes.translate` pass over ASCII text (a quarter faster than `lower` plus `str.translate`).
+_ASCII_WORD_BYTES = bytes(
+    c + 32 if 65 <= c <= 90 else c if c >= 128 or chr(c).isalnum() else 32 for c in range(256)
+)
 
 
 def fold(text: str) -> str:
@@ -42,9 +47,12 @@ def _combining_marks() -> dict[int, None]:
 
 def words(text: str) -> list[str]:
     """All words of `text`, folded, in order (stopwords included)."""
-    folded = fold(text)
     # ASCII takes a faster path to the same words as the regex: runs of letters and digits
-    found = folded.translate(_ASCII_SEPARATORS).split() if folded.isascii() else _WORD.findall(folded)
+    if text.isascii():
+        found = text.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split()
+    else:
+        folded = fold(text)
+        found = folded.translate(_ASCII_SEPARATORS).split() if folded.isascii() else _WORD.findall(folded)
     if not found or max(map(len, found)) <= MAX_TERM_LENGTH:
         return found
     return [w for w in found if len(w) <= MAX_TERM_LENGTH]

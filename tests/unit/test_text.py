@@ -30,6 +30,8 @@ SAMPLES = [
     "non\u00a0breaking\u2003spaces\x1cand\x1fseparators",
     "",
     "!!! ... ---",
+    "".join(map(chr, range(128))),  # every ASCII character (the byte-table fast path)
+    "Mixed CASE 42nd_Street O'Brien's e-mail@Example.COM Z9 [AZ]{az}@`",
 ]
 
 
