@@ -537,8 +537,10 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {"insights": held, "database": f"SQLite {database}", "queries": len(queries),
                               "typo_share": "1/3", "server_code": args.server_pythonpath or "this checkout",
                               "match_by_meaning": not args.lexical, "synthetic_vectors_written": synthetic}
-    log(f"in-process search: {len(queries)} queries")
-    report["in_process_search"] = in_child(_in_process, url, warm_up + queries)
+    report["in_process_search"] = {}
+    if not args.no_in_process:
+        log(f"in-process search: {len(queries)} queries")
+        report["in_process_search"] = in_child(_in_process, url, warm_up + queries)
     if args.baseline_queries:
         log(f"raw scan baseline: {args.baseline_queries} queries")
         report["raw_scan"] = in_child(_baseline, url, queries[: args.baseline_queries])
@@ -640,6 +642,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--server-pythonpath", help="run `podbrief run` from this checkout (PYTHONPATH)")
     parser.add_argument("--lexical", action="store_true",
                         help="run the server with MATCH_BY_MEANING=false (no query embedding; default: as installed)")
+    parser.add_argument("--no-in-process", action="store_true",
+                        help="skip the in-process search phase (for repeated end-to-end A/B runs)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--no-json", action="store_true", help="do not write bench/results/request_path_bench-*.json")
     return parser
