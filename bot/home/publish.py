@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import Engine
 
 from bot.deps import Deps
 from bot.digest.settings import upcoming
@@ -24,6 +29,11 @@ log = logging.getLogger("podbrief.home")
 MAX_CHANNEL_PAGES = 5
 #: A person's Home tab is rebuilt after a change at most this often (a burst of saves: once now, once at the end).
 REFRESH_SPACING_SECONDS = 3.0
+#: A rebuild after a save shows the person's channels, digests and the workspace's settings read at most this
+#: long ago (opening the Home tab reads them again); only the saved insights change with a save.
+SURROUNDINGS_SECONDS = 10.0
+#: People whose surroundings are kept per database at most (the stale ones are dropped first).
+MAX_SURROUNDINGS = 10_000
 
 
 def member_channels(client: WebClient, user_id: str) -> tuple[list[str], str | None]:
@@ -49,19 +59,60 @@ def member_channels(client: WebClient, user_id: str) -> tuple[list[str], str | N
     return channels, "You are in many channels; only the digests of the first 1,000 are shown."
 
 
-def home_content(deps: Deps, client: WebClient, team_id: str, user_id: str) -> HomeContent:
-    """What `user_id` of `team_id` sees on the Home tab now."""
-    channels, note = member_channels(client, user_id)
+@dataclass(frozen=True, slots=True)
+class _Surroundings:
+    """What a Home tab shows besides the saved insights: read on opening, reused by rebuilds after a save."""
+
+    read_at: float
+    channels_note: str | None
+    digests: tuple[tuple[DigestTarget, bool], ...]  # each with whether the person may change it
+    save_emojis: tuple[str, ...]
+
+
+#: Per database, per (team, person): the last `_Surroundings` read (a rebuild after a save reuses it a while).
+_surroundings: WeakKeyDictionary[Engine, dict[tuple[str, str], _Surroundings]] = WeakKeyDictionary()
+_surroundings_lock = threading.Lock()
+
+
+def home_content(deps: Deps, client: WebClient, team_id: str, user_id: str, *, reuse: bool = False) -> HomeContent:
+    """What `user_id` of `team_id` sees on the Home tab now.
+
+    With `reuse` (a rebuild after a save), the person's channels, digests and the workspace's settings
+    read at most `SURROUNDINGS_SECONDS` ago are shown again; the saved insights and the digests' next
+    times are always read now.
+    """
     now = deps.clock()
+    kept = _recall(deps, team_id, user_id) if reuse else None
+    channels, note = member_channels(client, user_id) if kept is None else ([], kept.channels_note)
     with deps.sessions() as session:
         saved = list_saved(session, team_id, user_id, limit=HOME_SAVED)
         total = count_saved(session, team_id, user_id) if len(saved) == HOME_SAVED else len(saved)
-        targets = visible_digests(session, team_id, user_id, channels)
-        workspace = get_workspace(session, team_id)
-        changeable = _may_change(client, workspace.restrict_settings, user_id)
-        digests = [HomeDigest(t, upcoming(session, t, now), changeable(t)) for t in targets]
-        emojis = workspace.save_emojis
-    return HomeContent(saved, total, digests, emojis, now, note, user_id)
+        if kept is None:
+            targets = visible_digests(session, team_id, user_id, channels)
+            workspace = get_workspace(session, team_id)
+            changeable = _may_change(client, workspace.restrict_settings, user_id)
+            kept = _Surroundings(
+                time.monotonic(), note, tuple((t, changeable(t)) for t in targets), tuple(workspace.save_emojis)
+            )
+            _remember(deps, team_id, user_id, kept)
+        digests = [HomeDigest(t, upcoming(session, t, now), may) for t, may in kept.digests]
+    return HomeContent(saved, total, digests, kept.save_emojis, now, kept.channels_note, user_id)
+
+
+def _recall(deps: Deps, team_id: str, user_id: str) -> _Surroundings | None:
+    with _surroundings_lock:
+        kept = _surroundings.get(deps.engine, {}).get((team_id, user_id))
+    return kept if kept is not None and time.monotonic() - kept.read_at < SURROUNDINGS_SECONDS else None
+
+
+def _remember(deps: Deps, team_id: str, user_id: str, kept: _Surroundings) -> None:
+    with _surroundings_lock:
+        people = _surroundings.setdefault(deps.engine, {})
+        if len(people) >= MAX_SURROUNDINGS:
+            stale = [key for key, value in people.items() if kept.read_at - value.read_at >= SURROUNDINGS_SECONDS]
+            for key in stale or list(people):
+                del people[key]
+        people[(team_id, user_id)] = kept
 
 
 def _may_change(client: WebClient, restricted: bool, user_id: str) -> Callable[[DigestTarget], bool]:
@@ -78,11 +129,11 @@ def _may_change(client: WebClient, restricted: bool, user_id: str) -> Callable[[
     return may
 
 
-def publish_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> None:
-    """Rebuild and publish a person's Home tab; a Slack failure is logged, never raised."""
+def publish_home(deps: Deps, client: WebClient, team_id: str, user_id: str, *, reuse: bool = False) -> None:
+    """Rebuild and publish a person's Home tab (`reuse`: as `home_content`); a Slack failure is logged, never raised."""
     if not team_id or not user_id:
         return
-    blocks = home_blocks(home_content(deps, client, team_id, user_id))
+    blocks = home_blocks(home_content(deps, client, team_id, user_id, reuse=reuse))
     try:
         client.views_publish(user_id=user_id, view=outgoing.home_view(blocks))
     except SlackClientError as error:
@@ -97,6 +148,6 @@ def refresh_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> N
     """
     deps.background.submit(
         ("home", team_id, user_id),
-        lambda: publish_home(deps, client, team_id, user_id),
+        lambda: publish_home(deps, client, team_id, user_id, reuse=True),
         spacing=REFRESH_SPACING_SECONDS,
     )

@@ -1,0 +1,70 @@
+"""The Home tab after a save: the saved list read anew, the rest of the tab reused from a recent reading;
+opening the tab always reads everything."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.saving.blocks import UNSAVE_ACTION
+from storage.channels_store import update_target
+from tests.scenario.conftest import Workspace
+from tests.scenario.saving import TEAM, TrackingExecutor, insight_ids, insight_message, react, track_listeners
+
+
+@pytest.fixture
+def listeners(workspace: Workspace) -> TrackingExecutor:
+    return track_listeners(workspace)
+
+
+def _last_home(workspace: Workspace, user: str) -> str:
+    return str([c.params for c in workspace.slack.calls("views.publish") if c.params["user_id"] == user][-1]["view"])
+
+
+def test_a_save_shows_at_once_and_opening_the_tab_reads_the_digests_again(
+    workspace: Workspace, listeners: TrackingExecutor
+) -> None:
+    [first, second] = insight_ids(workspace, 2)
+    with workspace.deps.sessions.begin() as session:
+        update_target(
+            session,
+            TEAM,
+            "C0GENERAL",
+            by_user="U0ALICE",
+            change="set up",
+            topics=["export controls"],
+            digest_time="09:00",
+            timezone="UTC",
+        )
+    workspace.slack.set_memberships("U0ALICE", ["C0GENERAL"])
+    workspace.event({"type": "app_home_opened", "user": "U0ALICE", "tab": "home", "channel": "D0ALICE"})
+    listeners.wait_idle()
+    assert "<#C0GENERAL>" in _last_home(workspace, "U0ALICE") and "Nothing saved yet" in _last_home(
+        workspace, "U0ALICE"
+    )
+    opened = len(workspace.slack.calls("users.conversations"))
+
+    with workspace.deps.sessions.begin() as session:  # a digest in a channel Alice joins meanwhile
+        update_target(
+            session,
+            TEAM,
+            "C0RANDOM",
+            by_user="U0BOB",
+            change="set up",
+            topics=["interest rates"],
+            digest_time="10:00",
+            timezone="UTC",
+        )
+    workspace.slack.set_memberships("U0ALICE", ["C0GENERAL", "C0RANDOM"])
+    assert react(workspace, "U0ALICE", "bookmark", insight_message(workspace, first)) == 200
+    assert react(workspace, "U0ALICE", "bookmark", insight_message(workspace, second)) == 200
+    listeners.wait_idle(30)
+    home = _last_home(workspace, "U0ALICE")
+    assert "Your saved insights* (2)" in home and home.count(UNSAVE_ACTION) == 2  # the saves: read now
+    assert "<#C0GENERAL>" in home  # the rest as read on opening (a rebuild after a save lists no channels)
+    assert len(workspace.slack.calls("users.conversations")) == opened
+
+    workspace.event({"type": "app_home_opened", "user": "U0ALICE", "tab": "home", "channel": "D0ALICE"})
+    listeners.wait_idle()
+    home = _last_home(workspace, "U0ALICE")
+    assert "<#C0RANDOM>" in home and "interest rates" in home  # opening reads everything again
+    assert "Your saved insights* (2)" in home
