@@ -154,6 +154,9 @@ class _Meaning(NamedTuple):
     confirm: bool  # the workspace wants a confirmation of a save or unsave
 
 
+_Note = tuple[WebClient, Reaction, Message]  # a note to say, on the client of the request that brought it
+
+
 @dataclass(frozen=True, slots=True)
 class _Planned:
     """A reaction read: its outcome when it writes nothing, else the feedback row and (a save emoji) saved row."""
@@ -192,7 +195,7 @@ class ReactionHandler:
         self._writes: OrderedWork[tuple[WebClient, Reaction]] = OrderedWork(
             self._write, name="podbrief-reactions", maxsize=queue_size, batch=batch, put_timeout=put_timeout
         )
-        self._notes: list[OrderedWork[tuple[WebClient, Reaction, Message]]] = [
+        self._notes: list[OrderedWork[list[_Note]]] = [
             OrderedWork(self._send_notes, name=f"podbrief-notes-{n}", maxsize=queue_size, batch=batch)
             for n in range(max(senders, 1))
         ]
@@ -222,7 +225,7 @@ class ReactionHandler:
             log.exception("database error while handling a reaction")
             self._apologise(client, reaction)
             return Outcome()
-        self._follow_up(client, reaction, outcome, now=True)
+        self._follow_up(client, reaction, outcome)
         return outcome
 
     def apply(self, reaction: Reaction) -> Outcome:
@@ -327,16 +330,22 @@ class ReactionHandler:
             for client, reaction in items:  # each on its own: one bad row must not sink the others
                 self._write([(client, reaction)])
             return
+        lanes: dict[int, list[_Note]] = {}
         for (client, reaction), outcome in zip(items, outcomes, strict=True):
-            self._follow_up(client, reaction, outcome, now=False)
+            self._follow_up(client, reaction, outcome, lanes=lanes)
+        for lane, notes in lanes.items():  # one hand-off per lane and batch, not one per note
+            self._notes[lane].submit(notes)
 
-    def _follow_up(self, client: WebClient, reaction: Reaction, outcome: Outcome, *, now: bool) -> None:
+    def _follow_up(
+        self, client: WebClient, reaction: Reaction, outcome: Outcome, *, lanes: dict[int, list[_Note]] | None = None
+    ) -> None:
+        """Say the note (now, or added to its person's lane in `lanes`) and refresh the Home tab if needed."""
         if outcome.note is not None:
-            if now:
+            if lanes is None:
                 self._tell(self._pooled(client), reaction, outcome.note)
             else:
-                lane = self._notes[crc32(f"{reaction.team_id}/{reaction.user_id}".encode()) % len(self._notes)]
-                lane.submit((client, reaction, outcome.note))
+                lane = crc32(f"{reaction.team_id}/{reaction.user_id}".encode()) % len(self._notes)
+                lanes.setdefault(lane, []).append((client, reaction, outcome.note))
         if outcome.changed_saved:
             refresh_home(self._deps, self._pooled(client), reaction.team_id, reaction.user_id)
 
@@ -348,9 +357,10 @@ class ReactionHandler:
                 notice(DATABASE_TROUBLE_SAVE if reaction.added else DATABASE_TROUBLE_UNSAVE),
             )
 
-    def _send_notes(self, items: list[tuple[WebClient, Reaction, Message]]) -> None:
-        for client, reaction, note in items:
-            self._tell(self._pooled(client), reaction, note)
+    def _send_notes(self, items: list[list[_Note]]) -> None:
+        for notes in items:
+            for client, reaction, note in notes:
+                self._tell(self._pooled(client), reaction, note)
 
     def _pooled(self, client: WebClient) -> WebClient:
         """Bolt's client for this request (a new urllib client each time), as a kept-connection one."""
