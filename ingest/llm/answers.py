@@ -23,12 +23,17 @@ def answer_items(response: httpx.Response, body: bytes) -> list[Any]:
     if not isinstance(content, str):
         raise LlmResponseError("the answer has no text content")
     try:
-        document = json.loads(_without_fences(_without_thinking(content)))
+        document = answer_json(content)
     except json.JSONDecodeError as error:
         if choice.get("finish_reason") == "length":
             raise LlmResponseError("the answer was cut off at the token limit (truncated JSON)") from error
         raise
     return _items(document)
+
+
+def answer_json(content: str) -> Any:
+    """The JSON of a model's message text, without a leading <think> block or ```json fences."""
+    return json.loads(_without_fences(_without_thinking(content)))
 
 
 def _without_thinking(content: str) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from ingest.llm.answers import MAX_RESPONSE_BYTES
+from ingest.llm.answers import MAX_RESPONSE_BYTES, answer_json
 
 log = logging.getLogger("podbrief.meaning")
 
@@ -85,7 +85,7 @@ class LlmStoryCheck:
         body = request_body(self.model, a, b)
         try:
             response = self._client.post(self.url, json=body, headers=self._headers)
-            content = response.content[: MAX_RESPONSE_BYTES + 1]
+            content = response.content
             response.raise_for_status()
         except httpx.HTTPError as error:
             with self._lock:
@@ -122,11 +122,7 @@ def same_story_answer(body: bytes) -> bool | None:
         return None
     try:
         content = json.loads(body)["choices"][0]["message"]["content"]
-        text = content.strip() if isinstance(content, str) else ""
-        if text.startswith("<think>") and "</think>" in text:
-            text = text.split("</think>", 1)[1].strip()
-        text = text.removeprefix("```json").removeprefix("```").removesuffix("```").strip()
-        document = json.loads(text)
+        document = answer_json(content) if isinstance(content, str) else None
     except (ValueError, KeyError, IndexError, TypeError):
         return None
     verdict = document.get("same_story") if isinstance(document, Mapping) else None
