@@ -14,8 +14,6 @@ thread applies the reaction (slower acks under an extreme burst, nothing lost).
 
 from __future__ import annotations
 
-import http.client
-import json
 import logging
 import threading
 import time
@@ -38,7 +36,7 @@ from bot.runtime.ordered_work import OrderedWork
 from bot.saving import blocks as saved_blocks
 from bot.saving.grammar import THUMBS_DOWN, THUMBS_UP, emoji_name
 from bot.shared.blocks import Message, notice
-from bot.shared.slack_http import PooledWebClient, SendError, pooled_copy, shared_pool
+from bot.shared.slack_http import PooledWebClient, pooled_copy
 from insights.feedback import DOWN, SAVE, UP
 from insights.model import Insight
 from insights.targets import WorkspaceSettings
@@ -417,50 +415,7 @@ class ReactionHandler:
 
     @staticmethod
     def _tell(client: WebClient, reaction: Reaction, message: Message) -> None:
-        arguments = {"channel": reaction.channel_id, "user": reaction.user_id, **message.as_kwargs()}
         try:
-            if (problem := _post_ephemeral(client, arguments)) is _RESEND:
-                client.chat_postEphemeral(**arguments)  # slack_sdk's way, with the client's retry handlers
-            elif problem is not None:
-                raise problem
-        except (SlackClientError, OSError, http.client.HTTPException) as error:  # a missed note must not undo the save
+            client.chat_postEphemeral(channel=reaction.channel_id, user=reaction.user_id, **message.as_kwargs())
+        except SlackClientError as error:  # a missed note must not undo the save
             log.warning("could not confirm a reaction to %s in %s: %s", reaction.user_id, reaction.channel_id, error)
-
-
-#: `_post_ephemeral`'s answer when the note should be sent slack_sdk's way after all.
-_RESEND = SlackClientError("send it through slack_sdk")
-
-
-def _post_ephemeral(client: WebClient, arguments: dict[str, Any]) -> Exception | None:
-    """POST chat.postEphemeral over the kept connections without slack_sdk's request machinery (a third of
-    the CPU of a call through the client); None when Slack took it, the error when it refused or the
-    answer did not come, `_RESEND` when slack_sdk should send it (and apply the client's retry handlers):
-    a proxy or own TLS settings, nothing sent, or a status other than 200 (rate limits, server errors)."""
-    if client.proxy is not None or client.ssl is not None:
-        return _RESEND
-    headers = {
-        **client.headers,
-        "Content-Type": "application/json;charset=utf-8",
-        "Authorization": f"Bearer {client.token}",
-    }
-    try:
-        status, _, _, data = shared_pool().request(
-            "POST",
-            f"{client.base_url}chat.postEphemeral",
-            json.dumps(arguments).encode(),
-            headers,
-            float(client.timeout),
-        )
-    except SendError:
-        return _RESEND  # nothing reached Slack: sending again cannot say it twice
-    except (OSError, http.client.HTTPException) as error:
-        return error  # Slack may have it: not sent again (as slack_sdk does not retry a read timeout)
-    if status != 200:
-        return _RESEND
-    try:
-        answer = json.loads(data)
-    except ValueError as error:
-        return error
-    if not isinstance(answer, dict) or not answer.get("ok"):
-        return SlackClientError(f"chat.postEphemeral: {answer.get('error') if isinstance(answer, dict) else answer}")
-    return None
