@@ -30,60 +30,32 @@ def feedback_channel(session: Session, team_id: str, posted_channel: str) -> str
     return owner or posted_channel
 
 
-def record_feedback(
-    session: Session, team_id: str, channel_id: str, user_id: str, insight_id: int, kind: str, at: datetime
-) -> bool:
-    """Record one reaction; True when it is new (retried events are harmless)."""
-    params = {**_key(team_id, channel_id, user_id, insight_id, kind), "created_at": at}
-    return session.connection().execute(_statements(session.get_bind().dialect.name)[0], params).first() is not None
-
-
-def remove_feedback(session: Session, team_id: str, channel_id: str, user_id: str, insight_id: int, kind: str) -> bool:
-    """Forget one reaction; True when there was one."""
-    params = _key(team_id, channel_id, user_id, insight_id, kind)
-    return session.connection().execute(_statements(session.get_bind().dialect.name)[1], params).rowcount == 1
-
-
-def _key(team_id: str, channel_id: str, user_id: str, insight_id: int, kind: str) -> dict[str, Any]:
-    return {"team_id": team_id, "channel_id": channel_id, "user_id": user_id, "insight_id": insight_id, "kind": kind}
-
-
 FeedbackKey = tuple[str, str, str, int, str]  # (team_id, channel_id, user_id, insight_id, kind)
 
 
 def record_feedback_many(session: Session, keys: Collection[FeedbackKey], at: datetime) -> None:
-    """`record_feedback` for many keys in one executemany (recorded ones stay as they are)."""
+    """Record reactions in one executemany (a retried one, already recorded, stays as it is)."""
     if keys:
         params = [{**dict(zip(_KEY_COLUMNS, key, strict=True)), "created_at": at} for key in keys]
-        session.connection().execute(_many_statements(session.get_bind().dialect.name), params)
+        session.connection().execute(_insert_statement(session.get_bind().dialect.name), params)
 
 
 def remove_feedback_many(session: Session, keys: Collection[FeedbackKey]) -> None:
-    """`remove_feedback` for many keys in one executemany."""
+    """Forget reactions in one executemany (absent ones are no error)."""
     if keys:
         params = [dict(zip(_KEY_COLUMNS, key, strict=True)) for key in keys]
-        session.connection().execute(_statements(session.get_bind().dialect.name)[1], params)
+        session.connection().execute(_DELETE, params)
 
 
 @cache
-def _many_statements(dialect: str) -> Any:
-    """The insert-if-absent of `_statements` without RETURNING, so a list of parameters is one DB-API executemany."""
+def _insert_statement(dialect: str) -> Any:
+    """Insert-if-absent, built once per dialect; a list of parameters runs as one DB-API executemany."""
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Feedback)
     record = insert.values({c: bindparam(c) for c in (*_KEY_COLUMNS, "created_at")})
     return record.on_conflict_do_nothing(index_elements=list(_KEY_COLUMNS))
 
 
-@cache
-def _statements(dialect: str) -> tuple[Any, Any]:
-    """(insert-if-absent, delete), built once per dialect and run on the session's connection (no ORM work): reactions come in bursts."""
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Feedback)
-    record = (
-        insert.values({c: bindparam(c) for c in (*_KEY_COLUMNS, "created_at")})
-        .on_conflict_do_nothing(index_elements=list(_KEY_COLUMNS))
-        .returning(Feedback.id)
-    )
-    remove = delete(Feedback).where(*(getattr(Feedback, c) == bindparam(c) for c in _KEY_COLUMNS))
-    return record, remove
+_DELETE = delete(Feedback).where(*(getattr(Feedback, c) == bindparam(c) for c in _KEY_COLUMNS))
 
 
 def channel_feedback(session: Session, team_id: str, channel_id: str, now: datetime) -> list[FeedbackEvent]:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from bot.saving.blocks import FORGET_ACTION, FORGET_CANCEL_ACTION, MORE_ACTION
 from storage.channels_store import get_workspace, update_target, update_workspace
-from storage.feedback_store import record_feedback
+from storage.feedback_store import record_feedback_many
 from storage.models import Channel, Feedback, InsightRow, SavedInsight, SettingsChange
 from storage.models import Workspace as WorkspaceRow
 from storage.saved_store import save_insight
@@ -125,7 +125,7 @@ def _store_about(workspace: Workspace, user: str, team: str = TEAM) -> None:
     ids = insight_ids(workspace, 3)
     save_many(workspace, user, ids, team=team)
     with workspace.deps.sessions.begin() as session:
-        record_feedback(session, team, "C0GENERAL", user, ids[0], "up", NOW)
+        record_feedback_many(session, [(team, "C0GENERAL", user, ids[0], "up")], NOW)
         update_target(session, team, "C0GENERAL", by_user=user, change="topics", topics=["chips"])
         update_target(session, team, user, by_user=user, change="brief", kind="user", topics=["rates"])
         update_workspace(session, team, by_user=user, change="restrict", restrict_settings=True)
