@@ -36,6 +36,7 @@ class Coalescer:
         self._longest_spacing = 0.0
         self._changed = threading.Condition()
         self._busy = False
+        self._closed = False
         self._thread: threading.Thread | None = None
         self.done = 0  # jobs run (for benchmarks and tests)
 
@@ -43,6 +44,9 @@ class Coalescer:
         """Run `job` soon, but not sooner than `spacing` s after this key's previous run started;
         if a job with this key is still waiting, this one takes its place (and its turn)."""
         with self._changed:
+            if self._closed:
+                log.debug("background work closed: %r not run", key)
+                return
             if key in self._pending:
                 self._pending[key] = job
                 return
@@ -62,14 +66,28 @@ class Coalescer:
         with self._changed:
             return self._changed.wait_for(lambda: not self._pending and not self._busy, timeout)
 
+    def close(self, timeout: float = 10.0) -> None:
+        """Drop the waiting jobs (each is a refresh a later event redoes), let the running one finish and
+        stop the worker; later submissions are ignored."""
+        with self._changed:
+            self._closed = True
+            self._pending.clear()
+            self._due.clear()
+            self._changed.notify_all()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
     @property
     def waiting(self) -> int:
         with self._changed:
             return len(self._pending)
 
-    def _next(self) -> Callable[[], None]:
-        """Under the lock: wait for the first due job and take it."""
+    def _next(self) -> Callable[[], None] | None:
+        """Under the lock: wait for the first due job and take it; None once closed."""
         while True:
+            if self._closed:
+                return None
             if self._due:
                 wait = self._due[0][0] - self._clock()
                 if wait <= 0:
@@ -91,6 +109,8 @@ class Coalescer:
         while True:
             with self._changed:
                 job = self._next()
+            if job is None:
+                return
             try:
                 job()
             except Exception:

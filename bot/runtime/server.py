@@ -63,5 +63,6 @@ def serve(settings: Settings, deps: Deps) -> None:
         serve_http(settings, deps, app, scheduler_problem)
     finally:
         OrderedWork.wait_all_idle(timeout=10)  # reactions acknowledged but not yet written, and their notes
+        deps.background.close()  # waiting Home rebuilds are dropped: the next open of the tab reads anew
         if scheduler is not None:
             scheduler.shutdown(wait=False)

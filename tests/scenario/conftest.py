@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -18,6 +18,9 @@ from standin.local_server import HttpReply, LocalServer, inline_answer
 from standin.slack_api import SlackStandIn
 from standin.slack_requests import block_action_body, event_body, slash_command_body
 from storage.insights_store import InsightWriter
+
+if TYPE_CHECKING:
+    from tests.scenario.saving import TrackingExecutor
 
 SAMPLE = Path(__file__).resolve().parents[2] / "standin" / "data" / "sample_insights.jsonl"
 TOKEN = "xoxb-scenario"
@@ -90,4 +93,13 @@ def workspace(database_url: str, slack: SlackStandIn, tmp_path: Path) -> Iterato
         InsightWriter(session).add(sample_insights())
     with LocalServer(settings, deps) as server:
         yield Workspace(server, slack, deps)
+    deps.background.close()  # a spaced Home rebuild must not outlive the test (and its Slack stand-in)
     deps.engine.dispose()
+
+
+@pytest.fixture
+def listeners(workspace: Workspace) -> TrackingExecutor:
+    """The workspace's listener threads, tracked so a test can wait until the work a request started is done."""
+    from tests.scenario.saving import track_listeners  # saving.py imports this module
+
+    return track_listeners(workspace)

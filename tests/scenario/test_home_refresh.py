@@ -3,17 +3,16 @@ opening the tab always reads everything."""
 
 from __future__ import annotations
 
-import pytest
-
 from bot.saving.blocks import UNSAVE_ACTION
 from storage.channels_store import update_target
 from tests.scenario.conftest import Workspace
-from tests.scenario.saving import TEAM, TrackingExecutor, insight_ids, insight_message, react, track_listeners
+from tests.scenario.saving import TEAM, TrackingExecutor, insight_ids, insight_message, react
 
 
-@pytest.fixture
-def listeners(workspace: Workspace) -> TrackingExecutor:
-    return track_listeners(workspace)
+def _set_up_digest(workspace: Workspace, channel: str, by_user: str, topic: str, at: str) -> None:
+    with workspace.deps.sessions.begin() as session:
+        update_target(session, TEAM, channel, by_user=by_user, change="set up", topics=[topic], digest_time=at,
+                      timezone="UTC")
 
 
 def _last_home(workspace: Workspace, user: str) -> str:
@@ -24,17 +23,7 @@ def test_a_save_shows_at_once_and_opening_the_tab_reads_the_digests_again(
     workspace: Workspace, listeners: TrackingExecutor
 ) -> None:
     [first, second] = insight_ids(workspace, 2)
-    with workspace.deps.sessions.begin() as session:
-        update_target(
-            session,
-            TEAM,
-            "C0GENERAL",
-            by_user="U0ALICE",
-            change="set up",
-            topics=["export controls"],
-            digest_time="09:00",
-            timezone="UTC",
-        )
+    _set_up_digest(workspace, "C0GENERAL", "U0ALICE", "export controls", "09:00")
     workspace.slack.set_memberships("U0ALICE", ["C0GENERAL"])
     workspace.event({"type": "app_home_opened", "user": "U0ALICE", "tab": "home", "channel": "D0ALICE"})
     listeners.wait_idle()
@@ -43,17 +32,7 @@ def test_a_save_shows_at_once_and_opening_the_tab_reads_the_digests_again(
     )
     opened = len(workspace.slack.calls("users.conversations"))
 
-    with workspace.deps.sessions.begin() as session:  # a digest in a channel Alice joins meanwhile
-        update_target(
-            session,
-            TEAM,
-            "C0RANDOM",
-            by_user="U0BOB",
-            change="set up",
-            topics=["interest rates"],
-            digest_time="10:00",
-            timezone="UTC",
-        )
+    _set_up_digest(workspace, "C0RANDOM", "U0BOB", "interest rates", "10:00")  # a channel Alice joins meanwhile
     workspace.slack.set_memberships("U0ALICE", ["C0GENERAL", "C0RANDOM"])
     assert react(workspace, "U0ALICE", "bookmark", insight_message(workspace, first)) == 200
     assert react(workspace, "U0ALICE", "bookmark", insight_message(workspace, second)) == 200

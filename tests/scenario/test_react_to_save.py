@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
 from slack_sdk.models.views import View
 from sqlalchemy import delete
 
@@ -25,14 +24,8 @@ from tests.scenario.saving import (
     insight_message,
     react,
     saved_rows,
-    track_listeners,
 )
 from tests.slack_checks import assert_valid_blocks
-
-
-@pytest.fixture
-def listeners(workspace: Workspace) -> TrackingExecutor:
-    return track_listeners(workspace)
 
 
 def test_a_save_emoji_on_a_digest_item_saves_it_with_a_quiet_confirmation(

@@ -8,7 +8,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from sqlalchemy import delete, select
 
 from bot.home.blocks import HOME_SAVED
@@ -29,13 +28,7 @@ from tests.scenario.saving import (
     insight_message,
     react,
     saved_rows,
-    track_listeners,
 )
-
-
-@pytest.fixture
-def listeners(workspace: Workspace) -> TrackingExecutor:
-    return track_listeners(workspace)
 
 
 def _in_threads(jobs: list[tuple[object, ...]], send: object, threads: int = 8) -> list[int]:

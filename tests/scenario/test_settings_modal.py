@@ -7,23 +7,16 @@ import json
 from dataclasses import replace
 from typing import Any
 
-import pytest
-
 from bot.digest.modal import OPEN_ACTION, ZONE_ACTION
 from insights.targets import DigestTarget
 from standin.slack_requests import block_action_body, block_suggestion_body, view_submission_body
 from storage.channels_store import get_target, recent_changes, update_workspace
 from tests.scenario.conftest import Workspace
-from tests.scenario.saving import TrackingExecutor, track_listeners
+from tests.scenario.saving import TrackingExecutor
 from tests.slack_checks import assert_valid_blocks, shown_text
 
 TEAM, ALICE, BOB = "T0STANDIN", "U0ALICE", "U0BOB"
 MODAL_CHANNEL, TEXT_CHANNEL = "C0MODAL", "C0TEXT"
-
-
-@pytest.fixture
-def listeners(workspace: Workspace) -> TrackingExecutor:
-    return track_listeners(workspace)
 
 
 def open_modal(workspace: Workspace, listeners: TrackingExecutor, value: str, channel: str = MODAL_CHANNEL,

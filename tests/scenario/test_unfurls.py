@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-
 from bot.shared.blocks import SAVE_ACTION
 from bot.sharing.episode_links import APPLE_LOOKUP
 from bot.sharing.unfurls import SharedLinks, known_episode, unfurl_links
@@ -14,18 +12,13 @@ from insights.model import NewInsight
 from standin.slack_requests import event_body
 from storage.insights_store import InsightWriter
 from tests.scenario.conftest import Workspace
-from tests.scenario.saving import CHANNEL, TEAM, TrackingExecutor, react, saved_rows, track_listeners
+from tests.scenario.saving import CHANNEL, TEAM, TrackingExecutor, react, saved_rows
 from tests.slack_checks import assert_valid_blocks, shown_text
 
 EPISODE_PAGE = "https://podcasts.example.org/chip-lines/episodes/41-the-lithography-bottleneck"
 EPISODE_AUDIO = "https://cdn.example.com/chip-lines/chip-lines-041.mp3"
 THREE_INSIGHTS = "https://podcasts.example.org/chip-lines/episodes/43-compliance-at-the-fab-door"
 UNKNOWN = "https://example.net/some/other/page"
-
-
-@pytest.fixture
-def listeners(workspace: Workspace) -> TrackingExecutor:
-    return track_listeners(workspace)
 
 
 def share(workspace: Workspace, *urls: str, ts: str = "1800000001.000100", source: str = "conversations_history",

@@ -86,3 +86,27 @@ def test_without_spacing_jobs_run_in_order_of_submission_and_replace_waiting_one
     gate.set()
     assert background.wait_idle()
     assert ran == ["gate opened: True", "a 2", "b"]
+
+
+def test_closing_drops_waiting_jobs_lets_the_running_one_finish_and_ignores_later_ones() -> None:
+    clock = Clock()
+    background = Coalescer(clock=clock)
+    running, release = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    def slow() -> None:
+        running.set()
+        release.wait(10)
+        ran.append("running")
+
+    background.submit("alice", slow, spacing=3.0)
+    assert running.wait(10)
+    background.submit("alice", lambda: ran.append("waiting"), spacing=3.0)
+    closer = threading.Thread(target=background.close)
+    closer.start()
+    release.set()
+    closer.join(10)
+    background.submit("bob", lambda: ran.append("after close"))
+    clock.now += 10.0
+    assert background.wait_idle(1)
+    assert ran == ["running"]
