@@ -8,6 +8,7 @@ import multiprocessing.process
 import os
 import signal
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from ingest.import_files import RawRecord, RowError, StrPath, read_records
 from ingest.records import InvalidRecord, parse_record
 from insights.model import NewInsight
 from storage.fulltext import bulk_fulltext
-from storage.insights_store import InsightWriter
+from storage.insights_store import InsightPreparer, InsightWriter, PreparedBatch, PreparedInsight
 
 #: Rows written and committed per transaction (one writer round-trip each). Large: the
 #: full-text index and the vocabulary counts are written once per transaction.
@@ -30,7 +31,7 @@ DEFAULT_BATCH_SIZE = 20_000
 PROGRESS_EVERY = 100
 #: Files this large are read and checked in a second process while this one writes.
 PARALLEL_MIN_BYTES = 4_000_000
-#: Rows per message from the reading process, and messages it may run ahead by.
+#: Good rows per message from the reading process (normalised together), and messages it may run ahead by.
 _CHUNK_ROWS = 2_000
 _QUEUE_CHUNKS = 16
 #: The reading process is forked (it needs nothing but the file); where fork is missing, no second process.
@@ -119,28 +120,32 @@ def import_file(
 def _import_records(path: StrPath, sessions: sessionmaker[Session], report: ImportReport, batch_size: int,
                     progress: ProgressCallback | None) -> None:
     total = _file_size(report.path)
-    pending: list[NewInsight] = []
+    pending: list[PreparedBatch] = []
+    pending_rows = 0  # good rows read since the last commit (their batch may still be on its way)
     bytes_read = 0
-    with _parsed_rows(path, total) as rows:
-        for line, read_to, outcome in rows:
-            if read_to >= 0:
-                bytes_read = read_to
-            if isinstance(outcome, RowError):
-                _reject(report, outcome)
-                if line is None:
-                    continue
-            else:
-                if not pending:
-                    report.first_uncommitted_line = line or 0
-                pending.append(outcome)
-            report.read += 1
-            if len(pending) >= batch_size:
-                if not _write(sessions, pending, report):
-                    return
-                pending = []
-                report.first_uncommitted_line = (line or 0) + 1
-            if progress is not None and report.read % PROGRESS_EVERY == 0:
-                progress(ImportProgress(report.read, min(bytes_read, total), total))
+    with _chunks(path, total, batch_size) as chunks:
+        for entries, batch in chunks:
+            last = len(entries) - 1
+            for at, (line, read_to, error) in enumerate(entries):
+                if read_to >= 0:
+                    bytes_read = read_to
+                if error is not None:
+                    _reject(report, error)
+                else:
+                    if not pending_rows:
+                        report.first_uncommitted_line = line or 0
+                    pending_rows += 1
+                if line is not None:  # a row of the file (not an error about the whole file)
+                    report.read += 1
+                if at == last and batch is not None:
+                    pending.append(batch)
+                    if pending_rows >= batch_size:
+                        if not _write(sessions, pending, report):
+                            return
+                        pending, pending_rows = [], 0
+                        report.first_uncommitted_line = (line or 0) + 1
+                if line is not None and progress is not None and report.read % PROGRESS_EVERY == 0:
+                    progress(ImportProgress(report.read, min(bytes_read, total), total))
     if pending and not _write(sessions, pending, report):
         return
     if progress is not None:
@@ -149,18 +154,23 @@ def _import_records(path: StrPath, sessions: sessionmaker[Session], report: Impo
 
 #: One row of a file, parsed: (line, bytes read so far or -1 when unknown, the insight or why not).
 Parsed = tuple[int | None, int, NewInsight | RowError]
+#: A row's place in the file: (line, bytes read so far or -1, the error that stands in for it or None).
+Entry = tuple[int | None, int, RowError | None]
+#: Consecutive rows of the file, and their good rows normalised (None when there are none). A chunk
+#: ends at its last good row; every `batch_size` good rows end a chunk, so batches end where chunks do.
+Chunk = tuple[list[Entry], PreparedBatch | None]
 
 
 @contextmanager
-def _parsed_rows(path: StrPath, size: int) -> Iterator[Iterator[Parsed]]:
-    """The file's rows parsed, in file order: in a second process for large files, so reading
-    and checking the next rows overlaps with writing the last ones (the database work runs here)."""
+def _chunks(path: StrPath, size: int, batch_size: int) -> Iterator[Iterator[Chunk]]:
+    """The file's rows read, checked and normalised, in file order: in a second process for large files,
+    so that work overlaps with writing the last rows (all database work runs in this one)."""
     if size < PARALLEL_MIN_BYTES or _FORK is None or (os.cpu_count() or 1) < 2:
-        yield parse_rows(path)
+        yield prepared_chunks(path, batch_size)
         return
-    queue: multiprocessing.Queue[list[_Sent] | str | None] = _FORK.Queue(maxsize=_QUEUE_CHUNKS)
-    worker = _FORK.Process(target=_parse_in_worker, args=(os.fspath(path), queue), name="podbrief-import-reader",
-                           daemon=True)
+    queue: multiprocessing.Queue[_Sent | str | None] = _FORK.Queue(maxsize=_QUEUE_CHUNKS)
+    worker = _FORK.Process(target=_prepare_in_worker, args=(os.fspath(path), batch_size, queue),
+                           name="podbrief-import-reader", daemon=True)
     worker.start()
     try:
         yield _received(queue, worker)
@@ -169,6 +179,28 @@ def _parsed_rows(path: StrPath, size: int) -> Iterator[Iterator[Parsed]]:
             worker.terminate()
         worker.join(timeout=5)
         queue.close()
+
+
+def prepared_chunks(path: StrPath, batch_size: int) -> Iterator[Chunk]:
+    """The file's rows in chunks of at most `_CHUNK_ROWS` good rows, their good rows normalised."""
+    preparer = InsightPreparer()
+    limit = min(_CHUNK_ROWS, batch_size)
+    entries: list[Entry] = []
+    good: list[NewInsight] = []
+    in_batch = 0
+    for line, read_to, outcome in parse_rows(path):
+        if isinstance(outcome, RowError):
+            entries.append((line, read_to, outcome))
+            continue
+        entries.append((line, read_to, None))
+        good.append(outcome)
+        in_batch += 1
+        if len(good) >= limit or in_batch >= batch_size:
+            yield entries, preparer.prepare(good)
+            entries, good = [], []
+            in_batch %= batch_size
+    if entries:
+        yield entries, preparer.prepare(good) if good else None
 
 
 def parse_rows(path: StrPath) -> Iterator[Parsed]:
@@ -184,45 +216,47 @@ def parse_rows(path: StrPath) -> Iterator[Parsed]:
             yield item.line, -1, item
 
 
-#: What the reading process sends per row: a `NewInsight`'s fields as a plain tuple (cheaper to pickle).
-_Sent = tuple[int | None, int, "tuple[Any, ...] | RowError"]
+#: What the reading process sends per chunk: its entries, then per distinct good row a `NewInsight`'s
+#: fields, identity, display text and terms as plain tuples (cheaper to pickle), the batch's size and
+#: its term counts.
+_Sent = tuple[list[Entry], "list[tuple[Any, ...]] | None", int, "Counter[str] | None"]
 
 
-def _parse_in_worker(path: str, queue: multiprocessing.Queue[list[_Sent] | str | None]) -> None:
+def _prepare_in_worker(path: str, batch_size: int, queue: multiprocessing.Queue[_Sent | str | None]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle
     try:
-        chunk: list[_Sent] = []
-        for line, read_to, outcome in parse_rows(path):
-            if isinstance(outcome, NewInsight):
-                chunk.append((line, read_to, (outcome.text, outcome.podcast, outcome.episode, outcome.url,
-                                              outcome.audio_url, outcome.start_seconds, outcome.published_at,
-                                              outcome.topics, outcome.quote)))
-            else:
-                chunk.append((line, read_to, outcome))
-            if len(chunk) >= _CHUNK_ROWS:
-                queue.put(chunk)
-                chunk = []
-        queue.put(chunk)
+        for entries, batch in prepared_chunks(path, batch_size):
+            if batch is None:
+                queue.put((entries, None, 0, None))
+                continue
+            rows = [(p.item.text, p.item.podcast, p.item.episode, p.item.url, p.item.audio_url, p.item.start_seconds,
+                     p.item.published_at, p.item.topics, p.item.quote, p.digest, p.text, p.search_text)
+                    for p in batch.unique]
+            queue.put((entries, rows, batch.size, batch.counts))
         queue.put(None)
     except BaseException as error:  # reported to the importing process, which raises it
         queue.put(f"{type(error).__name__}: {error}")
 
 
-def _received(queue: multiprocessing.Queue[list[_Sent] | str | None],
-              worker: multiprocessing.process.BaseProcess) -> Iterator[Parsed]:
+def _received(queue: multiprocessing.Queue[_Sent | str | None],
+              worker: multiprocessing.process.BaseProcess) -> Iterator[Chunk]:
     while True:
         try:
-            chunk = queue.get(timeout=1.0)
+            sent = queue.get(timeout=1.0)
         except Empty:
             if not worker.is_alive() and queue.empty():
                 raise RuntimeError(f"the file reader stopped unexpectedly (exit status {worker.exitcode})") from None
             continue
-        if chunk is None:
+        if sent is None:
             return
-        if isinstance(chunk, str):
-            raise RuntimeError(f"reading the file failed: {chunk}")
-        for line, read_to, sent in chunk:
-            yield line, read_to, sent if isinstance(sent, RowError) else NewInsight(*sent)
+        if isinstance(sent, str):
+            raise RuntimeError(f"reading the file failed: {sent}")
+        entries, rows, size, counts = sent
+        if rows is None or counts is None:
+            yield entries, None
+            continue
+        unique = [PreparedInsight(NewInsight(*row[:9]), row[9], row[10], row[11]) for row in rows]
+        yield entries, PreparedBatch(size, unique, counts)
 
 
 def _reject(report: ImportReport, error: RowError) -> None:
@@ -232,14 +266,14 @@ def _reject(report: ImportReport, error: RowError) -> None:
         report.errors.append(error)
 
 
-def _write(sessions: sessionmaker[Session], batch: list[NewInsight], report: ImportReport) -> bool:
+def _write(sessions: sessionmaker[Session], batches: list[PreparedBatch], report: ImportReport) -> bool:
     """One transaction, one writer, per batch; False (and `report.stopped`) when the database cannot take it.
 
     The batch's rows enter the full-text index in one statement, in the same transaction.
     """
     try:
         with sessions.begin() as session, bulk_fulltext(session.connection()):
-            result = InsightWriter(session).add(batch)
+            result = InsightWriter(session).add_prepared(batches)
     except (OperationalError, sqlite3.OperationalError, OSError) as error:  # SQLite's rows go to the driver directly
         report.stopped = RowError(report.path, report.first_uncommitted_line, _stopped_because(error, report.added))
         return False

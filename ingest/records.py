@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from insights.model import NewInsight
-from insights.text import clean_display_text, normalise_content
+from insights.text import MAX_TERM_LENGTH, clean_display_text, normalise_content
 
 MAX_TEXT_LENGTH = 2_000
 #: The width of the url columns in storage.
@@ -36,6 +36,9 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _CONTROL = re.compile("[\x01-\x1f\x7f-\x9f]")
 #: Bidi embeddings, overrides and isolates can make text read differently from what it says.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: A word of ASCII text as `insights.text.words` finds it: letters and digits, at most MAX_TERM_LENGTH long.
+_ASCII_WORD = re.compile(rf"(?<![A-Za-z0-9])[A-Za-z0-9]{{1,{MAX_TERM_LENGTH}}}(?![A-Za-z0-9])")
+_has_ascii_word = _ASCII_WORD.search
 #: No episode is longer than this; larger numbers are mistakes (and make absurd links).
 MAX_START_SECONDS = 7 * 24 * 3600
 
@@ -52,32 +55,72 @@ def field_name(key: str) -> str:
 
 def parse_record(raw: object) -> NewInsight:
     """The insight `raw` describes; raises `InvalidRecord` naming every bad field."""
+    fields = _fields(raw)
+    episode = _episode_fields(fields)
+    outcomes = (
+        _parse_or_problem(_text, "text", _present(fields.get("text"))),
+        *episode[:4],
+        _memoised("start_seconds", _present(fields.get("start_seconds"))),
+        *episode[4:],
+    )
+    problems = [outcome.message for outcome in outcomes if isinstance(outcome, _Problem)]
+    if problems:
+        raise InvalidRecord("; ".join(problems))
+    return NewInsight(*outcomes)  # type: ignore[arg-type]  # no _Problem is left
+
+
+#: The fields in `NewInsight` order; all but `text` and `start_seconds` describe the episode.
+_FIELD_ORDER = ("text", "podcast", "episode", "url", "audio_url", "start_seconds", "published_at", "topics")
+_EPISODE_FIELDS = ("podcast", "episode", "url", "audio_url", "published_at", "topics")
+_CANONICAL = frozenset(_FIELD_ORDER)
+_STR = frozenset([str])
+_PLAIN = frozenset([str, tuple, type(None)])
+
+
+def _fields(raw: object) -> Mapping[str, Any]:
+    """`raw`'s fields by canonical name (the first of two spellings of one name wins)."""
+    if type(raw) is dict and raw.keys() <= _CANONICAL:  # the usual file: names already canonical
+        return raw
     if not isinstance(raw, Mapping):
         raise InvalidRecord(f'expected an object with a "text" field, found {_kind(raw)}')
     fields: dict[str, Any] = {}
     for key, value in raw.items():
         if isinstance(key, str):
             fields.setdefault(field_name(key), value)
-    values: dict[str, Any] = {}
-    problems: list[str] = []
-    for name, parse in _PARSERS.items():
-        value = _present(fields.get(name))
-        if name != "text" and (key := _memo_key(name, value)) is not None:
-            outcome = _parsed.get(key, _MISSING)
-            if outcome is _MISSING:
-                outcome = _parse_or_problem(parse, name, value)
-                if len(_parsed) >= _MEMO_SIZE:
-                    _parsed.clear()
-                _parsed[key] = outcome
-        else:
-            outcome = _parse_or_problem(parse, name, value)
-        if isinstance(outcome, _Problem):
-            problems.append(outcome.message)
-        else:
-            values[name] = outcome
-    if problems:
-        raise InvalidRecord("; ".join(problems))
-    return NewInsight(**values)
+    return fields
+
+
+def _episode_fields(fields: Mapping[str, Any]) -> tuple[object, ...]:
+    """The outcomes of the episode's fields; a file repeats them on every row of an episode, so the
+    six are remembered together when they are plain strings (or lists of strings, or absent)."""
+    values = [fields.get(name) for name in _EPISODE_FIELDS]
+    topics = values[5]
+    if type(topics) is list and set(map(type, topics)) <= _STR:
+        values[5] = ("list", *topics)  # not equal to any string, nor to another field's value
+    if set(map(type, values)) <= _PLAIN:
+        key = tuple(values)
+        found = _episodes.get(key)
+        if found is None:
+            found = tuple(_memoised(name, _present(fields.get(name))) for name in _EPISODE_FIELDS)
+            if len(_episodes) >= _MEMO_SIZE:
+                _episodes.clear()
+            _episodes[key] = found
+        return found
+    return tuple(_memoised(name, _present(fields.get(name))) for name in _EPISODE_FIELDS)
+
+
+def _memoised(name: str, value: object) -> object:
+    """`_PARSERS[name]`'s outcome for `value`, remembered by value."""
+    key = _memo_key(name, value)
+    if key is None:
+        return _parse_or_problem(_PARSERS[name], name, value)
+    outcome = _parsed.get(key, _MISSING)
+    if outcome is _MISSING:
+        outcome = _parse_or_problem(_PARSERS[name], name, value)
+        if len(_parsed) >= _MEMO_SIZE:
+            _parsed.clear()
+        _parsed[key] = outcome
+    return outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +133,8 @@ _MISSING = object()
 #: dates and topics on every row of an episode, and each is parsed once. Parsing is a pure
 #: function of the value, so a remembered outcome is the outcome.
 _parsed: dict[tuple[str, type, object], object] = {}
+#: The outcomes of an episode's six fields, by their raw values (see `_episode_fields`).
+_episodes: dict[tuple[object, ...], tuple[object, ...]] = {}
 _MEMO_SIZE = 20_000
 
 
@@ -122,7 +167,7 @@ def _text(name: str, value: object) -> str:
     text = _displayable(_string(name, value))
     if len(text) > MAX_TEXT_LENGTH:
         raise InvalidRecord(f'"{name}" is {len(text):,} characters long; the limit is {MAX_TEXT_LENGTH:,}')
-    if not normalise_content(text):
+    if not (_has_ascii_word(text) if text.isascii() else normalise_content(text)):
         raise InvalidRecord(f'"{name}": {_show(text)} has no words')
     return text
 

@@ -87,13 +87,64 @@ def _bulk_write_cache(session: Session) -> Iterator[None]:
 
 
 @dataclass(slots=True)
-class _Prepared:
+class PreparedInsight:
     """One new insight, normalised: everything but the podcast and episode ids."""
 
     item: NewInsight
     digest: bytes
     text: str
-    terms: list[str]
+    #: The indexed terms, space-separated (stored as `insights.search_text`).
+    search_text: str
+
+
+@dataclass(slots=True)
+class PreparedBatch:
+    """A batch of insights normalised by `InsightPreparer`, ready for `InsightWriter.add_prepared`.
+
+    `size` counts the items given (repeats too); `unique` holds them without repeats within the
+    batch; `counts` says how many of `unique` hold each term.
+    """
+
+    size: int
+    unique: list[PreparedInsight]
+    counts: Counter[str]
+
+
+class InsightPreparer:
+    """The pure half of adding insights: words, identity, display text and indexed terms.
+
+    It touches no database, so a bulk import runs it in its file-reading process while the
+    writing process only writes.
+    """
+
+    #: Distinct (podcast, episode, topics) whose terms are remembered (the same for a whole episode).
+    MAX_REMEMBERED = 20_000
+
+    def __init__(self) -> None:
+        self._extra_terms: dict[tuple[str | None, str | None, tuple[str, ...]], list[str]] = {}
+
+    def prepare(self, batch: Sequence[NewInsight]) -> PreparedBatch:
+        """Normalise a batch; repeats within it are dropped (and counted in `size`)."""
+        unique: dict[bytes, PreparedInsight] = {}
+        counts: Counter[str] = Counter()
+        for item in batch:
+            folded = words(item.text)
+            digest = words_hash(folded)
+            if digest not in unique:
+                terms = without_stopwords(folded) + self._terms_of_extras(item)
+                unique[digest] = PreparedInsight(item, digest, clean_display_text(item.text), " ".join(terms))
+                counts.update(set(terms))
+        return PreparedBatch(len(batch), list(unique.values()), counts)
+
+    def _terms_of_extras(self, item: NewInsight) -> list[str]:
+        """The podcast, episode and topic terms indexed with the text."""
+        key = (item.podcast, item.episode, item.topics)
+        found = self._extra_terms.get(key)
+        if found is None:
+            if len(self._extra_terms) >= self.MAX_REMEMBERED:
+                self._extra_terms.clear()
+            found = self._extra_terms[key] = search_text("", item.podcast, item.episode, *item.topics).split()
+        return found
 
 
 class InsightWriter:
@@ -113,7 +164,7 @@ class InsightWriter:
         self._episodes: dict[tuple[int, str], int] = {}
         self._podcast_by_title: dict[str, int] = {}
         self._episode_by_title: dict[tuple[int, str], int] = {}
-        self._extra_terms: dict[tuple[str | None, str | None, tuple[str, ...]], list[str]] = {}
+        self._preparer = InsightPreparer()
         # SQLite rows go to the driver, converted by SQLAlchemy's own processors; other
         # dialects' rows go through SQLAlchemy, which converts them itself.
         columns = InsightRow.__table__.c
@@ -130,40 +181,43 @@ class InsightWriter:
         database drivers release the GIL while the database works); only the pure
         normalisation runs there, every database call stays on the caller's thread.
         """
+        return self.add_prepared(self._prepared_batches(items))
+
+    def add_prepared(self, batches: Iterable[PreparedBatch]) -> AddResult:
+        """Store batches an `InsightPreparer` made (here or in another process); as `add`."""
         result = AddResult()
         counts: Counter[str] = Counter()
         self._session.flush()  # the raw SQLite writes below do not autoflush the ORM
         with _bulk_write_cache(self._session):
-            for size, prepared in self._prepared_batches(items):
-                self._add_batch(size, prepared, result, counts)
+            for prepared in batches:
+                self._add_batch(prepared, result, counts)
             self._count_terms(counts)
         self._converted.clear()
         return result
 
-    def _prepared_batches(self, items: Iterable[NewInsight]) -> Iterator[tuple[int, _Batch]]:
-        """(items in the batch, the batch prepared), preparing one batch ahead in a thread."""
+    def _prepared_batches(self, items: Iterable[NewInsight]) -> Iterator[PreparedBatch]:
+        """The batches prepared, preparing one batch ahead in a thread."""
+        prepare = self._preparer.prepare
         batches = _batches(items, BATCH_SIZE)
         first = next(batches, None)
         if first is None:
             return
         if len(first) < BATCH_SIZE:  # a small add: no thread
-            yield len(first), _prepare(first, self._terms_of_extras)
-            yield from ((len(b), _prepare(b, self._terms_of_extras)) for b in batches)
+            yield prepare(first)
+            yield from map(prepare, batches)
             return
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="insight-prepare") as pool:
-            ahead: deque[tuple[int, Future[_Batch]]] = deque()
-            ahead.append((len(first), pool.submit(_prepare, first, self._terms_of_extras)))
+            ahead: deque[Future[PreparedBatch]] = deque()
+            ahead.append(pool.submit(prepare, first))
             for batch in batches:
-                ahead.append((len(batch), pool.submit(_prepare, batch, self._terms_of_extras)))
-                size, future = ahead.popleft()
-                yield size, future.result()
+                ahead.append(pool.submit(prepare, batch))
+                yield ahead.popleft().result()
             while ahead:
-                size, future = ahead.popleft()
-                yield size, future.result()
+                yield ahead.popleft().result()
 
-    def _add_batch(self, size: int, prepared: _Batch, result: AddResult, counts: Counter[str]) -> None:
-        unique, batch_counts = prepared
-        result.duplicates += size - len(unique)
+    def _add_batch(self, prepared: PreparedBatch, result: AddResult, counts: Counter[str]) -> None:
+        unique, batch_counts = prepared.unique, prepared.counts
+        result.duplicates += prepared.size - len(unique)
         if not unique:
             return
         self._resolve_podcasts(p.item for p in unique)
@@ -176,11 +230,12 @@ class InsightWriter:
         result.added_ids.extend(row_id for row_id, _ in inserted)
         if len(inserted) < len(unique):  # some already existed: take their terms off the batch's counts
             new = {bytes(digest) for _, digest in inserted}
-            batch_counts.subtract(chain.from_iterable(set(p.terms) for p in unique if p.digest not in new))
+            batch_counts = batch_counts.copy()
+            batch_counts.subtract(chain.from_iterable(set(p.search_text.split()) for p in unique if p.digest not in new))
             batch_counts = +batch_counts  # terms only the existing rows held drop out
         counts.update(batch_counts)
 
-    def _rows(self, unique: list[_Prepared]) -> list[tuple[Any, ...]]:
+    def _rows(self, unique: list[PreparedInsight]) -> list[tuple[Any, ...]]:
         """The INSERT values of each prepared insight, in `_INSERT_COLUMNS` order."""
         now = self._to_db(self._date_to_db, datetime.now(UTC))
         podcasts, episodes = self._podcast_by_title, self._episode_by_title
@@ -193,7 +248,7 @@ class InsightWriter:
                 (
                     p.digest,
                     p.text,
-                    " ".join(p.terms),
+                    p.search_text,
                     podcast_id,
                     episode_id,
                     item.url,
@@ -288,13 +343,6 @@ class InsightWriter:
             cursor.execute("TRUNCATE insight_load")
         return inserted
 
-    def _terms_of_extras(self, item: NewInsight) -> list[str]:
-        """The podcast, episode and topic terms indexed with the text (same for a whole episode)."""
-        key = (item.podcast, item.episode, item.topics)
-        if key not in self._extra_terms:
-            self._extra_terms[key] = search_text("", item.podcast, item.episode, *item.topics).split()
-        return self._extra_terms[key]
-
     def _resolve_podcasts(self, items: Iterable[NewInsight]) -> None:
         """Ids for every podcast title in `items`, creating missing podcasts in one statement."""
         wanted: dict[str, str] = {}
@@ -371,29 +419,10 @@ class InsightWriter:
         self._session.execute(statement, [{"term": t, "doc_count": c} for t, c in sorted(counts.items())])
 
 
-#: A prepared batch: its distinct insights, and how many of them hold each term.
-_Batch = tuple[list[_Prepared], Counter[str]]
-
-
 def _batches(items: Iterable[NewInsight], size: int) -> Iterator[list[NewInsight]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-def _prepare(batch: Sequence[NewInsight], extra_terms: Callable[[NewInsight], list[str]]) -> _Batch:
-    """Normalise a batch: words, identity, display text and indexed terms; repeats dropped."""
-    unique: dict[bytes, _Prepared] = {}
-    for item in batch:
-        folded = words(item.text)
-        digest = words_hash(folded)
-        if digest not in unique:
-            terms = without_stopwords(folded) + extra_terms(item)
-            unique[digest] = _Prepared(item, digest, clean_display_text(item.text), terms)
-    prepared = list(unique.values())
-    counts: Counter[str] = Counter()
-    counts.update(chain.from_iterable(set(p.terms) for p in prepared))
-    return prepared, counts
 
 
 def _bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
