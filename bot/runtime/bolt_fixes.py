@@ -9,6 +9,12 @@ Bolt also logs the whole body of a request whose signature fails, at INFO, and t
 one no listener handles, at WARNING. Badly signed requests are refused before Bolt sees them
 (bot.runtime.request_gate); should one ever get that far its line is dropped here all the same, and
 the unhandled one keeps only its first words (bot.runtime.request_log has logged one short line for each).
+
+And Bolt tries each request on its listeners in turn, calling each listener's matchers with
+arguments built by `build_required_kwargs`, which builds every argument a listener could ask for
+(the body read as an action, a command, a view, an event, a message, ...) to hand over the one
+its own matchers take, the body. With Podbrief's several dozen listeners that was most of Bolt's
+work for a reaction event; its matchers now get the body directly (the same argument).
 """
 
 from __future__ import annotations
@@ -19,6 +25,11 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import slack_bolt.request.request as bolt_request
+from slack_bolt.listener_matcher.builtins import BuiltinListenerMatcher
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
+
+_bolt_matches = BuiltinListenerMatcher.matches
 
 
 def parse_body(body: str, content_type: str | None) -> dict[str, Any]:
@@ -48,9 +59,18 @@ def _no_request_bodies(record: logging.LogRecord) -> bool:
     return True
 
 
+def _matches(self: BuiltinListenerMatcher, req: BoltRequest, resp: BoltResponse) -> bool:
+    """A matcher that takes only `body` (all of Bolt's own) called with it; any other as Bolt calls it."""
+    if self.arg_names == ["body"]:
+        return self.func(body=req.body)  # type: ignore[return-value]
+    return _bolt_matches(self, req, resp)
+
+
 def install() -> None:
-    """Make Bolt's request objects use `parse_body` and keep request bodies out of Bolt's logs (idempotent)."""
+    """Make Bolt's request objects use `parse_body`, keep request bodies out of Bolt's logs, and hand
+    Bolt's matchers the body without building every other listener argument (idempotent)."""
     bolt_request.parse_body = parse_body  # type: ignore[attr-defined]
+    BuiltinListenerMatcher.matches = _matches  # type: ignore[method-assign]
     for name in ("slack_bolt.RequestVerification", "slack_bolt.App", "podbrief.bolt"):  # where Bolt logs bodies
         bolt_log = logging.getLogger(name)
         if _no_request_bodies not in bolt_log.filters:
