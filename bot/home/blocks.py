@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
@@ -12,6 +13,7 @@ from bot.digest.modal import change_button
 from bot.digest.settings_blocks import topic_list, when
 from bot.saving.blocks import saved_item_blocks
 from bot.shared.mrkdwn import clip, escape
+from insights.model import Insight
 from insights.schedule import EVERY_DAY
 from insights.settings_values import days_phrase
 from insights.targets import DigestTarget
@@ -43,10 +45,14 @@ class HomeContent:
     user_id: str = ""  # whose Home this is (for the personal brief's "Change settings" button)
 
 
-def home_blocks(content: HomeContent) -> list[Block]:
-    """The Home tab's blocks (at most 100, Slack's limit for a view)."""
-    blocks: list[Block] = [HeaderBlock(text="Podbrief")]
-    blocks += _saved_section(content)
+def home_blocks(content: HomeContent,
+                saved_item: Callable[[Insight], Sequence[Any]] = saved_item_blocks) -> list[Any]:
+    """The Home tab's blocks (at most 100, Slack's limit for a view).
+
+    `saved_item` gives a saved insight's blocks (`saved_item_blocks`; a caller may hand in ones
+    rendered before, as dicts)."""
+    blocks: list[Any] = [HeaderBlock(text="Podbrief")]
+    blocks += _saved_section(content, saved_item)
     blocks.append(DividerBlock())
     blocks += _digests_section(content)
     blocks.append(DividerBlock())
@@ -55,14 +61,14 @@ def home_blocks(content: HomeContent) -> list[Block]:
     return blocks
 
 
-def _saved_section(content: HomeContent) -> list[Block]:
+def _saved_section(content: HomeContent, saved_item: Callable[[Insight], Sequence[Any]]) -> list[Any]:
     emoji = f":{content.save_emojis[0]}:" if content.save_emojis else "the save emoji"
     if not content.saved:
         return [_section(f"*Your saved insights*\nNothing saved yet. React with {emoji} on any Podbrief "
                          "message to keep an insight here.")]
-    blocks: list[Block] = [_section(f"*Your saved insights* ({content.saved_total})")]
+    blocks: list[Any] = [_section(f"*Your saved insights* ({content.saved_total})")]
     for saved in content.saved[:HOME_SAVED]:
-        blocks += saved_item_blocks(saved.insight)
+        blocks += saved_item(saved.insight)
     if content.saved_total > HOME_SAVED:
         more = content.saved_total - HOME_SAVED
         blocks.append(_context(f"{more} more: `/insights saved` lists them all, `/insights saved export` sends a file."))
