@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import Engine
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from bot.runtime.metrics import Metrics
+from bot.runtime.rate_limit import WindowLimit
 from bot.runtime.request_gate import gate_slack_requests
 from bot.runtime.request_log import observe_requests
 from storage.db import check_connection
@@ -27,6 +29,10 @@ HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 #: Slack's payloads are a few kilobytes; anything far larger is refused before Bolt sees it.
 MAX_BODY_BYTES = 1_000_000
+
+#: waitress's "Task queue depth is N" warnings logged per `QUEUE_WARNING_WINDOW_SECONDS` at most.
+QUEUE_WARNINGS_PER_WINDOW = 5
+QUEUE_WARNING_WINDOW_SECONDS = 10.0
 
 log = logging.getLogger("podbrief.http")
 StartResponse = Callable[..., Any]
@@ -91,6 +97,32 @@ def _health(engine: Engine, scheduler_problem: Callable[[], str | None] | None,
     return [payload]
 
 
+class QueueWarningLimit(logging.Filter):
+    """Lets a few of waitress's queue-depth warnings through per window, saying how many were left out.
+
+    waitress warns on every request queued while no thread is free: under a burst that is a line
+    per request (thousands a second, a tenth of the server's CPU), all saying the same thing."""
+
+    def __init__(self, per_window: int = QUEUE_WARNINGS_PER_WINDOW, window: float = QUEUE_WARNING_WINDOW_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self._limit = WindowLimit(per_window, window, clock)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        left_out = self._limit.admit()
+        if left_out is None:
+            return False
+        if left_out:
+            record.msg = f"{record.msg} ({left_out} such warnings not logged)"
+        return True
+
+
+def _limit_queue_warnings() -> None:
+    queue_log = logging.getLogger("waitress.queue")
+    if not any(isinstance(f, QueueWarningLimit) for f in queue_log.filters):
+        queue_log.addFilter(QueueWarningLimit())
+
+
 def create_server(
     wsgi: Callable[[dict[str, Any], StartResponse], Iterable[bytes]],
     host: str,
@@ -99,6 +131,7 @@ def create_server(
     loop_timeout: int | float = 1,
 ) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server (not yet running); port 0 picks a free port (`server.effective_port`)."""
+    _limit_queue_warnings()
     return waitress.create_server(
         wsgi,
         host=host,
