@@ -56,6 +56,9 @@ _POSTGRES_STAGING = """CREATE TEMPORARY TABLE IF NOT EXISTS insight_load (
     url varchar(2000), audio_url varchar(2000), start_seconds double precision,
     published_at timestamptz, topics json, quality double precision, created_at timestamptz, quote text
 ) ON COMMIT DELETE ROWS"""
+_POSTGRES_TERM_STAGING = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS term_load (term varchar(64), doc_count integer) ON COMMIT DELETE ROWS"
+)
 _SQLITE_TERM_UPSERT = (
     "INSERT INTO search_terms (term, doc_count) VALUES (?, ?) "
     "ON CONFLICT (term) DO UPDATE SET doc_count = search_terms.doc_count + excluded.doc_count"
@@ -412,11 +415,34 @@ class InsightWriter:
             finally:
                 cursor.close()
             return
+        if self._dialect.name == "postgresql" and self._dialect.driver == "psycopg":
+            self._count_terms_postgres_copy(sorted(counts.items()))
+            return
         insert = upsert_insert(self._session, SearchTerm.__table__)
         statement = insert.on_conflict_do_update(
             index_elements=["term"], set_={"doc_count": SearchTerm.doc_count + insert.excluded.doc_count}
         )
         self._session.execute(statement, [{"term": t, "doc_count": c} for t, c in sorted(counts.items())])
+
+    def _count_terms_postgres_copy(self, counts: list[tuple[str, int]]) -> None:
+        """PostgreSQL through psycopg: the counts COPYed into a temporary table, then one upsert
+        (SQLAlchemy's batched upsert spent seconds per 100,000 imported rows in Python)."""
+        dbapi = self._dialect.loaded_dbapi
+        driver = self._session.connection().connection.dbapi_connection
+        try:
+            with driver.cursor() as cursor:  # type: ignore[union-attr]
+                cursor.execute(_POSTGRES_TERM_STAGING)
+                with cursor.copy("COPY term_load (term, doc_count) FROM STDIN") as copy:
+                    for row in counts:
+                        copy.write_row(row)
+                cursor.execute(
+                    "INSERT INTO search_terms (term, doc_count) SELECT term, doc_count FROM term_load ORDER BY term "
+                    "ON CONFLICT (term) DO UPDATE SET doc_count = search_terms.doc_count + excluded.doc_count"
+                )
+                cursor.execute("TRUNCATE term_load")
+        except dbapi.Error as error:  # raised as SQLAlchemy raises a driver error (callers catch OperationalError)
+            raise DBAPIError.instance("COPY term_load ...", None, error, dbapi.Error, hide_parameters=True,
+                                      dialect=self._dialect) from error
 
 
 def _batches(items: Iterable[NewInsight], size: int) -> Iterator[list[NewInsight]]:
