@@ -97,30 +97,24 @@ def _health(engine: Engine, scheduler_problem: Callable[[], str | None] | None,
     return [payload]
 
 
-class QueueWarningLimit(logging.Filter):
-    """Lets a few of waitress's queue-depth warnings through per window, saying how many were left out.
+class QueueWarnings:
+    """Stands in for waitress's queue logger: a few of its "Task queue depth is N" warnings per window,
+    the next one saying how many were left out.
 
     waitress warns on every request queued while no thread is free: under a burst that is a line
-    per request (thousands a second, a tenth of the server's CPU), all saying the same thing."""
+    per request (thousands a second, a tenth of the server's CPU), all saying the same thing. The
+    limit is checked before a log record is made (a logging filter runs only after)."""
 
-    def __init__(self, per_window: int = QUEUE_WARNINGS_PER_WINDOW, window: float = QUEUE_WARNING_WINDOW_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__()
+    def __init__(self, logger: logging.Logger | None = None, per_window: int = QUEUE_WARNINGS_PER_WINDOW,
+                 window: float = QUEUE_WARNING_WINDOW_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        self._log = logger or logging.getLogger("waitress.queue")
         self._limit = WindowLimit(per_window, window, clock)
 
-    def filter(self, record: logging.LogRecord) -> bool:
+    def warning(self, message: str, *args: object) -> None:
         left_out = self._limit.admit()
         if left_out is None:
-            return False
-        if left_out:
-            record.msg = f"{record.msg} ({left_out} such warnings not logged)"
-        return True
-
-
-def _limit_queue_warnings() -> None:
-    queue_log = logging.getLogger("waitress.queue")
-    if not any(isinstance(f, QueueWarningLimit) for f in queue_log.filters):
-        queue_log.addFilter(QueueWarningLimit())
+            return
+        self._log.warning(f"{message} ({left_out} such warnings not logged)" if left_out else message, *args)
 
 
 def create_server(
@@ -131,8 +125,7 @@ def create_server(
     loop_timeout: int | float = 1,
 ) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server (not yet running); port 0 picks a free port (`server.effective_port`)."""
-    _limit_queue_warnings()
-    return waitress.create_server(
+    server = waitress.create_server(
         wsgi,
         host=host,
         port=port,
@@ -143,3 +136,5 @@ def create_server(
         asyncore_use_poll=True,
         asyncore_loop_timeout=loop_timeout,  # no select() FD_SETSIZE limit, and a clean stop from another thread
     )
+    server.task_dispatcher.queue_logger = QueueWarnings()
+    return server
