@@ -198,14 +198,17 @@ def _outcome(text: str) -> str:
     return "apology" if text in APOLOGIES else "ok" if text else "empty"
 
 
-def command_phase(rig: Rig, queries: list[str], clients: int, seed: int, prefix: str) -> dict[str, Any]:
-    """`clients` closed-loop clients, each sending every query once in its own order; figures and load."""
+def command_phase(rig: Rig, queries: list[str], clients: int, seed: int, prefix: str,
+                  own: list[list[str]] | None = None) -> dict[str, Any]:
+    """`clients` closed-loop clients, each sending every query once in its own order (or, with `own`, client
+    k its own list `own[k]`); figures and load."""
     target = rig.targets[0]
     host, port = target.base_url.removeprefix("http://").split(":")
     answers: list[list[Answer]] = [[] for _ in range(clients)]
 
     def client(k: int) -> None:
-        order = random.Random(seed + k).sample(queries, len(queries))
+        mine = queries if own is None else own[k]
+        order = random.Random(seed + k).sample(mine, len(mine))
         connection = http.client.HTTPConnection(host, int(port), timeout=ANSWER_TIMEOUT_S)
         owner = f"{prefix}{k:03d}"
         for n, query in enumerate(order):
@@ -252,12 +255,14 @@ def stage_figures(log_path: Path) -> dict[str, dict[str, float]]:
 class Profiler:
     """py-spy recording the server process (all threads, native frames off) while a phase runs."""
 
-    def __init__(self, py_spy: str | None, pid: int, out: Path) -> None:
+    def __init__(self, py_spy: str | None, pid: int, out: Path, gil: bool = False) -> None:
+        """With `gil`, only samples of the thread holding the GIL (py-spy --gil): where the GIL goes."""
         self.out, self.process = out, None
         if py_spy:
             self.process = subprocess.Popen(
                 [py_spy, "record", "--pid", str(pid), "--rate", "250", "--format", "raw", "--output", str(out),
-                 "--nonblocking", "--threads"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 "--nonblocking", "--threads", *(["--gil"] if gil else [])],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)
 
     def stop(self) -> list[tuple[str, float]] | None:
@@ -505,7 +510,8 @@ def print_report(report: dict[str, Any]) -> None:
                      f"{phase['server_cpu_ms_per_event']:.2f}", "", None))
     width = max(len(r[0]) for r in rows)
     print(f"\n{report['insights']:,} insights · {report['database']} · {os.cpu_count()} CPUs · "
-          f"server code {report['server_code']} · MATCH_BY_MEANING {'on' if report['match_by_meaning'] else 'off'}")
+          f"server code {report['server_code']} · MATCH_BY_MEANING {'on' if report['match_by_meaning'] else 'off'}"
+          f"{' · queries distinct per client' if report.get('distinct_queries') else ''}")
     print("-" * 110)
     for label, value, goal, ok in rows:
         mark = "" if ok is None else ("ok" if ok else "MISSED")
@@ -531,10 +537,14 @@ def main(argv: list[str] | None = None) -> int:
     held = ensure_database(url, args.insights, args.seed)
     synthetic = ensure_vectors(url, args.seed, args.lexical)
     engine = create_db_engine(url)
-    queries = [q["query"] for q in make_queries(engine, args.queries + WARM_UP_QUERIES, args.seed)]
+    # --distinct-queries: every client of every level its own queries (after them, the in-process phases' `queries`)
+    own_count = args.queries * sum(args.clients) if args.distinct_queries else 0
+    queries = [q["query"] for q in make_queries(engine, args.queries + WARM_UP_QUERIES + own_count, args.seed)]
     engine.dispose()
     warm_up, queries = queries[:WARM_UP_QUERIES], queries[WARM_UP_QUERIES:]
+    queries, distinct = queries[: args.queries], queries[args.queries :]
     report: dict[str, Any] = {"insights": held, "database": f"SQLite {database}", "queries": len(queries),
+                              "distinct_queries": args.distinct_queries,
                               "typo_share": "1/3", "server_code": args.server_pythonpath or "this checkout",
                               "match_by_meaning": not args.lexical, "synthetic_vectors_written": synthetic}
     report["in_process_search"] = {}
@@ -557,10 +567,14 @@ def main(argv: list[str] | None = None) -> int:
         report["commands"] = []
         for level, clients in enumerate(args.clients):
             profiler = Profiler(args.py_spy if level == 0 and args.profile == "commands" else None, server.process.pid,
-                                folder / "profile.txt")
+                                folder / "profile.txt", args.gil)
             cpu_before = cpu_seconds(server.process.pid)
             log(f"/insights: {clients} client(s) x {len(queries)} queries (load {os.getloadavg()[0]:.2f})")
-            phase = command_phase(rig, queries, clients, args.seed + 10 * clients, f"UC{clients}")
+            own = None
+            if args.distinct_queries:
+                own = [distinct[k * args.queries : (k + 1) * args.queries] for k in range(clients)]
+                distinct = distinct[clients * args.queries :]
+            phase = command_phase(rig, queries, clients, args.seed + 10 * clients, f"UC{clients}", own)
             phase["server_cpu_seconds"] = round(cpu_seconds(server.process.pid) - cpu_before, 2)
             phase["server_cpu_ms_per_request"] = round(1000 * phase["server_cpu_seconds"] / max(phase["requests"], 1), 2)
             report["commands"].append(phase)
@@ -571,7 +585,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.seconds > 0:
             events = reaction_events(int(args.rate * args.seconds), insight_ts, header_ts, args.users, args.seed, "RP")
             profiler = Profiler(args.py_spy if args.profile == "reactions" else None, server.process.pid,
-                                folder / "profile-reactions.txt")
+                                folder / "profile-reactions.txt", args.gil)
             report["reactions"]["paced"] = reaction_phase(rig, "paced", events, args.rate, args.senders,
                                                           insight_ts, header_ts)
             if (profile := profiler.stop()) is not None:
@@ -639,11 +653,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--py-spy", help="path to py-spy: profile the server during one phase (--profile)")
     parser.add_argument("--profile", choices=("commands", "reactions"), default="commands",
                         help="the phase py-spy records: the first command phase, or the paced reactions")
+    parser.add_argument("--gil", action="store_true", help="py-spy samples only the thread holding the GIL")
     parser.add_argument("--server-pythonpath", help="run `podbrief run` from this checkout (PYTHONPATH)")
     parser.add_argument("--lexical", action="store_true",
                         help="run the server with MATCH_BY_MEANING=false (no query embedding; default: as installed)")
     parser.add_argument("--no-in-process", action="store_true",
                         help="skip the in-process search phase (for repeated end-to-end A/B runs)")
+    parser.add_argument("--distinct-queries", action="store_true",
+                        help="every client of every level sends queries of its own: none repeats, so no phase is "
+                             "served from the server's cache of query vectors (by default the levels send the same "
+                             "queries, and every level after the first finds them all cached)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--no-json", action="store_true", help="do not write bench/results/request_path_bench-*.json")
     return parser
