@@ -29,7 +29,7 @@ from storage.insights_store import InsightPreparer, InsightWriter, PreparedBatch
 DEFAULT_BATCH_SIZE = 20_000
 #: `progress` is called after this many records, and once at the end.
 PROGRESS_EVERY = 100
-#: Files this large are read and checked in a second process while this one writes.
+#: Files this large are read, checked and normalised in a second process while this one writes.
 PARALLEL_MIN_BYTES = 4_000_000
 #: Good rows per message from the reading process (normalised together), and messages it may run ahead by.
 _CHUNK_ROWS = 2_000
