@@ -33,8 +33,10 @@ log = logging.getLogger("podbrief.lookup")
 INLINE_DEADLINE_SECONDS = 1.5
 #: Requests waiting for their answer at once, at most (waitress has 8 threads).
 INLINE_WAITERS = 4
-#: Threads computing answers (searches are CPU-bound: more would only contend).
-ANSWER_THREADS = 4
+#: Threads computing answers. Searches are CPU-bound and hold the GIL about half the time, so two let one
+#: run Python while the other is in numpy, the model or SQLite; four only add GIL hand-offs (4 clients at
+#: 1M: 28.0 ms of server CPU a command with four, 22.8-25.1 with two; p95 a little lower; bench/README.md).
+ANSWER_THREADS = 2
 #: What an ack may carry (`respond` also takes replace_original and friends).
 _ACK_FIELDS = ("text", "blocks", "attachments", "unfurl_links", "unfurl_media", "response_type")
 
