@@ -1,7 +1,9 @@
 """Stored insight embeddings and the queue of insights still to embed (the meaning extra).
 
 The queue is implicit: an insight needs embedding while it has no `insight_vectors` row of the
-current model. A worker claims a batch, newest insights first, by upserting claim rows: the
+current model. A worker claims a batch, newest insights first (below the last batch it claimed, when
+it passes `below`: so a long backfill does not walk past every row it embedded for each batch), by
+upserting claim rows: the
 upsert only takes a row that is unclaimed or whose lease ran out, and returns the rows it took,
 so two workers claiming at once (PostgreSQL waits on the other's uncommitted claim, then sees it
 taken; SQLite has one writer) never get the same insight. Storing checks the claim token, so a
@@ -35,6 +37,7 @@ class Claimed:
 
     token: str
     items: tuple[tuple[int, str], ...]
+    lowest: int | None = None  # the lowest insight id looked at (claimed or not): where the next claim starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +76,22 @@ def _needs_vector(model_id: str, now: datetime) -> Any:
 
 
 def claim_batch(session: Session, *, model_id: str, worker: str, now: datetime, lease: timedelta,
-                limit: int) -> tuple[Claimed, bool]:
-    """Take up to `limit` insights without a `model_id` vector, newest first; and whether more may be left."""
+                limit: int, below: int | None = None) -> tuple[Claimed, bool]:
+    """Take up to `limit` insights without a `model_id` vector, newest first (only ids below `below`
+    when given); and whether more may be left (below `Claimed.lowest`)."""
     if limit < 1:
         return Claimed("", ()), True
     table = InsightVector.__table__
-    candidates = list(session.execute(
+    query = (
         select(InsightRow.id, InsightRow.text)
         .outerjoin(table, table.c.insight_id == InsightRow.id)
         .where(_needs_vector(model_id, now))
         .order_by(InsightRow.id.desc())
         .limit(limit)
-    ))
+    )
+    if below is not None:
+        query = query.where(InsightRow.id < below)
+    candidates = list(session.execute(query))
     if not candidates:
         return Claimed("", ()), False
     token = f"{worker[:60]}:{uuid.uuid4().hex}"
@@ -101,7 +108,7 @@ def claim_batch(session: Session, *, model_id: str, worker: str, now: datetime, 
     ).returning(table.c.insight_id)
     taken = {row.insight_id for row in session.execute(statement)}
     items = tuple((row.id, row.text) for row in candidates if row.id in taken)
-    return Claimed(token, items), True
+    return Claimed(token, items, candidates[-1].id), len(candidates) == limit
 
 
 def store_vectors(session: Session, claimed: Claimed, vectors: Any, *, model_id: str, now: datetime) -> int:

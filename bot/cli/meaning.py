@@ -16,11 +16,11 @@ def meaning() -> None:
     """Matching by meaning (the meaning extra): how many insights are embedded, and embedding them now."""
 
 
-def _encoder_or_fail() -> object:
+def _encoder_or_fail(threads: int | None = None) -> object:
     from ingest.meaning import MeaningUnavailable, load_encoder
 
     try:
-        return load_encoder()
+        return load_encoder(threads=threads)
     except MeaningUnavailable as why:
         fail(str(why))
         raise
@@ -52,14 +52,16 @@ def status() -> None:
 
 
 @meaning.command()
-@click.option("--batch", default=256, show_default=True, type=click.IntRange(1, 10_000), help="Insights per claim.")
-def backfill(batch: int) -> None:
+@click.option("--batch", default=1024, show_default=True, type=click.IntRange(1, 10_000),
+              help="Insights per claim (sorted by length for the model: larger pads less).")
+@click.option("--threads", type=click.IntRange(1, 64), help="Model threads (default: one a core).")
+def backfill(batch: int, threads: int | None) -> None:
     """Embed every insight still without a current-model vector now (a worker does this continuously)."""
     from ingest.meaning.backfill import backfill as run_backfill
     from storage.embeddings_store import embedding_status
 
     deps = open_deps(load_settings())
-    encoder = _encoder_or_fail()
+    encoder = _encoder_or_fail(threads)
     with deps.sessions() as session:
         waiting = embedding_status(session, model_id=encoder.model_id, now=deps.clock()).pending  # type: ignore[attr-defined]
     if not waiting:

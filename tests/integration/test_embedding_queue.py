@@ -146,3 +146,36 @@ def test_two_workers_at_once_never_embed_the_same_insight(sessions: sessionmaker
     assert len(done) == len(set(done)) == 300, "every insight embedded exactly once between the two"
     assert sum(r.embedded for r in results) == 300 and all(r.lost == 0 for r in results)
     assert all(e.texts for e in encoders), "both workers took part"
+
+
+def test_a_claim_below_an_id_takes_the_next_older_insights_and_says_when_the_bottom_is_reached(
+    sessions: sessionmaker[Session],
+) -> None:
+    ids = sorted(_add(sessions, 10), reverse=True)
+    lease = timedelta(minutes=5)
+    with sessions.begin() as session:
+        first, more = claim_batch(session, model_id="m", worker="w", now=NOW, lease=lease, limit=4)
+        assert more and first.lowest == ids[3]
+        second, more = claim_batch(session, model_id="m", worker="w", now=NOW, lease=lease, limit=4, below=first.lowest)
+        assert [i for i, _ in second.items] == ids[4:8] and more
+        last, more = claim_batch(session, model_id="m", worker="w", now=NOW, lease=lease, limit=4, below=second.lowest)
+    assert [i for i, _ in last.items] == ids[8:] and not more, "fewer than asked: nothing older is left"
+
+
+def test_insights_imported_while_a_backfill_walks_down_are_embedded_by_the_same_run(
+    sessions: sessionmaker[Session],
+) -> None:
+    _add(sessions, 30)
+
+    class ImportingMeanwhile(RecordingEncoder):
+        def __call__(self, texts: Sequence[str]) -> Any:
+            if not self.texts:  # an import lands while the first batch is in the model
+                _add(sessions, 5, start=100)
+            return super().__call__(texts)
+
+    encoder = ImportingMeanwhile()
+    result = backfill(sessions, encoder, clock=lambda: NOW, batch=8)
+    assert result.embedded == 35 and _status(sessions, encoder.model_id).pending == 0
+    assert len(encoder.texts) == len(set(encoder.texts)) == 35
+    assert encoder.texts[-5:] == [f"Insight number {n} about copper smelting and zinc." for n in range(104, 99, -1)], \
+        "the older ones first, then back to the newest"
