@@ -54,22 +54,29 @@ def test_another_keys_job_is_not_held_up_by_a_spaced_key() -> None:
     assert ran == ["alice 1", "bob 1", "alice 2"]
 
 
+class HeldJob:
+    """A job that runs until the test releases it (and then notes `label` in `ran`)."""
+
+    def __init__(self, ran: list[str], label: str) -> None:
+        self.running, self.release = threading.Event(), threading.Event()
+        self._ran, self._label = ran, label
+
+    def __call__(self) -> None:
+        self.running.set()
+        self.release.wait(10)
+        self._ran.append(self._label)
+
+
 def test_a_job_submitted_while_its_keys_job_runs_runs_afterwards() -> None:
     """A change made while the rebuild is already reading must not be lost: it gets a run of its own."""
     clock = Clock()
     background = Coalescer(clock=clock)
-    running, release = threading.Event(), threading.Event()
     ran: list[str] = []
-
-    def slow() -> None:
-        running.set()
-        release.wait(10)
-        ran.append("while saving")
-
+    slow = HeldJob(ran, "while saving")
     background.submit("alice", slow, spacing=3.0)
-    assert running.wait(10)
+    assert slow.running.wait(10)
     background.submit("alice", lambda: ran.append("after the save"), spacing=3.0)
-    release.set()
+    slow.release.set()
     clock.now += 3.0
     assert background.wait_idle()
     assert ran == ["while saving", "after the save"]
@@ -91,20 +98,14 @@ def test_without_spacing_jobs_run_in_order_of_submission_and_replace_waiting_one
 def test_closing_drops_waiting_jobs_lets_the_running_one_finish_and_ignores_later_ones() -> None:
     clock = Clock()
     background = Coalescer(clock=clock)
-    running, release = threading.Event(), threading.Event()
     ran: list[str] = []
-
-    def slow() -> None:
-        running.set()
-        release.wait(10)
-        ran.append("running")
-
+    slow = HeldJob(ran, "running")
     background.submit("alice", slow, spacing=3.0)
-    assert running.wait(10)
+    assert slow.running.wait(10)
     background.submit("alice", lambda: ran.append("waiting"), spacing=3.0)
     closer = threading.Thread(target=background.close)
     closer.start()
-    release.set()
+    slow.release.set()
     closer.join(10)
     background.submit("bob", lambda: ran.append("after close"))
     clock.now += 10.0
