@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from insights.model import NewInsight
-from insights.text import MAX_TERM_LENGTH, clean_display_text, normalise_content
+from insights.text import clean_display_text, has_words
 
 MAX_TEXT_LENGTH = 2_000
 #: The width of the url columns in storage.
@@ -36,9 +36,6 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _CONTROL = re.compile("[\x01-\x1f\x7f-\x9f]")
 #: Bidi embeddings, overrides and isolates can make text read differently from what it says.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-#: A word of ASCII text as `insights.text.words` finds it: letters and digits, at most MAX_TERM_LENGTH long.
-_ASCII_WORD = re.compile(rf"(?<![A-Za-z0-9])[A-Za-z0-9]{{1,{MAX_TERM_LENGTH}}}(?![A-Za-z0-9])")
-_has_ascii_word = _ASCII_WORD.search
 #: No episode is longer than this; larger numbers are mistakes (and make absurd links).
 MAX_START_SECONDS = 7 * 24 * 3600
 
@@ -167,7 +164,7 @@ def _text(name: str, value: object) -> str:
     text = _displayable(_string(name, value))
     if len(text) > MAX_TEXT_LENGTH:
         raise InvalidRecord(f'"{name}" is {len(text):,} characters long; the limit is {MAX_TEXT_LENGTH:,}')
-    if not (_has_ascii_word(text) if text.isascii() else normalise_content(text)):
+    if not has_words(text):
         raise InvalidRecord(f'"{name}": {_show(text)} has no words')
     return text
 

@@ -58,6 +58,15 @@ def words(text: str) -> list[str]:
     return [w for w in found if len(w) <= MAX_TERM_LENGTH]
 
 
+#: A word as `words` finds it in ASCII text: a run of letters and digits at most MAX_TERM_LENGTH long.
+_ASCII_WORD = re.compile(rf"(?<![A-Za-z0-9])[A-Za-z0-9]{{1,{MAX_TERM_LENGTH}}}(?![A-Za-z0-9])")
+
+
+def has_words(text: str) -> bool:
+    """Whether `words(text)` finds any word (ASCII text is searched for one, not split whole)."""
+    return _ASCII_WORD.search(text) is not None if text.isascii() else bool(words(text))
+
+
 def terms(text: str) -> list[str]:
     """The searchable words of `text`: folded, without stopwords, in order."""
     return [w for w in words(text) if w not in STOPWORDS]

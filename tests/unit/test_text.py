@@ -13,6 +13,7 @@ from insights.text import (
     clean_display_text,
     content_hash,
     fold,
+    has_words,
     search_text,
     terms,
     without_stopwords,
@@ -52,6 +53,11 @@ def test_fold_matches_the_plain_definition(text: str) -> None:
 @pytest.mark.parametrize("text", SAMPLES)
 def test_words_match_the_plain_definition(text: str) -> None:
     assert words(text) == reference_words(text)
+
+
+@pytest.mark.parametrize("text", [*SAMPLES, "x" * (MAX_TERM_LENGTH + 1), "-- " + "z" * MAX_TERM_LENGTH + " --"])
+def test_has_words_says_whether_the_plain_definition_finds_a_word(text: str) -> None:
+    assert has_words(text) == bool(reference_words(text))
 
 
 @pytest.mark.parametrize("text", SAMPLES)
