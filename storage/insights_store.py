@@ -172,6 +172,8 @@ class InsightWriter:
         # dialects' rows go through SQLAlchemy, which converts them itself.
         columns = InsightRow.__table__.c
         raw = self._dialect.name == "sqlite"
+        #: PostgreSQL through psycopg: bulk rows go in by COPY (`_copy_cursor`).
+        self._copies = self._dialect.name == "postgresql" and self._dialect.driver == "psycopg"
         self._date_to_db = _bind_processor(columns.published_at.type, self._dialect) if raw else None
         self._json_to_db = _bind_processor(columns.topics.type, self._dialect) if raw else None
         self._converted: dict[Any, Any] = {}
@@ -303,7 +305,7 @@ class InsightWriter:
 
     def _insert_generic(self, rows: list[tuple[Any, ...]]) -> list[tuple[int, bytes]]:
         """PostgreSQL (and any other dialect): SQLAlchemy's batched INSERT ... RETURNING."""
-        if self._dialect.name == "postgresql" and self._dialect.driver == "psycopg":
+        if self._copies:
             return self._insert_postgres_copy(rows)
         table = InsightRow.__table__
         statement = (
@@ -314,22 +316,26 @@ class InsightWriter:
         params = [dict(zip(_INSERT_COLUMNS, row, strict=True)) for row in rows]
         return [(r.id, r.content_hash) for r in self._session.execute(statement, params)]
 
+    @contextmanager
+    def _copy_cursor(self, what: str) -> Iterator[Any]:
+        """A psycopg cursor on the session's connection; a driver error is raised as SQLAlchemy raises
+        one (callers catch OperationalError), without the rows."""
+        dbapi = self._dialect.loaded_dbapi
+        driver = self._session.connection().connection.dbapi_connection
+        try:
+            with driver.cursor() as cursor:  # type: ignore[union-attr]
+                yield cursor
+        except dbapi.Error as error:
+            raise DBAPIError.instance(what, None, error, dbapi.Error, hide_parameters=True,
+                                      dialect=self._dialect) from error
+
     def _insert_postgres_copy(self, rows: list[tuple[Any, ...]]) -> list[tuple[int, bytes]]:
         """PostgreSQL through psycopg: COPY the rows into a temporary table, then one
         INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING (the same rows, checks and
         conflicts as the INSERT, without a parameter set per row)."""
-        dbapi = self._dialect.loaded_dbapi
-        try:
-            return self._copy_and_insert(rows)
-        except dbapi.Error as error:  # raised as SQLAlchemy raises a driver error (callers catch OperationalError)
-            raise DBAPIError.instance("COPY insight_load ...", None, error, dbapi.Error, hide_parameters=True,
-                                      dialect=self._dialect) from error
-
-    def _copy_and_insert(self, rows: list[tuple[Any, ...]]) -> list[tuple[int, bytes]]:
-        driver = self._session.connection().connection.dbapi_connection
         topics_at = _INSERT_COLUMNS.index("topics")
         as_json: dict[tuple[str, ...], str] = {}
-        with driver.cursor() as cursor:  # type: ignore[union-attr]
+        with self._copy_cursor("COPY insight_load ...") as cursor:
             cursor.execute(_POSTGRES_STAGING)
             with cursor.copy(f"COPY insight_load ({', '.join(_INSERT_COLUMNS)}) FROM STDIN") as copy:
                 for row in rows:
@@ -415,7 +421,7 @@ class InsightWriter:
             finally:
                 cursor.close()
             return
-        if self._dialect.name == "postgresql" and self._dialect.driver == "psycopg":
+        if self._copies:
             self._count_terms_postgres_copy(sorted(counts.items()))
             return
         insert = upsert_insert(self._session, SearchTerm.__table__)
@@ -427,22 +433,16 @@ class InsightWriter:
     def _count_terms_postgres_copy(self, counts: list[tuple[str, int]]) -> None:
         """PostgreSQL through psycopg: the counts COPYed into a temporary table, then one upsert
         (SQLAlchemy's batched upsert spent seconds per 100,000 imported rows in Python)."""
-        dbapi = self._dialect.loaded_dbapi
-        driver = self._session.connection().connection.dbapi_connection
-        try:
-            with driver.cursor() as cursor:  # type: ignore[union-attr]
-                cursor.execute(_POSTGRES_TERM_STAGING)
-                with cursor.copy("COPY term_load (term, doc_count) FROM STDIN") as copy:
-                    for row in counts:
-                        copy.write_row(row)
-                cursor.execute(
-                    "INSERT INTO search_terms (term, doc_count) SELECT term, doc_count FROM term_load ORDER BY term "
-                    "ON CONFLICT (term) DO UPDATE SET doc_count = search_terms.doc_count + excluded.doc_count"
-                )
-                cursor.execute("TRUNCATE term_load")
-        except dbapi.Error as error:  # raised as SQLAlchemy raises a driver error (callers catch OperationalError)
-            raise DBAPIError.instance("COPY term_load ...", None, error, dbapi.Error, hide_parameters=True,
-                                      dialect=self._dialect) from error
+        with self._copy_cursor("COPY term_load ...") as cursor:
+            cursor.execute(_POSTGRES_TERM_STAGING)
+            with cursor.copy("COPY term_load (term, doc_count) FROM STDIN") as copy:
+                for row in counts:
+                    copy.write_row(row)
+            cursor.execute(
+                "INSERT INTO search_terms (term, doc_count) SELECT term, doc_count FROM term_load ORDER BY term "
+                "ON CONFLICT (term) DO UPDATE SET doc_count = search_terms.doc_count + excluded.doc_count"
+            )
+            cursor.execute("TRUNCATE term_load")
 
 
 def _batches(items: Iterable[NewInsight], size: int) -> Iterator[list[NewInsight]]:
