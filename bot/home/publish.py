@@ -137,10 +137,11 @@ def _may_change(client: WebClient, restricted: bool, user_id: str) -> Callable[[
 
 
 class _RenderedItems:
-    """Saved insights' Home blocks as fitted JSON, kept by insight (least recently shown dropped first).
+    """Saved insights' Home blocks as JSON dicts, kept by insight (least recently shown dropped first).
 
-    Rendering a saved item through slack_sdk's models and fitting it costs ~0.07 ms; a rebuild after
-    a save shows ten of them, nearly always the same ten as the rebuild before."""
+    Rendering a saved item through slack_sdk's models costs ~0.07 ms; a rebuild after a save shows ten
+    of them, nearly always the same ten as the rebuild before. They are fitted to Slack's limits where
+    every view is, in `outgoing.home_view`."""
 
     def __init__(self, limit: int = MAX_RENDERED_ITEMS) -> None:
         self._limit = limit
@@ -154,7 +155,7 @@ class _RenderedItems:
             if kept is not None:
                 self._kept.move_to_end(key)
                 return kept
-        rendered = tuple(outgoing.fit_blocks(saved_item_blocks(insight), outgoing.VIEW_BLOCKS))
+        rendered = tuple(outgoing.as_dict(block) for block in saved_item_blocks(insight))
         with self._lock:
             self._kept[key] = rendered
             while len(self._kept) > self._limit:
