@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import json
+from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import NamedTuple
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage.clock import utc_now
 from storage.models import PostedMessage
@@ -74,10 +76,29 @@ def posted_record(session: Session, team_id: str, channel_id: str, ts: str) -> P
     return PostedRecord(row.kind, row.insight_id) if row else None
 
 
-#: Built once, like `_RECORD`: the keys are one expanding parameter (SQLite gets `IN (VALUES ...)`).
-_RECORDS = select(
-    PostedMessage.team_id, PostedMessage.channel_id, PostedMessage.ts, PostedMessage.kind, PostedMessage.insight_id
-).where(tuple_(PostedMessage.team_id, PostedMessage.channel_id, PostedMessage.ts).in_(bindparam("keys", expanding=True)))
+def keys_in(columns: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]], dialect: str) -> ColumnElement[bool]:
+    """`(columns) IN :keys`, with `:keys` passed as `key_parameter` gives it for `dialect`.
+
+    SQLite scans the whole table for the `IN (VALUES (?, ?), ...)` that an expanding parameter renders
+    (it searches the index only for `IN (SELECT ...)`), so there the keys are one JSON array, unpacked by
+    `json_each`: an index search per key whatever the table's size, and one statement text for any count."""
+    if dialect != "sqlite":
+        return tuple_(*columns).in_(bindparam("keys", expanding=True))
+    each = func.json_each(bindparam("keys")).table_valued("value")
+    parts = [func.json_extract(each.c.value, f"$[{n}]") for n in range(len(columns))]
+    return tuple_(*columns).in_(select(*parts))
+
+
+def key_parameter(keys: Collection[tuple[Any, ...]], dialect: str) -> Any:
+    """The value of `keys_in`'s `:keys` for `dialect`."""
+    return json.dumps(list(keys)) if dialect == "sqlite" else list(keys)
+
+
+@cache
+def _records(dialect: str) -> Select[str, str, str, str, int | None]:
+    """`posted_records`' statement, built once per dialect (like `_RECORD`)."""
+    columns = (PostedMessage.team_id, PostedMessage.channel_id, PostedMessage.ts)
+    return select(*columns, PostedMessage.kind, PostedMessage.insight_id).where(keys_in(columns, dialect))
 
 
 def posted_records(session: Session, keys: Collection[MessageKey]) -> dict[MessageKey, PostedRecord]:
@@ -85,5 +106,6 @@ def posted_records(session: Session, keys: Collection[MessageKey]) -> dict[Messa
     (a key missing from the answer is somebody else's message). For a batch of reactions."""
     if not keys:
         return {}
-    rows = session.connection().execute(_RECORDS, {"keys": list(keys)})
+    dialect = session.get_bind().dialect.name
+    rows = session.connection().execute(_records(dialect), {"keys": key_parameter(keys, dialect)})
     return {(row.team_id, row.channel_id, row.ts): PostedRecord(row.kind, row.insight_id) for row in rows}

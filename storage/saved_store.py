@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, tuple_
+from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,7 @@ from insights.model import Insight
 from insights.search import Candidate
 from storage.clock import as_utc, utc_now
 from storage.insights_store import insight_query, to_insight
+from storage.messages_store import key_parameter, keys_in
 from storage.models import InsightRow, SavedInsight
 
 #: At most this many of a person's newest saved insights are searched or exported.
@@ -45,17 +46,19 @@ def unsave_insight(session: Session, team_id: str, user_id: str, insight_id: int
 
 SavedKey = tuple[str, str, int]  # (team_id, user_id, insight_id)
 
-#: Which of many (team, user, insight) are saved: one expanding parameter, as `messages_store._RECORDS`.
-_SAVED_KEYS = select(SavedInsight.team_id, SavedInsight.user_id, SavedInsight.insight_id).where(
-    tuple_(SavedInsight.team_id, SavedInsight.user_id, SavedInsight.insight_id).in_(bindparam("keys", expanding=True))
-)
+@cache
+def _saved_keys(dialect: str) -> Select[str, str, int]:
+    """Which of many (team, user, insight) are saved, built once per dialect (as `messages_store.posted_records`)."""
+    columns = (SavedInsight.team_id, SavedInsight.user_id, SavedInsight.insight_id)
+    return select(*columns).where(keys_in(columns, dialect))
 
 
 def saved_keys(session: Session, keys: Collection[SavedKey]) -> set[SavedKey]:
     """The keys among `keys` that are saved now, in one query (a batch of reactions)."""
     if not keys:
         return set()
-    rows = session.connection().execute(_SAVED_KEYS, {"keys": list(keys)})
+    dialect = session.get_bind().dialect.name
+    rows = session.connection().execute(_saved_keys(dialect), {"keys": key_parameter(keys, dialect)})
     return {(row.team_id, row.user_id, row.insight_id) for row in rows}
 
 

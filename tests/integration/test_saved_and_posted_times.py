@@ -12,7 +12,7 @@ from storage.clock import as_utc
 from storage.insights_store import InsightWriter
 from storage.messages_store import PostedRecord, posted_message, posted_records, record_posted_message
 from storage.models import InsightRow
-from storage.saved_store import list_saved, save_insight
+from storage.saved_store import list_saved, save_insight, saved_keys
 
 PINNED = datetime(2024, 3, 5, 7, 30, tzinfo=UTC)
 
@@ -63,3 +63,14 @@ def test_many_posted_messages_are_looked_up_in_one_query_each_by_its_whole_key(s
         assert posted_records(session, set()) == {}
     assert found == {("T1", "C1", "1.1"): PostedRecord("insight", insight_id),
                      ("T1", "C2", "1.2"): PostedRecord("digest_header", None)}  # T2's 1.3 is not T1's
+
+
+def test_which_of_many_saves_exist_is_read_in_one_query_each_by_its_whole_key(sessions: sessionmaker[Session]) -> None:
+    insight_id = _one_insight(sessions)
+    with sessions.begin() as session:
+        save_insight(session, "T1", "U1", insight_id, now=PINNED)
+        save_insight(session, "T2", "U2", insight_id, now=PINNED)
+    asked = {("T1", "U1", insight_id), ("T1", "U2", insight_id), ("T2", "U1", insight_id), ("T1", "U1", insight_id + 1)}
+    with sessions() as session:
+        assert saved_keys(session, asked) == {("T1", "U1", insight_id)}  # T2's save is U2's, not U1's
+        assert saved_keys(session, set()) == set()
