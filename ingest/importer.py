@@ -146,6 +146,8 @@ def _import_records(path: StrPath, sessions: sessionmaker[Session], report: Impo
                         report.first_uncommitted_line = (line or 0) + 1
                 if line is not None and progress is not None and report.read % PROGRESS_EVERY == 0:
                     progress(ImportProgress(report.read, min(bytes_read, total), total))
+            if not entries and batch is not None:  # the last transaction's term counts, after its rows
+                pending.append(batch)
     if pending and not _write(sessions, pending, report):
         return
     if progress is not None:
@@ -182,12 +184,18 @@ def _chunks(path: StrPath, size: int, batch_size: int) -> Iterator[Iterator[Chun
 
 
 def prepared_chunks(path: StrPath, batch_size: int) -> Iterator[Chunk]:
-    """The file's rows in chunks of at most `_CHUNK_ROWS` good rows, their good rows normalised."""
+    """The file's rows in chunks of at most `_CHUNK_ROWS` good rows, their good rows normalised.
+
+    The term counts of a transaction's chunks travel with its last chunk (the others carry none):
+    the writer adds them up once per transaction instead of once per chunk. After the last
+    chunk of the file comes one with no rows when the counts of its transaction are still due.
+    """
     preparer = InsightPreparer()
     limit = min(_CHUNK_ROWS, batch_size)
     entries: list[Entry] = []
     good: list[NewInsight] = []
     in_batch = 0
+    carried: Counter[str] = Counter()
     for line, read_to, outcome in parse_rows(path):
         if isinstance(outcome, RowError):
             entries.append((line, read_to, outcome))
@@ -196,11 +204,21 @@ def prepared_chunks(path: StrPath, batch_size: int) -> Iterator[Chunk]:
         good.append(outcome)
         in_batch += 1
         if len(good) >= limit or in_batch >= batch_size:
-            yield entries, preparer.prepare(good)
-            entries, good = [], []
+            batch = preparer.prepare(good)
             in_batch %= batch_size
-    if entries:
-        yield entries, preparer.prepare(good) if good else None
+            carried.update(batch.counts)
+            batch.counts = Counter() if in_batch else carried
+            if not in_batch:
+                carried = Counter()
+            yield entries, batch
+            entries, good = [], []
+    if good:
+        batch = preparer.prepare(good)
+        carried.update(batch.counts)
+        batch.counts, carried = carried, Counter()
+        yield entries, batch
+    elif entries or carried:
+        yield entries, PreparedBatch(0, [], carried) if carried else None
 
 
 def parse_rows(path: StrPath) -> Iterator[Parsed]:
@@ -229,10 +247,7 @@ def _prepare_in_worker(path: str, batch_size: int, queue: multiprocessing.Queue[
             if batch is None:
                 queue.put((entries, None, 0, None))
                 continue
-            rows = [(p.item.text, p.item.podcast, p.item.episode, p.item.url, p.item.audio_url, p.item.start_seconds,
-                     p.item.published_at, p.item.topics, p.item.quote, p.digest, p.text, p.search_text)
-                    for p in batch.unique]
-            queue.put((entries, rows, batch.size, batch.counts))
+            queue.put((entries, [tuple(p) for p in batch.unique], batch.size, batch.counts))
         queue.put(None)
     except BaseException as error:  # reported to the importing process, which raises it
         queue.put(f"{type(error).__name__}: {error}")
@@ -255,8 +270,7 @@ def _received(queue: multiprocessing.Queue[_Sent | str | None],
         if rows is None or counts is None:
             yield entries, None
             continue
-        unique = [PreparedInsight(NewInsight(*row[:9]), row[9], row[10], row[11]) for row in rows]
-        yield entries, PreparedBatch(size, unique, counts)
+        yield entries, PreparedBatch(size, list(map(PreparedInsight._make, rows)), counts)
 
 
 def _reject(report: ImportReport, error: RowError) -> None:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Dialect, Row, Select, func, select, text, tuple_
 from sqlalchemy.exc import DBAPIError
@@ -89,12 +89,24 @@ def _bulk_write_cache(session: Session) -> Iterator[None]:
         session.execute(text(f"PRAGMA cache_size={int(previous)}"))
 
 
-@dataclass(slots=True)
-class PreparedInsight:
-    """One new insight, normalised: everything but the podcast and episode ids."""
+class PreparedInsight(NamedTuple):
+    """One new insight, normalised: everything but the podcast and episode ids.
 
-    item: NewInsight
+    A plain tuple underneath: a bulk import's reading process sends these as tuples and the
+    writing process rebuilds them with `_make` (a dataclass holding a `NewInsight` cost ~4 µs a row
+    to rebuild there, on the import's critical path).
+    """
+
+    podcast: str | None
+    episode: str | None
+    url: str | None
+    audio_url: str | None
+    start_seconds: float | None
+    published_at: datetime | None
+    topics: tuple[str, ...]
+    quote: str | None
     digest: bytes
+    #: The display text (`insights.text`).
     text: str
     #: The indexed terms, space-separated (stored as `insights.search_text`).
     search_text: str
@@ -105,7 +117,9 @@ class PreparedBatch:
     """A batch of insights normalised by `InsightPreparer`, ready for `InsightWriter.add_prepared`.
 
     `size` counts the items given (repeats too); `unique` holds them without repeats within the
-    batch; `counts` says how many of `unique` hold each term.
+    batch; `counts` says how many of `unique` hold each term. Only the sum of `counts` over the
+    batches of one `add_prepared` call is written, so a producer may carry several batches'
+    counts on one of them (and empty counters on the others).
     """
 
     size: int
@@ -135,7 +149,10 @@ class InsightPreparer:
             digest = words_hash(folded)
             if digest not in unique:
                 terms = without_stopwords(folded) + self._terms_of_extras(item)
-                unique[digest] = PreparedInsight(item, digest, clean_display_text(item.text), " ".join(terms))
+                unique[digest] = PreparedInsight(
+                    item.podcast, item.episode, item.url, item.audio_url, item.start_seconds, item.published_at,
+                    item.topics, item.quote, digest, clean_display_text(item.text), " ".join(terms),
+                )
                 counts.update(set(terms))
         return PreparedBatch(len(batch), list(unique.values()), counts)
 
@@ -221,39 +238,36 @@ class InsightWriter:
                 yield ahead.popleft().result()
 
     def _add_batch(self, prepared: PreparedBatch, result: AddResult, counts: Counter[str]) -> None:
-        unique, batch_counts = prepared.unique, prepared.counts
+        unique = prepared.unique
         result.duplicates += prepared.size - len(unique)
+        counts.update(prepared.counts)
         if not unique:
             return
-        self._resolve_podcasts(p.item for p in unique)
-        self._resolve_episodes(p.item for p in unique)
+        self._resolve_podcasts(unique)
+        self._resolve_episodes(unique)
         rows = self._rows(unique)
         inserted = self._insert_sqlite(rows) if self._dialect.name == "sqlite" else self._insert_generic(rows)
         result.added += len(inserted)
         result.duplicates += len(rows) - len(inserted)
         inserted.sort()  # ids in insertion order, whatever order RETURNING used
         result.added_ids.extend(row_id for row_id, _ in inserted)
-        if len(inserted) < len(unique):  # some already existed: take their terms off the batch's counts
+        if len(inserted) < len(unique):  # some already existed: their terms come off the counts
             new = {bytes(digest) for _, digest in inserted}
-            batch_counts = batch_counts.copy()
-            batch_counts.subtract(chain.from_iterable(set(p.search_text.split()) for p in unique if p.digest not in new))
-            batch_counts = +batch_counts  # terms only the existing rows held drop out
-        counts.update(batch_counts)
+            counts.subtract(chain.from_iterable(set(p.search_text.split()) for p in unique if p.digest not in new))
 
     def _rows(self, unique: list[PreparedInsight]) -> list[tuple[Any, ...]]:
         """The INSERT values of each prepared insight, in `_INSERT_COLUMNS` order."""
         now = self._to_db(self._date_to_db, datetime.now(UTC))
         podcasts, episodes = self._podcast_by_title, self._episode_by_title
         rows = []
-        for p in unique:
-            item = p.item
+        for item in unique:
             podcast_id = podcasts[item.podcast] if item.podcast else None
             episode_id = episodes[(podcast_id, item.episode)] if podcast_id and item.episode else None
             rows.append(
                 (
-                    p.digest,
-                    p.text,
-                    p.search_text,
+                    item.digest,
+                    item.text,
+                    item.search_text,
                     podcast_id,
                     episode_id,
                     item.url,
@@ -352,7 +366,7 @@ class InsightWriter:
             cursor.execute("TRUNCATE insight_load")
         return inserted
 
-    def _resolve_podcasts(self, items: Iterable[NewInsight]) -> None:
+    def _resolve_podcasts(self, items: Iterable[PreparedInsight]) -> None:
         """Ids for every podcast title in `items`, creating missing podcasts in one statement."""
         wanted: dict[str, str] = {}
         for item in items:
@@ -370,9 +384,9 @@ class InsightWriter:
         for title, key in wanted.items():
             self._podcast_by_title[title] = self._podcasts[key]
 
-    def _resolve_episodes(self, items: Iterable[NewInsight]) -> None:
+    def _resolve_episodes(self, items: Iterable[PreparedInsight]) -> None:
         """Ids for every (podcast, episode) in `items`, creating missing episodes in one statement."""
-        wanted: dict[tuple[int, str], tuple[tuple[int, str], NewInsight]] = {}
+        wanted: dict[tuple[int, str], tuple[tuple[int, str], PreparedInsight]] = {}
         for item in items:
             if not (item.podcast and item.episode):
                 continue
@@ -411,6 +425,7 @@ class InsightWriter:
             self._episode_by_title[title_pair] = self._episodes[pair]
 
     def _count_terms(self, counts: Counter[str]) -> None:
+        counts = +counts  # terms that only rows already stored held drop out
         if not counts:
             return
         # Sorted so concurrent importers take row locks in the same order (no deadlocks).

@@ -133,3 +133,39 @@ def test_rows_normalised_in_the_reading_process_are_stored_as_one_process_stores
     together = _stored(sessions)
     assert together == alone
     assert len(alone[0]) > 500 and alone[1]
+
+
+def _good_rows(path: Path, first: int, last: int, bad_after: int = 0) -> Path:
+    """Rows `first`..`last` (distinct texts, three podcasts), then `bad_after` broken lines."""
+    with path.open("w", encoding="utf-8") as file:
+        for n in range(first, last + 1):
+            words = " ".join(WORDS[(n // 12 ** k) % 12] for k in range(3))
+            file.write(json.dumps({"text": f"Insight {n}: {words} sets the price.", "podcast": f"Pod {n % 3}",
+                                   "topics": ["energy"]}) + "\n")
+        file.write('{"text": "unterminated\n' * bad_after)
+    return path
+
+
+@pytest.mark.usefixtures("two_processes")
+@pytest.mark.parametrize("bad_after", [0, 3])
+def test_vocabulary_counts_match_the_stored_rows_with_two_processes(
+    tmp_path: Path, sessions: sessionmaker[Session], bad_after: int,
+) -> None:
+    """Term counts travel with a transaction's last chunk. A file whose last chunk ends on a chunk
+    boundary inside a transaction (135 rows: chunks of 7, transactions of 100), then maybe bad
+    lines, and a second file half of which is already stored, leave the vocabulary equal to the
+    stored rows' terms."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from storage.models import InsightRow, SearchTerm
+
+    assert import_file(_good_rows(tmp_path / "a.jsonl", 1, 135, bad_after), sessions, batch_size=100).added == 135
+    report = import_file(_good_rows(tmp_path / "b.jsonl", 68, 270), sessions, batch_size=100)
+    assert (report.added, report.duplicates) == (135, 68)
+    with sessions() as session:
+        expected = Counter(term for stored in session.scalars(select(InsightRow.search_text))
+                           for term in set(stored.split()))
+        stored_counts = {row.term: row.doc_count for row in session.scalars(select(SearchTerm))}
+    assert stored_counts == dict(expected)
