@@ -15,6 +15,7 @@ from weakref import WeakKeyDictionary
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.digest.settings import upcoming
@@ -23,7 +24,7 @@ from bot.saving.blocks import saved_item_blocks
 from bot.shared import outgoing
 from bot.shared.slack_facts import look_up_person
 from insights.model import Insight
-from insights.targets import DigestTarget
+from insights.targets import DigestTarget, WorkspaceSettings
 from storage.channels_store import get_workspace
 from storage.home_queries import visible_digests
 from storage.saved_store import count_saved, list_saved
@@ -78,6 +79,8 @@ class _Surroundings:
 
 #: Per database, per (team, person): the last `_Surroundings` read (a rebuild after a save reuses it a while).
 _surroundings: WeakKeyDictionary[Engine, dict[tuple[str, str], _Surroundings]] = WeakKeyDictionary()
+#: Per database, per team: the workspace's settings as last read, and when (shared by its people's rebuilds).
+_workspaces: WeakKeyDictionary[Engine, dict[str, tuple[float, WorkspaceSettings]]] = WeakKeyDictionary()
 _surroundings_lock = threading.Lock()
 
 
@@ -96,7 +99,7 @@ def home_content(deps: Deps, client: WebClient, team_id: str, user_id: str, *, r
         total = count_saved(session, team_id, user_id) if len(saved) == HOME_SAVED else len(saved)
         if kept is None:
             targets = visible_digests(session, team_id, user_id, channels)
-            workspace = get_workspace(session, team_id)
+            workspace = _workspace(deps, session, team_id, reuse=reuse)
             changeable = _may_change(client, workspace.restrict_settings, user_id)
             kept = _Surroundings(
                 time.monotonic(), note, tuple((t, changeable(t)) for t in targets), tuple(workspace.save_emojis)
@@ -104,6 +107,19 @@ def home_content(deps: Deps, client: WebClient, team_id: str, user_id: str, *, r
             _remember(deps, team_id, user_id, kept)
         digests = [HomeDigest(t, upcoming(session, t, now), may) for t, may in kept.digests]
     return HomeContent(saved, total, digests, kept.save_emojis, now, kept.channels_note, user_id)
+
+
+def _workspace(deps: Deps, session: Session, team_id: str, *, reuse: bool) -> WorkspaceSettings:
+    """The workspace's settings; with `reuse`, as read at most `SURROUNDINGS_SECONDS` ago by any of its people's
+    Home tabs (a burst of saves by many people reads them once)."""
+    with _surroundings_lock:
+        kept = _workspaces.get(deps.engine, {}).get(team_id)
+    if reuse and kept is not None and time.monotonic() - kept[0] < SURROUNDINGS_SECONDS:
+        return kept[1]
+    workspace = get_workspace(session, team_id)
+    with _surroundings_lock:
+        _workspaces.setdefault(deps.engine, {})[team_id] = (time.monotonic(), workspace)
+    return workspace
 
 
 def _recall(deps: Deps, team_id: str, user_id: str) -> _Surroundings | None:

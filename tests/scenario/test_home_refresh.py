@@ -4,7 +4,7 @@ opening the tab always reads everything."""
 from __future__ import annotations
 
 from bot.saving.blocks import UNSAVE_ACTION
-from storage.channels_store import update_target
+from storage.channels_store import update_target, update_workspace
 from tests.scenario.conftest import Workspace
 from tests.scenario.saving import TEAM, TrackingExecutor, insight_ids, insight_message, react
 
@@ -47,3 +47,16 @@ def test_a_save_shows_at_once_and_opening_the_tab_reads_the_digests_again(
     home = _last_home(workspace, "U0ALICE")
     assert "<#C0RANDOM>" in home and "interest rates" in home  # opening reads everything again
     assert "Your saved insights* (2)" in home
+
+
+def test_a_rebuild_after_a_save_may_show_recent_settings_but_opening_the_tab_shows_the_current_ones(
+    workspace: Workspace, listeners: TrackingExecutor
+) -> None:
+    [first] = insight_ids(workspace, 1)
+    assert react(workspace, "U0BOB", "bookmark", insight_message(workspace, first)) == 200  # settings read
+    listeners.wait_idle(30)
+    with workspace.deps.sessions.begin() as session:
+        update_workspace(session, TEAM, by_user="U0ADMIN", change="save emojis", save_emojis=["pushpin"])
+    workspace.event({"type": "app_home_opened", "user": "U0ALICE", "tab": "home", "channel": "D0ALICE"})
+    listeners.wait_idle()
+    assert ":pushpin:" in _last_home(workspace, "U0ALICE") and ":bookmark:" not in _last_home(workspace, "U0ALICE")
