@@ -210,7 +210,8 @@ class DenseIndex:
     def _scores(self, matrix: Any, scales: Any, rows: Any, query: Any) -> Any:
         """Cosines of `rows` (a slice or positions) to a unit query vector."""
         np = self._np
-        return np.einsum("ij,j->i", matrix[rows].astype(np.float32), query) * scales[rows]
+        chosen = matrix[rows] if isinstance(rows, slice) else matrix.take(rows, axis=0)
+        return np.einsum("ij,j->i", chosen, query) * scales[rows]  # int8 cast on the fly, not a float copy
 
     def _sign_bits(self, vectors: Any) -> Any:
         """Each row's sign bits (after the center is subtracted), as `(words, rows)` uint64."""

@@ -73,3 +73,21 @@ def test_sampled_cutoff_keeps_every_row_the_exact_cutoff_keeps(scoped: bool) -> 
         assert len(kept) >= rescore
         assert set(np.flatnonzero(distance <= cutoff).tolist()) <= kept
         assert all(podcasts[r] in (0, 1) for r in kept) or not scoped
+
+
+def test_exact_search_and_cosines_give_each_insights_cosine_to_the_query() -> None:
+    rng = np.random.default_rng(5)
+    vectors = _unit(rng, 300, 384)
+    ids = np.arange(10, 310, dtype=np.int64)
+    index = DenseIndex("m")  # 300 rows: every cosine is computed
+    index._add(ids, np.full(300, -1, dtype=np.int64), vectors)
+    query = _unit(rng, 1, 384)[0]
+    true = vectors @ query
+
+    found = index.nearest(query, 5)
+    scored = index.cosines([12, 309, 5], query)  # 5 has no vector
+
+    assert set(found) == {10 + int(r) for r in np.argsort(-true)[:5]}
+    assert set(scored) == {12, 309}
+    for insight_id, cosine in {**found, **scored}.items():
+        assert cosine == pytest.approx(float(true[insight_id - 10]), abs=0.01)
