@@ -6,8 +6,11 @@ import errno
 import multiprocessing
 import multiprocessing.process
 import os
+import queue
+import secrets
 import signal
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +25,7 @@ from ingest.import_files import RawRecord, RowError, StrPath, read_records
 from ingest.records import InvalidRecord, parse_record
 from insights.model import NewInsight
 from storage.fulltext import bulk_fulltext
-from storage.insights_store import InsightPreparer, InsightWriter, PreparedBatch, PreparedInsight
+from storage.insights_store import AddResult, InsightPreparer, InsightWriter, PreparedBatch, PreparedInsight
 
 #: Rows written and committed per transaction (one writer round-trip each). Large: the
 #: full-text index and the vocabulary counts are written once per transaction.
@@ -36,6 +39,8 @@ _CHUNK_ROWS = 2_000
 _QUEUE_CHUNKS = 16
 #: The reading process is forked (it needs nothing but the file); where fork is missing, no second process.
 _FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+#: Errors that stop an import where it is (the database cannot take rows); SQLite's go to the driver directly.
+_STOPPING_ERRORS = (OperationalError, sqlite3.OperationalError, OSError)
 #: Errors kept in the report; `ImportReport.invalid` still counts all of them.
 MAX_ERRORS_KEPT = 1_000
 
@@ -120,35 +125,45 @@ def import_file(
 def _import_records(path: StrPath, sessions: sessionmaker[Session], report: ImportReport, batch_size: int,
                     progress: ProgressCallback | None) -> None:
     total = _file_size(report.path)
+    with _chunks(path, total, batch_size) as chunks, _staging(chunks, sessions, total, batch_size) as staging:
+        if staging is not None:
+            chunks = staging.chunks()
+        try:
+            _write_chunks(chunks, sessions, report, batch_size, progress, total, staging)
+        except _STOPPING_ERRORS as error:  # staging the next rows failed
+            report.stopped = RowError(report.path, report.first_uncommitted_line, _stopped_because(error, report.added))
+
+
+def _write_chunks(chunks: Iterator[Chunk], sessions: sessionmaker[Session], report: ImportReport, batch_size: int,
+                  progress: ProgressCallback | None, total: int, staging: _Staging | None) -> None:
     pending: list[PreparedBatch] = []
     pending_rows = 0  # good rows read since the last commit (their batch may still be on its way)
     bytes_read = 0
-    with _chunks(path, total, batch_size) as chunks:
-        for entries, batch in chunks:
-            last = len(entries) - 1
-            for at, (line, read_to, error) in enumerate(entries):
-                if read_to >= 0:
-                    bytes_read = read_to
-                if error is not None:
-                    _reject(report, error)
-                else:
-                    if not pending_rows:
-                        report.first_uncommitted_line = line or 0
-                    pending_rows += 1
-                if line is not None:  # a row of the file (not an error about the whole file)
-                    report.read += 1
-                if at == last and batch is not None:
-                    pending.append(batch)
-                    if pending_rows >= batch_size:
-                        if not _write(sessions, pending, report):
-                            return
-                        pending, pending_rows = [], 0
-                        report.first_uncommitted_line = (line or 0) + 1
-                if line is not None and progress is not None and report.read % PROGRESS_EVERY == 0:
-                    progress(ImportProgress(report.read, min(bytes_read, total), total))
-            if not entries and batch is not None:  # the last transaction's term counts, after its rows
+    for entries, batch in chunks:
+        last = len(entries) - 1
+        for at, (line, read_to, error) in enumerate(entries):
+            if read_to >= 0:
+                bytes_read = read_to
+            if error is not None:
+                _reject(report, error)
+            else:
+                if not pending_rows:
+                    report.first_uncommitted_line = line or 0
+                pending_rows += 1
+            if line is not None:  # a row of the file (not an error about the whole file)
+                report.read += 1
+            if at == last and batch is not None:
                 pending.append(batch)
-    if pending and not _write(sessions, pending, report):
+                if pending_rows >= batch_size:
+                    if not _write(sessions, pending, report, staging):
+                        return
+                    pending, pending_rows = [], 0
+                    report.first_uncommitted_line = (line or 0) + 1
+            if line is not None and progress is not None and report.read % PROGRESS_EVERY == 0:
+                progress(ImportProgress(report.read, min(bytes_read, total), total))
+        if not entries and batch is not None:  # the last transaction's term counts, after its rows
+            pending.append(batch)
+    if pending and not _write(sessions, pending, report, staging):
         return
     if progress is not None:
         progress(ImportProgress(report.read, total, total))
@@ -273,6 +288,118 @@ def _received(queue: multiprocessing.Queue[_Sent | str | None],
         yield entries, PreparedBatch(size, list(map(PreparedInsight._make, rows)), counts)
 
 
+class _Staging:
+    """PostgreSQL bulk loads on two connections: while the import's own connection inserts one
+    transaction's rows (`_write`), a thread stages the next transaction's on a second one
+    (podcasts and episodes resolved, rows COPYed into an unlogged table, committed), so the
+    server's INSERT never waits for this process to prepare rows. Two tables take turns;
+    transactions still commit one at a time, in file order, on the import's connection, so what
+    an interrupted import keeps is what it kept without staging (podcasts and episodes the
+    staging connection created for rows not committed stay, without insights).
+    """
+
+    def __init__(self, chunks: Iterator[Chunk], sessions: sessionmaker[Session], batch_size: int) -> None:
+        tag = f"{os.getpid()}_{secrets.token_hex(4)}"
+        self._tables = (f"podbrief_import_{tag}_a", f"podbrief_import_{tag}_b")
+        self._source, self._sessions, self._batch_size = chunks, sessions, batch_size
+        self._staged: queue.Queue[tuple[list[Entry], PreparedBatch | None, str] | BaseException | None] = queue.Queue()
+        self._free = threading.Semaphore(len(self._tables))  # tables not holding uncommitted rows
+        self._stop = threading.Event()
+        self._table = self._tables[0]  # of the transaction whose chunks `chunks()` last gave
+        self._created = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="podbrief-import-stage", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def chunks(self) -> Iterator[Chunk]:
+        """The file's chunks, each staged (the transaction ending with it committed by the staging connection)."""
+        while True:
+            item = self._staged.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            entries, batch, self._table = item
+            yield entries, batch
+
+    def write(self, writer: InsightWriter, batches: list[PreparedBatch]) -> AddResult:
+        """Insert the staged rows of the transaction just read (in `writer`'s transaction)."""
+        return writer.add_staged(batches, self._table)
+
+    def written(self) -> None:
+        """The transaction `write` took is committed: its table may take the next one's rows."""
+        self._free.release()
+
+    def close(self) -> None:
+        """Stop the staging thread and drop the staging tables."""
+        self._stop.set()
+        self._thread.join()
+        if not self._created.is_set():
+            return
+        try:
+            with self._sessions.begin() as session:
+                writer = InsightWriter(session)
+                for table in self._tables:
+                    writer.drop_staging(table)
+        except _STOPPING_ERRORS:  # the database is gone: unlogged tables of a few rows stay behind
+            pass
+
+    def _run(self) -> None:
+        try:
+            with self._sessions() as session:
+                writer = InsightWriter(session)
+                for table in self._tables:
+                    writer.create_staging(table)
+                session.commit()
+                self._created.set()
+                self._stage_all(session, writer)
+        except BaseException as error:  # given to the importing thread, which stops there
+            self._staged.put(error)
+        else:
+            self._staged.put(None)
+
+    def _stage_all(self, session: Session, writer: InsightWriter) -> None:
+        turn, rows, holding = 0, 0, False
+        for entries, batch in self._source:
+            if not holding:
+                while not self._free.acquire(timeout=0.2):
+                    if self._stop.is_set():
+                        return
+                holding = True
+            table = self._tables[turn]
+            if batch is not None:
+                writer.stage(batch, table)
+            rows += sum(error is None for _, _, error in entries)
+            if batch is not None and entries and rows >= self._batch_size:  # `_write_chunks` writes here
+                session.commit()
+                turn, rows, holding = (turn + 1) % len(self._tables), 0, False
+            self._staged.put((entries, batch, table))
+            if self._stop.is_set():
+                return
+        session.commit()
+
+
+@contextmanager
+def _staging(chunks: Iterator[Chunk], sessions: sessionmaker[Session], size: int,
+             batch_size: int) -> Iterator[_Staging | None]:
+    """A `_Staging` for large files on PostgreSQL (with psycopg), else None."""
+    if size < PARALLEL_MIN_BYTES:
+        yield None
+        return
+    with sessions() as session:
+        stages = InsightWriter(session).stages
+    if not stages:
+        yield None
+        return
+    staging = _Staging(chunks, sessions, batch_size)
+    staging.start()
+    try:
+        yield staging
+    finally:
+        staging.close()
+
+
 def _reject(report: ImportReport, error: RowError) -> None:
     if error.line is not None:
         report.invalid += 1
@@ -280,17 +407,22 @@ def _reject(report: ImportReport, error: RowError) -> None:
         report.errors.append(error)
 
 
-def _write(sessions: sessionmaker[Session], batches: list[PreparedBatch], report: ImportReport) -> bool:
+def _write(sessions: sessionmaker[Session], batches: list[PreparedBatch], report: ImportReport,
+           staging: _Staging | None = None) -> bool:
     """One transaction, one writer, per batch; False (and `report.stopped`) when the database cannot take it.
 
-    The batch's rows enter the full-text index in one statement, in the same transaction.
+    The batch's rows enter the full-text index in one statement, in the same transaction. With
+    `staging`, they were staged by its connection already and go in by one INSERT ... SELECT.
     """
     try:
         with sessions.begin() as session, bulk_fulltext(session.connection()):
-            result = InsightWriter(session).add_prepared(batches)
-    except (OperationalError, sqlite3.OperationalError, OSError) as error:  # SQLite's rows go to the driver directly
+            writer = InsightWriter(session)
+            result = writer.add_prepared(batches) if staging is None else staging.write(writer, batches)
+    except _STOPPING_ERRORS as error:
         report.stopped = RowError(report.path, report.first_uncommitted_line, _stopped_because(error, report.added))
         return False
+    if staging is not None:
+        staging.written()
     report.added += result.added
     report.duplicates += result.duplicates
     return True

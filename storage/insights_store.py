@@ -50,12 +50,16 @@ _INSERT_COLUMNS = (
     "created_at",
     "quote",
 )
-#: The staging table of PostgreSQL's COPY path: the inserted columns, emptied at each commit.
-_POSTGRES_STAGING = """CREATE TEMPORARY TABLE IF NOT EXISTS insight_load (
+#: The inserted columns as a staging table of PostgreSQL's COPY path declares them.
+_POSTGRES_STAGING_COLUMNS = """(
     content_hash bytea, text text, search_text text, podcast_id bigint, episode_id bigint,
     url varchar(2000), audio_url varchar(2000), start_seconds double precision,
     published_at timestamptz, topics json, quality double precision, created_at timestamptz, quote text
-) ON COMMIT DELETE ROWS"""
+)"""
+#: The staging table of PostgreSQL's COPY path in one session, emptied at each commit.
+_POSTGRES_STAGING = f"CREATE TEMPORARY TABLE IF NOT EXISTS insight_load {_POSTGRES_STAGING_COLUMNS} ON COMMIT DELETE ROWS"
+#: A staging table another connection can read (`InsightWriter.stage`): a name of the caller's, no WAL.
+_POSTGRES_SHARED_STAGING = "CREATE UNLOGGED TABLE {table} " + _POSTGRES_STAGING_COLUMNS
 _POSTGRES_TERM_STAGING = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS term_load (term varchar(64), doc_count integer) ON COMMIT DELETE ROWS"
 )
@@ -247,11 +251,17 @@ class InsightWriter:
         self._resolve_episodes(unique)
         rows = self._rows(unique)
         inserted = self._insert_sqlite(rows) if self._dialect.name == "sqlite" else self._insert_generic(rows)
+        self._account(inserted, unique, result, counts)
+
+    @staticmethod
+    def _account(inserted: list[tuple[int, bytes]], unique: list[PreparedInsight], result: AddResult,
+                 counts: Counter[str]) -> None:
+        """Count what an INSERT of `unique` did; the terms of rows that already existed come off `counts`."""
         result.added += len(inserted)
-        result.duplicates += len(rows) - len(inserted)
+        result.duplicates += len(unique) - len(inserted)
         inserted.sort()  # ids in insertion order, whatever order RETURNING used
         result.added_ids.extend(row_id for row_id, _ in inserted)
-        if len(inserted) < len(unique):  # some already existed: their terms come off the counts
+        if len(inserted) < len(unique):
             new = {bytes(digest) for _, digest in inserted}
             counts.subtract(chain.from_iterable(set(p.search_text.split()) for p in unique if p.digest not in new))
 
@@ -347,24 +357,64 @@ class InsightWriter:
         """PostgreSQL through psycopg: COPY the rows into a temporary table, then one
         INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING (the same rows, checks and
         conflicts as the INSERT, without a parameter set per row)."""
-        topics_at = _INSERT_COLUMNS.index("topics")
-        as_json: dict[tuple[str, ...], str] = {}
         with self._copy_cursor("COPY insight_load ...") as cursor:
             cursor.execute(_POSTGRES_STAGING)
-            with cursor.copy(f"COPY insight_load ({', '.join(_INSERT_COLUMNS)}) FROM STDIN") as copy:
-                for row in rows:
-                    topics = tuple(row[topics_at])
-                    if topics not in as_json:
-                        as_json[topics] = json.dumps(list(topics), ensure_ascii=False)
-                    copy.write_row((*row[:topics_at], as_json[topics], *row[topics_at + 1 :]))
-            columns = ", ".join(_INSERT_COLUMNS)
-            cursor.execute(
-                f"INSERT INTO insights ({columns}) SELECT {columns} FROM insight_load "
-                "ON CONFLICT (content_hash) DO NOTHING RETURNING id, content_hash"
-            )
-            inserted = [(int(row_id), bytes(digest)) for row_id, digest in cursor.fetchall()]
+            _copy_rows(cursor, "insight_load", rows)
+            inserted = _insert_staged_rows(cursor, "insight_load")
             cursor.execute("TRUNCATE insight_load")
         return inserted
+
+    @property
+    def stages(self) -> bool:
+        """True where rows can be staged by another connection (`stage`, `add_staged`): PostgreSQL with psycopg."""
+        return self._copies
+
+    def create_staging(self, table: str) -> None:
+        """Create the unlogged staging table `table` (a plain identifier the caller made unique)."""
+        if not table.isidentifier():
+            raise ValueError(f"not a table name: {table!r}")
+        self._session.execute(text(_POSTGRES_SHARED_STAGING.format(table=table)))
+
+    def drop_staging(self, table: str) -> None:
+        """Drop a staging table `create_staging` made."""
+        if not table.isidentifier():
+            raise ValueError(f"not a table name: {table!r}")
+        self._session.execute(text(f"DROP TABLE IF EXISTS {table}"))
+
+    def stage(self, batch: PreparedBatch, table: str) -> None:
+        """Resolve the batch's podcasts and episodes (creating missing ones) and COPY its rows into `table`.
+
+        The first half of a bulk load on a second connection, while the first one inserts the
+        batch staged before: commit this session, then `add_staged` on the other connection.
+        """
+        if batch.unique:
+            self._resolve_podcasts(batch.unique)
+            self._resolve_episodes(batch.unique)
+            with self._copy_cursor(f"COPY {table} ...") as cursor:
+                _copy_rows(cursor, table, self._rows(batch.unique))
+        self._converted.clear()
+
+    def add_staged(self, batches: Sequence[PreparedBatch], table: str) -> AddResult:
+        """Store the rows `stage` put in `table` for these batches (one INSERT ... SELECT), empty `table`
+        in this transaction, and count the new rows' terms; as `add_prepared` does with them."""
+        result = AddResult()
+        counts: Counter[str] = Counter()
+        unique: dict[bytes, PreparedInsight] = {}
+        for batch in batches:
+            result.duplicates += batch.size - len(batch.unique)
+            counts.update(batch.counts)
+            for item in batch.unique:
+                if item.digest in unique:  # also in an earlier batch of this transaction: one row, counted once
+                    result.duplicates += 1
+                    counts.subtract(set(item.search_text.split()))
+                else:
+                    unique[item.digest] = item
+        with self._copy_cursor(f"INSERT INTO insights ... FROM {table}") as cursor:
+            inserted = _insert_staged_rows(cursor, table)
+            cursor.execute(f"TRUNCATE {table}")
+        self._account(inserted, list(unique.values()), result, counts)
+        self._count_terms(counts)
+        return result
 
     def _resolve_podcasts(self, items: Iterable[PreparedInsight]) -> None:
         """Ids for every podcast title in `items`, creating missing podcasts in one statement."""
@@ -461,6 +511,28 @@ class InsightWriter:
                 "ON CONFLICT (term) DO UPDATE SET doc_count = search_terms.doc_count + excluded.doc_count"
             )
             cursor.execute("TRUNCATE term_load")
+
+
+def _copy_rows(cursor: Any, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """COPY INSERT rows (in `_INSERT_COLUMNS` order) into a staging table; topics as JSON text."""
+    topics_at = _INSERT_COLUMNS.index("topics")
+    as_json: dict[tuple[str, ...], str] = {}
+    with cursor.copy(f"COPY {table} ({', '.join(_INSERT_COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            topics = tuple(row[topics_at])
+            if topics not in as_json:
+                as_json[topics] = json.dumps(list(topics), ensure_ascii=False)
+            copy.write_row((*row[:topics_at], as_json[topics], *row[topics_at + 1 :]))
+
+
+def _insert_staged_rows(cursor: Any, table: str) -> list[tuple[int, bytes]]:
+    """The staged rows inserted (conflicting content hashes skipped): their (id, content hash)."""
+    columns = ", ".join(_INSERT_COLUMNS)
+    cursor.execute(
+        f"INSERT INTO insights ({columns}) SELECT {columns} FROM {table} "
+        "ON CONFLICT (content_hash) DO NOTHING RETURNING id, content_hash"
+    )
+    return [(int(row_id), bytes(digest)) for row_id, digest in cursor.fetchall()]
 
 
 def _batches(items: Iterable[NewInsight], size: int) -> Iterator[list[NewInsight]]:

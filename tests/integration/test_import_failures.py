@@ -117,6 +117,18 @@ def _postgres_failure(engine: Engine, kind: str, rows: int) -> Failure:
     return mend
 
 
+@pytest.fixture(params=["one process", "two processes"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways a file is read: in the importing process, or (large files) in a second one; on
+    PostgreSQL the second way also stages rows on a second connection (`importer._Staging`)."""
+    if request.param == "two processes":
+        if importer._FORK is None:
+            pytest.skip("no fork on this platform: imports stay in one process")
+        monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("reading")
 def test_a_full_disk_stops_the_import_keeping_every_batch_written_before_it(
     tmp_path: Path, sessions: sessionmaker[Session], database_fails: Callable[[str], Failure]
 ) -> None:
@@ -135,6 +147,7 @@ def test_a_full_disk_stops_the_import_keeping_every_batch_written_before_it(
     assert _count(sessions) == ROWS
 
 
+@pytest.mark.usefixtures("reading")
 def test_any_other_database_failure_during_an_import_also_stops_it_with_a_plain_message(
     tmp_path: Path, sessions: sessionmaker[Session], database_fails: Callable[[str], Failure]
 ) -> None:
