@@ -93,25 +93,25 @@ def _sqlite_failure(engine: Engine, kind: str, spare_pages: int) -> Failure:
     return mend
 
 
-def _postgres_failure(engine: Engine, kind: str, rows: int) -> Failure:
-    """Inserts fail once `rows` insights are stored."""
+def _postgres_failure(engine: Engine, kind: str, rows: int, table: str = "insights") -> Failure:
+    """Inserts into `table` fail once it holds `rows` rows."""
     code, message = (("disk_full", 'could not extend file "base/16384/16385": No space left on device')
                      if kind == "disk full" else ("admin_shutdown", "terminating connection due to administrator command"))
     with engine.begin() as connection:
         connection.execute(text(f"""
             CREATE OR REPLACE FUNCTION test_import_failure() RETURNS trigger AS $$
             BEGIN
-                IF (SELECT count(*) FROM insights) >= {rows} THEN
+                IF (SELECT count(*) FROM {table}) >= {rows} THEN
                     RAISE EXCEPTION '{message}' USING ERRCODE = '{code}';
                 END IF;
                 RETURN NEW;
             END $$ LANGUAGE plpgsql"""))
-        connection.execute(text("CREATE TRIGGER test_import_failure BEFORE INSERT ON insights "
+        connection.execute(text(f"CREATE TRIGGER test_import_failure BEFORE INSERT ON {table} "
                                 "FOR EACH STATEMENT EXECUTE FUNCTION test_import_failure()"))
 
     def mend() -> None:
         with engine.begin() as connection:
-            connection.execute(text("DROP TRIGGER IF EXISTS test_import_failure ON insights"))
+            connection.execute(text(f"DROP TRIGGER IF EXISTS test_import_failure ON {table}"))
             connection.execute(text("DROP FUNCTION IF EXISTS test_import_failure()"))
 
     return mend
@@ -195,3 +195,30 @@ def test_ctrl_c_during_an_import_says_how_far_it_got_and_keeps_what_was_committe
     assert report.stopped is not None and report.stopped.line == 601
     assert report.added == 600 == _count(sessions)
     assert report.stopped.message.startswith("interrupted (Ctrl-C) here: the 600 insights added before it are kept")
+
+
+def test_a_failure_on_the_staging_connection_stops_the_import_keeping_the_committed_batches(
+    tmp_path: Path, engine: Engine, sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On PostgreSQL a large file's episodes are created by the staging connection (`importer._Staging`):
+    a server failure there stops the import at the first row not committed, as one on the import's
+    own connection does, and leaves no staging table behind."""
+    if is_sqlite(engine) or importer._FORK is None:
+        pytest.skip("rows are staged on a second connection on PostgreSQL only (large files, with fork)")
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "_CHUNK_ROWS", 7)
+    path = tmp_path / "episodes.jsonl"
+    path.write_text("".join(json.dumps({"text": f"Insight {n} on tariffs and batteries, take {n}.", "podcast": "Pod",
+                                        "episode": f"Episode {(n - 1) // 10}"}) + "\n" for n in range(1, 601)))
+    mend = _postgres_failure(engine, "other", 25, table="episodes")
+    try:
+        report = import_file(path, sessions, batch_size=BATCH)
+    finally:
+        mend()
+    assert report.stopped is not None and "the database failed here (" in report.stopped.message
+    assert 0 < report.added < 600 and report.added % BATCH == 0 and _count(sessions) == report.added
+    assert report.stopped.line == report.added + 1
+    with sessions() as session:
+        assert session.execute(text("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'podbrief_import%'")).scalar() == 0
+    rest = import_file(path, sessions, batch_size=BATCH)
+    assert (rest.added, rest.stopped) == (600 - report.added, None)
