@@ -70,7 +70,7 @@ from load_bench import (  # noqa: E402
 )
 from measure import latency_summary, log, make_queries, percentile, run_baseline  # noqa: E402
 from reactions_bench import expected_saves, make_events  # noqa: E402
-from sqlalchemy import delete, func, select  # noqa: E402
+from sqlalchemy import delete, func, make_url, select  # noqa: E402
 
 from standin.slack_requests import event_body, signed_headers, slash_command_body  # noqa: E402
 from storage.db import create_db_engine, session_factory  # noqa: E402
@@ -532,8 +532,11 @@ def print_report(report: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- the run
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    database = Path(args.database or default_database(args.insights))
-    url = f"sqlite:///{database}"
+    if args.database_url:
+        url, label = args.database_url, f"PostgreSQL {make_url(args.database_url).database}"
+    else:
+        database = Path(args.database or default_database(args.insights))
+        url, label = f"sqlite:///{database}", f"SQLite {database}"
     held = ensure_database(url, args.insights, args.seed)
     synthetic = ensure_vectors(url, args.seed, args.lexical)
     engine = create_db_engine(url)
@@ -543,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     engine.dispose()
     warm_up, queries = queries[:WARM_UP_QUERIES], queries[WARM_UP_QUERIES:]
     queries, distinct = queries[: args.queries], queries[args.queries :]
-    report: dict[str, Any] = {"insights": held, "database": f"SQLite {database}", "queries": len(queries),
+    report: dict[str, Any] = {"insights": held, "database": label, "queries": len(queries),
                               "distinct_queries": args.distinct_queries,
                               "typo_share": "1/3", "server_code": args.server_pythonpath or "this checkout",
                               "match_by_meaning": not args.lexical, "synthetic_vectors_written": synthetic}
@@ -639,6 +642,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--insights", type=int, default=1_000_000, help="build until the database holds this many")
     parser.add_argument("--database", help="SQLite file, built once and reused (default /tmp/pb/request_path-<N>.sqlite3)")
+    parser.add_argument("--database-url", help="a PostgreSQL database instead (e.g. postgresql+psycopg://postgres@"
+                        "127.0.0.1:5432/podbrief_request_path): created if missing, built once and kept")
     parser.add_argument("--queries", type=int, default=120, help="timed queries per client (a third with a typo)")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4],
                         help="closed-loop client counts, one command phase each (default 1 4)")
