@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -72,19 +74,52 @@ class SearchIndex:
         with stage("plan"):  # stage timers for the request log (insights.timing; no-ops outside a request)
             plan = plan_search(query, self.vocabulary(session))
         if self._dense is not None and self._embed_query is not None and plan.words:
-            with stage("embed"):
-                vector = self._embed_query(plan.query)
-            if vector is not None:  # else the model cannot run here: lexical, as without the extra
-                return hybrid_search(self, self._dense, vector, session, plan, limit, team_id)
+            return self._hybrid(self._dense, self._embed_query, session, plan, limit, team_id)
         if plan.is_empty:
             return SearchResult(plan, ())
         with stage("candidates"):
             scope = workspace_scope(session, team_id)
             candidates = self.candidates(session, plan, scope)
+        return self._lexical(session, plan, candidates, limit)
+
+    def _lexical(self, session: Session, plan: SearchPlan, candidates: list[Candidate], limit: int) -> SearchResult:
         with stage("rank"):
             ranked = rank(plan, candidates, limit)
         with stage("load"):
             return SearchResult(plan, tuple(_with_full_insights(session, ranked)))
+
+    def _hybrid(self, dense: DenseIndex, embed_query: Callable[[str], Any], session: Session, plan: SearchPlan,
+                limit: int, team_id: str | None) -> SearchResult:
+        """Lexical candidates (ranked as today) united with the nearest vectors in the same scope, fused.
+
+        The query is embedded and its nearest vectors found in a worker thread while this one asks
+        the database for the lexical candidates: the model and numpy release the GIL, and so does
+        the driver while the database works, so the two halves overlap instead of adding up.
+        """
+        with stage("candidates"):
+            scope = workspace_scope(session, team_id)
+        with stage("dense"):
+            dense.refresh(session)  # the session stays on this thread
+        meaning = _meaning_workers().submit(copy_context().run, _nearest, dense, embed_query, plan.query, scope)
+        try:
+            with stage("candidates"):
+                candidates = [] if plan.is_empty else self.candidates(session, plan, scope)
+            with stage("rank"):
+                lexical = rank(plan, candidates, CANDIDATE_POOL) if candidates else []
+        finally:
+            with stage("meaning_wait"):
+                vector, cosines = meaning.result()
+        if vector is None:  # the model cannot run here: lexical, as without the extra
+            return self._lexical(session, plan, candidates, limit)
+        with stage("dense"):
+            cosines.update(dense.cosines([m.insight.id for m in lexical], vector))
+        with stage("rank"):
+            fused = fuse(lexical, cosines, limit)
+        with stage("load"):
+            lexical_ids = {m.insight.id for m in lexical}
+            allowed = _in_scope(session, [m.insight.id for m in fused if m.insight.id not in lexical_ids], scope)
+            kept = [m for m in fused if m.insight.id in lexical_ids or m.insight.id in allowed]
+            return SearchResult(plan, tuple(_with_full_insights(session, kept)))
 
     def vocabulary(self, session: Session) -> Vocabulary:
         """The indexed terms, reloaded when insights were added since the last load."""
@@ -242,25 +277,29 @@ def _few_matches_expected(
     return expected * expected * BITMAP_FETCH_COST_IN_ROWS_WALKED * share < vocabulary.total_documents * CANDIDATE_POOL
 
 
-def hybrid_search(index: SearchIndex, dense: DenseIndex, vector: Any, session: Session,
-                  plan: SearchPlan, limit: int, team_id: str | None) -> SearchResult:
-    """Lexical candidates (ranked as today) united with the nearest vectors in the same scope, fused."""
-    with stage("candidates"):
-        scope = workspace_scope(session, team_id)
-        candidates = [] if plan.is_empty else index.candidates(session, plan, scope)
-    with stage("rank"):
-        lexical = rank(plan, candidates, CANDIDATE_POOL) if candidates else []
+#: Threads embedding queries and scanning vectors beside the requests' lexical halves (`SearchIndex._hybrid`).
+_MEANING_WORKERS = 4
+_workers: ThreadPoolExecutor | None = None
+_workers_lock = threading.Lock()
+
+
+def _meaning_workers() -> ThreadPoolExecutor:
+    global _workers
+    with _workers_lock:
+        if _workers is None:
+            _workers = ThreadPoolExecutor(max_workers=_MEANING_WORKERS, thread_name_prefix="search-meaning")
+        return _workers
+
+
+def _nearest(dense: DenseIndex, embed_query: Callable[[str], Any], query: str,
+             scope: Scope) -> tuple[Any | None, dict[int, float]]:
+    """The query's vector and its nearest insights in scope (id -> cosine); (None, {}) when the model cannot run."""
+    with stage("embed"):
+        vector = embed_query(query)
+    if vector is None:
+        return None, {}
     with stage("dense"):
-        dense.refresh(session)
-        cosines = dense.nearest(vector, DENSE_TOP_K, scope)
-        cosines.update(dense.cosines([m.insight.id for m in lexical], vector))
-    with stage("rank"):
-        fused = fuse(lexical, cosines, limit)
-    with stage("load"):
-        lexical_ids = {m.insight.id for m in lexical}
-        allowed = _in_scope(session, [m.insight.id for m in fused if m.insight.id not in lexical_ids], scope)
-        kept = [m for m in fused if m.insight.id in lexical_ids or m.insight.id in allowed]
-        return SearchResult(plan, tuple(_with_full_insights(session, kept)))
+        return vector, dense.nearest(vector, DENSE_TOP_K, scope)
 
 
 def _in_scope(session: Session, ids: list[int], scope: Scope) -> set[int]:
