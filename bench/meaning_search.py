@@ -189,19 +189,32 @@ def dense_only(rows: int, queries: int, seed: int) -> None:
     probes = rng.standard_normal((queries, 384), dtype=np.float32)
     probes /= np.linalg.norm(probes, axis=1, keepdims=True)
     scope = set(range(10))  # 10 of 100 podcasts: 10% of the rows
-    timings: dict[str, list[float]] = {"prefilter": [], "exact": [], "scoped prefilter": []}
+    timings: dict[str, list[float]] = {"prefilter": [], "exact": [], "scoped prefilter": [], "scoped exact": []}
+    found: dict[str, list[dict[int, float]]] = {name: [] for name in timings}
     for probe in probes:
         for name, searched, within in (("prefilter", index, None), ("exact", exact, None),
-                                       ("scoped prefilter", index, scope)):
+                                       ("scoped prefilter", index, scope), ("scoped exact", exact, scope)):
             began = time.perf_counter()
-            searched.nearest(probe, 50, within)
+            found[name].append(searched.nearest(probe, 50, within))
             timings[name].append(time.perf_counter() - began)
     print(f"{rows:,} random unit vectors (384-d) added in {added:.1f} s; arrays {index.memory_bytes() / 2**20:,.0f} MB; "
           f"peak RSS {peak_rss_mb():,.0f} MB")
     for name, values in timings.items():
         summary = latency_summary(values)
         print(f"  {name:18} p50 / p95 / p99  {summary['p50_ms']:7.1f} / {summary['p95_ms']:7.1f} / {summary['p99_ms']:7.1f} ms")
+    for name in ("prefilter", "scoped prefilter"):
+        exact_name = name.replace("prefilter", "exact")
+        print(f"  {name:18} recall@10 {_recall(found[name], found[exact_name], 10, np):.3f} "
+              f"(of the exact top 10, how many it finds)")
     print(f"  load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores)")
+
+
+def _recall(found: list[dict[int, float]], best: list[dict[int, float]], k: int, np: Any) -> float:
+    """Mean share of the exact top `k` (id -> cosine, per query) that the prefilter's top `k` holds."""
+    def top(near: dict[int, float]) -> set[int]:
+        return set(sorted(near, key=lambda i: -near[i])[:k])
+
+    return float(np.mean([len(top(a) & top(b)) / max(1, len(top(b))) for a, b in zip(found, best, strict=True)]))
 
 
 if __name__ == "__main__":
