@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from contextvars import copy_context
 from dataclasses import dataclass, replace
 from typing import Any
@@ -92,23 +93,30 @@ class SearchIndex:
                 limit: int, team_id: str | None) -> SearchResult:
         """Lexical candidates (ranked as today) united with the nearest vectors in the same scope, fused.
 
-        The query is embedded and its nearest vectors found in a worker thread while this one asks
-        the database for the lexical candidates: the model and numpy release the GIL, and so does
-        the driver while the database works, so the two halves overlap instead of adding up.
+        When no other search is running in this process, the query is embedded and its nearest
+        vectors found in a worker thread while this one asks the database for the lexical
+        candidates: the model and numpy release the GIL, and so does the driver while the database
+        works, so the two halves overlap instead of adding up. With searches side by side the cores
+        are busy already, and the extra thread only made each answer slower (4 clients at 1M).
         """
         with stage("candidates"):
             scope = workspace_scope(session, team_id)
         with stage("dense"):
             dense.refresh(session)  # the session stays on this thread
-        meaning = _meaning_workers().submit(copy_context().run, _nearest, dense, embed_query, plan.query, scope)
-        try:
-            with stage("candidates"):
-                candidates = [] if plan.is_empty else self.candidates(session, plan, scope)
-            with stage("rank"):
-                lexical = rank(plan, candidates, CANDIDATE_POOL) if candidates else []
-        finally:
-            with stage("meaning_wait"):
-                vector, cosines = meaning.result()
+        with _searching() as alone:
+            meaning = _meaning_workers().submit(copy_context().run, _nearest, dense, embed_query, plan.query,
+                                                scope) if alone else None
+            try:
+                with stage("candidates"):
+                    candidates = [] if plan.is_empty else self.candidates(session, plan, scope)
+                with stage("rank"):
+                    lexical = rank(plan, candidates, CANDIDATE_POOL) if candidates else []
+            finally:
+                if meaning is not None:
+                    with stage("meaning_wait"):
+                        vector, cosines = meaning.result()
+            if meaning is None:
+                vector, cosines = _nearest(dense, embed_query, plan.query, scope)
         if vector is None:  # the model cannot run here: lexical, as without the extra
             return self._lexical(session, plan, candidates, limit)
         with stage("dense"):
@@ -289,6 +297,24 @@ def _meaning_workers() -> ThreadPoolExecutor:
         if _workers is None:
             _workers = ThreadPoolExecutor(max_workers=_MEANING_WORKERS, thread_name_prefix="search-meaning")
         return _workers
+
+
+_running = 0
+_running_lock = threading.Lock()
+
+
+@contextmanager
+def _searching() -> Iterator[bool]:
+    """Count a hybrid search as running for the block; yields whether it is the only one."""
+    global _running
+    with _running_lock:
+        _running += 1
+        alone = _running == 1
+    try:
+        yield alone
+    finally:
+        with _running_lock:
+            _running -= 1
 
 
 def _nearest(dense: DenseIndex, embed_query: Callable[[str], Any], query: str,
