@@ -8,7 +8,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.home.publish import publish_home
+from bot.home.publish import home_opened
 
 
 def register(app: App, deps: Deps) -> None:
@@ -17,4 +17,4 @@ def register(app: App, deps: Deps) -> None:
     @app.event("app_home_opened")
     def app_home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab") == "home":
-            publish_home(deps, client, str(context.team_id or body.get("team_id") or ""), str(event.get("user") or ""))
+            home_opened(deps, client, str(context.team_id or body.get("team_id") or ""), str(event.get("user") or ""))

@@ -60,3 +60,20 @@ def test_a_rebuild_after_a_save_may_show_recent_settings_but_opening_the_tab_sho
     workspace.event({"type": "app_home_opened", "user": "U0ALICE", "tab": "home", "channel": "D0ALICE"})
     listeners.wait_idle()
     assert ":pushpin:" in _last_home(workspace, "U0ALICE") and ":bookmark:" not in _last_home(workspace, "U0ALICE")
+
+
+def test_a_save_rebuilds_the_home_tab_only_of_people_who_opened_it(workspace: Workspace,
+                                                                  listeners: TrackingExecutor) -> None:
+    """Opening the tab always publishes it afresh, so a save by someone who never opened it costs no
+    rebuild (nor a views.publish call); once they have opened it, their saves show on it at once."""
+    [first, second] = insight_ids(workspace, 2)
+    assert react(workspace, "U0CAROL", "bookmark", insight_message(workspace, first)) == 200
+    listeners.wait_idle(30)
+    assert [c for c in workspace.slack.calls("views.publish") if c.params["user_id"] == "U0CAROL"] == []
+
+    workspace.event({"type": "app_home_opened", "user": "U0CAROL", "tab": "home", "channel": "D0CAROL"})
+    listeners.wait_idle()
+    assert "Your saved insights* (1)" in _last_home(workspace, "U0CAROL")  # the save shows on opening
+    assert react(workspace, "U0CAROL", "bookmark", insight_message(workspace, second)) == 200
+    listeners.wait_idle(30)
+    assert "Your saved insights* (2)" in _last_home(workspace, "U0CAROL")
