@@ -325,6 +325,18 @@ def reaction_events(count: int, insight_ts: list[str], header_ts: list[str], use
     return events
 
 
+def open_home_tabs(rig: Rig, events: list[dict[str, Any]], senders: int) -> int:
+    """`--home-opened`: every person of `events` opens their Home tab first (so each save rebuilds it, the
+    app's costliest case), then a pause for the publishes to finish; how many opened."""
+    people = sorted({item["event"]["user"] for item in events})
+    openings = [{"event": {"type": "app_home_opened", "user": person, "tab": "home", "channel": "D" + person[1:],
+                           "event_ts": f"{n}.5"}, "event_id": f"EvH{person}", "retry": 0}
+                for n, person in enumerate(people)]
+    send_events(rig.targets[0].base_url, openings, None, senders)
+    time.sleep(5)
+    return len(people)
+
+
 def expected_notes(events: list[dict[str, Any]], insight_ts: set[str], header_ts: set[str]) -> dict[str, list[int]]:
     """Per user, the indexes of the events that must bring an ephemeral note (a change of what is saved,
     or the first save emoji on a digest header), replaying the events in order."""
@@ -549,7 +561,8 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {"insights": held, "database": label, "queries": len(queries),
                               "distinct_queries": args.distinct_queries,
                               "typo_share": "1/3", "server_code": args.server_pythonpath or "this checkout",
-                              "match_by_meaning": not args.lexical, "synthetic_vectors_written": synthetic}
+                              "match_by_meaning": not args.lexical, "synthetic_vectors_written": synthetic,
+                              "home_opened_first": args.home_opened}
     report["in_process_search"] = {}
     if not args.no_in_process:
         log(f"in-process search: {len(queries)} queries")
@@ -587,6 +600,8 @@ def main(argv: list[str] | None = None) -> int:
         report["reactions"] = {}
         if args.seconds > 0:
             events = reaction_events(int(args.rate * args.seconds), insight_ts, header_ts, args.users, args.seed, "RP")
+            if args.home_opened:
+                log(f"{open_home_tabs(rig, events, args.senders):,} people open their Home tab first")
             profiler = Profiler(args.py_spy if args.profile == "reactions" else None, server.process.pid,
                                 folder / "profile-reactions.txt", args.gil)
             report["reactions"]["paced"] = reaction_phase(rig, "paced", events, args.rate, args.senders,
@@ -595,6 +610,8 @@ def main(argv: list[str] | None = None) -> int:
                 report["profile"], report["profile_file"] = profile, str(profiler.out)
         if args.burst > 0:
             events = reaction_events(args.burst, insight_ts, header_ts, args.users, args.seed + 1, "RB")
+            if args.home_opened:
+                log(f"{open_home_tabs(rig, events, args.senders):,} people open their Home tab first")
             report["reactions"]["burst"] = reaction_phase(rig, "burst", events, None, args.senders,
                                                           insight_ts, header_ts)
         report["server_log"] = str(server.log_path)
@@ -654,6 +671,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--senders", type=int, default=64, help="connections sending reaction events")
     parser.add_argument("--messages", type=int, default=2000, help="posted insight messages to react on")
     parser.add_argument("--users", type=int, default=500, help="people reacting")
+    parser.add_argument("--home-opened", action="store_true",
+                        help="each reacting person opens their Home tab first (then every save rebuilds it)")
     parser.add_argument("--stages", action="store_true", help="a DEBUG phase summing the request log's stage timers")
     parser.add_argument("--py-spy", help="path to py-spy: profile the server during one phase (--profile)")
     parser.add_argument("--profile", choices=("commands", "reactions"), default="commands",
