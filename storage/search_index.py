@@ -285,8 +285,9 @@ def _few_matches_expected(
     return expected * expected * BITMAP_FETCH_COST_IN_ROWS_WALKED * share < vocabulary.total_documents * CANDIDATE_POOL
 
 
-#: Threads embedding queries and scanning vectors beside the requests' lexical halves (`SearchIndex._hybrid`).
-_MEANING_WORKERS = 4
+#: Threads embedding a query and scanning vectors beside its lexical half (`SearchIndex._hybrid`): one,
+#: since only a search running alone hands its meaning half over.
+_MEANING_WORKERS = 1
 _workers: ThreadPoolExecutor | None = None
 _workers_lock = threading.Lock()
 
