@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import multiprocessing
 import multiprocessing.process
 import os
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from queue import Empty
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.import_files import RawRecord, RowError, StrPath, read_records
@@ -43,6 +44,8 @@ _FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all
 _STOPPING_ERRORS = (OperationalError, sqlite3.OperationalError, OSError)
 #: Errors kept in the report; `ImportReport.invalid` still counts all of them.
 MAX_ERRORS_KEPT = 1_000
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +312,14 @@ class _Staging:
         self._created = threading.Event()
         self._thread = threading.Thread(target=self._run, name="podbrief-import-stage", daemon=True)
 
+    def create(self) -> None:
+        """Create the staging tables (committed); raises the driver's error when the database refuses."""
+        with self._sessions.begin() as session:
+            writer = InsightWriter(session)
+            for table in self._tables:
+                writer.create_staging(table)
+        self._created.set()
+
     def start(self) -> None:
         self._thread.start()
 
@@ -342,18 +353,14 @@ class _Staging:
                 writer = InsightWriter(session)
                 for table in self._tables:
                     writer.drop_staging(table)
-        except _STOPPING_ERRORS:  # the database is gone: unlogged tables of a few rows stay behind
-            pass
+        except _STOPPING_ERRORS as error:  # the database is gone: the (unlogged, emptied) tables stay behind
+            log.warning("could not drop the import's staging tables %s (%s); drop them by hand",
+                        " and ".join(self._tables), type(getattr(error, "orig", None) or error).__name__)
 
     def _run(self) -> None:
         try:
             with self._sessions() as session:
-                writer = InsightWriter(session)
-                for table in self._tables:
-                    writer.create_staging(table)
-                session.commit()
-                self._created.set()
-                self._stage_all(session, writer)
+                self._stage_all(session, InsightWriter(session))
         except BaseException as error:  # given to the importing thread, which stops there
             self._staged.put(error)
         else:
@@ -393,6 +400,13 @@ def _staging(chunks: Iterator[Chunk], sessions: sessionmaker[Session], size: int
         yield None
         return
     staging = _Staging(chunks, sessions, batch_size)
+    try:
+        staging.create()
+    except DBAPIError as error:  # e.g. no CREATE privilege: import on one connection, as before staging
+        log.warning("could not create the import's staging tables (%s); importing on one connection",
+                    type(error.orig).__name__)
+        yield None
+        return
     staging.start()
     try:
         yield staging

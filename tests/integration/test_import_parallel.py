@@ -198,3 +198,23 @@ def test_staging_tables_are_gone_after_an_import_and_after_ctrl_c(tmp_path: Path
     stopped = import_file(path, sessions, batch_size=100, progress=press_ctrl_c_at_row_450)
     assert stopped.stopped is not None and 0 < stopped.added == _count(sessions)
     assert _staging_tables(sessions) == []
+
+
+@pytest.mark.usefixtures("postgres_staging")
+def test_a_database_that_refuses_the_staging_tables_still_imports_on_one_connection(
+    tmp_path: Path, sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A database user without the CREATE privilege: the import says so in the log and goes on as before staging."""
+    from sqlalchemy.exc import ProgrammingError
+
+    from storage.insights_store import InsightWriter
+
+    def refuse(self: InsightWriter, table: str) -> None:
+        raise ProgrammingError("CREATE UNLOGGED TABLE ...", {}, Exception("permission denied for schema public"))
+
+    monkeypatch.setattr(InsightWriter, "create_staging", refuse)
+    path = _mixed(tmp_path / "mixed.jsonl", 600)
+    report = import_file(path, sessions, batch_size=100)
+    assert report.stopped is None and report.added == _count(sessions) > 500
+    assert "could not create the import's staging tables" in caplog.text
+    assert _staging_tables(sessions) == []
