@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from contextvars import copy_context
 from dataclasses import dataclass, replace
@@ -111,12 +111,15 @@ class SearchIndex:
                     candidates = [] if plan.is_empty else self.candidates(session, plan, scope)
                 with stage("rank"):
                     lexical = rank(plan, candidates, CANDIDATE_POOL) if candidates else []
-            finally:
-                if meaning is not None:
-                    with stage("meaning_wait"):
-                        vector, cosines = meaning.result()
+            except BaseException:
+                if meaning is not None:  # let it finish (it counts as this search), without hiding the error
+                    wait([meaning])
+                raise
             if meaning is None:
                 vector, cosines = _nearest(dense, embed_query, plan.query, scope)
+            else:
+                with stage("meaning_wait"):
+                    vector, cosines = meaning.result()
         if vector is None:  # the model cannot run here: lexical, as without the extra
             return self._lexical(session, plan, candidates, limit)
         with stage("dense"):
