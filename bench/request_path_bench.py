@@ -202,11 +202,11 @@ def command_phase(rig: Rig, queries: list[str], clients: int, seed: int, prefix:
                   own: list[list[str]] | None = None) -> dict[str, Any]:
     """`clients` closed-loop clients, each sending every query once in its own order (or, with `own`, client
     k its own list `own[k]`); figures and load."""
-    target = rig.targets[0]
-    host, port = target.base_url.removeprefix("http://").split(":")
     answers: list[list[Answer]] = [[] for _ in range(clients)]
 
     def client(k: int) -> None:
+        target = rig.target(k)  # with --replicas, client k talks to replica k % replicas
+        host, port = target.base_url.removeprefix("http://").split(":")
         mine = queries if own is None else own[k]
         order = random.Random(seed + k).sample(mine, len(mine))
         connection = http.client.HTTPConnection(host, int(port), timeout=ANSWER_TIMEOUT_S)
@@ -522,7 +522,7 @@ def print_report(report: dict[str, Any]) -> None:
                      f"{phase['server_cpu_ms_per_event']:.2f}", "", None))
     width = max(len(r[0]) for r in rows)
     print(f"\n{report['insights']:,} insights · {report['database']} · {os.cpu_count()} CPUs · "
-          f"server code {report['server_code']} · MATCH_BY_MEANING {'on' if report['match_by_meaning'] else 'off'}"
+          f"server code {report['server_code']} · {report.get('replicas', 1)} server process(es) · MATCH_BY_MEANING {'on' if report['match_by_meaning'] else 'off'}"
           f"{' · queries distinct per client' if report.get('distinct_queries') else ''}")
     print("-" * 110)
     for label, value, goal, ok in rows:
@@ -562,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
                               "distinct_queries": args.distinct_queries,
                               "typo_share": "1/3", "server_code": args.server_pythonpath or "this checkout",
                               "match_by_meaning": not args.lexical, "synthetic_vectors_written": synthetic,
-                              "home_opened_first": args.home_opened}
+                              "home_opened_first": args.home_opened, "replicas": args.replicas}
     report["in_process_search"] = {}
     if not args.no_in_process:
         log(f"in-process search: {len(queries)} queries")
@@ -575,23 +575,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.lexical:
         env["MATCH_BY_MEANING"] = "false"
     folder = Path(tempfile.mkdtemp(prefix="podbrief-request-path-"))
-    with running_rig(url, folder, env=env, keep_alive=True) as rig:
+    with running_rig(url, folder, replicas=args.replicas, env=env, keep_alive=True) as rig:
         server = rig.servers[0]
         report["vectors_loaded"] = _wait_for_vectors(server.log_path, args.lexical)
+        for replica in rig.servers[1:]:
+            _wait_for_vectors(replica.log_path, args.lexical)
         log("warming up")
         command_phase(rig, warm_up, 1, args.seed + 1000, "UW")
         report["commands"] = []
         for level, clients in enumerate(args.clients):
             profiler = Profiler(args.py_spy if level == 0 and args.profile == "commands" else None, server.process.pid,
                                 folder / "profile.txt", args.gil)
-            cpu_before = cpu_seconds(server.process.pid)
+            cpu_before = sum(cpu_seconds(replica.process.pid) for replica in rig.servers)
             log(f"/insights: {clients} client(s) x {len(queries)} queries (load {os.getloadavg()[0]:.2f})")
             own = None
             if args.distinct_queries:
                 own = [distinct[k * args.queries : (k + 1) * args.queries] for k in range(clients)]
                 distinct = distinct[clients * args.queries :]
             phase = command_phase(rig, queries, clients, args.seed + 10 * clients, f"UC{clients}", own)
-            phase["server_cpu_seconds"] = round(cpu_seconds(server.process.pid) - cpu_before, 2)
+            phase["server_cpu_seconds"] = round(sum(cpu_seconds(r.process.pid) for r in rig.servers) - cpu_before, 2)
             phase["server_cpu_ms_per_request"] = round(1000 * phase["server_cpu_seconds"] / max(phase["requests"], 1), 2)
             report["commands"].append(phase)
             if (profile := profiler.stop()) is not None:
@@ -671,6 +673,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--senders", type=int, default=64, help="connections sending reaction events")
     parser.add_argument("--messages", type=int, default=2000, help="posted insight messages to react on")
     parser.add_argument("--users", type=int, default=500, help="people reacting")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="`podbrief run` processes; client k of a /insights phase talks to replica k %% N "
+                             "(reactions go to the first)")
     parser.add_argument("--home-opened", action="store_true",
                         help="each reacting person opens their Home tab first (then every save rebuilds it)")
     parser.add_argument("--stages", action="store_true", help="a DEBUG phase summing the request log's stage timers")
