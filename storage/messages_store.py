@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
 from functools import cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select, tuple_
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import Session
 
 from storage.clock import utc_now
 from storage.models import PostedMessage
-from storage.sql_helpers import upsert_insert
+from storage.sql_helpers import key_parameter, keys_in, upsert_insert
 
 
 class PostedRecord(NamedTuple):
@@ -74,24 +73,6 @@ def posted_record(session: Session, team_id: str, channel_id: str, ts: str) -> P
     """`posted_message`, reduced to kind and insight (the fast path for reactions)."""
     row = session.connection().execute(_RECORD, {"team_id": team_id, "channel_id": channel_id, "ts": ts}).first()
     return PostedRecord(row.kind, row.insight_id) if row else None
-
-
-def keys_in(columns: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]], dialect: str) -> ColumnElement[bool]:
-    """`(columns) IN :keys`, with `:keys` passed as `key_parameter` gives it for `dialect`.
-
-    SQLite scans the whole table for the `IN (VALUES (?, ?), ...)` that an expanding parameter renders
-    (it searches the index only for `IN (SELECT ...)`), so there the keys are one JSON array, unpacked by
-    `json_each`: an index search per key whatever the table's size, and one statement text for any count."""
-    if dialect != "sqlite":
-        return tuple_(*columns).in_(bindparam("keys", expanding=True))
-    each = func.json_each(bindparam("keys")).table_valued("value")
-    parts = [func.json_extract(each.c.value, f"$[{n}]") for n in range(len(columns))]
-    return tuple_(*columns).in_(select(*parts))
-
-
-def key_parameter(keys: Collection[tuple[Any, ...]], dialect: str) -> Any:
-    """The value of `keys_in`'s `:keys` for `dialect`."""
-    return json.dumps(list(keys)) if dialect == "sqlite" else list(keys)
 
 
 @cache

@@ -16,8 +16,8 @@ from insights.model import Insight
 from insights.search import Candidate
 from storage.clock import as_utc, utc_now
 from storage.insights_store import insight_query, to_insight
-from storage.messages_store import key_parameter, keys_in
 from storage.models import InsightRow, SavedInsight
+from storage.sql_helpers import key_parameter, keys_in
 
 #: At most this many of a person's newest saved insights are searched or exported.
 MAX_SAVED_SCANNED = 5000
