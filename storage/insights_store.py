@@ -247,8 +247,6 @@ class InsightWriter:
         counts.update(prepared.counts)
         if not unique:
             return
-        self._resolve_podcasts(unique)
-        self._resolve_episodes(unique)
         rows = self._rows(unique)
         inserted = self._insert_sqlite(rows) if self._dialect.name == "sqlite" else self._insert_generic(rows)
         self._account(inserted, unique, result, counts)
@@ -266,7 +264,10 @@ class InsightWriter:
             counts.subtract(chain.from_iterable(set(p.search_text.split()) for p in unique if p.digest not in new))
 
     def _rows(self, unique: list[PreparedInsight]) -> list[tuple[Any, ...]]:
-        """The INSERT values of each prepared insight, in `_INSERT_COLUMNS` order."""
+        """The INSERT values of each prepared insight, in `_INSERT_COLUMNS` order (their podcasts and
+        episodes resolved first, missing ones created)."""
+        self._resolve_podcasts(unique)
+        self._resolve_episodes(unique)
         now = self._to_db(self._date_to_db, datetime.now(UTC))
         podcasts, episodes = self._podcast_by_title, self._episode_by_title
         rows = []
@@ -371,15 +372,11 @@ class InsightWriter:
 
     def create_staging(self, table: str) -> None:
         """Create the unlogged staging table `table` (a plain identifier the caller made unique)."""
-        if not table.isidentifier():
-            raise ValueError(f"not a table name: {table!r}")
-        self._session.execute(text(_POSTGRES_SHARED_STAGING.format(table=table)))
+        self._session.execute(text(_POSTGRES_SHARED_STAGING.format(table=_table_name(table))))
 
     def drop_staging(self, table: str) -> None:
         """Drop a staging table `create_staging` made."""
-        if not table.isidentifier():
-            raise ValueError(f"not a table name: {table!r}")
-        self._session.execute(text(f"DROP TABLE IF EXISTS {table}"))
+        self._session.execute(text(f"DROP TABLE IF EXISTS {_table_name(table)}"))
 
     def stage(self, batch: PreparedBatch, table: str) -> None:
         """Resolve the batch's podcasts and episodes (creating missing ones) and COPY its rows into `table`.
@@ -388,11 +385,9 @@ class InsightWriter:
         batch staged before: commit this session, then `add_staged` on the other connection.
         """
         if batch.unique:
-            self._resolve_podcasts(batch.unique)
-            self._resolve_episodes(batch.unique)
+            rows = self._rows(batch.unique)
             with self._copy_cursor(f"COPY {table} ...") as cursor:
-                _copy_rows(cursor, table, self._rows(batch.unique))
-        self._converted.clear()
+                _copy_rows(cursor, table, rows)
 
     def add_staged(self, batches: Sequence[PreparedBatch], table: str) -> AddResult:
         """Store the rows `stage` put in `table` for these batches (one INSERT ... SELECT), empty `table`
@@ -511,6 +506,13 @@ class InsightWriter:
                 "ON CONFLICT (term) DO UPDATE SET doc_count = search_terms.doc_count + excluded.doc_count"
             )
             cursor.execute("TRUNCATE term_load")
+
+
+def _table_name(table: str) -> str:
+    """`table`, checked to be a plain identifier (it is written into SQL)."""
+    if not table.isidentifier():
+        raise ValueError(f"not a table name: {table!r}")
+    return table
 
 
 def _copy_rows(cursor: Any, table: str, rows: list[tuple[Any, ...]]) -> None:
