@@ -51,3 +51,15 @@ def test_the_expansion_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
     for word in ["exports", "exprt", "expor", "xport", "export"]:
         vocabulary.expand(word)
     assert len(vocabulary._expanded) == 3
+
+
+def test_near_spellings_are_the_same_without_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line may run without numpy (no meaning extra): typos find the same terms there."""
+    pytest.importorskip("numpy")
+    words = [("controls", 4), ("control", 6), ("contrl", 1), ("patrols", 2), ("consoles", 3), ("1234", 2)]
+    queries = ["contrls", "controsl", "patrol", "cntrols", "consols", "1243", "zzzzzz"]
+    with_numpy = {q: _terms(Vocabulary(words, 20), q) for q in queries}
+    monkeypatch.setattr(vocabulary_module, "_numpy", lambda: None)
+    without = {q: _terms(Vocabulary(words, 20), q) for q in queries}
+    assert without == with_numpy
+    assert "control" in with_numpy["contrls"] and with_numpy["zzzzzz"] == []
