@@ -78,6 +78,11 @@ def query_words(raw: str) -> tuple[list[str], bool]:
     return found, truncated
 
 
+def query_text(raw: str) -> str:
+    """The query as searched (and embedded): cleaned for display, cut at `MAX_QUERY_CHARS`."""
+    return clean_display_text(raw)[:MAX_QUERY_CHARS]
+
+
 def plan_search(raw: str, vocabulary: Vocabulary) -> SearchPlan:
     """Turn a typed query into the words and variants to look for."""
     found, truncated = query_words(raw)
@@ -86,7 +91,7 @@ def plan_search(raw: str, vocabulary: Vocabulary) -> SearchPlan:
         variants = vocabulary.expand(word)
         weight = max((vocabulary.idf(v.term) for v in variants), default=0.0)
         planned.append(QueryWord(word, variants, weight))
-    return SearchPlan(clean_display_text(raw)[:MAX_QUERY_CHARS], tuple(planned), truncated)
+    return SearchPlan(query_text(raw), tuple(planned), truncated)
 
 
 def partial_matches(words: Sequence[QueryWord]) -> list[tuple[QueryWord, ...]]:

@@ -18,7 +18,16 @@ from sqlalchemy.types import TypeEngine
 
 from insights.fusion import fuse
 from insights.model import Insight, Match
-from insights.search import Candidate, QueryWord, SearchPlan, partial_matches, plan_search, rank
+from insights.search import (
+    Candidate,
+    QueryWord,
+    SearchPlan,
+    partial_matches,
+    plan_search,
+    query_text,
+    query_words,
+    rank,
+)
 from insights.timing import stage
 from insights.vocabulary import Vocabulary
 from storage.clock import as_utc
@@ -72,10 +81,10 @@ class SearchIndex:
     def search(self, session: Session, query: str, limit: int = 5, *, team_id: str | None = None) -> SearchResult:
         """The best `limit` insights for `query`, best first; with `team_id`, only among what that
         workspace may see (its feeds, the operator's, the library: `storage.tenancy`)."""
+        if self._dense is not None and self._embed_query is not None and query_words(query)[0]:
+            return self._hybrid(self._dense, self._embed_query, session, query, limit, team_id)
         with stage("plan"):  # stage timers for the request log (insights.timing; no-ops outside a request)
             plan = plan_search(query, self.vocabulary(session))
-        if self._dense is not None and self._embed_query is not None and plan.words:
-            return self._hybrid(self._dense, self._embed_query, session, plan, limit, team_id)
         if plan.is_empty:
             return SearchResult(plan, ())
         with stage("candidates"):
@@ -89,24 +98,28 @@ class SearchIndex:
         with stage("load"):
             return SearchResult(plan, tuple(_with_full_insights(session, ranked)))
 
-    def _hybrid(self, dense: DenseIndex, embed_query: Callable[[str], Any], session: Session, plan: SearchPlan,
+    def _hybrid(self, dense: DenseIndex, embed_query: Callable[[str], Any], session: Session, query: str,
                 limit: int, team_id: str | None) -> SearchResult:
         """Lexical candidates (ranked as today) united with the nearest vectors in the same scope, fused.
 
         When no other search is running in this process, the query is embedded and its nearest
-        vectors found in a worker thread while this one asks the database for the lexical
-        candidates: the model and numpy release the GIL, and so does the driver while the database
-        works, so the two halves overlap instead of adding up. With searches side by side the cores
-        are busy already, and the extra thread only made each answer slower (4 clients at 1M).
+        vectors found in a worker thread while this one plans the words (typo variants) and asks the
+        database for the lexical candidates: the model, numpy and the typo scan release the GIL, and
+        so does the driver while the database works, so the two halves overlap instead of adding up.
+        With searches side by side the cores are busy already, and the extra thread only made each
+        answer slower (4 clients at 1M).
         """
         with stage("candidates"):
             scope = workspace_scope(session, team_id)
         with stage("dense"):
             dense.refresh(session)  # the session stays on this thread
+        text = query_text(query)
         with _searching() as alone:
-            meaning = _meaning_workers().submit(copy_context().run, _nearest, dense, embed_query, plan.query,
+            meaning = _meaning_workers().submit(copy_context().run, _nearest, dense, embed_query, text,
                                                 scope) if alone else None
             try:
+                with stage("plan"):
+                    plan = plan_search(query, self.vocabulary(session))
                 with stage("candidates"):
                     candidates = [] if plan.is_empty else self.candidates(session, plan, scope)
                 with stage("rank"):
@@ -116,7 +129,7 @@ class SearchIndex:
                     wait([meaning])
                 raise
             if meaning is None:
-                vector, cosines = _nearest(dense, embed_query, plan.query, scope)
+                vector, cosines = _nearest(dense, embed_query, text, scope)
             else:
                 with stage("meaning_wait"):
                     vector, cosines = meaning.result()
