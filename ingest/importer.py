@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from queue import Empty
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -128,46 +128,46 @@ def import_file(
 def _import_records(path: StrPath, sessions: sessionmaker[Session], report: ImportReport, batch_size: int,
                     progress: ProgressCallback | None) -> None:
     total = _file_size(report.path)
-    with _chunks(path, total, batch_size) as chunks, _staging(chunks, sessions, total, batch_size) as staging:
+    with _chunks(path, total, batch_size) as chunks, _staging(chunks, sessions, total) as staging:
         if staging is not None:
             chunks = staging.chunks()
         try:
-            _write_chunks(chunks, sessions, report, batch_size, progress, total, staging)
+            _write_chunks(chunks, sessions, report, progress, total, staging)
         except _STOPPING_ERRORS as error:  # staging the next rows failed
             report.stopped = RowError(report.path, report.first_uncommitted_line, _stopped_because(error, report.added))
 
 
-def _write_chunks(chunks: Iterator[Chunk], sessions: sessionmaker[Session], report: ImportReport, batch_size: int,
+def _write_chunks(chunks: Iterator[Chunk], sessions: sessionmaker[Session], report: ImportReport,
                   progress: ProgressCallback | None, total: int, staging: _Staging | None) -> None:
     pending: list[PreparedBatch] = []
-    pending_rows = 0  # good rows read since the last commit (their batch may still be on its way)
+    committed = True  # nothing read since the last commit
     bytes_read = 0
-    for entries, batch in chunks:
-        last = len(entries) - 1
-        for at, (line, read_to, error) in enumerate(entries):
+    for chunk in chunks:
+        last, due = len(chunk.entries) - 1, False
+        for at, (line, read_to, error) in enumerate(chunk.entries):
             if read_to >= 0:
                 bytes_read = read_to
             if error is not None:
                 _reject(report, error)
-            else:
-                if not pending_rows:
-                    report.first_uncommitted_line = line or 0
-                pending_rows += 1
+            elif committed:
+                report.first_uncommitted_line = line or 0
+                committed = False
+            due = False
             if line is not None:  # a row of the file (not an error about the whole file)
                 report.read += 1
-            if at == last and batch is not None:
-                pending.append(batch)
-                if pending_rows >= batch_size:
-                    if not _write(sessions, pending, report, staging):
-                        return
-                    pending, pending_rows = [], 0
-                    report.first_uncommitted_line = (line or 0) + 1
-            if line is not None and progress is not None and report.read % PROGRESS_EVERY == 0:
-                progress(ImportProgress(report.read, min(bytes_read, total), total))
-        if not entries and batch is not None:  # the last transaction's term counts, after its rows
-            pending.append(batch)
-    if pending and not _write(sessions, pending, report, staging):
-        return
+                due = report.read % PROGRESS_EVERY == 0
+                if due and at < last and progress is not None:  # the last row: after its commit, below
+                    progress(ImportProgress(report.read, min(bytes_read, total), total))
+        if chunk.batch is not None:
+            pending.append(chunk.batch)
+        if chunk.ends_transaction and pending:
+            if not _write(sessions, pending, report, staging):
+                return
+            pending, committed = [], True
+            if chunk.entries:
+                report.first_uncommitted_line = (chunk.entries[-1][0] or 0) + 1
+        if due and progress is not None:
+            progress(ImportProgress(report.read, min(bytes_read, total), total))
     if progress is not None:
         progress(ImportProgress(report.read, total, total))
 
@@ -176,9 +176,19 @@ def _write_chunks(chunks: Iterator[Chunk], sessions: sessionmaker[Session], repo
 Parsed = tuple[int | None, int, NewInsight | RowError]
 #: A row's place in the file: (line, bytes read so far or -1, the error that stands in for it or None).
 Entry = tuple[int | None, int, RowError | None]
-#: Consecutive rows of the file, and their good rows normalised (None when there are none). A chunk
-#: ends at its last good row; every `batch_size` good rows end a chunk, so batches end where chunks do.
-Chunk = tuple[list[Entry], PreparedBatch | None]
+
+
+class Chunk(NamedTuple):
+    """Consecutive rows of the file, and their good rows normalised (None when there are none).
+
+    A chunk ends at its last good row. `ends_transaction` marks the chunk after which the rows read
+    since the last commit are committed: every `batch_size` good rows, and the file's end. The
+    reader decides it once; the writer and the staging connection both follow it.
+    """
+
+    entries: list[Entry]
+    batch: PreparedBatch | None
+    ends_transaction: bool
 
 
 @contextmanager
@@ -223,20 +233,21 @@ def prepared_chunks(path: StrPath, batch_size: int) -> Iterator[Chunk]:
         in_batch += 1
         if len(good) >= limit or in_batch >= batch_size:
             batch = preparer.prepare(good)
-            in_batch %= batch_size
+            ends = in_batch >= batch_size
             carried.update(batch.counts)
-            batch.counts = Counter() if in_batch else carried
-            if not in_batch:
-                carried = Counter()
-            yield entries, batch
+            if ends:
+                batch.counts, carried, in_batch = carried, Counter(), 0
+            else:
+                batch.counts = Counter()
+            yield Chunk(entries, batch, ends)
             entries, good = [], []
     if good:
         batch = preparer.prepare(good)
         carried.update(batch.counts)
-        batch.counts, carried = carried, Counter()
-        yield entries, batch
+        batch.counts = carried
+        yield Chunk(entries, batch, True)
     elif entries or carried:
-        yield entries, PreparedBatch(0, [], carried) if carried else None
+        yield Chunk(entries, PreparedBatch(0, [], carried) if carried else None, True)
 
 
 def parse_rows(path: StrPath) -> Iterator[Parsed]:
@@ -253,19 +264,19 @@ def parse_rows(path: StrPath) -> Iterator[Parsed]:
 
 
 #: What the reading process sends per chunk: its entries, then per distinct good row a `NewInsight`'s
-#: fields, identity, display text and terms as plain tuples (cheaper to pickle), the batch's size and
-#: its term counts.
-_Sent = tuple[list[Entry], "list[tuple[Any, ...]] | None", int, "Counter[str] | None"]
+#: fields, identity, display text and terms as plain tuples (cheaper to pickle), the batch's size, its
+#: term counts, and whether the chunk ends a transaction.
+_Sent = tuple[list[Entry], "list[tuple[Any, ...]] | None", int, "Counter[str] | None", bool]
 
 
 def _prepare_in_worker(path: str, batch_size: int, queue: multiprocessing.Queue[_Sent | str | None]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle
     try:
-        for entries, batch in prepared_chunks(path, batch_size):
+        for entries, batch, ends in prepared_chunks(path, batch_size):
             if batch is None:
-                queue.put((entries, None, 0, None))
+                queue.put((entries, None, 0, None, ends))
                 continue
-            queue.put((entries, [tuple(p) for p in batch.unique], batch.size, batch.counts))
+            queue.put((entries, [tuple(p) for p in batch.unique], batch.size, batch.counts, ends))
         queue.put(None)
     except BaseException as error:  # reported to the importing process, which raises it
         queue.put(f"{type(error).__name__}: {error}")
@@ -284,11 +295,11 @@ def _received(queue: multiprocessing.Queue[_Sent | str | None],
             return
         if isinstance(sent, str):
             raise RuntimeError(f"reading the file failed: {sent}")
-        entries, rows, size, counts = sent
+        entries, rows, size, counts, ends = sent
         if rows is None or counts is None:
-            yield entries, None
+            yield Chunk(entries, None, ends)
             continue
-        yield entries, PreparedBatch(size, list(map(PreparedInsight._make, rows)), counts)
+        yield Chunk(entries, PreparedBatch(size, list(map(PreparedInsight._make, rows)), counts), ends)
 
 
 class _Staging:
@@ -301,11 +312,11 @@ class _Staging:
     staging connection created for rows not committed stay, without insights).
     """
 
-    def __init__(self, chunks: Iterator[Chunk], sessions: sessionmaker[Session], batch_size: int) -> None:
+    def __init__(self, chunks: Iterator[Chunk], sessions: sessionmaker[Session]) -> None:
         tag = f"{os.getpid()}_{secrets.token_hex(4)}"
         self._tables = (f"podbrief_import_{tag}_a", f"podbrief_import_{tag}_b")
-        self._source, self._sessions, self._batch_size = chunks, sessions, batch_size
-        self._staged: queue.Queue[tuple[list[Entry], PreparedBatch | None, str] | BaseException | None] = queue.Queue()
+        self._source, self._sessions = chunks, sessions
+        self._staged: queue.Queue[tuple[Chunk, str] | BaseException | None] = queue.Queue()
         self._free = threading.Semaphore(len(self._tables))  # tables not holding uncommitted rows
         self._stop = threading.Event()
         self._table = self._tables[0]  # of the transaction whose chunks `chunks()` last gave
@@ -331,8 +342,8 @@ class _Staging:
                 return
             if isinstance(item, BaseException):
                 raise item
-            entries, batch, self._table = item
-            yield entries, batch
+            chunk, self._table = item
+            yield chunk
 
     def write(self, writer: InsightWriter, batches: list[PreparedBatch]) -> AddResult:
         """Insert the staged rows of the transaction just read (in `writer`'s transaction)."""
@@ -367,29 +378,27 @@ class _Staging:
             self._staged.put(None)
 
     def _stage_all(self, session: Session, writer: InsightWriter) -> None:
-        turn, rows, holding = 0, 0, False
-        for entries, batch in self._source:
+        turn, holding = 0, False
+        for chunk in self._source:
             if not holding:
                 while not self._free.acquire(timeout=0.2):
                     if self._stop.is_set():
                         return
                 holding = True
             table = self._tables[turn]
-            if batch is not None:
-                writer.stage(batch, table)
-            rows += sum(error is None for _, _, error in entries)
-            if batch is not None and entries and rows >= self._batch_size:  # `_write_chunks` writes here
+            if chunk.batch is not None:
+                writer.stage(chunk.batch, table)
+            if chunk.ends_transaction:  # `_write_chunks` writes this table's rows after this chunk
                 session.commit()
-                turn, rows, holding = (turn + 1) % len(self._tables), 0, False
-            self._staged.put((entries, batch, table))
+                turn, holding = (turn + 1) % len(self._tables), False
+            self._staged.put((chunk, table))
             if self._stop.is_set():
                 return
         session.commit()
 
 
 @contextmanager
-def _staging(chunks: Iterator[Chunk], sessions: sessionmaker[Session], size: int,
-             batch_size: int) -> Iterator[_Staging | None]:
+def _staging(chunks: Iterator[Chunk], sessions: sessionmaker[Session], size: int) -> Iterator[_Staging | None]:
     """A `_Staging` for large files on PostgreSQL (with psycopg), else None."""
     if size < PARALLEL_MIN_BYTES:
         yield None
@@ -399,7 +408,7 @@ def _staging(chunks: Iterator[Chunk], sessions: sessionmaker[Session], size: int
     if not stages:
         yield None
         return
-    staging = _Staging(chunks, sessions, batch_size)
+    staging = _Staging(chunks, sessions)
     try:
         staging.create()
     except DBAPIError as error:  # e.g. no CREATE privilege: import on one connection, as before staging
