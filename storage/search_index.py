@@ -47,8 +47,20 @@ DENSE_TOP_K = 50
 VOCABULARY_RECHECK_SECONDS = 2.0
 #: PostgreSQL: fetching one match through the GIN index (a random heap page, then the
 #: sort) costs about this many rows of the primary-key walk newest-first (measured on the
-#: 1M-insight load database; see `_few_matches_expected`).
+#: 1M-insight load database; see `_postgres_path`).
 BITMAP_FETCH_COST_IN_ROWS_WALKED = 4.0
+#: PostgreSQL, in the same rows walked (fitted on the 1M-insight request-path database, 2026-12-03):
+#: the GIN index reads every posting of every query term (an AND of common words reads
+#: hundreds of thousands), puts each match in its bitmap, and an id window adds each id of
+#: its primary-key range to a second bitmap ANDed with the first.
+GIN_POSTING_COST_IN_ROWS_WALKED = 0.025
+GIN_MATCH_COST_IN_ROWS_WALKED = 0.1
+WINDOW_ID_COST_IN_ROWS_WALKED = 0.075
+#: An id window is sized to hold this many pools of expected matches (the vocabulary's guess
+#: was within 0.6-1.6x of the real count for the benchmark's queries); one that holds fewer than
+#: a pool is widened this many times over and asked again.
+WINDOW_SLACK = 2.0
+WINDOW_WIDENING = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,16 +206,39 @@ class SearchIndex:
             return []
         if self._dialect == "sqlite":
             expression = " OR ".join("(" + _fts5_expression(g, require_all=True) + ")" for g in groups)
-            sql = _SQLITE_CANDIDATES
-        else:
-            expression = " | ".join("(" + _tsquery_expression(g, require_all=True) + ")" for g in groups)
-            vocabulary = self._vocabulary
-            share = 1.0 if scope is None else _podcast_share(session, scope)
-            few = self._sort_few_matches and vocabulary is not None and _few_matches_expected(vocabulary, groups, share)
-            sql = _POSTGRES_FEW_CANDIDATES if few else _POSTGRES_CANDIDATES
-        if scope is None:
-            return list(session.execute(sql, {"q": expression, "n": CANDIDATE_POOL}))
-        return list(session.execute(_SCOPED[id(sql)], {"q": expression, "n": CANDIDATE_POOL, "podcasts": sorted(scope)}))
+            return _execute(session, _SQLITE_CANDIDATES, expression, scope)
+        expression = " | ".join("(" + _tsquery_expression(g, require_all=True) + ")" for g in groups)
+        vocabulary, top = self._vocabulary, self._stamp
+        if not self._sort_few_matches or vocabulary is None or top is None:
+            return _execute(session, _POSTGRES_CANDIDATES, expression, scope)
+        share = 1.0 if scope is None else _podcast_share(session, scope)
+        path = _postgres_path(vocabulary, groups, share, top)
+        if path.window is not None:
+            return _newest_in_windows(session, expression, scope, top, path.window)
+        return _execute(session, _POSTGRES_FEW_CANDIDATES if path.gin else _POSTGRES_CANDIDATES, expression, scope)
+
+
+def _execute(session: Session, sql: TextualSelect, expression: str, scope: Scope, **extra: int) -> list[Row[Any]]:
+    """The statement's rows for this full-text expression, within `scope` when one is given."""
+    parameters: dict[str, Any] = {"q": expression, "n": CANDIDATE_POOL, **extra}
+    if scope is not None:
+        sql, parameters = _SCOPED[id(sql)], {**parameters, "podcasts": sorted(scope)}
+    return list(session.execute(sql, parameters).all())  # one fetch, not a row at a time
+
+
+def _newest_in_windows(session: Session, expression: str, scope: Scope, top: int, window: int) -> list[Row[Any]]:
+    """The newest matches, looked for among the ids above `top - window` first.
+
+    A window holding a full pool holds the newest pool: every match below it is older. One
+    holding fewer is widened until it does, or reaches the first id (then every match is asked
+    for). `top` may lag behind the newest id: the windows have no upper bound.
+    """
+    while top - window > 0:
+        rows = _execute(session, _POSTGRES_WINDOW_CANDIDATES, expression, scope, floor=top - window)
+        if len(rows) >= CANDIDATE_POOL:
+            return rows
+        window *= WINDOW_WIDENING
+    return _execute(session, _POSTGRES_FEW_CANDIDATES, expression, scope)
 
 
 _COLUMNS: dict[str, TypeEngine[Any]] = {"id": Integer(), "search_text": Text(), "published_at": DateTime(timezone=True)}
@@ -232,6 +267,13 @@ _POSTGRES_FEW_CANDIDATES = text(
     """SELECT id, search_text, published_at FROM insights
     WHERE search_vector @@ to_tsquery('simple', :q) ORDER BY id + 0 DESC LIMIT :n"""
 ).columns(**_COLUMNS)
+# The same again within an id window (`_newest_in_windows`): the primary key's range ANDed
+# with the GIN index's matches (BitmapAnd), so only the matches in the window are fetched and
+# sorted, however many there are below it.
+_POSTGRES_WINDOW_CANDIDATES = text(
+    """SELECT id, search_text, published_at FROM insights
+    WHERE search_vector @@ to_tsquery('simple', :q) AND id > :floor ORDER BY id + 0 DESC LIMIT :n"""
+).columns(**_COLUMNS)
 
 # Scoped to a workspace's podcasts (`storage.tenancy`): the same walks, each match checked
 # against the podcast list on the way (one primary-key lookup per match on SQLite, a filter
@@ -255,6 +297,11 @@ _SCOPED: dict[int, TextualSelect] = {  # by id() of the unscoped statement
     id(_POSTGRES_FEW_CANDIDATES): _scoped(
         f"""SELECT i.id, i.search_text, i.published_at FROM insights AS i
         WHERE i.search_vector @@ to_tsquery('simple', :q) AND {_IN_SCOPE} ORDER BY i.id + 0 DESC LIMIT :n"""
+    ),
+    id(_POSTGRES_WINDOW_CANDIDATES): _scoped(
+        f"""SELECT i.id, i.search_text, i.published_at FROM insights AS i
+        WHERE i.search_vector @@ to_tsquery('simple', :q) AND i.id > :floor AND {_IN_SCOPE}
+        ORDER BY i.id + 0 DESC LIMIT :n"""
     ),
 }
 
@@ -283,22 +330,42 @@ def _podcast_share(session: Session, scope: frozenset[int]) -> float:
     return min(1.0, len(scope) / max(1, session.scalar(select(func.count()).select_from(Podcast)) or 0))
 
 
-def _few_matches_expected(
-    vocabulary: Vocabulary, groups: Sequence[Sequence[QueryWord]], share: float = 1.0
-) -> bool:
-    """Whether fetching every match and sorting them beats walking the primary key newest-first.
+@dataclass(frozen=True, slots=True)
+class _Path:
+    """How PostgreSQL is asked for the newest matches: walking the primary key newest-first, or
+    through the GIN index (`gin`), then only among the newest `window` ids first when set."""
 
-    With M matches spread over N insights, the walk reads about N x pool / M rows before
-    it has the pool (all N when M < pool); the GIN path fetches all M, each costing
-    `BITMAP_FETCH_COST_IN_ROWS_WALKED` rows walked. The GIN path wins when
-    M^2 < N x pool / cost: below ~7,000 expected matches at 1M insights. Underestimating
-    (correlated words) costs at most the GIN fetch of the real matches; the walk that
-    misses costs up to the whole table.
-    A workspace's search (`share` of the insights in scope) walks 1/share times further for the
-    same pool, while the GIN path still fetches every match: it wins when M^2 x share < N x pool / cost.
+    gin: bool
+    window: int | None = None
+
+
+def _postgres_path(
+    vocabulary: Vocabulary, groups: Sequence[Sequence[QueryWord]], share: float, top: int
+) -> _Path:
+    """The cheapest way to the newest pool of matches, by the expected matches M among N insights.
+
+    The walk reads about N x pool / M rows before it has the pool (all N when M < pool), N / share
+    times pool / M for a workspace holding `share` of the insights. Through the GIN index every
+    posting of the query's terms is read and every match put in a bitmap; then either all M
+    matches are fetched and sorted, or only those among the newest ids: a window holding
+    `WINDOW_SLACK` pools of matches in scope, whose ids cost a primary-key range bitmap. Rare
+    words take the whole GIN fetch (the window would be most of the table), words of a few
+    thousand to ~20,000 matches at 1M the window (the walk's 10,000-70,000 rows cost more),
+    common words the walk. An underestimate (correlated words) makes the window hold more than
+    needed; an overestimate costs a second, wider window.
     """
-    expected = _expected_matches(vocabulary, groups)
-    return expected * expected * BITMAP_FETCH_COST_IN_ROWS_WALKED * share < vocabulary.total_documents * CANDIDATE_POOL
+    total = vocabulary.total_documents
+    expected = max(_expected_matches(vocabulary, groups), 1.0)
+    walk = min(float(total), total * CANDIDATE_POOL / (expected * share))
+    postings = sum(vocabulary.document_frequency(v.term) for g in groups for w in g for v in w.variants)
+    index = GIN_POSTING_COST_IN_ROWS_WALKED * postings + GIN_MATCH_COST_IN_ROWS_WALKED * expected
+    fetch_all = index + BITMAP_FETCH_COST_IN_ROWS_WALKED * expected
+    window = int(WINDOW_SLACK * CANDIDATE_POOL * top / (expected * share)) + 1
+    in_window = (index + WINDOW_ID_COST_IN_ROWS_WALKED * window
+                 + BITMAP_FETCH_COST_IN_ROWS_WALKED * WINDOW_SLACK * CANDIDATE_POOL / share)
+    if window < top and in_window < min(walk, fetch_all):
+        return _Path(gin=True, window=window)
+    return _Path(gin=fetch_all < walk)
 
 
 #: Threads embedding a query and scanning vectors beside its lexical half (`SearchIndex._hybrid`): one,
