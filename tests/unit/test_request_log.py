@@ -60,3 +60,19 @@ def test_bolts_unhandled_request_warning_keeps_no_payload() -> None:
         app_log.removeHandler(handler)
     (record,) = records
     assert record.getMessage() == "Unhandled request (body not logged)"
+
+
+def test_the_logger_bolt_hands_each_request_is_the_app_s_own_configured_from_its_base() -> None:
+    import logging
+
+    import slack_bolt.app.app as bolt_app
+
+    from bot.runtime import bolt_fixes
+
+    bolt_fixes.install()
+    base = logging.getLogger("podbrief.test_base_logger")
+    base.setLevel(logging.WARNING)
+    first = bolt_app.get_bolt_app_logger(app_name="podbrief-test-app", base_logger=base)
+    again = bolt_app.get_bolt_app_logger(app_name="podbrief-test-app", base_logger=base)
+    assert first is again is logging.getLogger("podbrief-test-app")
+    assert first.level == logging.WARNING
