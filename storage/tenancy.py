@@ -9,7 +9,9 @@ or a workspace that happens to see every podcast: then no filter is needed at al
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, union
+from typing import Any
+
+from sqlalchemy import ColumnElement, CompoundSelect, bindparam, exists, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -26,20 +28,31 @@ from storage.models import (
 #: The podcast ids a workspace may see, or None: every insight.
 Scope = frozenset[int] | None
 
+# Built once: building these constructs cost more than running them (0.48 -> 0.22 ms a search).
+_FOLLOWED_PODCASTS = (
+    select(Feed.podcast_id)
+    .join(FeedSubscription, FeedSubscription.feed_id == Feed.id)
+    .where(FeedSubscription.team_id.in_([bindparam("team"), OPERATOR_TEAM]), Feed.podcast_id.is_not(None))
+)
+#: The workspace's feeds' podcasts, the operator's, and the library (podcasts no feed created).
+_VISIBLE_PODCASTS: CompoundSelect[Any] = union(_FOLLOWED_PODCASTS, select(Podcast.id).where(Podcast.feed_url.is_(None)))
+#: How many podcasts the workspace may not see: a feed's podcast that neither it nor the operator follows.
+_HIDDEN_PODCASTS = (
+    select(func.count()).select_from(Podcast)
+    .where(Podcast.feed_url.is_not(None), Podcast.id.not_in(_FOLLOWED_PODCASTS))
+)
+
 
 def workspace_scope(session: Session, team_id: str | None) -> Scope:
     """The podcasts `team_id` may see (None when it sees them all, or for the operator's `team_id=None`)."""
     if team_id is None:
         return None
-    followed = (
-        select(Feed.podcast_id)
-        .join(FeedSubscription, FeedSubscription.feed_id == Feed.id)
-        .where(FeedSubscription.team_id.in_([team_id, OPERATOR_TEAM]), Feed.podcast_id.is_not(None))
-    )
-    library = select(Podcast.id).where(Podcast.feed_url.is_(None))
-    ids = frozenset(session.scalars(union(followed, library)))
-    every = session.scalar(select(func.count()).select_from(Podcast)) or 0
-    return None if len(ids) >= every else ids
+    parameters = {"team": team_id}
+    # Asked first because a workspace that sees everything is the common case (one workspace, or an
+    # operator's library only): one count, instead of every visible id and then a count of all podcasts.
+    if not session.scalar(_HIDDEN_PODCASTS, parameters):
+        return None
+    return frozenset(session.scalars(_VISIBLE_PODCASTS, parameters).all())
 
 
 def in_scope(scope: Scope) -> ColumnElement[bool] | None:

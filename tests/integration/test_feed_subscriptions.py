@@ -72,6 +72,24 @@ def test_a_workspace_sees_its_own_feeds_the_operators_and_the_library_and_nothin
         assert workspace_scope(session, None) is None
 
 
+def test_the_scope_is_everything_only_when_no_podcast_is_hidden(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        InsightWriter(session).add([NewInsight(text="Library zinc prices fell.", podcast="Imported", published_at=NOW)])
+        follow(session, ACME, "https://a.example/feed.xml", "Acme Show", "Acme zinc smelters restart in spring.")
+        feeds_store.add_feed(session, "https://new.example/feed.xml", now=NOW, team_id=BETA)  # not scanned yet
+    with sessions() as session:
+        assert workspace_scope(session, ACME) is None, "Acme sees every podcast there is: no filter at all"
+        beta = workspace_scope(session, BETA)
+        assert beta is not None and len(beta) == 1, "Beta sees the library, not Acme's podcast"
+    with sessions.begin() as session:
+        follow(session, OPERATOR_TEAM, "https://o.example/feed.xml", "Operator Show", "Operator zinc stockpiles.")
+    with sessions() as session:
+        assert workspace_scope(session, ACME) is None, "the operator's feeds are everyone's"
+        beta = workspace_scope(session, BETA)
+        podcasts = dict(session.execute(select(Podcast.title, Podcast.id)).tuples().all())
+        assert beta == frozenset({podcasts["Imported"], podcasts["Operator Show"]})
+
+
 def test_migration_0007_makes_every_feed_followed_before_it_an_operator_subscription(engine: Engine) -> None:
     config = alembic_config(engine)
     command.downgrade(config, "0006")
