@@ -412,22 +412,29 @@ def _nearest(dense: DenseIndex, embed_query: Callable[[str], Any], query: str,
         return vector, dense.nearest(vector, DENSE_TOP_K, scope)
 
 
+# Statements of every search, built once: a statement built per search cost more to build and to
+# key for SQLAlchemy's cache than to run (loading 5 insights: 0.54 -> 0.21 ms on the 1M database).
+_FULL_INSIGHTS = insight_query().where(InsightRow.id.in_(bindparam("ids", expanding=True)))
+_EXISTING = select(InsightRow.id).where(InsightRow.id.in_(bindparam("ids", expanding=True)))
+_EXISTING_IN_SCOPE = _EXISTING.where(
+    InsightRow.podcast_id.is_(None) | InsightRow.podcast_id.in_(bindparam("podcasts", expanding=True))
+)
+
+
 def _in_scope(session: Session, ids: list[int], scope: Scope) -> set[int]:
     """Which of these insights exist and are in scope now (a loaded vector may be of a deleted insight)."""
     if not ids:
         return set()
-    query = select(InsightRow.id).where(InsightRow.id.in_(ids))
-    if scope is not None:
-        query = query.where(InsightRow.podcast_id.is_(None) | InsightRow.podcast_id.in_(sorted(scope)))
-    return set(session.scalars(query))
+    if scope is None:
+        return set(session.scalars(_EXISTING, {"ids": ids}))
+    return set(session.scalars(_EXISTING_IN_SCOPE, {"ids": ids, "podcasts": sorted(scope)}))
 
 
 def _with_full_insights(session: Session, matches: list[Match]) -> list[Match]:
     """The matches with their insights loaded in full (podcast, episode, links, topics)."""
     if not matches:
         return []
-    query = insight_query().where(InsightRow.id.in_([m.insight.id for m in matches]))
-    full = {row.id: to_insight(row) for row in session.execute(query)}
+    full = {row.id: to_insight(row) for row in session.execute(_FULL_INSIGHTS, {"ids": [m.insight.id for m in matches]})}
     return [replace(m, insight=full[m.insight.id]) for m in matches if m.insight.id in full]
 
 
