@@ -20,6 +20,9 @@ Bolt also looks its app logger up by name on every request (`get_bolt_app_logger
 `logging.getLogger` takes the logging module's lock: with many request threads under the GIL they
 queued on it (18% of the server's busy samples at 1,000 reaction events/s, py-spy). The logger it
 returns for a name is always the same object, so it is now looked up once.
+
+And Bolt's listener runner formats a "Responding with status ..." line (with the response body) for
+every request before `logger.debug` drops it; it is now formatted only when that logger logs DEBUG.
 """
 
 from __future__ import annotations
@@ -31,12 +34,14 @@ from urllib.parse import parse_qsl
 
 import slack_bolt.app.app as bolt_app
 import slack_bolt.request.request as bolt_request
+from slack_bolt.listener.thread_runner import ThreadListenerRunner
 from slack_bolt.listener_matcher.builtins import BuiltinListenerMatcher
 from slack_bolt.logger import get_bolt_app_logger as _bolt_app_logger
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 
 _bolt_matches = BuiltinListenerMatcher.matches
+_bolt_log_completion = ThreadListenerRunner._debug_log_completion
 _app_loggers: dict[tuple[str, int], logging.Logger] = {}
 
 
@@ -85,12 +90,19 @@ def _app_logger(app_name: str, cls: object = None, base_logger: logging.Logger |
     return logger
 
 
+def _log_completion(self: ThreadListenerRunner, starting_time: float, response: BoltResponse) -> None:
+    """Bolt's "Responding with status ..." DEBUG line, formatted only when its logger logs DEBUG."""
+    if self.logger.isEnabledFor(logging.DEBUG):
+        _bolt_log_completion(self, starting_time, response)
+
+
 def install() -> None:
     """Make Bolt's request objects use `parse_body`, keep request bodies out of Bolt's logs, and hand
     Bolt's matchers the body without building every other listener argument (idempotent)."""
     bolt_request.parse_body = parse_body  # type: ignore[attr-defined]
     BuiltinListenerMatcher.matches = _matches  # type: ignore[method-assign]
     bolt_app.get_bolt_app_logger = _app_logger  # type: ignore[attr-defined]
+    ThreadListenerRunner._debug_log_completion = _log_completion  # type: ignore[method-assign]
     for name in ("slack_bolt.RequestVerification", "slack_bolt.App", "podbrief.bolt"):  # where Bolt logs bodies
         bolt_log = logging.getLogger(name)
         if _no_request_bodies not in bolt_log.filters:
