@@ -29,14 +29,20 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 class RecordingEncoder:
     """Texts -> unit vectors (a hash of the text), remembering every text it embedded."""
 
-    def __init__(self, model_id: str = "test-model-1", fail_after: int | None = None) -> None:
+    def __init__(self, model_id: str = "test-model-1", fail_after: int | None = None,
+                 meet: threading.Barrier | None = None) -> None:
         self.model_id = model_id
         self.batch_size = 32
         self.texts: list[str] = []
         self._lock = threading.Lock()
         self._fail_after = fail_after
+        self._meet = meet
 
     def __call__(self, texts: Sequence[str]) -> Any:
+        if self._meet is not None:
+            # the first batch waits, holding its claim, until the other worker is embedding too
+            meet, self._meet = self._meet, None
+            meet.wait()
         with self._lock:
             if self._fail_after is not None and len(self.texts) + len(texts) > self._fail_after:
                 raise RuntimeError("the process died here")
@@ -129,7 +135,9 @@ def test_a_worker_that_lost_its_lease_stores_nothing(sessions: sessionmaker[Sess
 
 def test_two_workers_at_once_never_embed_the_same_insight(sessions: sessionmaker[Session]) -> None:
     _add(sessions, 300)
-    encoders = [RecordingEncoder(), RecordingEncoder()]
+    # both hold a claim at the same moment: a claim must not wait for another worker's model run
+    both_embedding = threading.Barrier(2, timeout=30)
+    encoders = [RecordingEncoder(meet=both_embedding), RecordingEncoder(meet=both_embedding)]
     results: list[Any] = []
     start = threading.Barrier(2)
 
@@ -142,6 +150,7 @@ def test_two_workers_at_once_never_embed_the_same_insight(sessions: sessionmaker
         thread.start()
     for thread in threads:
         thread.join()
+    assert len(results) == 2, "neither worker failed (a claim that waited on the other's batch breaks the meeting)"
     done = encoders[0].texts + encoders[1].texts
     assert len(done) == len(set(done)) == 300, "every insight embedded exactly once between the two"
     assert sum(r.embedded for r in results) == 300 and all(r.lost == 0 for r in results)

@@ -86,7 +86,7 @@ def test_the_scope_is_everything_only_when_no_podcast_is_hidden(sessions: sessio
     with sessions() as session:
         assert workspace_scope(session, ACME) is None, "the operator's feeds are everyone's"
         beta = workspace_scope(session, BETA)
-        podcasts = dict(session.execute(select(Podcast.title, Podcast.id)).tuples().all())
+        podcasts = {row.title: row.id for row in session.execute(select(Podcast.title, Podcast.id))}
         assert beta == frozenset({podcasts["Imported"], podcasts["Operator Show"]})
 
 
