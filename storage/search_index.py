@@ -34,7 +34,7 @@ from storage.clock import as_utc
 from storage.dense_index import DenseIndex
 from storage.insights_store import insight_query, to_insight
 from storage.models import InsightRow, Podcast, SearchTerm
-from storage.tenancy import Scope, workspace_scope
+from storage.tenancy import IN_BOUND_SCOPE, Scope, workspace_scope
 
 #: Candidates taken from the full-text index before the final rerank: the newest
 #: insights holding the query's words. The database does not score them: FTS5's bm25
@@ -191,10 +191,12 @@ class SearchIndex:
         few that make the final list are loaded in full afterwards.
         """
         words = plan.searchable
-        rows = self._newest_matching(session, [tuple(words)], scope)
+        # PostgreSQL's choice of path guesses the scope's share of insights: counted once a search
+        share = 1.0 if scope is None or self._dialect == "sqlite" else _podcast_share(session, scope)
+        rows = self._newest_matching(session, [tuple(words)], scope, share)
         if len(words) > 1 and len(rows) < CANDIDATE_POOL:
             seen = {row.id for row in rows}
-            more = self._newest_matching(session, partial_matches(words), scope)
+            more = self._newest_matching(session, partial_matches(words), scope, share)
             rows += [row for row in more if row.id not in seen]
         return [  # rows unpacked, not read by name: 1.1 -> 0.9 ms for a pool of 200
             Candidate(Insight(insight_id, "", published_at=as_utc(published_at)), tuple(search_text.split()))
@@ -202,10 +204,11 @@ class SearchIndex:
         ]
 
     def _newest_matching(
-        self, session: Session, groups: Sequence[Sequence[QueryWord]], scope: Scope = None
+        self, session: Session, groups: Sequence[Sequence[QueryWord]], scope: Scope = None, share: float = 1.0
     ) -> list[_CandidateRow]:
         """The newest insights holding every word of at least one group (each word: any variant),
-        among the podcasts of `scope` (and insights of no podcast) when one is given."""
+        among the podcasts of `scope` (and insights of no podcast) when one is given; `share` is
+        the scope's guessed share of all insights (`_podcast_share`)."""
         if not groups:
             return []
         if self._dialect == "sqlite":
@@ -215,7 +218,6 @@ class SearchIndex:
         vocabulary, top = self._vocabulary, self._stamp
         if not self._sort_few_matches or vocabulary is None or top is None:
             return _execute(session, _POSTGRES_CANDIDATES, expression, scope)
-        share = 1.0 if scope is None else _podcast_share(session, scope)
         path = _postgres_path(vocabulary, groups, share, top)
         if path.window is not None:
             return _newest_in_windows(session, expression, scope, top, path.window)
@@ -420,9 +422,7 @@ def _nearest(dense: DenseIndex, embed_query: Callable[[str], Any], query: str,
 # key for SQLAlchemy's cache than to run (loading 5 insights: 0.54 -> 0.21 ms on the 1M database).
 _FULL_INSIGHTS = insight_query().where(InsightRow.id.in_(bindparam("ids", expanding=True)))
 _EXISTING = select(InsightRow.id).where(InsightRow.id.in_(bindparam("ids", expanding=True)))
-_EXISTING_IN_SCOPE = _EXISTING.where(
-    InsightRow.podcast_id.is_(None) | InsightRow.podcast_id.in_(bindparam("podcasts", expanding=True))
-)
+_EXISTING_IN_SCOPE = _EXISTING.where(IN_BOUND_SCOPE)
 
 
 def _in_scope(session: Session, ids: list[int], scope: Scope) -> set[int]:

@@ -55,11 +55,15 @@ def workspace_scope(session: Session, team_id: str | None) -> Scope:
     return frozenset(session.scalars(_VISIBLE_PODCASTS, parameters).all())
 
 
+#: The insights of the podcasts bound to `podcasts` (a sorted list of a scope's ids), and of no podcast.
+IN_BOUND_SCOPE = or_(InsightRow.podcast_id.is_(None), InsightRow.podcast_id.in_(bindparam("podcasts", expanding=True)))
+
+
 def in_scope(scope: Scope) -> ColumnElement[bool] | None:
     """A WHERE clause keeping the insights of `scope` (None: nothing to filter)."""
     if scope is None:
         return None
-    return or_(InsightRow.podcast_id.is_(None), InsightRow.podcast_id.in_(sorted(scope)))
+    return IN_BOUND_SCOPE.params(podcasts=sorted(scope))
 
 
 def may_see(session: Session, team_id: str, insight_id: int) -> bool:
