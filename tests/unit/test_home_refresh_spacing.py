@@ -45,10 +45,17 @@ def test_another_keys_job_is_not_held_up_by_a_spaced_key() -> None:
     ran: list[str] = []
     background.submit("alice", lambda: ran.append("alice 1"), spacing=3.0)
     assert background.wait_idle()
+    bob_ran = threading.Event()
+
+    def bob() -> None:
+        ran.append("bob 1")
+        bob_ran.set()
+
     background.submit("alice", lambda: ran.append("alice 2"), spacing=3.0)
-    background.submit("bob", lambda: ran.append("bob 1"), spacing=3.0)
-    assert not background.wait_idle(timeout=0.05)
-    assert ran == ["alice 1", "bob 1"]  # bob had nothing running lately
+    background.submit("bob", bob, spacing=3.0)
+    assert bob_ran.wait(30)  # bob had nothing running lately: runs at once (however slowly the thread gets to it)
+    assert not background.wait_idle(timeout=0.05)  # alice's is due 3 s after her first, by this clock: not yet
+    assert ran == ["alice 1", "bob 1"]
     clock.now += 3.0
     assert background.wait_idle()
     assert ran == ["alice 1", "bob 1", "alice 2"]
