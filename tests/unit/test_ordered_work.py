@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from bot.runtime.ordered_work import OrderedWork
 
@@ -14,7 +13,7 @@ def test_items_are_worked_in_submission_order_in_batches() -> None:
     gate = threading.Event()
 
     def work(items: list[int]) -> None:
-        gate.wait(5)
+        gate.wait(60)  # held until everything is submitted, however slowly this machine runs
         batches.append(len(items))
         seen.extend(items)
 
@@ -22,7 +21,7 @@ def test_items_are_worked_in_submission_order_in_batches() -> None:
     for n in range(120):
         queue.submit(n)
     gate.set()
-    assert queue.wait_idle(5)
+    assert queue.wait_idle(60)
     assert seen == list(range(120))
     assert max(batches) > 1  # the waiting items went in batches, not one by one
     assert queue.done == 120
@@ -35,7 +34,7 @@ def test_a_full_queue_works_on_the_callers_thread_and_loses_nothing() -> None:
 
     def work(items: list[int]) -> None:
         if threading.current_thread().name == "podbrief-ordered":
-            release.wait(5)  # the worker is stuck: the queue fills
+            release.wait(60)  # the worker is stuck until the test releases it: the queue fills
         with lock:
             seen.extend(items)
 
@@ -52,7 +51,7 @@ def test_a_full_queue_works_on_the_callers_thread_and_loses_nothing() -> None:
         thread.join()
     assert queue.inline > 0
     release.set()
-    assert queue.wait_idle(5)
+    assert queue.wait_idle(60)
     assert sorted(seen) == sorted(k * 100 + n for k in range(4) for n in range(20))
 
 
@@ -67,12 +66,18 @@ def test_a_failing_batch_is_logged_and_the_queue_goes_on() -> None:
     queue = OrderedWork(work, batch=1)
     for n in range(6):
         queue.submit(n)
-    assert queue.wait_idle(5)
+    assert queue.wait_idle(60)
     assert seen == [0, 1, 2, 4, 5]
 
 
 def test_wait_idle_says_false_while_work_is_still_running() -> None:
-    queue: OrderedWork[int] = OrderedWork(lambda items: time.sleep(0.5))
+    release = threading.Event()
+
+    def work(items: list[int]) -> None:
+        release.wait(60)  # running until the test releases it
+
+    queue: OrderedWork[int] = OrderedWork(work)
     queue.submit(1)
     assert queue.wait_idle(0.05) is False
-    assert queue.wait_idle(5) is True
+    release.set()
+    assert queue.wait_idle(60) is True
