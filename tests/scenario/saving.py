@@ -43,7 +43,7 @@ class TrackingExecutor(ThreadPoolExecutor):
         with self._lock:
             self._pending.discard(future)
 
-    def wait_idle(self, timeout: float = 10.0) -> None:
+    def wait_idle(self, timeout: float = 60.0) -> None:
         """Until every listener has finished, and the background work they started (Home refreshes) too."""
         deadline = time.monotonic() + timeout
         while True:

@@ -94,8 +94,22 @@ def test_adding_then_removing_in_quick_succession_keeps_the_order(
     assert said == ["Saved", "Removed"] * 5 + ["Saved"]  # a person's notes keep their order
 
 
+class _HeldWriter(ReactionHandler):
+    """A ReactionHandler whose writer thread waits at `release` before its first batch: the queue stays full
+    for as long as the test needs (a fast writer could otherwise keep room in it the whole burst)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.release = threading.Event()
+
+    def _write(self, items: list[tuple[Any, Reaction]]) -> None:
+        if threading.current_thread().name == "podbrief-reactions":  # the writer, not a caller writing inline
+            assert self.release.wait(60)
+        super()._write(items)
+
+
 def test_a_full_queue_writes_on_the_callers_thread_and_loses_nothing(workspace: Workspace) -> None:
-    handler = ReactionHandler(workspace.deps, queue_size=2, put_timeout=0.001)
+    handler = _HeldWriter(workspace.deps, queue_size=2, put_timeout=0.001)
     insights = insight_ids(workspace, 4)
     messages = [insight_message(workspace, insight) for insight in insights]
     reactions = [Reaction(TEAM, f"U0Q{n:03d}", "bookmark", CHANNEL, ts, True) for n in range(40) for ts in messages]
@@ -105,8 +119,10 @@ def test_a_full_queue_writes_on_the_callers_thread_and_loses_nothing(workspace: 
         return 200
 
     _in_threads([(r,) for r in reactions], send)
-    assert handler.wait_idle(30)
-    assert handler.written_inline > 0  # the queue was full at times: those were written by the caller
+    assert handler.written_inline > 0  # the writer was held, the queue full: those were written by the caller
+    handler.release.set()
+    assert handler.wait_idle(60)
+    assert handler.written_inline < len(reactions)  # and the queued ones by the writer, once it went on
     assert saved_rows(workspace) == sorted((TEAM, r.user_id, insights[messages.index(r.ts)]) for r in reactions)
     assert len(ephemerals(workspace)) == len(reactions)
 
