@@ -276,7 +276,7 @@ def test_wait_for_returns_a_call_that_arrives_later(slack: SlackStandIn, client:
     poster = threading.Timer(0.05, lambda: client.chat_postMessage(channel="C1", text="later"))
     poster.start()
 
-    call = slack.wait_for("chat.postMessage", timeout=2)
+    call = slack.wait_for("chat.postMessage", timeout=30)  # returns as soon as it arrives
     poster.join()
 
     assert isinstance(call, RecordedCall)
@@ -536,7 +536,25 @@ def test_a_used_refresh_token_is_refused_once_it_was_rotated(rotating: SlackStan
 
 
 # ----------------------------------------------------------------- outages
-def test_an_outage_fails_every_call_to_its_method_until_the_window_ends(slack: SlackStandIn, client: WebClient) -> None:
+class _StandInClock:
+    """The stand-in's monotonic clock, moved only by the test: an outage's window ends when the test says,
+    however long the calls inside it take on a loaded machine."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
+def test_an_outage_fails_every_call_to_its_method_until_the_window_ends(
+    slack: SlackStandIn, client: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = _StandInClock()
+    monkeypatch.setattr("standin.slack_api.time", clock)
     slack.outage("chat.postMessage", seconds=0.3, kind="503")
 
     for _ in range(3):
@@ -544,14 +562,14 @@ def test_an_outage_fails_every_call_to_its_method_until_the_window_ends(slack: S
             client.chat_postMessage(channel="C1", text="hi")
         assert failed.value.response.status_code == 503
     assert client.auth_test()["ok"] is True  # other methods are not affected
-    time.sleep(0.35)
+    clock.now += 0.35
 
     assert client.chat_postMessage(channel="C1", text="hi")["ok"] is True
     assert [c.fault for c in slack.calls("chat.postMessage")] == ["server_error"] * 3 + [None]
 
 
 def test_an_outage_of_every_method_answers_429_with_retry_after(slack: SlackStandIn, client: WebClient) -> None:
-    slack.outage(None, seconds=5, kind="429", retry_after=3)
+    slack.outage(None, seconds=60, kind="429", retry_after=3)
 
     calls: tuple[Callable[[], object], ...] = (client.auth_test, lambda: client.users_info(user="U1"))
     for call in calls:
@@ -564,7 +582,7 @@ def test_an_outage_of_every_method_answers_429_with_retry_after(slack: SlackStan
 
 
 def test_clear_faults_for_another_method_leaves_an_outage_running(slack: SlackStandIn, client: WebClient) -> None:
-    slack.outage("auth.test", seconds=5, kind="500")
+    slack.outage("auth.test", seconds=60, kind="500")
     slack.clear_faults("users.info")
 
     with pytest.raises(SlackApiError):
@@ -572,7 +590,7 @@ def test_clear_faults_for_another_method_leaves_an_outage_running(slack: SlackSt
 
 
 def test_a_timeout_holds_the_request_past_the_clients_timeout_and_posts_nothing(slack: SlackStandIn) -> None:
-    slack.outage("chat.postMessage", seconds=5, kind="timeout", hold_seconds=2)
+    slack.outage("chat.postMessage", seconds=60, kind="timeout", hold_seconds=2)
     impatient = WebClient(token=slack.bot_token, base_url=slack.api_url, timeout=0.2)  # type: ignore[arg-type]
 
     with pytest.raises(TimeoutError):
@@ -585,8 +603,8 @@ def test_a_timeout_holds_the_request_past_the_clients_timeout_and_posts_nothing(
 
 def test_a_held_request_ends_promptly_when_the_stand_in_stops() -> None:
     standin = SlackStandIn().start()
-    standin.outage(None, seconds=60, kind="timeout", hold_seconds=60)
-    patient = WebClient(token=standin.bot_token, base_url=standin.api_url, timeout=30)
+    standin.outage(None, seconds=600, kind="timeout", hold_seconds=600)
+    patient = WebClient(token=standin.bot_token, base_url=standin.api_url, timeout=300)
     outcome: list[str] = []
 
     def call() -> None:
@@ -595,19 +613,19 @@ def test_a_held_request_ends_promptly_when_the_stand_in_stops() -> None:
         except (SlackApiError, OSError) as error:
             outcome.append(type(error).__name__)
 
-    caller = threading.Thread(target=call)
+    caller = threading.Thread(target=call, daemon=True)
     caller.start()
-    standin.wait_for(lambda c: c.fault == "timeout", timeout=2)
+    standin.wait_for(lambda c: c.fault == "timeout", timeout=30)
     started = time.monotonic()
     standin.stop()
-    caller.join(timeout=5)
+    caller.join(timeout=60)
 
-    assert not caller.is_alive() and time.monotonic() - started < 3
+    assert not caller.is_alive() and time.monotonic() - started < 60  # promptly: not the 600 s hold
     assert outcome == ["SlackApiError"]  # answered 504 once released
 
 
 def test_a_mixed_outage_gives_each_call_one_of_its_kinds(slack: SlackStandIn) -> None:
-    slack.outage("chat.postMessage", seconds=30, kind=("429", "500", "503", "timeout"), hold_seconds=0.3)
+    slack.outage("chat.postMessage", seconds=300, kind=("429", "500", "503", "timeout"), hold_seconds=0.3)
     impatient = WebClient(token=slack.bot_token, base_url=slack.api_url, timeout=0.1)  # type: ignore[arg-type]
 
     for _ in range(16):
