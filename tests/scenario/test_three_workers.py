@@ -4,10 +4,11 @@ three share the work instead of all walking the same list."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -69,11 +70,38 @@ def worker_sessions(database_url: str) -> Iterator[list[sessionmaker[Session]]]:
         engine.dispose()
 
 
-def _deliverers(sessions: list[sessionmaker[Session]], slack: SlackStandIn, database_url: str) -> list[DigestDeliverer]:
+class Meeting:
+    """Each worker's first `rounds` digests meet once claimed: a worker's k-th waits (at the deliverer's
+    "claimed" checkpoint) until every worker has claimed its k-th. So each worker delivers at least
+    `rounds` digests while the others deliver theirs, by construction; a worker left with nothing to claim
+    (one that took too much, or claims that wait for each other) breaks the meeting, and its digests come
+    back as retries, instead of the test hoping the scheduler spreads the threads."""
+
+    def __init__(self, workers: int, rounds: int) -> None:
+        self._barriers = [threading.Barrier(workers, timeout=60) for _ in range(rounds)]
+
+    def checkpoint(self) -> Callable[[str], None]:
+        """One worker's checkpoint."""
+        claimed = itertools.count()
+        lock = threading.Lock()
+
+        def checkpoint(step: str) -> None:
+            if step != "claimed":
+                return
+            with lock:
+                k = next(claimed)
+            if k < len(self._barriers):
+                self._barriers[k].wait()
+
+        return checkpoint
+
+
+def _deliverers(sessions: list[sessionmaker[Session]], slack: SlackStandIn, database_url: str,
+                meeting: Meeting | None = None) -> list[DigestDeliverer]:
     client = build_client(Settings(database_url=database_url, data_dir=Path("."), slack_bot_token=TOKEN,
                                    slack_api_url=slack.api_url))
     return [DigestDeliverer(s, lambda _team: client, DigestComposer(s), worker_id=f"worker-{n}", post_interval=0,
-                            max_workers=4)
+                            max_workers=4, checkpoint=meeting.checkpoint() if meeting else lambda _step: None)
             for n, s in enumerate(sessions)]
 
 
@@ -110,7 +138,8 @@ def test_three_workers_share_the_due_digests_and_each_channel_gets_exactly_one(
 ) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("sharing rows between workers relies on PostgreSQL's FOR UPDATE SKIP LOCKED; SQLite has one writer")
-    results = _run_at_once(_deliverers(worker_sessions, slack, database_url), NOW)
+    meeting = Meeting(WORKERS, FAIR_SHARE_FLOOR)
+    results = _run_at_once(_deliverers(worker_sessions, slack, database_url, meeting), NOW)
 
     handled = [(o.channel_id, o.status) for outcomes in results for o in outcomes]
     assert sorted(handled) == [(channel, "delivered") for channel in CHANNELS], "a worker worked on another's digest"
