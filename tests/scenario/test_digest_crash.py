@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,9 +45,25 @@ def _insights() -> list[NewInsight]:
             for n in range(40) for topic in TOPICS[n % len(TOPICS):][:1]]
 
 
+class _HoldingSlack(SlackStandIn):
+    """A stand-in that, while `hold_after` is set, holds the answer to every chat.postMessage past that many
+    (posted, the reply kept until the stand-in stops): the worker cannot finish its run before the test gets
+    round to killing it, however the two processes are scheduled, and the kill lands with posts in flight."""
+
+    hold_after: int | None = None
+
+    def _take(self, method: str) -> tuple[Any, float]:  # under the stand-in's lock
+        fault, delay = super()._take(method)
+        holding = method == "chat.postMessage" and self.hold_after is not None
+        if holding and len(self.calls("chat.postMessage")) >= (self.hold_after or 0):
+            delay = max(delay, 600.0)
+        return fault, delay
+
+
 @pytest.fixture
-def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn(bot_token=TOKEN) as standin:
+def slack() -> Iterator[_HoldingSlack]:
+    standin = _HoldingSlack(bot_token=TOKEN)
+    with standin:
         yield standin
 
 
@@ -55,7 +72,7 @@ def _posts(slack: SlackStandIn) -> list[tuple[str, str]]:
 
 
 def test_a_worker_killed_mid_run_repeats_at_most_one_message_per_interrupted_channel(
-    database_url: str, slack: SlackStandIn,
+    database_url: str, slack: _HoldingSlack,
 ) -> None:
     from storage.insights_store import InsightWriter
 
@@ -66,19 +83,21 @@ def test_a_worker_killed_mid_run_repeats_at_most_one_message_per_interrupted_cha
             update_target(session, "T0STANDIN", f"C{n:04d}", by_user="U0ADMIN", change="set up",
                           topics=[TOPICS[n % len(TOPICS)]], digest_time="08:00", timezone="UTC")
     slack.delay("chat.postMessage", POST_LATENCY)
+    slack.hold_after = CHANNELS  # the run is well under way then; the posts after are held
 
     worker = subprocess.Popen(
         [sys.executable, "-m", "tests.scenario.digest_crash_worker", database_url, slack.api_url, NOW.isoformat(),
          TOKEN], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while len(slack.calls("chat.postMessage")) < CHANNELS and time.monotonic() < deadline:
             time.sleep(0.01)  # until the run is well under way
         assert worker.poll() is None, "the worker ended before it could be killed"
         os.kill(worker.pid, signal.SIGKILL)
     finally:
         worker.kill()
-        worker.wait(timeout=10)
+        worker.wait(timeout=60)
+    slack.hold_after = None  # Slack answers again (the dead worker's held posts stay held: they were in flight)
     before_kill = len(_posts(slack))
 
     client = build_client(Settings(database_url=database_url, data_dir=Path("."), slack_bot_token=TOKEN,
