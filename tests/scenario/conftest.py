@@ -34,7 +34,7 @@ def sample_insights() -> list[NewInsight]:
     return [parse_record(json.loads(line)) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line]
 
 
-def command_answer(ack_body: str, slack: SlackStandIn, name: str, timeout: float = 5.0) -> dict[str, Any]:
+def command_answer(ack_body: str, slack: SlackStandIn, name: str, timeout: float = 60.0) -> dict[str, Any]:
     """A slash command's answer: the ack's own when it carries one (a lookup ready in time, see
     bot.lookup.inline), else the message posted to the response_url `name`."""
     return inline_answer(ack_body) or slack.wait_for(f"response_url:{name}", timeout=timeout).params
@@ -66,7 +66,7 @@ class Workspace:
         body, content_type = block_action_body(action_id, value, response_url=self.slack.response_url(name), **fields)
         reply = self.server.post(body, content_type)
         assert reply.status == 200, reply
-        return self.slack.wait_for(f"response_url:{name}").params
+        return self.slack.wait_for(f"response_url:{name}", timeout=60).params  # at once, unless the machine crawls
 
     def event(self, event: dict[str, Any], event_id: str = "Ev1", **headers: str) -> HttpReply:
         body, content_type = event_body(event, event_id=event_id)
