@@ -207,7 +207,7 @@ def shortcut_on_acmes_words(tenants: Tenants) -> str:
     body, content_type = message_action_body(SHORTCUT_ID, message, response_url=tenants.app.slack.response_url(name),
                                              team_id=TEAM_B, channel_id=CHANNEL, user_id=USER)
     assert tenants.app.server.post(body, content_type).status == 200
-    tenants.app.slack.wait_for(f"response_url:{name}")
+    tenants.app.slack.wait_for(f"response_url:{name}", timeout=30)
     tenants.app.listeners.wait_idle()
     return message["text"]
 
@@ -221,7 +221,7 @@ def workflow_step_on_acmes_words(tenants: Tenants) -> str:
                                                 bot_access_token="xwfp-beta")
     assert tenants.app.server.post(body, content_type).status == 200
     tenants.app.slack.wait_for(lambda c: c.method.startswith("functions.complete")
-                               and c.params.get("function_execution_id") == f"FxB{n}")
+                               and c.params.get("function_execution_id") == f"FxB{n}", timeout=30)
     return "fermentation"
 
 

@@ -201,7 +201,7 @@ def test_with_many_workspaces_installed_follow_is_the_clicking_workspaces_alone(
             body, content_type = block_action_body(FOLLOW_ACTION, feed_url, response_url=slack.response_url("a"),
                                                    team_id=TEAM_A, channel_id=CHANNEL, user_id=USER)
             assert app.server.post(body, content_type).status == 200
-            assert "Now following *<" in shown_text(slack.wait_for("response_url:a").params)
+            assert "Now following *<" in shown_text(slack.wait_for("response_url:a", timeout=30).params)
             app.listeners.wait_idle()
             assert "Hard Fork" in shown_text(app.command(TEAM_A, "feeds list"))
             beta = shown_text(app.command(TEAM_B, "feeds list"))

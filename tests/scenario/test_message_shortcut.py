@@ -15,7 +15,7 @@ def use_shortcut(workspace: Workspace, text: str, name: str = "shortcut") -> dic
     message = {"type": "message", "user": "U0BOB", "ts": "1800000005.000100", "text": text}
     body, content_type = message_action_body(CALLBACK_ID, message, response_url=workspace.slack.response_url(name))
     assert workspace.server.post(body, content_type).status == 200
-    return workspace.slack.wait_for(f"response_url:{name}").params
+    return workspace.slack.wait_for(f"response_url:{name}", timeout=30).params
 
 
 def test_the_shortcut_answers_with_the_insights_related_to_the_message_and_share_and_save_buttons(

@@ -226,7 +226,7 @@ def test_the_home_tab_shows_saved_insights_and_the_digests_of_the_persons_channe
     workspace.slack.set_memberships("U0ALICE", ["C0GENERAL", "C0RANDOM"])
     workspace.event({"type": "app_home_opened", "user": "U0ALICE", "tab": "home", "channel": "D0ALICE"})
     listeners.wait_idle()
-    view = workspace.slack.wait_for("views.publish").params["view"]
+    view = workspace.slack.wait_for("views.publish", timeout=30).params["view"]
     View(type="home", blocks=view["blocks"]).validate_json()
     assert_valid_blocks(view["blocks"], limit=100)
     text = str(view["blocks"])

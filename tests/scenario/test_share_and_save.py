@@ -98,7 +98,7 @@ def test_reactions_on_other_messages_save_nothing(workspace: Workspace) -> None:
 
 def test_opening_the_home_tab_publishes_a_valid_view(workspace: Workspace) -> None:
     workspace.event({"type": "app_home_opened", "user": "U0ALICE", "tab": "home", "channel": "D1"})
-    view = workspace.slack.wait_for("views.publish").params["view"]
+    view = workspace.slack.wait_for("views.publish", timeout=30).params["view"]
     assert view["type"] == "home"
     assert "/insights export controls" in str(view["blocks"])
 

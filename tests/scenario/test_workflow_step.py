@@ -28,7 +28,7 @@ def run_step(workspace: Workspace, inputs: dict[str, Any]) -> RecordedCall:
                                                 event_id=f"EvFn{n:04d}", bot_access_token=FUNCTION_TOKEN)
     assert workspace.server.post(body, content_type).status == 200
     return workspace.slack.wait_for(lambda c: c.method.startswith("functions.complete")
-                                    and c.params.get("function_execution_id") == f"Fx{n:04d}")
+                                    and c.params.get("function_execution_id") == f"Fx{n:04d}", timeout=30)
 
 
 def test_the_step_completes_with_the_top_insights_for_its_topics(workspace: Workspace) -> None:
