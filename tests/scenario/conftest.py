@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from storage.insights_store import InsightWriter
 if TYPE_CHECKING:
     from tests.scenario.saving import TrackingExecutor
 
+_event_ids = itertools.count(1)
 SAMPLE = Path(__file__).resolve().parents[2] / "standin" / "data" / "sample_insights.jsonl"
 TOKEN = "xoxb-scenario"
 SIGNING_SECRET = "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e"
@@ -68,8 +70,10 @@ class Workspace:
         assert reply.status == 200, reply
         return self.slack.wait_for(f"response_url:{name}", timeout=60).params  # at once, unless the machine crawls
 
-    def event(self, event: dict[str, Any], event_id: str = "Ev1", **headers: str) -> HttpReply:
-        body, content_type = event_body(event, event_id=event_id)
+    def event(self, event: dict[str, Any], event_id: str | None = None, **headers: str) -> HttpReply:
+        """Send an event, signed like Slack; each gets its own event_id unless given (as each of Slack's does:
+        two identical events signed in the same second would be refused as a replay)."""
+        body, content_type = event_body(event, event_id=event_id or f"EvScenario{next(_event_ids):06d}")
         return self.server.post(body, content_type, extra_headers=headers)
 
 

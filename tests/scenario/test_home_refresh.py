@@ -42,7 +42,8 @@ def test_a_save_shows_at_once_and_opening_the_tab_reads_the_digests_again(
     assert "<#C0GENERAL>" in home  # the rest as read on opening (a rebuild after a save lists no channels)
     assert len(workspace.slack.calls("users.conversations")) == opened
 
-    workspace.event({"type": "app_home_opened", "user": "U0ALICE", "tab": "home", "channel": "D0ALICE"})
+    opening = workspace.event({"type": "app_home_opened", "user": "U0ALICE", "tab": "home", "channel": "D0ALICE"})
+    assert opening.status == 200  # a new event (not taken for a replay of the first opening)
     listeners.wait_idle()
     home = _last_home(workspace, "U0ALICE")
     assert "<#C0RANDOM>" in home and "interest rates" in home  # opening reads everything again
