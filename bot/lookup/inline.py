@@ -108,7 +108,9 @@ class InlineAnswers:
             finally:
                 self._waiters.release()
         else:
-            reply.wait(0)  # every waiting place taken: ack now, the answer goes to the response_url
+            # every waiting place taken: ack now, with the answer if it is ready already (it would
+            # otherwise be kept for this ack and never sent), else it goes to the response_url
+            message = reply.wait(0)
         if message is None:
             ack()
         else:

@@ -109,6 +109,37 @@ def test_when_every_waiting_place_is_taken_the_ack_goes_at_once(slack: SlackStan
     assert slack.wait_for("response_url:other", timeout=30).params["text"] == "other"
 
 
+class _FullAfterTheAnswer:
+    """Waiting places that are all taken, found so only once the answer is ready: the race of an answer
+    finished between the request's start and its look for a place, made certain."""
+
+    def __init__(self, answered: threading.Event) -> None:
+        self._answered = answered
+
+    def acquire(self, blocking: bool = True) -> bool:
+        assert self._answered.wait(60)
+        return False
+
+    def release(self) -> None:
+        raise AssertionError("no place was taken")
+
+
+def test_an_answer_ready_when_no_place_is_free_is_still_given(slack: SlackStandIn) -> None:
+    answers = InlineAnswers(deadline=PATIENT)
+    answered = threading.Event()
+
+    def work(respond: Callable[..., None]) -> None:
+        respond(response_type="ephemeral", text="ready at once")
+        answered.set()
+
+    answers._waiters = _FullAfterTheAnswer(answered)  # type: ignore[assignment]
+    ack = _Ack()
+    answers.answer(ack, slack.response_url("race"), work)  # type: ignore[arg-type]
+    posted = slack.responses("race")
+    assert ack.calls == [{"response_type": "ephemeral", "text": "ready at once"}] and posted == [], (
+        "the answer goes out once, in the ack")
+
+
 def test_the_request_log_has_each_stage_at_debug_and_no_query_text(workspace: Workspace,
                                                                     caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="podbrief.requests")
