@@ -55,15 +55,20 @@ def workspace_scope(session: Session, team_id: str | None) -> Scope:
     return frozenset(session.scalars(_VISIBLE_PODCASTS, parameters).all())
 
 
+def _of_podcasts(podcasts: Any) -> ColumnElement[bool]:
+    """The insights of these podcasts (a list of ids, or an expanding parameter), and of no podcast."""
+    return or_(InsightRow.podcast_id.is_(None), InsightRow.podcast_id.in_(podcasts))
+
+
 #: The insights of the podcasts bound to `podcasts` (a sorted list of a scope's ids), and of no podcast.
-IN_BOUND_SCOPE = or_(InsightRow.podcast_id.is_(None), InsightRow.podcast_id.in_(bindparam("podcasts", expanding=True)))
+IN_BOUND_SCOPE = _of_podcasts(bindparam("podcasts", expanding=True))
 
 
 def in_scope(scope: Scope) -> ColumnElement[bool] | None:
     """A WHERE clause keeping the insights of `scope` (None: nothing to filter)."""
     if scope is None:
         return None
-    return IN_BOUND_SCOPE.params(podcasts=sorted(scope))
+    return _of_podcasts(sorted(scope))
 
 
 def may_see(session: Session, team_id: str, insight_id: int) -> bool:
