@@ -8,7 +8,7 @@ records what it was asked to embed; the real model's answers are tested in test_
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from insights.model import NewInsight
 from storage.insights_store import InsightWriter
+from tests.meeting import Meeting
 
 np = pytest.importorskip("numpy", reason="the meaning extra (numpy) is not installed")
 
@@ -30,19 +31,16 @@ class RecordingEncoder:
     """Texts -> unit vectors (a hash of the text), remembering every text it embedded."""
 
     def __init__(self, model_id: str = "test-model-1", fail_after: int | None = None,
-                 meet: threading.Barrier | None = None) -> None:
+                 arrive: Callable[[], None] = lambda: None) -> None:
         self.model_id = model_id
         self.batch_size = 32
         self.texts: list[str] = []
         self._lock = threading.Lock()
         self._fail_after = fail_after
-        self._meet = meet
+        self._arrive = arrive
 
     def __call__(self, texts: Sequence[str]) -> Any:
-        if self._meet is not None:
-            # the first batch waits, holding its claim, until the other worker is embedding too
-            meet, self._meet = self._meet, None
-            meet.wait()
+        self._arrive()  # at a meeting (tests.meeting): waits, holding its claim, for the other worker's batch
         with self._lock:
             if self._fail_after is not None and len(self.texts) + len(texts) > self._fail_after:
                 raise RuntimeError("the process died here")
@@ -136,8 +134,8 @@ def test_a_worker_that_lost_its_lease_stores_nothing(sessions: sessionmaker[Sess
 def test_two_workers_at_once_never_embed_the_same_insight(sessions: sessionmaker[Session]) -> None:
     _add(sessions, 300)
     # both hold a claim at the same moment: a claim must not wait for another worker's model run
-    both_embedding = threading.Barrier(2, timeout=30)
-    encoders = [RecordingEncoder(meet=both_embedding), RecordingEncoder(meet=both_embedding)]
+    both_embedding = Meeting(workers=2, rounds=1, timeout=30)
+    encoders = [RecordingEncoder(arrive=both_embedding.arrival()), RecordingEncoder(arrive=both_embedding.arrival())]
     results: list[Any] = []
     start = threading.Barrier(2)
 

@@ -4,11 +4,10 @@ share the feeds instead of each checking them all."""
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
@@ -23,6 +22,7 @@ from ingest.scan import CLAIM_LEASE, ScanOptions, ScanSummary, scan
 from storage import feeds_store
 from storage.db import create_db_engine, session_factory
 from tests.integration.feed_server import FeedServer, Route, static
+from tests.meeting import Meeting
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FEEDS = [f"/feed-{n:02d}.xml" for n in range(30)]
@@ -50,28 +50,16 @@ def _slowly(route: Route, seconds: float) -> Route:
     return serve
 
 
-class Meeting:
-    """Each worker's first `rounds` fetches meet: a worker's k-th fetch waits until every worker has made
-    its k-th one. So each worker checks at least `rounds` feeds while the others are checking theirs, by
-    construction; a claim that took more than a few feeds (or waited for another worker's) would leave a
-    worker with nothing to bring, and the meeting would break (a fetch error) instead of hoping the
-    scheduler spreads the threads."""
+def _meeting_fetch(fetch: Fetch, arrive: Callable[[], None]) -> Fetch:
+    """`fetch`, each call first arriving at the worker's meeting (`tests.meeting`): a claim that took more
+    than a few feeds (or waited for another worker's) leaves a worker with nothing to bring, and the
+    meeting breaks (a fetch error)."""
 
-    def __init__(self, workers: int, rounds: int) -> None:
-        self._barriers = [threading.Barrier(workers, timeout=60) for _ in range(rounds)]
+    def meeting_fetch(url: str, **options: Any) -> FetchResult:
+        arrive()
+        return fetch(url, **options)
 
-    def fetch_for(self, fetch: Fetch) -> Fetch:
-        made = itertools.count()
-        lock = threading.Lock()
-
-        def meeting_fetch(url: str, **options: Any) -> FetchResult:
-            with lock:
-                k = next(made)
-            if k < len(self._barriers):
-                self._barriers[k].wait()
-            return fetch(url, **options)
-
-        return meeting_fetch
+    return meeting_fetch
 
 
 class Clock:
@@ -107,7 +95,7 @@ def _scan_at_once(
     sessions: list[sessionmaker[Session]], clock: Clock, options: ScanOptions = OPTIONS, meet_for: int = 0
 ) -> list[ScanSummary]:
     """Each worker's scan of the due feeds, all started together; what each found. With `meet_for`, each
-    worker's first `meet_for` fetches meet the others' (`Meeting`)."""
+    worker's first `meet_for` fetches meet the others' (`tests.meeting.Meeting`)."""
     results: list[ScanSummary] = [ScanSummary() for _ in sessions]
     start = threading.Barrier(len(sessions))
     meeting = Meeting(len(sessions), meet_for)
@@ -115,8 +103,8 @@ def _scan_at_once(
     def run(n: int) -> None:
         with Fetcher(allow_private_addresses=True, connect_timeout=30, read_timeout=30, deadline_seconds=30) as fetcher:
             start.wait()
-            results[n] = scan(sessions[n], meeting.fetch_for(fetcher), BuiltinExtractor(), clock=clock,
-                              options=options)
+            results[n] = scan(sessions[n], _meeting_fetch(fetcher, meeting.arrival()), BuiltinExtractor(),
+                              clock=clock, options=options)
 
     threads = [threading.Thread(target=run, args=(n,)) for n in range(len(sessions))]
     for thread in threads:

@@ -4,7 +4,6 @@ three share the work instead of all walking the same list."""
 
 from __future__ import annotations
 
-import itertools
 import random
 import threading
 from collections import Counter
@@ -26,6 +25,7 @@ from storage.channels_store import update_target
 from storage.db import create_db_engine, session_factory
 from storage.insights_store import InsightWriter
 from storage.models import Delivery
+from tests.meeting import Meeting
 
 TOKEN = "xoxb-three-workers"
 TEAM = "T0STANDIN"
@@ -70,30 +70,16 @@ def worker_sessions(database_url: str) -> Iterator[list[sessionmaker[Session]]]:
         engine.dispose()
 
 
-class Meeting:
-    """Each worker's first `rounds` digests meet once claimed: a worker's k-th waits (at the deliverer's
-    "claimed" checkpoint) until every worker has claimed its k-th. So each worker delivers at least
-    `rounds` digests while the others deliver theirs, by construction; a worker left with nothing to claim
-    (one that took too much, or claims that wait for each other) breaks the meeting, and its digests come
-    back as retries, instead of the test hoping the scheduler spreads the threads."""
+def _arrive_once_claimed(arrive: Callable[[], None]) -> Callable[[str], None]:
+    """A deliverer's checkpoint arriving at the worker's meeting (`tests.meeting`) as each digest is
+    claimed: a worker left with nothing to claim (one that took too much, or claims that wait for each
+    other) breaks the meeting, and its digests come back as retries."""
 
-    def __init__(self, workers: int, rounds: int) -> None:
-        self._barriers = [threading.Barrier(workers, timeout=60) for _ in range(rounds)]
+    def checkpoint(step: str) -> None:
+        if step == "claimed":
+            arrive()
 
-    def checkpoint(self) -> Callable[[str], None]:
-        """One worker's checkpoint."""
-        claimed = itertools.count()
-        lock = threading.Lock()
-
-        def checkpoint(step: str) -> None:
-            if step != "claimed":
-                return
-            with lock:
-                k = next(claimed)
-            if k < len(self._barriers):
-                self._barriers[k].wait()
-
-        return checkpoint
+    return checkpoint
 
 
 def _deliverers(sessions: list[sessionmaker[Session]], slack: SlackStandIn, database_url: str,
@@ -101,7 +87,7 @@ def _deliverers(sessions: list[sessionmaker[Session]], slack: SlackStandIn, data
     client = build_client(Settings(database_url=database_url, data_dir=Path("."), slack_bot_token=TOKEN,
                                    slack_api_url=slack.api_url))
     return [DigestDeliverer(s, lambda _team: client, DigestComposer(s), worker_id=f"worker-{n}", post_interval=0,
-                            max_workers=4, checkpoint=meeting.checkpoint() if meeting else lambda _step: None)
+                            max_workers=4, checkpoint=_arrive_once_claimed(meeting.arrival()) if meeting else lambda _step: None)
             for n, s in enumerate(sessions)]
 
 
